@@ -1,0 +1,47 @@
+/**
+ * Protocol-neutral bill acceptor (CCNET today, ID003 later). Escrow is decided by the caller:
+ * a driver never stacks a note on its own.
+ */
+import type { TypedEmitter } from '../common/typed-emitter.js';
+import type { DeviceStatusBase, Tiyn } from '../common/device.js';
+
+export type RejectReason =
+  | 'insertion' | 'magnetic' | 'remainedInHead' | 'multiplying' | 'conveying' | 'identification'
+  | 'verification' | 'optic' | 'inhibit' | 'capacity' | 'operation' | 'length' | 'uv' | 'barcode' | 'unknown';
+
+export interface CashAcceptorEvents {
+  online: { model?: string; serial?: string };
+  offline: { reason: string };
+  escrow: { denomination: Tiyn };
+  stacked: { denomination: Tiyn };
+  returned: { denomination: Tiyn };
+  rejected: { reason: RejectReason };
+  jammed: { where: 'validator' | 'cassette' };
+  cassetteFull: Record<string, never>;
+  cassetteRemoved: Record<string, never>;
+  cheated: Record<string, never>;
+  failure: { code: string; message: string };
+}
+
+export type AcceptorState =
+  | 'disabled' | 'idling' | 'accepting' | 'escrow' | 'stacking' | 'returning' | 'holding'
+  | 'rejecting' | 'jammed' | 'cassetteFull' | 'cassetteRemoved' | 'failure' | 'initialising' | 'unknown';
+
+export interface CashAcceptorStatus extends DeviceStatusBase {
+  state: AcceptorState;
+  /** the note in escrow, if the device says one is there (used by crash reconciliation) */
+  escrow?: Tiyn;
+  /** denominations the device's bill table can take */
+  billTable: Tiyn[];
+}
+
+export interface CashAcceptor extends TypedEmitter<CashAcceptorEvents> {
+  open(): Promise<void>;
+  close(): Promise<void>;
+  status(): CashAcceptorStatus;
+  enable(denominations: readonly Tiyn[]): Promise<void>;
+  disable(): Promise<void>;
+  stack(): Promise<void>;
+  return(): Promise<void>;
+  hold(): Promise<void>;
+}

@@ -1,0 +1,111 @@
+/**
+ * What the kiosk needs from the bank's terminal gateway. The HTTP client (kiosk/bank/client.ts)
+ * implements it against the bank host simulator or the real gateway; session tests may use fakes.
+ * Money is integer tiyn. Business refusals come back as BankRefusal, never as thrown errors;
+ * thrown errors mean the bank could not be reached or answered nonsense (BankUnavailableError).
+ */
+import type { IdentificationMethod, Operation } from '../bridge/schema.js';
+
+export type Tiyn = number;
+
+export type RefusalReason =
+  | 'notIdentified' | 'notFound' | 'blocked' | 'restricted' | 'insufficientFunds' | 'aboveMaxTopUp'
+  | 'belowMinimum' | 'limitExceeded' | 'notAuthorised' | 'currencyMismatch' | 'amlRefused'
+  | 'invalidReference' | 'otpWrong' | 'otpLocked' | 'otpExpired' | 'consentWithdrawn'
+  | 'walletNoCash' | 'approvalRefused' | 'approvalTimeout';
+
+export interface BankRefusal {
+  ok: false;
+  reason: RefusalReason;
+  params?: Record<string, string | number>;
+}
+export type BankResult<T> = ({ ok: true } & T) | BankRefusal;
+
+export class BankUnavailableError extends Error {
+  override readonly name = 'BankUnavailableError';
+}
+
+export type IdentifyQuery =
+  | { by: 'phone'; phone: string } // E.164 +77xxxxxxxxx
+  | { by: 'iin'; iin: string }
+  | { by: 'card'; panToken: string }
+  | { by: 'palm'; template: Uint8Array }
+  | { by: 'qr'; token: string };
+
+export interface Narrowing {
+  birthDate?: string; // YYYY-MM-DD
+  personalCode?: string;
+}
+
+export type IdentifyOutcome =
+  | { ok: true; status: 'identified'; customerId: string; maskedName: string }
+  | { ok: true; status: 'ambiguous'; askFor: Array<'birthDate' | 'personalCode'> }
+  | BankRefusal;
+
+export interface ProductView {
+  id: string;
+  kind: 'current' | 'savings' | 'loan' | 'wallet';
+  label: string; // masked
+  currency: 'KZT';
+  balance: Tiyn;
+  available: Tiyn;
+  dueAmount?: Tiyn;
+  maxTopUp?: Tiyn;
+}
+
+export interface ServiceView {
+  id: string;
+  category: string;
+  name: string;
+  referenceKind: 'phone' | 'account';
+  referencePattern: string; // regex source the reference must match
+  min: Tiyn;
+  max: Tiyn;
+}
+
+export interface Quote {
+  operation: Operation;
+  amount: Tiyn;
+  commission: Tiyn;
+  total: Tiyn;
+}
+
+export interface BankApi {
+  identify(sessionId: string, method: IdentificationMethod, query: IdentifyQuery, narrowing?: Narrowing): Promise<IdentifyOutcome>;
+  createQrLogin(sessionId: string): Promise<{ token: string; payload: string; expiresAt: number }>;
+  pollQrLogin(token: string): Promise<IdentifyOutcome | { ok: true; status: 'pending' }>;
+  /** OTP for this session, sent by SMS/push. The code itself never reaches the kiosk. */
+  requestOtp(sessionId: string, customerId: string): Promise<BankResult<{ sentTo: string; expiresAt: number; resendAt: number }>>;
+  verifyOtp(sessionId: string, customerId: string, code: string): Promise<BankResult<{ accessToken: string; expiresAt: number }> | (BankRefusal & { attemptsLeft?: number })>;
+  products(accessToken: string): Promise<BankResult<{ products: ProductView[] }>>;
+  history(accessToken: string, productId: string): Promise<BankResult<{ recent: Array<{ at: string; description: string; amount: number }> }>>;
+  services(): Promise<ServiceView[]>;
+  checkReference(serviceId: string, reference: string): Promise<BankResult<{ beneficiary: string }>>;
+  quote(operation: Operation, amount: Tiyn, productId?: string): Promise<Quote>;
+  /** cash-in pre-check: beneficiary exists, how much may be taken */
+  precheckCashIn(target: { productId?: string; serviceId?: string; reference?: string; accessToken?: string }): Promise<BankResult<{ maxAmount: Tiyn; minAmount: Tiyn }>>;
+  /** withdrawal hold; may wait for a trusted person's approval (8.15-1) */
+  authoriseWithdrawal(input: { accessToken: string; productId: string; amount: Tiyn; idempotencyKey: string }): Promise<
+    BankResult<{ holdId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }>
+  >;
+  approvalStatus(approvalId: string): Promise<{ status: 'pending' | 'approved' | 'refused' | 'expired' }>;
+}
+
+/**
+ * Store-and-forward messages. The sync worker posts them in batches to /v1/messages; the bank
+ * applies each key once and answers 'applied' or 'alreadyApplied' (both count as delivered) or
+ * 'rejected' (business rejection -> dead letter).
+ */
+export type OutboxKind = 'cashInCredit' | 'servicePayment' | 'withdrawalComplete' | 'withdrawalReverse' | 'collection' | 'replenishment' | 'journalUpload';
+
+export interface OutboxMessage {
+  key: string; // terminalId + ':' + monotonic sequence; permanent identity
+  kind: OutboxKind;
+  body: Record<string, unknown>;
+}
+
+export interface DeliveryResult {
+  key: string;
+  status: 'applied' | 'alreadyApplied' | 'rejected';
+  reason?: RefusalReason | string;
+}

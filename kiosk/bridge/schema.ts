@@ -1,0 +1,269 @@
+/**
+ * The bridge: the one typed contract between the kiosk core and any UI (Electron preload or the
+ * web shell's WebSocket). Every message that crosses it is checked against these schemas on the
+ * receiving side. Extend it, never break it: new fields are optional, new names are additive.
+ *
+ * Money is integer minor units (tiyn) everywhere. No schema here may ever carry an OTP, a PAN,
+ * track data, a PIN or a biometric template.
+ */
+import { z } from 'zod';
+
+export const BRIDGE_PROTOCOL = 1;
+
+export const Locale = z.enum(['kk', 'ru', 'en']);
+export type Locale = z.infer<typeof Locale>;
+
+/** Integer tiyn, never negative. */
+export const Tiyn = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const IdentificationMethod = z.enum(['phone', 'iin', 'card', 'palm', 'qr']);
+export type IdentificationMethod = z.infer<typeof IdentificationMethod>;
+
+export const Operation = z.enum(['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment', 'changePin']);
+export type Operation = z.infer<typeof Operation>;
+
+export const ReceiptChoice = z.enum(['print', 'sms', 'none']);
+export type ReceiptChoice = z.infer<typeof ReceiptChoice>;
+
+/** One screen per session state the customer can see. The renderer maps each to a component. */
+export const Screen = z.enum([
+  'attract', // idle, languages, touch to start
+  'outOfService',
+  'pleaseWait', // core busy/restarting, bank call in flight
+  'start', // what to do: identify, or pay a service in cash without identification
+  'identifyMethod',
+  'phoneEntry',
+  'iinEntry',
+  'cardInsert',
+  'palmScan',
+  'qrLogin',
+  'disambiguate', // several clients match: birth date or personal digital code
+  'otpEntry',
+  'operations',
+  'productSelect', // which account / wallet / loan
+  'balance',
+  'serviceCatalogue',
+  'serviceReference', // customer reference for a service (phone, account number)
+  'cashIn', // live running total, notes accepted/returned
+  'amountEntry', // withdrawal / payment-from-account amount
+  'confirm', // amount, commission and total before consent (bank rules 5.5)
+  'approvalWait', // trusted-person pre-approval (8.15-1)
+  'dispensing',
+  'takeCash',
+  'receiptChoice',
+  'receiptPhone',
+  'printing',
+  'refusal', // error.code says why; what to do next
+  'goodbye',
+  'serviceLogin',
+  'serviceMenu',
+]);
+export type Screen = z.infer<typeof Screen>;
+
+export const DeviceHealth = z.enum(['ok', 'degraded', 'offline', 'absent']);
+export const Devices = z.object({
+  cashAcceptor: DeviceHealth,
+  dispenser: DeviceHealth,
+  printer: DeviceHealth,
+  cardReader: DeviceHealth,
+  palm: DeviceHealth,
+  bank: z.enum(['online', 'offline']),
+});
+export type Devices = z.infer<typeof Devices>;
+
+/** Reasons shown to the customer (bank rules 10.1, 5.7) and technical failures. */
+export const ErrorCode = z.enum([
+  'notIdentified',
+  'notFound',
+  'ambiguous',
+  'blocked',
+  'restricted',
+  'insufficientFunds',
+  'aboveMaxTopUp',
+  'belowMinimum',
+  'limitExceeded',
+  'notAuthorised',
+  'currencyMismatch',
+  'amlRefused',
+  'approvalRefused',
+  'approvalTimeout',
+  'invalidIin',
+  'invalidPhone',
+  'invalidReference',
+  'invalidAmount',
+  'otpWrong',
+  'otpLocked',
+  'otpExpired',
+  'consentWithdrawn', // palm-vein consent withdrawn (8.15): use another method
+  'palmNotRecognised',
+  'palmLiveness',
+  'palmTimeout',
+  'cardUnreadable',
+  'notBankCard',
+  'walletNoCash', // e-money cannot be withdrawn as cash (ch.4 item 9)
+  'bankOffline',
+  'offlineCapExceeded',
+  'deviceFailure',
+  'printerUnavailable',
+  'noteReturned',
+  'cashNotTaken',
+  'timeout',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+const Params = z.record(z.string(), z.union([z.string(), z.number()]));
+
+export const Product = z.object({
+  id: z.string().max(64),
+  kind: z.enum(['current', 'savings', 'loan', 'wallet']),
+  label: z.string().max(80), // masked number or product name, never a full account/card number
+  currency: z.literal('KZT'),
+  balance: Tiyn.optional(),
+  available: Tiyn.optional(),
+  dueAmount: Tiyn.optional(), // loans
+});
+
+export const Service = z.object({
+  id: z.string().max(64),
+  category: z.string().max(40),
+  name: z.string().max(80),
+  referenceKind: z.enum(['phone', 'account']),
+  min: Tiyn,
+  max: Tiyn,
+});
+
+export const NoteEvent = z.object({
+  denomination: Tiyn,
+  status: z.enum(['escrow', 'stacked', 'returned', 'rejected']),
+  reason: z.string().max(40).optional(),
+});
+
+export const Snapshot = z.object({
+  state: z.string().max(200), // the session machine's state value, dotted
+  screen: Screen,
+  locale: Locale,
+  /** epoch ms when the current screen's inactivity timer ends */
+  deadline: z.number().int().optional(),
+  /** "more time?" prompt is up; ends at this epoch ms */
+  moreTimeUntil: z.number().int().optional(),
+  customer: z.object({ maskedName: z.string().max(80) }).optional(),
+  identificationMethods: z.array(IdentificationMethod).optional(),
+  operations: z.array(Operation),
+  input: z
+    .object({
+      kind: z.enum(['phone', 'iin', 'birthDate', 'personalCode', 'otp', 'amount', 'reference', 'receiptPhone']),
+      attemptsLeft: z.number().int().nonnegative().optional(),
+      resendAt: z.number().int().optional(), // epoch ms when "resend code" becomes possible
+      sentTo: z.string().max(40).optional(), // masked phone the OTP went to
+      maxLength: z.number().int().positive().optional(),
+    })
+    .optional(),
+  disambiguateBy: z.array(z.enum(['birthDate', 'personalCode'])).optional(),
+  qr: z.object({ payload: z.string().max(512), expiresAt: z.number().int() }).optional(),
+  palm: z.object({ guidance: z.enum(['placeHand', 'holdStill', 'moveCloser', 'moveAway', 'processing']) }).optional(),
+  products: z.array(Product).optional(),
+  balance: z
+    .object({
+      productId: z.string(),
+      balance: Tiyn,
+      available: Tiyn,
+      recent: z.array(z.object({ at: z.string(), description: z.string().max(80), amount: z.number().int() })),
+    })
+    .optional(),
+  services: z.array(Service).optional(),
+  selectedService: z.object({ id: z.string(), name: z.string(), reference: z.string().max(40).optional() }).optional(),
+  cashIn: z
+    .object({
+      target: z.object({ kind: z.enum(['account', 'wallet', 'loan', 'service']), label: z.string().max(80) }),
+      notes: z.array(NoteEvent),
+      total: Tiyn,
+      commission: Tiyn,
+      max: Tiyn,
+      acceptedDenominations: z.array(Tiyn),
+      acceptor: z.enum(['starting', 'accepting', 'escrow', 'stacking', 'idle', 'disabled', 'failed']),
+      offline: z.boolean().optional(),
+    })
+    .optional(),
+  withdrawal: z
+    .object({
+      presets: z.array(Tiyn),
+      multipleOf: Tiyn,
+      max: Tiyn,
+      stage: z.enum(['choose', 'authorising', 'dispensing', 'presented', 'taken', 'retracted', 'failed']),
+    })
+    .optional(),
+  /** shown before consent (bank rules 5.5) */
+  quote: z.object({ operation: Operation, amount: Tiyn, commission: Tiyn, total: Tiyn }).optional(),
+  approval: z.object({ deadline: z.number().int() }).optional(),
+  receipt: z
+    .object({
+      number: z.string().max(40).optional(),
+      options: z.array(ReceiptChoice),
+      status: z.enum(['choosing', 'printing', 'printed', 'sent', 'failed', 'none']),
+      smsTo: z.string().max(40).optional(), // masked
+    })
+    .optional(),
+  error: z.object({ code: ErrorCode, params: Params.optional() }).optional(),
+  devices: Devices,
+  /** service mode view; present only on service screens */
+  service: z.record(z.string(), z.unknown()).optional(),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+const empty = z.object({}).strict().optional();
+const digits = (min: number, max: number) => z.string().regex(new RegExp(`^[0-9]{${min},${max}}$`));
+
+/** UI -> core. Each intent's payload is validated before the core sees it. */
+export const Intent = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('start'), payload: empty }),
+  z.object({ name: z.literal('setLocale'), payload: z.object({ locale: Locale }).strict() }),
+  z.object({ name: z.literal('chooseIdentification'), payload: z.object({ method: IdentificationMethod }).strict() }),
+  z.object({ name: z.literal('payWithoutIdentification'), payload: empty }),
+  z.object({ name: z.literal('submitPhone'), payload: z.object({ phone: z.string().regex(/^\+?[0-9]{10,12}$/) }).strict() }),
+  z.object({ name: z.literal('submitIin'), payload: z.object({ iin: digits(12, 12) }).strict() }),
+  z.object({ name: z.literal('submitBirthDate'), payload: z.object({ birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict() }),
+  z.object({ name: z.literal('submitPersonalCode'), payload: z.object({ code: digits(4, 8) }).strict() }),
+  z.object({ name: z.literal('submitOtp'), payload: z.object({ code: digits(4, 8) }).strict() }),
+  z.object({ name: z.literal('resendOtp'), payload: empty }),
+  z.object({ name: z.literal('chooseOperation'), payload: z.object({ operation: Operation }).strict() }),
+  z.object({ name: z.literal('selectProduct'), payload: z.object({ productId: z.string().max(64) }).strict() }),
+  z.object({ name: z.literal('selectService'), payload: z.object({ serviceId: z.string().max(64) }).strict() }),
+  z.object({ name: z.literal('submitReference'), payload: z.object({ reference: z.string().min(1).max(40) }).strict() }),
+  z.object({ name: z.literal('selectAmount'), payload: z.object({ amount: Tiyn }).strict() }),
+  z.object({ name: z.literal('finishCashIn'), payload: empty }),
+  z.object({ name: z.literal('confirm'), payload: empty }),
+  z.object({ name: z.literal('cancel'), payload: empty }),
+  z.object({ name: z.literal('back'), payload: empty }),
+  z.object({ name: z.literal('chooseReceipt'), payload: z.object({ choice: ReceiptChoice }).strict() }),
+  z.object({ name: z.literal('submitReceiptPhone'), payload: z.object({ phone: z.string().regex(/^\+?[0-9]{10,12}$/) }).strict() }),
+  z.object({ name: z.literal('moreTime'), payload: empty }),
+  z.object({ name: z.literal('finish'), payload: empty }),
+  // service mode (the technician); every one is audited by the core
+  z.object({ name: z.literal('serviceLogin'), payload: z.object({ code: digits(4, 8) }).strict() }),
+  z.object({
+    name: z.literal('serviceAction'),
+    payload: z
+      .object({
+        action: z.enum(['diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'verifyJournal', 'exit']),
+        params: z.record(z.string().max(40), z.union([z.string().max(80), z.number().int()])).optional(),
+      })
+      .strict(),
+  }),
+]);
+export type Intent = z.infer<typeof Intent>;
+export type IntentName = Intent['name'];
+
+/** Wire envelopes (WebSocket JSON frames, Electron IPC payloads). */
+export const CoreToUi = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), protocol: z.literal(BRIDGE_PROTOCOL) }),
+  z.object({ type: z.literal('snapshot'), snapshot: Snapshot }),
+  z.object({ type: z.literal('rejected'), reason: z.string().max(200) }), // an intent failed validation
+]);
+export type CoreToUi = z.infer<typeof CoreToUi>;
+
+export const UiToCore = z.object({ type: z.literal('intent'), intent: Intent });
+export type UiToCore = z.infer<typeof UiToCore>;
+
+/** Largest frame either side accepts; anything bigger is dropped unread. */
+export const MAX_FRAME_BYTES = 256 * 1024;
