@@ -1,0 +1,45 @@
+/**
+ * The shape every device emulator has, so one control server can host them all. Each emulator
+ * sits on the far end of the real transport (a socat pty pair or the HID report socket) and
+ * adds its own control routes under /<kind>/... on the control API (127.0.0.1:7400).
+ */
+import type { FastifyInstance } from 'fastify';
+
+/** 'cabinet' is the safe's door / service switch sensor board. */
+export type DeviceKind = 'cashAcceptor' | 'dispenser' | 'printer' | 'cardReader' | 'palm' | 'cabinet';
+
+export type Endpoint = { type: 'serial'; path: string; baudRate: number } | { type: 'hidSocket'; path: string };
+
+export interface DeviceEmulator {
+  readonly kind: DeviceKind;
+  readonly protocol: string; // e.g. 'ccnet', 'lcdm-2000', 'escpos', 'magtek-hid', 'pv-hid-1'
+  /** what the kiosk opens: the driver's end of the pty, or the HID socket path */
+  readonly endpoint: Endpoint;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** JSON-safe view for GET /devices and the panel */
+  state(): Record<string, unknown>;
+  /** fault names this emulator understands (documented per device) */
+  readonly faults: readonly string[];
+  setFault(fault: string, params?: Record<string, unknown>): void;
+  clearFaults(): void;
+  /** device-specific routes, e.g. POST /cash-acceptor/insert */
+  routes(app: FastifyInstance): void;
+}
+
+export interface EmulatorContext {
+  /** folder for pty links and sockets of this simulator run */
+  runDir: string;
+}
+
+export type EmulatorFactory = (ctx: EmulatorContext) => DeviceEmulator;
+
+/** Where each device's kiosk-side endpoint lives by default; the kiosk's config uses the same names. */
+export const defaultEndpointName: Record<DeviceKind, string> = {
+  cashAcceptor: 'cash-acceptor.tty',
+  dispenser: 'dispenser.tty',
+  printer: 'printer.tty',
+  cardReader: 'card-reader.sock',
+  palm: 'palm.sock',
+  cabinet: 'cabinet.sock',
+};

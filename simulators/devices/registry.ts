@@ -1,0 +1,4 @@
+/** Every emulator the device simulator hosts. Add one line per device. */
+import type { EmulatorFactory } from './emulator.js';
+
+export const emulatorFactories: EmulatorFactory[] = [];
