@@ -1,0 +1,8 @@
+/** Every benchmark `npm run bench` runs. Add one line per benchmark module. */
+export interface Bench {
+  name: string;
+  /** returns the lines to print: figures and the ratio our path / baseline */
+  run(): Promise<string[]>;
+}
+
+export const benches: Bench[] = [];
