@@ -10,9 +10,9 @@ export interface TestCard {
 }
 
 export const testCards: readonly TestCard[] = [
-  { pan: '4400430000000014', expiry: '3012', name: 'SEITKALI/AIGERIM', customer: 'c-aigerim' },
-  { pan: '4400430000000022', expiry: '2911', name: 'NURLANOV/DAUREN', customer: 'c-dauren' },
+  { pan: '4400430000000015', expiry: '3012', name: 'SEITKALI/AIGERIM', customer: 'c-aigerim' },
+  { pan: '4400430000000023', expiry: '2911', name: 'NURLANOV/DAUREN', customer: 'c-dauren' },
   { pan: '5269880000000018', expiry: '2805', name: 'IVANOVA/OLGA', customer: 'c-olga' },
-  { pan: '4400430000000030', expiry: '2001', name: 'EXPIRED/CARD' },
+  { pan: '4400430000000031', expiry: '2001', name: 'EXPIRED/CARD' },
   { pan: '4000000000000002', expiry: '3101', name: 'FOREIGN/CARD' }, // not a card of this bank
 ];
