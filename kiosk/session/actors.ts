@@ -1,0 +1,192 @@
+/**
+ * The session machine's invoked actors, built from the ports. Each does one step of I/O and
+ * answers with plain data; the machine decides what happens next. Ordering that protects money
+ * lives here too: a note is recorded before it is stacked, a dispense is recorded before the
+ * dispenser moves, a withdrawal is reversed unless the notes were presented.
+ */
+import { fromPromise } from 'xstate';
+import { BankUnavailableError, type IdentifyOutcome } from '../bank/bank-api.js';
+import type { SessionMachine } from './machine.js';
+import type { CashInTarget, SessionPorts } from './ports.js';
+import type { PalmOutcome, PrecheckOutcome } from './types.js';
+
+export class DeviceMissingError extends Error {
+  override readonly name = 'DeviceMissingError';
+}
+
+/** every I/O wait has an end */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+const DEVICE_COMMAND_MS = 15_000;
+
+function need<T>(device: T | undefined, name: string): T {
+  if (!device) throw new DeviceMissingError(`${name} is not configured on this terminal`);
+  return device;
+}
+
+type ProvidedActors = Parameters<SessionMachine['provide']>[0]['actors'];
+
+export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedActors> {
+  const { bank, store, devices, planner, receipts, service, config } = ports;
+  let cachedServices: Awaited<ReturnType<typeof bank.services>> | undefined;
+
+  return {
+    identify: fromPromise(async ({ input }) => bank.identify(input.sessionId, input.method, input.query, input.narrowing)),
+
+    palmIdentify: fromPromise<PalmOutcome, { sessionId: string }>(async ({ input, signal }) => {
+      const palm = need(devices.palm, 'palm scanner');
+      const result = await palm.capture({ timeoutMs: config.timeouts.palmCaptureMs, signal });
+      if (result.kind === 'liveness') return { ok: false, reason: 'palmLiveness' };
+      if (result.kind === 'timeout' || result.kind === 'cancelled') return { ok: false, reason: 'palmTimeout' };
+      if (result.kind === 'error') return { ok: false, reason: 'deviceFailure' };
+      try {
+        const outcome: IdentifyOutcome = await bank.identify(input.sessionId, 'palm', { by: 'palm', template: result.template });
+        if (!outcome.ok && outcome.reason === 'notFound') return { ok: false, reason: 'palmNotRecognised' };
+        return outcome;
+      } finally {
+        // the template is the customer's biometric: gone as soon as the bank has answered
+        result.template.fill(0);
+      }
+    }),
+
+    createQr: fromPromise(async ({ input }) => bank.createQrLogin(input.sessionId)),
+    pollQr: fromPromise(async ({ input }) => bank.pollQrLogin(input.token)),
+    requestOtp: fromPromise(async ({ input }) => bank.requestOtp(input.sessionId, input.customerId)),
+    verifyOtp: fromPromise(async ({ input }) => bank.verifyOtp(input.sessionId, input.customerId, input.code)),
+    loadProducts: fromPromise(async ({ input }) => bank.products(input.accessToken)),
+    loadHistory: fromPromise(async ({ input }) => bank.history(input.accessToken, input.productId)),
+
+    loadServices: fromPromise(async () => {
+      try {
+        cachedServices = await bank.services();
+      } catch (err) {
+        // the catalogue changes rarely: offline, the last one fetched still serves cash payments
+        if (!(err instanceof BankUnavailableError) || !cachedServices) throw err;
+      }
+      return cachedServices;
+    }),
+
+    checkReference: fromPromise(async ({ input }) => {
+      try {
+        return await bank.checkReference(input.serviceId, input.reference);
+      } catch (err) {
+        // offline, the local format check stands; the bank settles the payment on delivery
+        if (err instanceof BankUnavailableError) return { ok: true as const, beneficiary: '' };
+        throw err;
+      }
+    }),
+
+    precheckCashIn: fromPromise<PrecheckOutcome, { target: CashInTarget; accessToken?: string }>(
+      async ({ input }) => {
+        const t = input.target;
+        const query =
+          t.kind === 'service'
+            ? { serviceId: t.serviceId, reference: t.reference }
+            : { productId: t.productId, ...(input.accessToken ? { accessToken: input.accessToken } : {}) };
+        try {
+          const r = await bank.precheckCashIn(query);
+          return r.ok ? { ok: true, maxAmount: r.maxAmount, minAmount: r.minAmount, offline: false } : r;
+        } catch (err) {
+          if (!(err instanceof BankUnavailableError)) throw err;
+          // only walk-up payments are queued offline, within both caps
+          if (t.kind !== 'service') throw err;
+          const queued = await store.offlineQueuedTotal();
+          const room = Math.max(0, config.offlineCaps.total - queued);
+          const service = cachedServices?.find((s) => s.id === t.serviceId);
+          const max = Math.min(config.offlineCaps.perPayment, room, service?.max ?? config.offlineCaps.perPayment);
+          if (max <= 0) return { ok: false, reason: 'limitExceeded', params: { offline: 1 } };
+          return { ok: true, maxAmount: max, minAmount: service?.min ?? 0, offline: true };
+        }
+      },
+    ),
+
+    beginCashIn: fromPromise(async ({ input }) => store.beginCashIn(input)),
+    enableAcceptor: fromPromise(async ({ input }) => {
+      await withTimeout(need(devices.cashAcceptor, 'cash acceptor').enable(input.denominations), DEVICE_COMMAND_MS, 'cash acceptor enable');
+    }),
+    disableAcceptor: fromPromise(async () => {
+      if (devices.cashAcceptor) await withTimeout(devices.cashAcceptor.disable(), DEVICE_COMMAND_MS, 'cash acceptor disable');
+    }),
+    recordStackIntent: fromPromise(async ({ input }) => store.recordStackIntent(input.cashInId, input.denomination)),
+    stackNote: fromPromise(async () => {
+      await withTimeout(need(devices.cashAcceptor, 'cash acceptor').stack(), DEVICE_COMMAND_MS, 'cash acceptor stack');
+    }),
+    recordStacked: fromPromise(async ({ input }) => {
+      await store.recordStacked(input.cashInId, input.noteId);
+    }),
+    returnNote: fromPromise(async () => {
+      await withTimeout(need(devices.cashAcceptor, 'cash acceptor').return(), DEVICE_COMMAND_MS, 'cash acceptor return');
+    }),
+    recordReturned: fromPromise(async ({ input }) => {
+      await store.recordReturned(input.cashInId, input.noteId, input.reason);
+    }),
+    quote: fromPromise(async ({ input }) => bank.quote(input.operation, input.amount, input.productId)),
+    endCashIn: fromPromise(async ({ input }) => store.endCashIn(input.cashInId, { commission: input.commission })),
+
+    authoriseWithdrawal: fromPromise(async ({ input }) => bank.authoriseWithdrawal(input)),
+    recordWithdrawalAuthorised: fromPromise(async ({ input }) => store.recordWithdrawalAuthorised(input)),
+    approvalStatus: fromPromise(async ({ input }) => bank.approvalStatus(input.approvalId)),
+
+    dispense: fromPromise(async ({ input }) => {
+      const dispenser = need(devices.dispenser, 'cash dispenser');
+      const plan = planner.plan(input.amount);
+      if (!plan) return { ok: false as const, reason: 'cannotMakeAmount', anyDispensed: false };
+      // recorded before the dispenser moves, so a crash mid-dispense is visible at start-up
+      await store.recordDispensing(input.withdrawalId, plan);
+      const result = await withTimeout(dispenser.dispense(plan), 60_000, 'cash dispenser dispense');
+      await store.recordDispensed(input.withdrawalId, result);
+      if (result.ok) return { ok: true as const };
+      return { ok: false as const, reason: result.error ?? 'failure', anyDispensed: result.perCassette.some((c) => c.dispensed > 0) };
+    }),
+
+    present: fromPromise(async ({ input }) => {
+      const dispenser = need(devices.dispenser, 'cash dispenser');
+      let state: Awaited<ReturnType<typeof dispenser.present>>;
+      try {
+        state = await withTimeout(dispenser.present(), 30_000, 'cash dispenser present');
+      } catch {
+        state = 'unknown';
+      }
+      await store.recordPresented(input.withdrawalId, state);
+      return state;
+    }),
+
+    completeWithdrawal: fromPromise(async ({ input }) => store.recordTaken(input.withdrawalId)),
+
+    retractAndReverse: fromPromise(async ({ input }) => {
+      const dispenser = need(devices.dispenser, 'cash dispenser');
+      await withTimeout(dispenser.retract(), 30_000, 'cash dispenser retract');
+      return store.reverseWithdrawal(input.withdrawalId, 'cashNotTaken');
+    }),
+
+    reverseWithdrawal: fromPromise(async ({ input }) => {
+      if (!input.withdrawalId) return {};
+      return store.reverseWithdrawal(input.withdrawalId, input.reason);
+    }),
+
+    printReceipt: fromPromise(async ({ input }) => receipts.print(input.receiptNumber, input.locale)),
+    smsReceipt: fromPromise(async ({ input }) => receipts.sms(input.receiptNumber, input.phone)),
+
+    ejectCard: fromPromise(async () => {
+      await withTimeout(need(devices.cardReader, 'card reader').eject(), DEVICE_COMMAND_MS, 'card reader eject');
+    }),
+    captureCard: fromPromise(async () => {
+      if (devices.cardReader) await withTimeout(devices.cardReader.capture(), DEVICE_COMMAND_MS, 'card reader capture');
+    }),
+
+    serviceLogin: fromPromise(async ({ input }) => service.login(input.code)),
+    serviceAction: fromPromise(async ({ input }) => service.perform(input.technician, input.action, input.params)),
+  };
+}

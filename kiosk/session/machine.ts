@@ -1,0 +1,1478 @@
+/**
+ * The customer session: one XState v5 machine from the attract screen to goodbye, plus service
+ * mode. Free of I/O: every bank, store and device call is an invoked actor whose logic is provided
+ * at start (actors.ts builds them from the ports; tests provide scripted ones). The chart for
+ * newcomers is docs/session-chart.md.
+ *
+ * Layout: `idle | outOfService | session | service`. `session` is parallel: `flow` (the screens)
+ * and `inactivity` (the per-screen timer with its "more time?" prompt, raising session.timeout).
+ */
+import { assign, fromPromise, raise, setup } from 'xstate';
+import type { IdentifyOutcome, ProductView, Quote, ServiceView, Tiyn } from '../bank/bank-api.js';
+import type { Devices, ErrorCode, Operation, ReceiptChoice, Screen } from '../bridge/schema.js';
+import { checkIin } from './iin.js';
+import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
+import { normalisePhone } from './phone.js';
+import type { CashInTarget, SessionConfig } from './ports.js';
+import type {
+  AuthoriseOutcome,
+  DispenseOutcome,
+  IdentifyInput,
+  OtpRequestOutcome,
+  OtpVerifyOutcome,
+  PalmOutcome,
+  PrecheckOutcome,
+  PresentOutcome,
+  PrintOutcome,
+  QrPollOutcome,
+  SessionContext,
+  SessionEvent,
+} from './types.js';
+
+export interface MachineDeps {
+  config: SessionConfig;
+  now: () => number;
+  newSessionId: () => string;
+}
+
+/** placeholder logic: the real one is provided from the ports before the actor starts */
+function unprovided<TOut, TIn>(name: string) {
+  return fromPromise<TOut, TIn>(async () => {
+    throw new Error(`session actor '${name}' was not provided`);
+  });
+}
+
+const screen = (s: Screen) => ({ meta: { screen: s } });
+
+const initialDevices: Devices = { cashAcceptor: 'absent', dispenser: 'absent', printer: 'absent', cardReader: 'absent', palm: 'absent', bank: 'online' };
+
+export const UI_EVENT_TYPES = [
+  'start', 'setLocale', 'chooseIdentification', 'payWithoutIdentification', 'submitPhone', 'submitIin', 'submitBirthDate',
+  'submitPersonalCode', 'submitOtp', 'resendOtp', 'chooseOperation', 'selectProduct', 'selectService', 'submitReference',
+  'selectAmount', 'finishCashIn', 'confirm', 'cancel', 'back', 'chooseReceipt', 'submitReceiptPhone', 'moreTime', 'finish',
+] as const;
+
+function refusalCode(reason: string): ErrorCode {
+  const known: readonly string[] = [
+    'notIdentified', 'notFound', 'ambiguous', 'blocked', 'restricted', 'insufficientFunds', 'aboveMaxTopUp', 'belowMinimum',
+    'limitExceeded', 'notAuthorised', 'currencyMismatch', 'amlRefused', 'approvalRefused', 'approvalTimeout', 'invalidReference',
+    'otpWrong', 'otpLocked', 'otpExpired', 'consentWithdrawn', 'palmNotRecognised', 'palmLiveness', 'palmTimeout', 'walletNoCash',
+    'deviceFailure', 'cashNotTaken', 'bankOffline', 'offlineCapExceeded', 'noteReturned', 'timeout',
+  ];
+  return (known.includes(reason) ? reason : 'internal') as ErrorCode;
+}
+
+export function createSessionMachine(deps: MachineDeps) {
+  const { config, now } = deps;
+  const t = config.timeouts;
+
+  return setup({
+    types: {
+      context: {} as SessionContext,
+      events: {} as SessionEvent,
+    },
+    actors: {
+      identify: unprovided<IdentifyOutcome, IdentifyInput>('identify'),
+      palmIdentify: unprovided<PalmOutcome, { sessionId: string }>('palmIdentify'),
+      createQr: unprovided<{ token: string; payload: string; expiresAt: number }, { sessionId: string }>('createQr'),
+      pollQr: unprovided<QrPollOutcome, { token: string }>('pollQr'),
+      requestOtp: unprovided<OtpRequestOutcome, { sessionId: string; customerId: string }>('requestOtp'),
+      verifyOtp: unprovided<OtpVerifyOutcome, { sessionId: string; customerId: string; code: string }>('verifyOtp'),
+      loadProducts: unprovided<{ ok: true; products: ProductView[] } | { ok: false; reason: string }, { accessToken: string }>('loadProducts'),
+      loadHistory: unprovided<
+        { ok: true; recent: Array<{ at: string; description: string; amount: number }> } | { ok: false; reason: string },
+        { accessToken: string; productId: string }
+      >('loadHistory'),
+      loadServices: unprovided<ServiceView[], Record<string, never>>('loadServices'),
+      checkReference: unprovided<{ ok: true; beneficiary: string } | { ok: false; reason: string }, { serviceId: string; reference: string }>('checkReference'),
+      precheckCashIn: unprovided<PrecheckOutcome, { target: CashInTarget; accessToken?: string }>('precheckCashIn'),
+      beginCashIn: unprovided<{ cashInId: string }, { sessionId: string; target: CashInTarget; offline: boolean }>('beginCashIn'),
+      enableAcceptor: unprovided<void, { denominations: Tiyn[] }>('enableAcceptor'),
+      disableAcceptor: unprovided<void, Record<string, never>>('disableAcceptor'),
+      recordStackIntent: unprovided<{ noteId: string }, { cashInId: string; denomination: Tiyn }>('recordStackIntent'),
+      stackNote: unprovided<void, { cashInId: string; noteId: string }>('stackNote'),
+      recordStacked: unprovided<void, { cashInId: string; noteId: string }>('recordStacked'),
+      returnNote: unprovided<void, Record<string, never>>('returnNote'),
+      recordReturned: unprovided<void, { cashInId: string; noteId: string; reason: string }>('recordReturned'),
+      quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string }>('quote'),
+      endCashIn: unprovided<{ receiptNumber: string }, { cashInId: string; commission: Tiyn }>('endCashIn'),
+      authoriseWithdrawal: unprovided<AuthoriseOutcome, { accessToken: string; productId: string; amount: Tiyn; idempotencyKey: string }>('authoriseWithdrawal'),
+      recordWithdrawalAuthorised: unprovided<
+        { withdrawalId: string },
+        { sessionId: string; holdId: string; customerId: string; productId: string; amount: Tiyn; commission: Tiyn }
+      >('recordWithdrawalAuthorised'),
+      approvalStatus: unprovided<{ status: 'pending' | 'approved' | 'refused' | 'expired' }, { approvalId: string }>('approvalStatus'),
+      dispense: unprovided<DispenseOutcome, { withdrawalId: string; amount: Tiyn }>('dispense'),
+      present: unprovided<PresentOutcome, { withdrawalId: string }>('present'),
+      completeWithdrawal: unprovided<{ receiptNumber: string }, { withdrawalId: string }>('completeWithdrawal'),
+      retractAndReverse: unprovided<{ receiptNumber?: string }, { withdrawalId: string }>('retractAndReverse'),
+      reverseWithdrawal: unprovided<{ receiptNumber?: string }, { withdrawalId: string; reason: string }>('reverseWithdrawal'),
+      printReceipt: unprovided<PrintOutcome, { receiptNumber: string; locale: SessionContext['locale'] }>('printReceipt'),
+      smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string }>('smsReceipt'),
+      ejectCard: unprovided<void, Record<string, never>>('ejectCard'),
+      captureCard: unprovided<void, Record<string, never>>('captureCard'),
+      serviceLogin: unprovided<{ ok: true; technician: string } | { ok: false }, { code: string }>('serviceLogin'),
+      serviceAction: unprovided<Record<string, unknown>, { technician: string; action: string; params?: Record<string, string | number> }>('serviceAction'),
+    },
+    actions: {
+      markActivity: raise({ type: 'session.activity' }),
+      markBusy: raise({ type: 'session.busy' }),
+      clearError: assign({ error: undefined }),
+      bankOffline: assign(({ context }) => ({
+        devices: { ...context.devices, bank: 'offline' as const },
+        error: { code: 'bankOffline' as const },
+      })),
+    },
+    delays: {
+      inactivity: t.inactivityMs,
+      moreTime: t.moreTimeMs,
+      goodbye: t.goodbyeMs,
+      takeCash: t.takeCashMs,
+      approval: t.approvalMs,
+      approvalPoll: t.approvalPollMs,
+      qrPoll: t.qrPollMs,
+      cardRemove: t.cardRemoveMs,
+      noteSettle: t.noteSettleMs,
+    },
+    guards: {
+      hasAccess: ({ context }) => context.access !== undefined,
+      hasCard: ({ context }) => context.card !== undefined,
+      allCriticalFailed: ({ context }) => allCriticalFailed(context.devices),
+      servicePending: ({ context }) => context.servicePending,
+    },
+  }).createMachine({
+    id: 'kiosk',
+    initial: 'idle',
+    context: {
+      sessionId: '',
+      seq: 0,
+      locale: config.localeDefault,
+      devices: initialDevices,
+      identificationMethods: [...config.identificationMethods],
+      servicePending: false,
+      walkIn: false,
+    },
+    on: {
+      setLocale: { actions: assign({ locale: ({ event }) => event.locale }) },
+      'device.health': { actions: assign({ devices: ({ context, event }) => ({ ...context.devices, ...event.devices }) }) },
+      'device.serviceSwitch': { actions: assign({ servicePending: ({ event }) => event.open }) },
+      'device.palmGuidance': { actions: assign({ palmGuidance: ({ event }) => event.guidance }) },
+    },
+    states: {
+      idle: {
+        id: 'idle',
+        ...screen('attract'),
+        entry: assign(({ context }) => ({
+          sessionId: '',
+          seq: 0,
+          locale: config.localeDefault,
+          identificationMethods: [...config.identificationMethods],
+          devices: context.devices,
+          servicePending: context.servicePending,
+          walkIn: false,
+          card: undefined,
+          method: undefined,
+          query: undefined,
+          narrowing: undefined,
+          askFor: undefined,
+          customer: undefined,
+          otp: undefined,
+          access: undefined,
+          products: undefined,
+          operation: undefined,
+          productId: undefined,
+          balance: undefined,
+          qr: undefined,
+          palmGuidance: undefined,
+          services: undefined,
+          service: undefined,
+          cashIn: undefined,
+          withdrawal: undefined,
+          quote: undefined,
+          receipt: undefined,
+          error: undefined,
+          deadline: undefined,
+          moreTimeUntil: undefined,
+          technician: undefined,
+          serviceView: undefined,
+        })),
+        always: [
+          { guard: 'servicePending', target: 'service' },
+          { guard: 'allCriticalFailed', target: 'outOfService' },
+        ],
+        on: {
+          start: { target: 'session', actions: assign({ sessionId: () => deps.newSessionId() }) },
+          'device.cardInserted': {
+            target: 'session',
+            actions: assign({ sessionId: () => deps.newSessionId(), card: ({ event }) => event.card }),
+          },
+        },
+      },
+
+      outOfService: {
+        ...screen('outOfService'),
+        always: [
+          { guard: 'servicePending', target: 'service' },
+          { guard: ({ context }) => !allCriticalFailed(context.devices), target: 'idle' },
+        ],
+      },
+
+      session: {
+        type: 'parallel',
+        states: {
+          flow: {
+            initial: 'start',
+            on: {
+              cancel: '#ending',
+              'session.timeout': { target: '#ending', actions: assign({ error: { code: 'timeout' } }) },
+            },
+            states: {
+              start: {
+                id: 'start',
+                ...screen('start'),
+                entry: ['markActivity', 'clearError'],
+                always: { guard: 'hasCard', target: '#identify.cardRead' },
+                on: {
+                  chooseIdentification: [
+                    { guard: ({ context, event }) => !context.identificationMethods.includes(event.method), actions: assign({ error: { code: 'restricted' } }) },
+                    { guard: ({ event }) => event.method === 'phone', target: '#identify.phone' },
+                    { guard: ({ event }) => event.method === 'iin', target: '#identify.iin' },
+                    { guard: ({ event }) => event.method === 'card', target: '#identify.card' },
+                    { guard: ({ event }) => event.method === 'palm', target: '#identify.palm' },
+                    { target: '#identify.qr' },
+                  ],
+                  payWithoutIdentification: [
+                    { guard: ({ context }) => usable(context.devices.cashAcceptor), target: '#payment', actions: assign({ walkIn: true }) },
+                    { actions: assign({ error: { code: 'deviceFailure' } }) },
+                  ],
+                  back: '#ending',
+                },
+              },
+
+              identify: {
+                id: 'identify',
+                initial: 'choose',
+                states: {
+                  choose: {
+                    ...screen('identifyMethod'),
+                    entry: 'markActivity',
+                    on: {
+                      chooseIdentification: [
+                        { guard: ({ context, event }) => !context.identificationMethods.includes(event.method), actions: assign({ error: { code: 'restricted' } }) },
+                        { guard: ({ event }) => event.method === 'phone', target: 'phone' },
+                        { guard: ({ event }) => event.method === 'iin', target: 'iin' },
+                        { guard: ({ event }) => event.method === 'card', target: 'card' },
+                        { guard: ({ event }) => event.method === 'palm', target: 'palm' },
+                        { target: 'qr' },
+                      ],
+                      back: '#start',
+                    },
+                  },
+                  phone: {
+                    ...screen('phoneEntry'),
+                    entry: ['markActivity', assign({ method: 'phone' })],
+                    on: {
+                      submitPhone: [
+                        {
+                          guard: ({ event }) => normalisePhone(event.phone) !== undefined,
+                          target: 'lookup',
+                          actions: assign({ error: undefined, query: ({ event }) => ({ by: 'phone', phone: normalisePhone(event.phone) ?? '' }) }),
+                        },
+                        { actions: assign({ error: { code: 'invalidPhone' } }) },
+                      ],
+                      back: { target: 'choose', actions: 'clearError' },
+                    },
+                  },
+                  iin: {
+                    ...screen('iinEntry'),
+                    entry: ['markActivity', assign({ method: 'iin' })],
+                    on: {
+                      submitIin: [
+                        {
+                          guard: ({ event }) => checkIin(event.iin).ok,
+                          target: 'lookup',
+                          actions: assign({ error: undefined, query: ({ event }) => ({ by: 'iin', iin: event.iin }) }),
+                        },
+                        { actions: assign({ error: { code: 'invalidIin' } }) },
+                      ],
+                      back: { target: 'choose', actions: 'clearError' },
+                    },
+                  },
+                  card: {
+                    ...screen('cardInsert'),
+                    entry: ['markActivity', assign({ method: 'card' })],
+                    on: {
+                      'device.cardInserted': { target: 'cardRead', actions: assign({ card: ({ event }) => event.card }) },
+                      'device.cardReadError': {
+                        target: '#refusal',
+                        actions: assign({ error: ({ event }) => ({ code: event.error === 'notBankCard' ? 'notBankCard' : 'cardUnreadable' }) }),
+                      },
+                      back: 'choose',
+                    },
+                  },
+                  cardRead: {
+                    always: {
+                      target: 'lookup',
+                      actions: assign({ method: 'card', query: ({ context }) => ({ by: 'card', panToken: context.card?.panToken ?? '' }) }),
+                    },
+                  },
+                  palm: {
+                    ...screen('palmScan'),
+                    entry: ['markBusy', assign({ method: 'palm', palmGuidance: 'placeHand' })],
+                    invoke: {
+                      id: 'palmIdentify',
+                      src: 'palmIdentify',
+                      input: ({ context }) => ({ sessionId: context.sessionId }),
+                      onDone: { target: 'outcome', actions: assign({ identifyOutcome: ({ event }) => event.output }) },
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                    on: { back: 'choose' },
+                  },
+                  qr: {
+                    initial: 'creating',
+                    entry: assign({ method: 'qr' }),
+                    on: { back: 'choose' },
+                    states: {
+                      creating: {
+                        ...screen('pleaseWait'),
+                        entry: 'markBusy',
+                        invoke: {
+                          id: 'createQr',
+                          src: 'createQr',
+                          input: ({ context }) => ({ sessionId: context.sessionId }),
+                          onDone: { target: 'waiting', actions: assign({ qr: ({ event }) => event.output }) },
+                          onError: { target: '#refusal', actions: 'bankOffline' },
+                        },
+                      },
+                      waiting: {
+                        ...screen('qrLogin'),
+                        entry: 'markActivity',
+                        after: { qrPoll: 'polling' },
+                      },
+                      polling: {
+                        ...screen('qrLogin'),
+                        invoke: {
+                          id: 'pollQr',
+                          src: 'pollQr',
+                          input: ({ context }) => ({ token: context.qr?.token ?? '' }),
+                          onDone: [
+                            { guard: ({ event }) => event.output.ok && event.output.status === 'pending', target: 'waiting' },
+                            { target: '#identify.outcome', actions: assign({ identifyOutcome: ({ event }) => event.output }) },
+                          ],
+                          onError: { target: '#refusal', actions: 'bankOffline' },
+                        },
+                      },
+                    },
+                  },
+                  lookup: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'identify',
+                      src: 'identify',
+                      input: ({ context }) => ({
+                        sessionId: context.sessionId,
+                        method: context.method ?? 'phone',
+                        query: context.query ?? { by: 'phone', phone: '' },
+                        ...(context.narrowing ? { narrowing: context.narrowing } : {}),
+                      }),
+                      onDone: { target: 'outcome', actions: assign({ identifyOutcome: ({ event }) => event.output }) },
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                  },
+                  outcome: {
+                    always: [
+                      {
+                        guard: ({ context }) => statusOf(context) === 'identified',
+                        target: '#otp',
+                        actions: assign(({ context }) => {
+                          const o = outcomeOf(context);
+                          return o?.ok && o.status === 'identified'
+                            ? { customer: { id: o.customerId, maskedName: o.maskedName }, error: undefined, identifyOutcome: undefined }
+                            : {};
+                        }),
+                      },
+                      {
+                        guard: ({ context }) => statusOf(context) === 'ambiguous',
+                        target: 'disambiguate',
+                        actions: assign(({ context }) => {
+                          const o = outcomeOf(context);
+                          return { askFor: o?.ok && o.status === 'ambiguous' ? o.askFor : ['birthDate'], identifyOutcome: undefined };
+                        }),
+                      },
+                      {
+                        // consent to palm-vein processing withdrawn (8.15): offer the other methods
+                        guard: ({ context }) => reasonOf(context) === 'consentWithdrawn',
+                        target: 'choose',
+                        actions: assign(({ context }) => ({
+                          identificationMethods: context.identificationMethods.filter((m) => m !== 'palm'),
+                          error: { code: 'consentWithdrawn' as const },
+                          identifyOutcome: undefined,
+                        })),
+                      },
+                      {
+                        target: '#refusal',
+                        actions: assign(({ context }) => ({ error: { code: refusalCode(reasonOf(context) ?? 'notFound') }, identifyOutcome: undefined })),
+                      },
+                    ],
+                  },
+                  disambiguate: {
+                    ...screen('disambiguate'),
+                    entry: 'markActivity',
+                    on: {
+                      submitBirthDate: { target: 'lookup', actions: assign({ narrowing: ({ context, event }) => ({ ...context.narrowing, birthDate: event.birthDate }) }) },
+                      submitPersonalCode: { target: 'lookup', actions: assign({ narrowing: ({ context, event }) => ({ ...context.narrowing, personalCode: event.code }) }) },
+                      back: 'choose',
+                    },
+                  },
+                },
+              },
+
+              otp: {
+                id: 'otp',
+                initial: 'requesting',
+                states: {
+                  requesting: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'requestOtp',
+                      src: 'requestOtp',
+                      input: ({ context }) => ({ sessionId: context.sessionId, customerId: context.customer?.id ?? '' }),
+                      onDone: [
+                        {
+                          guard: ({ event }) => event.output.ok,
+                          target: 'entry',
+                          actions: assign({
+                            otp: ({ event, context }) =>
+                              event.output.ok
+                                ? { sentTo: event.output.sentTo, expiresAt: event.output.expiresAt, resendAt: event.output.resendAt, attemptsLeft: context.otp?.attemptsLeft }
+                                : context.otp,
+                          }),
+                        },
+                        { target: '#refusal', actions: assign({ error: ({ event }) => ({ code: refusalCode(event.output.ok ? 'internal' : event.output.reason) }) }) },
+                      ],
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                  },
+                  entry: {
+                    ...screen('otpEntry'),
+                    entry: 'markActivity',
+                    on: {
+                      submitOtp: { target: 'verifying', actions: 'clearError' },
+                      resendOtp: [
+                        { guard: ({ context }) => now() >= (context.otp?.resendAt ?? 0), target: 'requesting', actions: 'clearError' },
+                        { actions: assign({ error: { code: 'otpWrong', params: { reason: 'resendTooSoon' } } }) },
+                      ],
+                    },
+                  },
+                  verifying: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'verifyOtp',
+                      src: 'verifyOtp',
+                      // the code goes from the event straight into the bank call: never into context
+                      input: ({ context, event }) => ({
+                        sessionId: context.sessionId,
+                        customerId: context.customer?.id ?? '',
+                        code: event.type === 'submitOtp' ? event.code : '',
+                      }),
+                      onDone: [
+                        {
+                          guard: ({ event }) => event.output.ok,
+                          target: '#loadingProducts',
+                          actions: assign({
+                            access: ({ event, context }) => (event.output.ok ? { token: event.output.accessToken, expiresAt: event.output.expiresAt } : context.access),
+                          }),
+                        },
+                        {
+                          guard: ({ event }) => !event.output.ok && event.output.reason === 'otpWrong' && (event.output.attemptsLeft ?? 0) > 0,
+                          target: 'entry',
+                          actions: assign({
+                            error: { code: 'otpWrong' },
+                            otp: ({ context, event }) =>
+                              context.otp ? { ...context.otp, attemptsLeft: event.output.ok ? undefined : event.output.attemptsLeft } : undefined,
+                          }),
+                        },
+                        {
+                          target: '#refusal',
+                          actions: assign({
+                            error: ({ event }) => ({ code: event.output.ok ? 'internal' : event.output.reason === 'otpWrong' ? 'otpLocked' : refusalCode(event.output.reason) }),
+                          }),
+                        },
+                      ],
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                  },
+                },
+              },
+
+              loadingProducts: {
+                id: 'loadingProducts',
+                ...screen('pleaseWait'),
+                entry: 'markBusy',
+                invoke: {
+                  id: 'loadProducts',
+                  src: 'loadProducts',
+                  input: ({ context }) => ({ accessToken: context.access?.token ?? '' }),
+                  onDone: [
+                    { guard: ({ event }) => event.output.ok, target: 'operations', actions: assign({ products: ({ event }) => (event.output.ok ? event.output.products : []) }) },
+                    { target: '#refusal', actions: assign({ error: ({ event }) => ({ code: refusalCode(event.output.ok ? 'internal' : event.output.reason) }) }) },
+                  ],
+                  onError: { target: '#refusal', actions: 'bankOffline' },
+                },
+              },
+
+              operations: {
+                id: 'operations',
+                ...screen('operations'),
+                entry: ['markActivity', assign({ operation: undefined, productId: undefined, cashIn: undefined, withdrawal: undefined, quote: undefined, receipt: undefined, service: undefined, balance: undefined })],
+                on: {
+                  chooseOperation: [
+                    { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#otp', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
+                    {
+                      guard: ({ context, event }) => !availableOperations(context.products, context.devices).includes(event.operation),
+                      actions: assign({ error: ({ context, event }) => ({ code: event.operation === 'withdraw' && hasOnlyWallets(context) ? 'walletNoCash' : 'restricted' }) }),
+                    },
+                    { guard: ({ event }) => event.operation === 'payService', target: '#payment', actions: assign({ operation: 'payService', error: undefined }) },
+                    { target: 'productSelect', actions: assign({ operation: ({ event }) => event.operation, error: undefined }) },
+                  ],
+                  finish: '#ending',
+                  back: '#ending',
+                },
+              },
+
+              productSelect: {
+                ...screen('productSelect'),
+                entry: [
+                  'markActivity',
+                  assign(({ context }) => {
+                    const eligible = eligibleProducts(context.operation ?? 'balance', context.products ?? []);
+                    return eligible.length === 1 ? { productId: eligible[0]?.id } : {};
+                  }),
+                ],
+                always: [
+                  { guard: ({ context }) => context.productId !== undefined && context.operation === 'balance', target: 'balance' },
+                  { guard: ({ context }) => context.productId !== undefined && context.operation === 'withdraw', target: 'withdrawal' },
+                  { guard: ({ context }) => context.productId !== undefined, target: 'cashIn' },
+                ],
+                on: {
+                  selectProduct: [
+                    {
+                      guard: ({ context, event }) => eligibleProducts(context.operation ?? 'balance', context.products ?? []).some((p) => p.id === event.productId),
+                      actions: assign({ productId: ({ event }) => event.productId }),
+                    },
+                    { actions: assign({ error: { code: 'restricted' } }) },
+                  ],
+                  back: '#operations',
+                },
+              },
+
+              balance: {
+                initial: 'loading',
+                states: {
+                  loading: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'loadHistory',
+                      src: 'loadHistory',
+                      input: ({ context }) => ({ accessToken: context.access?.token ?? '', productId: context.productId ?? '' }),
+                      onDone: {
+                        target: 'showing',
+                        actions: assign({
+                          balance: ({ context, event }) => ({ productId: context.productId ?? '', recent: event.output.ok ? event.output.recent : [] }),
+                        }),
+                      },
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                  },
+                  showing: {
+                    ...screen('balance'),
+                    entry: 'markActivity',
+                    on: { back: '#operations', confirm: '#operations', finish: '#ending' },
+                  },
+                },
+              },
+
+              payment: {
+                id: 'payment',
+                initial: 'loading',
+                states: {
+                  loading: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'loadServices',
+                      src: 'loadServices',
+                      input: () => ({}),
+                      onDone: { target: 'catalogue', actions: assign({ services: ({ event }) => event.output }) },
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                  },
+                  catalogue: {
+                    ...screen('serviceCatalogue'),
+                    entry: 'markActivity',
+                    on: {
+                      selectService: [
+                        {
+                          guard: ({ context, event }) => (context.services ?? []).some((s) => s.id === event.serviceId),
+                          target: 'reference',
+                          actions: assign({
+                            error: undefined,
+                            service: ({ context, event }) => {
+                              const s = (context.services ?? []).find((x) => x.id === event.serviceId);
+                              return { id: event.serviceId, name: s?.name ?? '' };
+                            },
+                          }),
+                        },
+                        { actions: assign({ error: { code: 'notFound' } }) },
+                      ],
+                      back: [{ guard: 'hasAccess', target: '#operations' }, { target: '#start', actions: assign({ walkIn: false }) }],
+                    },
+                  },
+                  reference: {
+                    ...screen('serviceReference'),
+                    entry: 'markActivity',
+                    on: {
+                      submitReference: [
+                        {
+                          guard: ({ context, event }) => referenceMatches(context, event.reference),
+                          target: 'checking',
+                          actions: assign({
+                            error: undefined,
+                            service: ({ context, event }) => ({ id: context.service?.id ?? '', name: context.service?.name ?? '', reference: normaliseReference(context, event.reference) }),
+                          }),
+                        },
+                        { actions: assign({ error: { code: 'invalidReference' } }) },
+                      ],
+                      back: { target: 'catalogue', actions: 'clearError' },
+                    },
+                  },
+                  checking: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'checkReference',
+                      src: 'checkReference',
+                      input: ({ context }) => ({ serviceId: context.service?.id ?? '', reference: context.service?.reference ?? '' }),
+                      onDone: [
+                        {
+                          guard: ({ event }) => event.output.ok,
+                          target: '#cashIn',
+                          actions: assign({
+                            service: ({ context, event }) => ({ ...(context.service ?? { id: '', name: '' }), beneficiary: event.output.ok ? event.output.beneficiary : '' }),
+                          }),
+                        },
+                        { target: 'reference', actions: assign({ error: { code: 'invalidReference' } }) },
+                      ],
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                  },
+                },
+              },
+
+              cashIn: {
+                id: 'cashIn',
+                initial: 'prechecking',
+                entry: assign(({ context }) => ({ cashIn: newCashIn(context) })),
+                states: {
+                  prechecking: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'precheckCashIn',
+                      src: 'precheckCashIn',
+                      input: ({ context }) => ({
+                        target: context.cashIn?.target ?? { kind: 'service', serviceId: '', reference: '', label: '' },
+                        ...(context.access ? { accessToken: context.access.token } : {}),
+                      }),
+                      onDone: [
+                        {
+                          guard: ({ event }) => event.output.ok && event.output.maxAmount > 0,
+                          target: 'enabling',
+                          actions: assign({
+                            cashIn: ({ context, event }) =>
+                              context.cashIn && event.output.ok
+                                ? { ...context.cashIn, max: event.output.maxAmount, min: event.output.minAmount, offline: event.output.offline }
+                                : context.cashIn,
+                            devices: ({ context, event }) => (event.output.ok && event.output.offline ? { ...context.devices, bank: 'offline' as const } : context.devices),
+                          }),
+                        },
+                        {
+                          target: '#refusal',
+                          actions: assign({
+                            error: ({ event }) => (event.output.ok ? { code: 'offlineCapExceeded' as const } : { code: refusalCode(event.output.reason), ...(event.output.params ? { params: event.output.params } : {}) }),
+                          }),
+                        },
+                      ],
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                  },
+                  enabling: {
+                    ...screen('cashIn'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'enableAcceptor',
+                      src: 'enableAcceptor',
+                      input: () => ({ denominations: [...config.acceptedDenominations] }),
+                      onDone: { target: 'accepting' },
+                      onError: [
+                        { guard: ({ context }) => (context.cashIn?.total ?? 0) > 0, target: 'closing' },
+                        { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' } }) },
+                      ],
+                    },
+                  },
+                  accepting: {
+                    ...screen('cashIn'),
+                    entry: ['markActivity', assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'accepting' as const, pending: undefined } })],
+                    on: {
+                      'device.noteEscrow': [
+                        {
+                          guard: ({ context, event }) => noteFits(context, event.denomination, config),
+                          target: 'opening',
+                          actions: assign({ cashIn: ({ context, event }) => context.cashIn && { ...context.cashIn, acceptor: 'escrow' as const, pending: { denomination: event.denomination } } }),
+                        },
+                        {
+                          target: 'returning',
+                          actions: assign({
+                            cashIn: ({ context, event }) =>
+                              context.cashIn && {
+                                ...context.cashIn,
+                                acceptor: 'escrow' as const,
+                                pending: { denomination: event.denomination, reason: config.acceptedDenominations.includes(event.denomination) ? 'aboveMaximum' : 'denomination' },
+                              },
+                          }),
+                        },
+                      ],
+                      'device.noteRejected': {
+                        actions: assign({
+                          cashIn: ({ context, event }) => context.cashIn && { ...context.cashIn, notes: [...context.cashIn.notes, { denomination: 0, status: 'rejected' as const, reason: event.reason }] },
+                        }),
+                      },
+                      'device.acceptorFailure': [
+                        { guard: ({ context }) => (context.cashIn?.total ?? 0) > 0, target: 'closing' },
+                        { target: 'cancelling', actions: assign({ error: { code: 'deviceFailure' } }) },
+                      ],
+                      finishCashIn: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }, { target: 'closing' }],
+                      // money already stacked cannot be handed back: cancel then means finish
+                      cancel: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }, { target: 'closing' }],
+                      back: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }],
+                      // walk-away: what was stacked is still paid
+                      'session.timeout': [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }, { target: 'closing' }],
+                    },
+                  },
+                  opening: {
+                    ...screen('cashIn'),
+                    always: { guard: ({ context }) => context.cashIn?.cashInId !== undefined, target: 'recordingIntent' },
+                    invoke: {
+                      id: 'beginCashIn',
+                      src: 'beginCashIn',
+                      input: ({ context }) => ({
+                        sessionId: context.sessionId,
+                        target: context.cashIn?.target ?? { kind: 'service', serviceId: '', reference: '', label: '' },
+                        offline: context.cashIn?.offline ?? false,
+                      }),
+                      onDone: { target: 'recordingIntent', actions: assign({ cashIn: ({ context, event }) => context.cashIn && { ...context.cashIn, cashInId: event.output.cashInId } }) },
+                      onError: { target: 'returning', actions: assign({ cashIn: ({ context }) => context.cashIn && withPendingReason(context.cashIn, 'notRecorded') }) },
+                    },
+                  },
+                  recordingIntent: {
+                    ...screen('cashIn'),
+                    invoke: {
+                      id: 'recordStackIntent',
+                      src: 'recordStackIntent',
+                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', denomination: context.cashIn?.pending?.denomination ?? 0 }),
+                      onDone: {
+                        target: 'stacking',
+                        actions: assign({
+                          cashIn: ({ context, event }) =>
+                            context.cashIn?.pending && { ...context.cashIn, acceptor: 'stacking' as const, pending: { ...context.cashIn.pending, noteId: event.output.noteId } },
+                        }),
+                      },
+                      // no durable record, no stacking (money invariant 1)
+                      onError: { target: 'returning', actions: assign({ cashIn: ({ context }) => context.cashIn && withPendingReason(context.cashIn, 'notRecorded') }) },
+                    },
+                  },
+                  stacking: {
+                    ...screen('cashIn'),
+                    invoke: {
+                      id: 'stackNote',
+                      src: 'stackNote',
+                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? '' }),
+                      // the command's answer says nothing about the note: the device's event does
+                      onError: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }) },
+                    },
+                    on: {
+                      'device.noteStacked': { target: 'recordingStacked' },
+                      'device.noteReturned': { target: 'recordingReturned' },
+                      cancel: {},
+                    },
+                    // the note's fate stays open in the store; start-up reconciliation settles it
+                    after: { noteSettle: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }) } },
+                  },
+                  recordingStacked: {
+                    ...screen('cashIn'),
+                    invoke: {
+                      id: 'recordStacked',
+                      src: 'recordStacked',
+                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? '' }),
+                      onDone: { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'stacked') }) },
+                      onError: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'stacked') }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  recordingReturned: {
+                    ...screen('cashIn'),
+                    invoke: {
+                      id: 'recordReturned',
+                      src: 'recordReturned',
+                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? '', reason: 'device' }),
+                      onDone: { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'returned') }) },
+                      onError: { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'returned') }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  returning: {
+                    ...screen('cashIn'),
+                    invoke: {
+                      id: 'returnNote',
+                      src: 'returnNote',
+                      input: () => ({}),
+                      onError: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }) },
+                    },
+                    on: {
+                      'device.noteReturned': { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'returned') }) },
+                      cancel: {},
+                    },
+                    after: { noteSettle: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }) } },
+                  },
+                  cancelling: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'disableAcceptor',
+                      src: 'disableAcceptor',
+                      input: () => ({}),
+                      onDone: { target: 'cancelled' },
+                      onError: { target: 'cancelled' },
+                    },
+                  },
+                  cancelled: {
+                    always: [
+                      { guard: ({ context }) => context.error !== undefined, target: '#refusal' },
+                      { guard: 'hasAccess', target: '#operations' },
+                      { target: '#ending' },
+                    ],
+                  },
+                  closing: {
+                    ...screen('pleaseWait'),
+                    entry: ['markBusy', assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: context.cashIn.acceptor === 'failed' ? 'failed' : ('disabled' as const) } })],
+                    invoke: {
+                      id: 'disableAcceptor',
+                      src: 'disableAcceptor',
+                      input: () => ({}),
+                      onDone: { target: 'quoting' },
+                      onError: { target: 'quoting' },
+                    },
+                    on: { cancel: {} },
+                  },
+                  quoting: {
+                    ...screen('pleaseWait'),
+                    invoke: {
+                      id: 'quote',
+                      src: 'quote',
+                      input: ({ context }) => ({
+                        operation: context.operation ?? 'payService',
+                        amount: context.cashIn?.total ?? 0,
+                        ...(context.productId ? { productId: context.productId } : {}),
+                      }),
+                      onDone: {
+                        target: 'confirming',
+                        actions: assign({
+                          quote: ({ event }) => event.output,
+                          cashIn: ({ context, event }) => context.cashIn && { ...context.cashIn, commission: event.output.commission },
+                        }),
+                      },
+                      // no tariff reachable: the bank applies its own on delivery, shown as zero here
+                      onError: {
+                        target: 'confirming',
+                        actions: assign({
+                          quote: ({ context }) => ({ operation: context.operation ?? 'payService', amount: context.cashIn?.total ?? 0, commission: 0, total: context.cashIn?.total ?? 0 }),
+                        }),
+                      },
+                    },
+                    on: { cancel: {} },
+                  },
+                  confirming: {
+                    ...screen('confirm'),
+                    entry: 'markActivity',
+                    always: { guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelled' },
+                    on: {
+                      confirm: 'finishing',
+                      back: [{ guard: ({ context }) => context.cashIn?.acceptor !== 'failed', target: 'enabling' }],
+                      cancel: 'finishing',
+                      'session.timeout': 'finishing',
+                    },
+                  },
+                  finishing: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'endCashIn',
+                      src: 'endCashIn',
+                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', commission: context.cashIn?.commission ?? 0 }),
+                      onDone: { target: '#receipt', actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }) },
+                      onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                },
+              },
+
+              withdrawal: {
+                id: 'withdrawal',
+                initial: 'amount',
+                entry: assign(({ context }) => ({ withdrawal: { productId: context.productId ?? '', stage: 'choose' as const } })),
+                states: {
+                  amount: {
+                    ...screen('amountEntry'),
+                    entry: 'markActivity',
+                    on: {
+                      selectAmount: [
+                        {
+                          guard: ({ context, event }) => withdrawalAmountOk(context, event.amount, config),
+                          target: 'quoting',
+                          actions: assign({ error: undefined, withdrawal: ({ context, event }) => context.withdrawal && { ...context.withdrawal, amount: event.amount } }),
+                        },
+                        { actions: assign({ error: ({ context, event }) => ({ code: withdrawalAmountProblem(context, event.amount, config) ?? 'invalidAmount' }) }) },
+                      ],
+                      back: '#operations',
+                    },
+                  },
+                  quoting: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'quote',
+                      src: 'quote',
+                      input: ({ context }) => ({ operation: 'withdraw' as const, amount: context.withdrawal?.amount ?? 0, productId: context.productId ?? '' }),
+                      onDone: { target: 'confirm', actions: assign({ quote: ({ event }) => event.output }) },
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                  },
+                  confirm: {
+                    ...screen('confirm'),
+                    entry: 'markActivity',
+                    on: {
+                      confirm: [
+                        {
+                          guard: ({ context }) => availableProduct(context)?.available === undefined || (availableProduct(context)?.available ?? 0) >= (context.quote?.total ?? 0),
+                          target: 'authorising',
+                        },
+                        { target: '#refusal', actions: assign({ error: { code: 'insufficientFunds' } }) },
+                      ],
+                      back: 'amount',
+                    },
+                  },
+                  authorising: {
+                    ...screen('pleaseWait'),
+                    entry: ['markBusy', assign({ seq: ({ context }) => context.seq + 1 })],
+                    invoke: {
+                      id: 'authoriseWithdrawal',
+                      src: 'authoriseWithdrawal',
+                      input: ({ context }) => ({
+                        accessToken: context.access?.token ?? '',
+                        productId: context.productId ?? '',
+                        amount: context.withdrawal?.amount ?? 0,
+                        idempotencyKey: `${context.sessionId}:w${context.seq}`,
+                      }),
+                      onDone: [
+                        {
+                          guard: ({ event }) => event.output.ok,
+                          target: 'recording',
+                          actions: assign({
+                            withdrawal: ({ context, event }) =>
+                              context.withdrawal && event.output.ok
+                                ? {
+                                    ...context.withdrawal,
+                                    stage: 'authorising' as const,
+                                    holdId: event.output.holdId,
+                                    commission: event.output.commission,
+                                    status: event.output.status,
+                                    ...(event.output.approvalId ? { approvalId: event.output.approvalId } : {}),
+                                  }
+                                : context.withdrawal,
+                          }),
+                        },
+                        {
+                          target: '#refusal',
+                          actions: assign({ error: ({ event }) => (event.output.ok ? { code: 'internal' as const } : { code: refusalCode(event.output.reason) }) }),
+                        },
+                      ],
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                    on: { cancel: {} },
+                  },
+                  recording: {
+                    ...screen('pleaseWait'),
+                    invoke: {
+                      id: 'recordWithdrawalAuthorised',
+                      src: 'recordWithdrawalAuthorised',
+                      input: ({ context }) => ({
+                        sessionId: context.sessionId,
+                        holdId: context.withdrawal?.holdId ?? '',
+                        customerId: context.customer?.id ?? '',
+                        productId: context.productId ?? '',
+                        amount: context.withdrawal?.amount ?? 0,
+                        commission: context.withdrawal?.commission ?? 0,
+                      }),
+                      onDone: [
+                        {
+                          guard: ({ context }) => context.withdrawal?.status === 'pendingApproval',
+                          target: 'approvalWait',
+                          actions: assign({ withdrawal: ({ context, event }) => context.withdrawal && { ...context.withdrawal, withdrawalId: event.output.withdrawalId } }),
+                        },
+                        { target: 'dispensing', actions: assign({ withdrawal: ({ context, event }) => context.withdrawal && { ...context.withdrawal, withdrawalId: event.output.withdrawalId } }) },
+                      ],
+                      onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  approvalWait: {
+                    ...screen('approvalWait'),
+                    initial: 'waiting',
+                    entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, approvalDeadline: now() + t.approvalMs } })],
+                    after: { approval: { target: 'reversing', actions: assign({ error: { code: 'approvalTimeout' } }) } },
+                    on: { cancel: { target: 'reversing', actions: assign({ error: { code: 'approvalRefused', params: { by: 'customer' } } }) } },
+                    states: {
+                      waiting: { after: { approvalPoll: 'checking' } },
+                      checking: {
+                        invoke: {
+                          id: 'approvalStatus',
+                          src: 'approvalStatus',
+                          input: ({ context }) => ({ approvalId: context.withdrawal?.approvalId ?? '' }),
+                          onDone: [
+                            { guard: ({ event }) => event.output.status === 'approved', target: '#withdrawal.dispensing' },
+                            { guard: ({ event }) => event.output.status === 'refused', target: '#withdrawal.reversing', actions: assign({ error: { code: 'approvalRefused' } }) },
+                            { guard: ({ event }) => event.output.status === 'expired', target: '#withdrawal.reversing', actions: assign({ error: { code: 'approvalTimeout' } }) },
+                            { target: 'waiting' },
+                          ],
+                          onError: { target: 'waiting' },
+                        },
+                      },
+                    },
+                  },
+                  dispensing: {
+                    ...screen('dispensing'),
+                    entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'dispensing' as const } })],
+                    invoke: {
+                      id: 'dispense',
+                      src: 'dispense',
+                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '', amount: context.withdrawal?.amount ?? 0 }),
+                      onDone: [
+                        { guard: ({ event }) => event.output.ok, target: 'presenting' },
+                        { target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
+                      ],
+                      onError: { target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  presenting: {
+                    ...screen('dispensing'),
+                    invoke: {
+                      id: 'present',
+                      src: 'present',
+                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
+                      onDone: [
+                        { guard: ({ event }) => event.output === 'presented', target: 'takeCash' },
+                        { guard: ({ event }) => event.output === 'notPresented', target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
+                        // never guessed: the store keeps it 'unknown' for the technician
+                        { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' }, withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                      ],
+                      onError: { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' }, withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  takeCash: {
+                    ...screen('takeCash'),
+                    entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'presented' as const } })],
+                    on: {
+                      'device.cashTaken': 'completing',
+                      cancel: {},
+                    },
+                    after: { takeCash: 'retracting' },
+                  },
+                  completing: {
+                    ...screen('pleaseWait'),
+                    entry: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'taken' as const } }),
+                    invoke: {
+                      id: 'completeWithdrawal',
+                      src: 'completeWithdrawal',
+                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
+                      onDone: { target: '#receipt', actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }) },
+                      onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  retracting: {
+                    ...screen('pleaseWait'),
+                    invoke: {
+                      id: 'retractAndReverse',
+                      src: 'retractAndReverse',
+                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
+                      onDone: {
+                        target: '#refusal',
+                        actions: assign({ error: { code: 'cashNotTaken' }, withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'retracted' as const } }),
+                      },
+                      onError: { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  reversing: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'reverseWithdrawal',
+                      src: 'reverseWithdrawal',
+                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '', reason: context.error?.code ?? 'cancelled' }),
+                      onDone: { target: '#refusal', actions: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                      onError: { target: '#refusal', actions: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                },
+              },
+
+              receipt: {
+                id: 'receipt',
+                initial: 'choosing',
+                states: {
+                  choosing: {
+                    ...screen('receiptChoice'),
+                    entry: ['markActivity', assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'choosing' as const, options: receiptOptions(context) } })],
+                    on: {
+                      chooseReceipt: [
+                        { guard: ({ context, event }) => !(context.receipt?.options ?? []).includes(event.choice), actions: assign({ error: { code: 'printerUnavailable' } }) },
+                        { guard: ({ event }) => event.choice === 'print', target: 'printing', actions: 'clearError' },
+                        { guard: ({ event }) => event.choice === 'sms', target: 'phone', actions: 'clearError' },
+                        { target: 'done', actions: assign({ error: undefined, receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'none' as const } }) },
+                      ],
+                      'session.timeout': { target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'none' as const } }) },
+                      cancel: { target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'none' as const } }) },
+                    },
+                  },
+                  phone: {
+                    ...screen('receiptPhone'),
+                    entry: 'markActivity',
+                    on: {
+                      submitReceiptPhone: [
+                        {
+                          guard: ({ event }) => normalisePhone(event.phone) !== undefined,
+                          target: 'sending',
+                          actions: assign({ error: undefined, receipt: ({ context, event }) => context.receipt && { ...context.receipt, smsTo: normalisePhone(event.phone) ?? '' } }),
+                        },
+                        { actions: assign({ error: { code: 'invalidPhone' } }) },
+                      ],
+                      back: 'choosing',
+                      cancel: 'choosing',
+                      'session.timeout': 'done',
+                    },
+                  },
+                  printing: {
+                    ...screen('printing'),
+                    entry: ['markBusy', assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'printing' as const } })],
+                    invoke: {
+                      id: 'printReceipt',
+                      src: 'printReceipt',
+                      input: ({ context }) => ({ receiptNumber: context.receipt?.number ?? '', locale: context.locale }),
+                      onDone: [
+                        { guard: ({ event }) => event.output.ok, target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'printed' as const } }) },
+                        { target: 'printFailed' },
+                      ],
+                      onError: { target: 'printFailed' },
+                    },
+                    on: { cancel: {} },
+                  },
+                  // a failed print never shows as printed: say so and offer SMS
+                  printFailed: {
+                    always: {
+                      target: 'choosing',
+                      actions: assign({
+                        error: { code: 'printerUnavailable' },
+                        devices: ({ context }) => ({ ...context.devices, printer: 'offline' as const }),
+                        receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'failed' as const },
+                      }),
+                    },
+                  },
+                  sending: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'smsReceipt',
+                      src: 'smsReceipt',
+                      input: ({ context }) => ({ receiptNumber: context.receipt?.number ?? '', phone: context.receipt?.smsTo ?? '' }),
+                      onDone: [
+                        { guard: ({ event }) => event.output.ok, target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'sent' as const } }) },
+                        { target: 'choosing', actions: assign({ error: { code: 'bankOffline' } }) },
+                      ],
+                      onError: { target: 'choosing', actions: assign({ error: { code: 'bankOffline' } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  done: {
+                    always: [{ guard: 'hasAccess', target: '#operations' }, { target: '#ending' }],
+                  },
+                },
+              },
+
+              refusal: {
+                id: 'refusal',
+                ...screen('refusal'),
+                entry: 'markActivity',
+                on: {
+                  back: [{ guard: 'hasAccess', target: '#operations' }, { target: '#start', actions: assign({ walkIn: false, card: undefined }) }],
+                  confirm: [{ guard: 'hasAccess', target: '#operations' }, { target: '#ending' }],
+                  finish: '#ending',
+                },
+              },
+
+              ending: {
+                id: 'ending',
+                initial: 'ejecting',
+                entry: 'markBusy',
+                on: { cancel: {} },
+                states: {
+                  ejecting: {
+                    ...screen('goodbye'),
+                    always: { guard: ({ context }) => context.card === undefined, target: 'farewell' },
+                    invoke: {
+                      id: 'ejectCard',
+                      src: 'ejectCard',
+                      input: () => ({}),
+                      onDone: 'waitingRemoval',
+                      onError: 'capturing',
+                    },
+                    on: { 'device.cardRemoved': { target: 'farewell', actions: assign({ card: undefined }) } },
+                  },
+                  waitingRemoval: {
+                    ...screen('goodbye'),
+                    on: { 'device.cardRemoved': { target: 'farewell', actions: assign({ card: undefined }) } },
+                    after: { cardRemove: 'capturing' },
+                  },
+                  // a card left in the throat is retained, never left for the next person
+                  capturing: {
+                    ...screen('goodbye'),
+                    invoke: {
+                      id: 'captureCard',
+                      src: 'captureCard',
+                      input: () => ({}),
+                      onDone: { target: 'farewell', actions: assign({ card: undefined }) },
+                      onError: { target: 'farewell', actions: assign({ card: undefined }) },
+                    },
+                  },
+                  farewell: {
+                    ...screen('goodbye'),
+                    after: { goodbye: '#idle' },
+                  },
+                },
+              },
+            },
+          },
+
+          inactivity: {
+            initial: 'paused',
+            on: {
+              'session.activity': { target: '.counting', reenter: true },
+              'session.busy': { target: '.paused' },
+            },
+            states: {
+              paused: { entry: assign({ deadline: undefined, moreTimeUntil: undefined }) },
+              counting: {
+                entry: assign({ deadline: () => now() + t.inactivityMs, moreTimeUntil: undefined }),
+                after: { inactivity: 'prompt' },
+                on: Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting', reenter: true }])) as Record<string, never>,
+              },
+              prompt: {
+                entry: assign({ moreTimeUntil: () => now() + t.moreTimeMs }),
+                after: { moreTime: { target: 'paused', actions: raise({ type: 'session.timeout' }) } },
+                on: Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting' }])) as Record<string, never>,
+              },
+            },
+          },
+        },
+      },
+
+      service: {
+        id: 'service',
+        initial: 'login',
+        entry: assign({ servicePending: false, technician: undefined, serviceView: undefined }),
+        on: {
+          'device.serviceSwitch': [{ guard: ({ event }) => !event.open, target: '#idle' }, { actions: assign({ servicePending: false }) }],
+        },
+        states: {
+          login: {
+            ...screen('serviceLogin'),
+            on: { serviceLogin: 'checking' },
+          },
+          checking: {
+            ...screen('serviceLogin'),
+            invoke: {
+              id: 'serviceLogin',
+              src: 'serviceLogin',
+              input: ({ event }) => ({ code: event.type === 'serviceLogin' ? event.code : '' }),
+              onDone: [
+                { guard: ({ event }) => event.output.ok, target: 'menu', actions: assign({ error: undefined, technician: ({ event }) => (event.output.ok ? event.output.technician : undefined) }) },
+                { target: 'login', actions: assign({ error: { code: 'notIdentified' } }) },
+              ],
+              onError: { target: 'login', actions: assign({ error: { code: 'internal' } }) },
+            },
+          },
+          menu: {
+            ...screen('serviceMenu'),
+            on: {
+              serviceAction: [
+                { guard: ({ event }) => event.action === 'exit', target: 'leaving' },
+                { target: 'performing' },
+              ],
+            },
+          },
+          performing: {
+            ...screen('serviceMenu'),
+            invoke: {
+              id: 'serviceAction',
+              src: 'serviceAction',
+              input: ({ context, event }) => ({
+                technician: context.technician ?? '',
+                action: event.type === 'serviceAction' ? event.action : 'diagnostics',
+                ...(event.type === 'serviceAction' && event.params ? { params: event.params } : {}),
+              }),
+              onDone: { target: 'menu', actions: assign({ error: undefined, serviceView: ({ event }) => event.output }) },
+              onError: { target: 'menu', actions: assign({ error: { code: 'internal' }, serviceView: ({ event }) => ({ failed: String(event.error) }) }) },
+            },
+          },
+          leaving: {
+            ...screen('serviceMenu'),
+            invoke: {
+              id: 'serviceAction',
+              src: 'serviceAction',
+              input: ({ context }) => ({ technician: context.technician ?? '', action: 'exit' }),
+              onDone: '#idle',
+              onError: '#idle',
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+export type SessionMachine = ReturnType<typeof createSessionMachine>;
+
+/* ---- pure helpers the machine's guards and actions use ---- */
+
+function outcomeOf(context: SessionContext): SessionContext['identifyOutcome'] {
+  return context.identifyOutcome;
+}
+
+function statusOf(context: SessionContext): string | undefined {
+  const o = outcomeOf(context);
+  return o?.ok ? o.status : undefined;
+}
+
+function reasonOf(context: SessionContext): string | undefined {
+  const o = outcomeOf(context);
+  return o && !o.ok ? o.reason : undefined;
+}
+
+function hasOnlyWallets(context: SessionContext): boolean {
+  const products = context.products ?? [];
+  return products.some((p) => p.kind === 'wallet') && eligibleProducts('withdraw', products).length === 0;
+}
+
+function availableProduct(context: SessionContext): ProductView | undefined {
+  return context.products?.find((p) => p.id === context.productId);
+}
+
+function referenceMatches(context: SessionContext, reference: string): boolean {
+  const s = context.services?.find((x) => x.id === context.service?.id);
+  if (!s) return false;
+  const value = normaliseReference(context, reference);
+  try {
+    return new RegExp(`^(?:${s.referencePattern})$`).test(value);
+  } catch {
+    return false;
+  }
+}
+
+/** phone references are compared in E.164, whatever the customer typed */
+function normaliseReference(context: SessionContext, reference: string): string {
+  const s = context.services?.find((x) => x.id === context.service?.id);
+  if (s?.referenceKind === 'phone') return normalisePhone(reference) ?? reference;
+  return reference.trim();
+}
+
+function newCashIn(context: SessionContext): SessionContext['cashIn'] {
+  let target: CashInTarget;
+  if (context.operation === 'payService' || context.walkIn || !context.productId) {
+    target = {
+      kind: 'service',
+      serviceId: context.service?.id ?? '',
+      reference: context.service?.reference ?? '',
+      label: context.service?.name ?? '',
+      ...(context.customer ? { customerId: context.customer.id } : {}),
+    };
+  } else {
+    const p = context.products?.find((x) => x.id === context.productId);
+    target = { kind: p?.kind === 'loan' ? 'loan' : p?.kind === 'wallet' ? 'wallet' : 'account', customerId: context.customer?.id ?? '', productId: context.productId, label: p?.label ?? '' };
+  }
+  return { target, notes: [], total: 0, commission: 0, max: 0, min: 0, offline: false, acceptor: 'starting' };
+}
+
+function noteFits(context: SessionContext, denomination: Tiyn, config: SessionConfig): boolean {
+  const c = context.cashIn;
+  if (!c || !config.acceptedDenominations.includes(denomination)) return false;
+  return c.total + denomination <= c.max;
+}
+
+function withPendingReason(c: NonNullable<SessionContext['cashIn']>, reason: string): NonNullable<SessionContext['cashIn']> {
+  return c.pending ? { ...c, pending: { ...c.pending, reason } } : c;
+}
+
+function settleNote(c: NonNullable<SessionContext['cashIn']>, status: 'stacked' | 'returned'): NonNullable<SessionContext['cashIn']> {
+  const p = c.pending;
+  if (!p) return c;
+  const note = { denomination: p.denomination, status, ...(p.reason ? { reason: p.reason } : {}) };
+  return {
+    ...c,
+    notes: [...c.notes, note],
+    total: status === 'stacked' ? c.total + p.denomination : c.total,
+    pending: undefined,
+    acceptor: 'accepting',
+  };
+}
+
+function withdrawalAmountOk(context: SessionContext, amount: Tiyn, config: SessionConfig): boolean {
+  return withdrawalAmountProblem(context, amount, config) === undefined;
+}
+
+function withdrawalAmountProblem(context: SessionContext, amount: Tiyn, config: SessionConfig): ErrorCode | undefined {
+  if (!Number.isInteger(amount) || amount <= 0) return 'invalidAmount';
+  if (amount % config.withdrawal.multipleOf !== 0) return 'invalidAmount';
+  if (amount > config.withdrawal.max) return 'limitExceeded';
+  const p = availableProduct(context);
+  if (p && p.available < amount) return 'insufficientFunds';
+  return undefined;
+}
+
+function receiptOptions(context: SessionContext): ReceiptChoice[] {
+  const options: ReceiptChoice[] = [];
+  if (usable(context.devices.printer)) options.push('print');
+  options.push('sms', 'none');
+  return options;
+}
+
+function newReceipt(context: SessionContext, receiptNumber: string): SessionContext['receipt'] {
+  return { number: receiptNumber, options: receiptOptions(context), status: 'choosing' };
+}

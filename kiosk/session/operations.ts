@@ -1,0 +1,45 @@
+/**
+ * What the customer may do right now, from their products and the devices' health. A failed
+ * device removes the operations that need it; with the bank offline only cash that can be queued
+ * safely is offered (walk-up service payments within the offline caps).
+ */
+import type { ProductView } from '../bank/bank-api.js';
+import type { Devices, Operation } from '../bridge/schema.js';
+
+export const usable = (h: Devices[keyof Omit<Devices, 'bank'>]): boolean => h === 'ok' || h === 'degraded';
+
+/** nothing left a customer could do: the terminal is out of service */
+export function allCriticalFailed(d: Devices): boolean {
+  const cashIn = usable(d.cashAcceptor);
+  const cashOut = usable(d.dispenser) && d.bank === 'online';
+  return !cashIn && !cashOut;
+}
+
+/** accounts a product-bound operation may use; e-money never goes out as cash (ch.4 item 9) */
+export function eligibleProducts(op: Operation, products: readonly ProductView[]): ProductView[] {
+  switch (op) {
+    case 'balance':
+      return [...products];
+    case 'cashIn':
+      return products.filter((p) => p.kind === 'current' || p.kind === 'savings' || p.kind === 'wallet');
+    case 'withdraw':
+      return products.filter((p) => p.kind === 'current' || p.kind === 'savings');
+    case 'loanRepayment':
+      return products.filter((p) => p.kind === 'loan');
+    case 'payService':
+    case 'changePin':
+      return [];
+  }
+}
+
+export function availableOperations(products: readonly ProductView[] | undefined, d: Devices): Operation[] {
+  if (!products) return [];
+  const online = d.bank === 'online';
+  const ops: Operation[] = [];
+  if (online && products.length > 0) ops.push('balance');
+  if (usable(d.cashAcceptor) && online && eligibleProducts('cashIn', products).length > 0) ops.push('cashIn');
+  if (usable(d.dispenser) && online && eligibleProducts('withdraw', products).length > 0) ops.push('withdraw');
+  if (usable(d.cashAcceptor)) ops.push('payService');
+  if (usable(d.cashAcceptor) && online && eligibleProducts('loanRepayment', products).length > 0) ops.push('loanRepayment');
+  return ops;
+}

@@ -1,0 +1,156 @@
+/**
+ * Everything the customer session needs from the world, as narrow as the machine allows. The
+ * runtime builds these from real drivers, the bank client and the SQLite store; tests build them
+ * from fakes. The machine itself never sees a port: it invokes actors made from them (actors.ts).
+ */
+import type { BankApi, Tiyn } from '../bank/bank-api.js';
+import type { IdentificationMethod, Locale } from '../bridge/schema.js';
+import type { CashAcceptor } from '../../drivers/cash-acceptor/cash-acceptor.js';
+import type { CashDispenser, DispensePlanItem, DispenseResult, PresentState } from '../../drivers/dispenser/cash-dispenser.js';
+import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
+import type { CardReader } from '../../drivers/card-reader/card-reader.js';
+import type { PalmScanner } from '../../drivers/palm/palm-scanner.js';
+
+export type Awaitable<T> = T | Promise<T>;
+
+/** Wall-clock time and timers; xstate's delayed transitions run on the same clock. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: (...args: unknown[]) => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface SessionTimeouts {
+  /** customer inactivity on a screen before "more time?" */
+  inactivityMs: number;
+  /** how long the "more time?" prompt stays up */
+  moreTimeMs: number;
+  goodbyeMs: number;
+  /** notes left in the presenter this long are retracted and the withdrawal reversed */
+  takeCashMs: number;
+  /** trusted-person approval (8.15-1) */
+  approvalMs: number;
+  approvalPollMs: number;
+  qrPollMs: number;
+  palmCaptureMs: number;
+  cardRemoveMs: number;
+  /** acceptor must report a stacked/returned note this long after the command */
+  noteSettleMs: number;
+}
+
+export interface SessionConfig {
+  terminalId: string;
+  localeDefault: Locale;
+  identificationMethods: IdentificationMethod[];
+  timeouts: SessionTimeouts;
+  /** what may be accepted while the bank is unreachable (per payment, and all queued offline) */
+  offlineCaps: { perPayment: Tiyn; total: Tiyn };
+  acceptedDenominations: Tiyn[];
+  withdrawal: { presets: Tiyn[]; multipleOf: Tiyn; max: Tiyn };
+  otpLength: number;
+}
+
+export const defaultTimeouts: SessionTimeouts = {
+  inactivityMs: 45_000,
+  moreTimeMs: 15_000,
+  goodbyeMs: 4_000,
+  takeCashMs: 30_000,
+  approvalMs: 120_000,
+  approvalPollMs: 2_000,
+  qrPollMs: 2_000,
+  palmCaptureMs: 15_000,
+  cardRemoveMs: 30_000,
+  noteSettleMs: 10_000,
+};
+
+/** Where a cash-in goes. Walk-up service payments carry the service and the reference. */
+export type CashInTarget =
+  | { kind: 'account' | 'wallet' | 'loan'; customerId: string; productId: string; label: string }
+  | { kind: 'service'; serviceId: string; reference: string; label: string; customerId?: string };
+
+export interface OpenCashIn {
+  cashInId: string;
+  sessionId: string;
+  status: 'active' | 'unknown';
+  stacked: Tiyn[];
+  /** intents recorded but neither stacked nor returned: the note's fate is not yet known */
+  pendingIntents: Array<{ noteId: string; denomination: Tiyn }>;
+}
+
+export interface OpenWithdrawal {
+  withdrawalId: string;
+  holdId: string;
+  stage: 'authorised' | 'dispensing' | 'dispensed' | 'presented' | 'unknown';
+  amount: Tiyn;
+}
+
+/** The MoneyStore operations the session uses (structural: the SQLite store satisfies it). */
+export interface SessionStore {
+  beginCashIn(input: { sessionId: string; target: CashInTarget; offline: boolean }): Awaitable<{ cashInId: string }>;
+  /** committed before the acceptor is told to stack (money invariant 1) */
+  recordStackIntent(cashInId: string, denomination: Tiyn): Awaitable<{ noteId: string }>;
+  recordStacked(cashInId: string, noteId: string): Awaitable<void>;
+  recordReturned(cashInId: string, noteId: string, reason: string): Awaitable<void>;
+  /** closes the cash-in and puts the payment message in the outbox, durably */
+  endCashIn(cashInId: string, input: { commission: Tiyn; receiptPhone?: string }): Awaitable<{ receiptNumber: string }>;
+  openCashIns(): Awaitable<OpenCashIn[]>;
+  recordWithdrawalAuthorised(input: {
+    sessionId: string;
+    holdId: string;
+    customerId: string;
+    productId: string;
+    amount: Tiyn;
+    commission: Tiyn;
+  }): Awaitable<{ withdrawalId: string }>;
+  recordDispensing(withdrawalId: string, plan: readonly DispensePlanItem[]): Awaitable<void>;
+  recordDispensed(withdrawalId: string, result: DispenseResult): Awaitable<void>;
+  recordPresented(withdrawalId: string, state: PresentState): Awaitable<void>;
+  /** the customer took the notes: completion message in the outbox */
+  recordTaken(withdrawalId: string): Awaitable<{ receiptNumber: string }>;
+  reverseWithdrawal(withdrawalId: string, reason: string): Awaitable<{ receiptNumber?: string }>;
+  openWithdrawals(): Awaitable<OpenWithdrawal[]>;
+  /** sum of what was accepted while offline and not yet delivered (offline total cap) */
+  offlineQueuedTotal(): Awaitable<Tiyn>;
+}
+
+/** Turns an amount into cassette picks, or says the cassettes cannot make it. */
+export interface NotePlanner {
+  plan(amount: Tiyn): DispensePlanItem[] | undefined;
+}
+
+/** Receipt delivery: printing renders the journal's receipt; SMS goes through the bank. */
+export interface ReceiptDelivery {
+  print(receiptNumber: string, locale: Locale): Promise<{ ok: true } | { ok: false; failure: string }>;
+  sms(receiptNumber: string, phoneE164: string): Promise<{ ok: boolean }>;
+}
+
+/** The technician's side (kiosk/service-mode implements it; every call is audited there). */
+export interface ServiceModePort {
+  login(code: string): Promise<{ ok: true; technician: string } | { ok: false }>;
+  perform(technician: string, action: string, params?: Record<string, string | number>): Promise<Record<string, unknown>>;
+}
+
+export interface SessionDevices {
+  cashAcceptor?: CashAcceptor;
+  dispenser?: CashDispenser;
+  printer?: ReceiptPrinter;
+  cardReader?: CardReader;
+  palm?: PalmScanner;
+}
+
+export interface SessionPorts {
+  bank: BankApi;
+  store: SessionStore;
+  devices: SessionDevices;
+  planner: NotePlanner;
+  receipts: ReceiptDelivery;
+  service: ServiceModePort;
+  clock: Clock;
+  config: SessionConfig;
+}

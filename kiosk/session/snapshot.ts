@@ -1,0 +1,149 @@
+/**
+ * Machine snapshot -> bridge Snapshot: the only view of a session the UI ever gets. Pure; what is
+ * not copied here cannot leak: phone numbers, IINs, access tokens, PAN tokens and card data stay
+ * in the core. The OTP never reaches the context in the first place (see types.ts).
+ */
+import type { AnyMachineSnapshot } from 'xstate';
+import type { Screen, Snapshot } from '../bridge/schema.js';
+import { availableOperations } from './operations.js';
+import { maskPhone } from './phone.js';
+import type { SessionConfig } from './ports.js';
+import type { SessionContext } from './types.js';
+
+/** dotted state of the screens, without the parallel regions' plumbing */
+export function stateName(value: unknown): string {
+  const parts: string[] = [];
+  let v: unknown = value;
+  while (v !== undefined) {
+    if (typeof v === 'string') {
+      parts.push(v);
+      break;
+    }
+    if (typeof v !== 'object' || v === null) break;
+    const obj = v as Record<string, unknown>;
+    if ('flow' in obj) {
+      v = obj.flow;
+      continue;
+    }
+    const [key] = Object.keys(obj);
+    if (key === undefined) break;
+    parts.push(key);
+    v = obj[key];
+  }
+  return parts.join('.');
+}
+
+/** the screen of the deepest active state that names one */
+export function screenOf(snapshot: AnyMachineSnapshot): Screen {
+  const meta = snapshot.getMeta() as Record<string, { screen?: Screen } | undefined>;
+  let best: { depth: number; screen: Screen } | undefined;
+  for (const [id, m] of Object.entries(meta)) {
+    if (!m?.screen) continue;
+    const depth = id.split('.').length;
+    if (!best || depth > best.depth) best = { depth, screen: m.screen };
+  }
+  return best?.screen ?? 'pleaseWait';
+}
+
+const INPUT_BY_SCREEN: Partial<Record<Screen, NonNullable<Snapshot['input']>['kind']>> = {
+  phoneEntry: 'phone',
+  iinEntry: 'iin',
+  otpEntry: 'otp',
+  amountEntry: 'amount',
+  serviceReference: 'reference',
+  receiptPhone: 'receiptPhone',
+};
+
+export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionConfig): Snapshot {
+  const c = snapshot.context as SessionContext;
+  const screen = screenOf(snapshot);
+  const out: Snapshot = {
+    state: stateName(snapshot.value),
+    screen,
+    locale: c.locale,
+    operations: screen === 'operations' ? availableOperations(c.products, c.devices) : [],
+    devices: { ...c.devices },
+  };
+  if (c.deadline !== undefined) out.deadline = c.deadline;
+  if (c.moreTimeUntil !== undefined) out.moreTimeUntil = c.moreTimeUntil;
+  if (c.customer) out.customer = { maskedName: c.customer.maskedName };
+  if (screen === 'start' || screen === 'identifyMethod') out.identificationMethods = [...c.identificationMethods];
+
+  const inputKind = INPUT_BY_SCREEN[screen];
+  if (screen === 'otpEntry' && c.otp) {
+    out.input = {
+      kind: 'otp',
+      resendAt: c.otp.resendAt,
+      sentTo: c.otp.sentTo,
+      maxLength: config.otpLength,
+      ...(c.otp.attemptsLeft !== undefined ? { attemptsLeft: c.otp.attemptsLeft } : {}),
+    };
+  } else if (screen === 'disambiguate') {
+    out.input = { kind: c.askFor?.[0] ?? 'birthDate' };
+    out.disambiguateBy = [...(c.askFor ?? ['birthDate'])];
+  } else if (inputKind) {
+    out.input = { kind: inputKind, ...(inputKind === 'iin' ? { maxLength: 12 } : {}) };
+  }
+
+  if (c.qr && screen === 'qrLogin') out.qr = { payload: c.qr.payload, expiresAt: c.qr.expiresAt };
+  if (screen === 'palmScan') out.palm = { guidance: c.palmGuidance ?? 'placeHand' };
+  if (c.products && (screen === 'operations' || screen === 'productSelect' || screen === 'balance')) {
+    out.products = c.products.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      label: p.label,
+      currency: p.currency,
+      balance: p.balance,
+      available: p.available,
+      ...(p.dueAmount !== undefined ? { dueAmount: p.dueAmount } : {}),
+    }));
+  }
+  if (c.balance && screen === 'balance') {
+    const p = c.products?.find((x) => x.id === c.balance?.productId);
+    out.balance = { productId: c.balance.productId, balance: p?.balance ?? 0, available: p?.available ?? 0, recent: c.balance.recent.slice(0, 10) };
+  }
+  if (c.services && screen === 'serviceCatalogue') {
+    out.services = c.services.map((s) => ({ id: s.id, category: s.category, name: s.name, referenceKind: s.referenceKind, min: s.min, max: s.max }));
+  }
+  if (c.service) {
+    const reference = c.service.reference;
+    const kind = c.services?.find((s) => s.id === c.service?.id)?.referenceKind;
+    out.selectedService = {
+      id: c.service.id,
+      name: c.service.name,
+      ...(reference ? { reference: kind === 'phone' ? maskPhone(reference) : reference } : {}),
+    };
+  }
+  if (c.cashIn) {
+    out.cashIn = {
+      target: { kind: c.cashIn.target.kind, label: c.cashIn.target.label },
+      notes: c.cashIn.notes.map((n) => ({ ...n })),
+      total: c.cashIn.total,
+      commission: c.cashIn.commission,
+      max: c.cashIn.max,
+      acceptedDenominations: [...config.acceptedDenominations],
+      acceptor: c.cashIn.acceptor,
+      ...(c.cashIn.offline ? { offline: true } : {}),
+    };
+  }
+  if (c.withdrawal) {
+    out.withdrawal = { presets: [...config.withdrawal.presets], multipleOf: config.withdrawal.multipleOf, max: config.withdrawal.max, stage: c.withdrawal.stage };
+    if (c.withdrawal.approvalDeadline !== undefined && screen === 'approvalWait') out.approval = { deadline: c.withdrawal.approvalDeadline };
+  }
+  if (c.quote && (screen === 'confirm' || screen === 'approvalWait')) {
+    out.quote = { operation: c.quote.operation, amount: c.quote.amount, commission: c.quote.commission, total: c.quote.total };
+  }
+  if (c.receipt) {
+    out.receipt = {
+      options: [...c.receipt.options],
+      status: c.receipt.status,
+      ...(c.receipt.number ? { number: c.receipt.number } : {}),
+      ...(c.receipt.smsTo ? { smsTo: maskPhone(c.receipt.smsTo) } : {}),
+    };
+  }
+  if (c.error) out.error = { code: c.error.code, ...(c.error.params ? { params: { ...c.error.params } } : {}) };
+  if (screen === 'serviceMenu' || screen === 'serviceLogin') {
+    out.service = { loggedIn: c.technician !== undefined, ...(c.serviceView ? { view: c.serviceView } : {}) };
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * The session machine's context, events and the inputs/outputs of the actors it invokes. Events
+ * from the UI carry the bridge intent's name and payload; device and bank events are namespaced
+ * `device.*`. An OTP is carried only by the `submitOtp` event into the verifying actor's input:
+ * it never enters the context, so it never reaches a snapshot, a log or a row.
+ */
+import type { z } from 'zod';
+import type { IdentifyOutcome, IdentifyQuery, Narrowing, ProductView, Quote, RefusalReason, ServiceView, Tiyn } from '../bank/bank-api.js';
+import type { Devices, ErrorCode, IdentificationMethod, Intent, Locale, NoteEvent, Operation, ReceiptChoice } from '../bridge/schema.js';
+import type { RejectReason } from '../../drivers/cash-acceptor/cash-acceptor.js';
+import type { PalmGuidance } from '../../drivers/palm/palm-scanner.js';
+import type { PresentState } from '../../drivers/dispenser/cash-dispenser.js';
+import type { CashInTarget } from './ports.js';
+
+type IntentEvent<I> = I extends { name: infer N; payload?: infer P } ? { type: N } & NonNullable<P> : never;
+/** every bridge intent as a machine event: `{ type: name, ...payload }` */
+export type UiEvent = IntentEvent<Intent>;
+
+export interface CardOnSession {
+  maskedPan: string;
+  panToken: string;
+}
+
+export type DeviceEvent =
+  | { type: 'device.cardInserted'; card: CardOnSession }
+  | { type: 'device.cardReadError'; error: 'badLrc' | 'unreadable' | 'notBankCard' | 'expired' }
+  | { type: 'device.cardRemoved' }
+  | { type: 'device.noteEscrow'; denomination: Tiyn }
+  | { type: 'device.noteStacked'; denomination: Tiyn }
+  | { type: 'device.noteReturned'; denomination: Tiyn }
+  | { type: 'device.noteRejected'; reason: RejectReason }
+  | { type: 'device.acceptorFailure'; code: string }
+  | { type: 'device.cashTaken' }
+  | { type: 'device.palmGuidance'; guidance: PalmGuidance }
+  | { type: 'device.health'; devices: Partial<Devices> }
+  | { type: 'device.serviceSwitch'; open: boolean };
+
+/** raised by the machine itself */
+export type InternalEvent = { type: 'session.activity' } | { type: 'session.busy' } | { type: 'session.timeout' };
+
+export type SessionEvent = UiEvent | DeviceEvent | InternalEvent;
+
+export interface OtpView {
+  sentTo: string;
+  expiresAt: number;
+  resendAt: number;
+  attemptsLeft?: number;
+}
+
+export interface CashInView {
+  target: CashInTarget;
+  cashInId?: string;
+  notes: Array<z.infer<typeof NoteEvent>>;
+  total: Tiyn;
+  commission: Tiyn;
+  max: Tiyn;
+  min: Tiyn;
+  offline: boolean;
+  acceptor: 'starting' | 'accepting' | 'escrow' | 'stacking' | 'idle' | 'disabled' | 'failed';
+  /** the note in escrow being decided */
+  pending?: { denomination: Tiyn; noteId?: string; reason?: string };
+}
+
+export interface WithdrawalView {
+  productId: string;
+  amount?: Tiyn;
+  commission?: Tiyn;
+  holdId?: string;
+  approvalId?: string;
+  approvalDeadline?: number;
+  withdrawalId?: string;
+  status?: 'approved' | 'pendingApproval';
+  stage: 'choose' | 'authorising' | 'dispensing' | 'presented' | 'taken' | 'retracted' | 'failed';
+  reverseReason?: string;
+}
+
+export interface ReceiptView {
+  number?: string;
+  options: ReceiptChoice[];
+  status: 'choosing' | 'printing' | 'printed' | 'sent' | 'failed' | 'none';
+  smsTo?: string;
+}
+
+export interface SessionContext {
+  sessionId: string;
+  /** counts money operations in the session, for idempotency keys */
+  seq: number;
+  locale: Locale;
+  devices: Devices;
+  identificationMethods: IdentificationMethod[];
+  servicePending: boolean;
+  card?: CardOnSession;
+  method?: IdentificationMethod;
+  /** what the bank is asked; phone/IIN stay in the core, never in a snapshot */
+  query?: IdentifyQuery;
+  narrowing?: Narrowing;
+  askFor?: Array<'birthDate' | 'personalCode'>;
+  /** the last identification answer, read once by the outcome state */
+  identifyOutcome?: IdentifyOutcome | PalmOutcome | QrPollOutcome;
+  customer?: { id: string; maskedName: string };
+  otp?: OtpView;
+  access?: { token: string; expiresAt: number };
+  products?: ProductView[];
+  operation?: Operation;
+  productId?: string;
+  balance?: { productId: string; recent: Array<{ at: string; description: string; amount: number }> };
+  qr?: { token: string; payload: string; expiresAt: number };
+  palmGuidance?: PalmGuidance;
+  services?: ServiceView[];
+  service?: { id: string; name: string; reference?: string; beneficiary?: string };
+  walkIn: boolean;
+  cashIn?: CashInView;
+  withdrawal?: WithdrawalView;
+  quote?: Quote;
+  receipt?: ReceiptView;
+  error?: { code: ErrorCode; params?: Record<string, string | number> };
+  deadline?: number;
+  moreTimeUntil?: number;
+  technician?: string;
+  serviceView?: Record<string, unknown>;
+}
+
+/* ---- actor inputs and outputs ---- */
+
+export type BankOutcome<T> = ({ ok: true } & T) | { ok: false; reason: RefusalReason; params?: Record<string, string | number>; attemptsLeft?: number };
+
+export interface IdentifyInput {
+  sessionId: string;
+  method: IdentificationMethod;
+  query: IdentifyQuery;
+  narrowing?: Narrowing;
+}
+export type PalmOutcome = IdentifyOutcome | { ok: false; reason: 'palmLiveness' | 'palmTimeout' | 'palmNotRecognised' | 'deviceFailure' };
+export type QrPollOutcome = IdentifyOutcome | { ok: true; status: 'pending' };
+export type OtpRequestOutcome = BankOutcome<{ sentTo: string; expiresAt: number; resendAt: number }>;
+export type OtpVerifyOutcome = BankOutcome<{ accessToken: string; expiresAt: number }>;
+export type PrecheckOutcome = BankOutcome<{ maxAmount: Tiyn; minAmount: Tiyn; offline: boolean }>;
+export type AuthoriseOutcome = BankOutcome<{ holdId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }>;
+export type DispenseOutcome = { ok: true } | { ok: false; reason: string; anyDispensed: boolean };
+export type PresentOutcome = PresentState;
+export type PrintOutcome = { ok: true } | { ok: false; failure: string };
