@@ -677,6 +677,11 @@ export function createSessionMachine(deps: MachineDeps) {
                 id: 'cashIn',
                 initial: 'prechecking',
                 entry: assign(({ context }) => ({ cashIn: newCashIn(context) })),
+                // once a note is stacked the money cannot be handed back: leaving means paying
+                on: {
+                  cancel: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: '.cancelling' }, { target: '.closing' }],
+                  'session.timeout': [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: '.cancelling' }, { target: '.closing' }],
+                },
                 states: {
                   prechecking: {
                     ...screen('pleaseWait'),
@@ -765,7 +770,9 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   opening: {
                     ...screen('cashIn'),
+                    entry: 'markBusy',
                     always: { guard: ({ context }) => context.cashIn?.cashInId !== undefined, target: 'recordingIntent' },
+                    on: { cancel: {} },
                     invoke: {
                       id: 'beginCashIn',
                       src: 'beginCashIn',
@@ -780,6 +787,8 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   recordingIntent: {
                     ...screen('cashIn'),
+                    entry: 'markBusy',
+                    on: { cancel: {} },
                     invoke: {
                       id: 'recordStackIntent',
                       src: 'recordStackIntent',
@@ -797,6 +806,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   stacking: {
                     ...screen('cashIn'),
+                    entry: 'markBusy',
                     invoke: {
                       id: 'stackNote',
                       src: 'stackNote',
@@ -814,6 +824,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   recordingStacked: {
                     ...screen('cashIn'),
+                    entry: 'markBusy',
                     invoke: {
                       id: 'recordStacked',
                       src: 'recordStacked',
@@ -825,6 +836,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   recordingReturned: {
                     ...screen('cashIn'),
+                    entry: 'markBusy',
                     invoke: {
                       id: 'recordReturned',
                       src: 'recordReturned',
@@ -836,6 +848,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   returning: {
                     ...screen('cashIn'),
+                    entry: 'markBusy',
                     invoke: {
                       id: 'returnNote',
                       src: 'returnNote',
@@ -1283,21 +1296,29 @@ export function createSessionMachine(deps: MachineDeps) {
 
           inactivity: {
             initial: 'paused',
-            on: {
-              'session.activity': { target: '.counting', reenter: true },
-              'session.busy': { target: '.paused' },
-            },
+            // transitions stay inside this region: re-entering the region itself would re-enter
+            // the parallel parent and with it the flow's current screen
+            on: { 'session.busy': { target: '.paused' } },
             states: {
-              paused: { entry: assign({ deadline: undefined, moreTimeUntil: undefined }) },
+              paused: {
+                entry: assign({ deadline: undefined, moreTimeUntil: undefined }),
+                on: { 'session.activity': 'counting' },
+              },
               counting: {
                 entry: assign({ deadline: () => now() + t.inactivityMs, moreTimeUntil: undefined }),
                 after: { inactivity: 'prompt' },
-                on: Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting', reenter: true }])) as Record<string, never>,
+                on: {
+                  ...(Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting', reenter: true }])) as Record<string, never>),
+                  'session.activity': { target: 'counting', reenter: true },
+                },
               },
               prompt: {
                 entry: assign({ moreTimeUntil: () => now() + t.moreTimeMs }),
                 after: { moreTime: { target: 'paused', actions: raise({ type: 'session.timeout' }) } },
-                on: Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting' }])) as Record<string, never>,
+                on: {
+                  ...(Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting' }])) as Record<string, never>),
+                  'session.activity': 'counting',
+                },
               },
             },
           },

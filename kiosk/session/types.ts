@@ -12,7 +12,8 @@ import type { PalmGuidance } from '../../drivers/palm/palm-scanner.js';
 import type { PresentState } from '../../drivers/dispenser/cash-dispenser.js';
 import type { CashInTarget } from './ports.js';
 
-type IntentEvent<I> = I extends { name: infer N; payload?: infer P } ? { type: N } & NonNullable<P> : never;
+type PayloadOf<P> = [keyof NonNullable<P>] extends [never] ? unknown : string extends keyof NonNullable<P> ? unknown : NonNullable<P>;
+type IntentEvent<I> = I extends { name: infer N; payload?: infer P } ? { type: N } & PayloadOf<P> : never;
 /** every bridge intent as a machine event: `{ type: name, ...payload }` */
 export type UiEvent = IntentEvent<Intent>;
 

@@ -1,0 +1,186 @@
+/**
+ * Model-based test of the session machine. @xstate/graph walks the machine with every intent,
+ * device event, actor answer and timer a state can meet, and gives the shortest path to every
+ * distinct state. Each path is then replayed on a live actor whose invoked actors are scripted
+ * (they answer what the path says, when it says), on a manual clock, checking at every step:
+ * the live actor agrees with the graph; the bridge snapshot is valid and carries no OTP, PAN,
+ * PAN token, phone or IIN; no note is stacked without a recorded intent. After each path the
+ * customer walks away: the terminal must reach idle with the card returned (or retained) and
+ * every stacked note closed into a payment.
+ */
+import { describe, expect, it } from 'vitest';
+import { getShortestPaths } from '@xstate/graph';
+import { createActor, fromPromise, type AnyActorLogic, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import { Snapshot } from '../../../kiosk/bridge/schema.js';
+import { createSessionMachine } from '../../../kiosk/session/machine.js';
+import { toBridgeSnapshot } from '../../../kiosk/session/snapshot.js';
+import type { SessionContext } from '../../../kiosk/session/types.js';
+import { activeInvokeIds, config, DELAYS, eventsFor, outputs, serialize } from './model.js';
+import { CARD, CARD_PAN, CUSTOMER_IIN, CUSTOMER_PHONE, ManualClock, SECRET_OTP } from './world.js';
+
+interface Deferred {
+  id: string;
+  input: unknown;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+/** a live actor whose invoked actors wait for the test to answer them */
+function scriptedSession() {
+  const clock = new ManualClock();
+  const log: Array<{ id: string; input: unknown; result?: 'done' | 'error' }> = [];
+  const pending = new Map<string, Deferred>();
+  const ids = Object.keys(outputs);
+  const machine = createSessionMachine({ config, now: () => clock.now(), newSessionId: () => 'sess-1' });
+  const actors = Object.fromEntries(
+    ids.map((id) => [
+      id,
+      fromPromise<unknown, unknown>(({ input, self }) => {
+        const entry: { id: string; input: unknown; result?: 'done' | 'error' } = { id, input };
+        log.push(entry);
+        return new Promise((resolve, reject) => {
+          pending.set(self.id, {
+            id,
+            input,
+            resolve: (v) => {
+              entry.result = 'done';
+              resolve(v);
+            },
+            reject: (e) => {
+              entry.result = 'error';
+              reject(e);
+            },
+          });
+        });
+      }),
+    ]),
+  );
+  const actor = createActor(machine.provide({ actors } as Parameters<typeof machine.provide>[0]) as AnyActorLogic, {
+    clock: { setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (h) => clock.clearTimeout(h) },
+  });
+  actor.start();
+  return { actor, clock, log, pending };
+}
+
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+};
+
+async function play(s: ReturnType<typeof scriptedSession>, event: EventObject): Promise<void> {
+  const done = /^xstate\.done\.actor\.(.+)$/.exec(event.type);
+  const failed = /^xstate\.error\.actor\.(.+)$/.exec(event.type);
+  const after = /^xstate\.after\.([^.]+)\./.exec(event.type);
+  if (done || failed) {
+    const id = (done ?? failed)?.[1] ?? '';
+    const d = s.pending.get(id);
+    if (!d) throw new Error(`no pending actor ${id}`);
+    s.pending.delete(id);
+    if (done) d.resolve((event as { output?: unknown }).output);
+    else d.reject(new Error('port failed'));
+    await flush();
+  } else if (after) {
+    // the graph picks one timer; advancing the clock could fire a shorter one first
+    expect(DELAYS[after[1] ?? ''], `unknown delay ${after[1]}`).toBeGreaterThan(0);
+    s.actor.send(event);
+    await flush();
+  } else {
+    s.actor.send(event);
+    await flush();
+  }
+  // actors of states left behind are stopped: forget their deferreds
+  const live = new Set(activeInvokeIds(s.actor.getSnapshot() as AnyMachineSnapshot));
+  for (const id of [...s.pending.keys()]) if (!live.has(id)) s.pending.delete(id);
+}
+
+const FORBIDDEN = [SECRET_OTP, CARD_PAN, CARD.panToken, CUSTOMER_PHONE, CUSTOMER_IIN, 'acc-token-zz'];
+
+function checkInvariants(s: ReturnType<typeof scriptedSession>): void {
+  const snap = s.actor.getSnapshot() as AnyMachineSnapshot;
+  const bridge = toBridgeSnapshot(snap, config);
+  expect(() => Snapshot.parse(bridge)).not.toThrow();
+  const wire = JSON.stringify(bridge);
+  for (const secret of FORBIDDEN) expect(wire, `snapshot leaks ${secret}`).not.toContain(secret);
+  expect(JSON.stringify(snap.context), 'the OTP entered the context').not.toContain(SECRET_OTP);
+  // stacked means recorded: every stack command follows a completed intent record
+  let recorded = 0;
+  let stacks = 0;
+  for (const e of s.log) {
+    if (e.id === 'recordStackIntent' && e.result === 'done') recorded++;
+    if (e.id === 'stackNote') {
+      stacks++;
+      expect(stacks, 'stack without a recorded intent').toBeLessThanOrEqual(recorded);
+    }
+  }
+}
+
+/** the customer walks away: every actor answers its first outcome, time passes, nobody touches */
+async function walkAway(s: ReturnType<typeof scriptedSession>): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const snap = s.actor.getSnapshot() as AnyMachineSnapshot;
+    if (snap.matches('idle') || snap.matches('outOfService')) return;
+    if (snap.matches('service')) {
+      s.actor.send({ type: 'device.serviceSwitch', open: false });
+      await flush();
+      continue;
+    }
+    if (snap.matches({ session: { flow: { ending: 'waitingRemoval' } } })) {
+      s.actor.send({ type: 'device.cardRemoved' });
+      await flush();
+      continue;
+    }
+    const [id, d] = [...s.pending.entries()][0] ?? [];
+    if (id && d) {
+      s.pending.delete(id);
+      d.resolve((outputs[d.id] ?? [])[0]);
+      await flush();
+      continue;
+    }
+    s.clock.advance(config.timeouts.approvalMs + config.timeouts.inactivityMs);
+    await flush();
+  }
+  throw new Error(`stuck in ${JSON.stringify(s.actor.getSnapshot().value)}`);
+}
+
+describe('session machine, model-based', () => {
+  const machine = createSessionMachine({ config, now: () => Date.UTC(2026, 10, 25, 10, 0), newSessionId: () => 'sess-1' });
+  const paths = getShortestPaths(machine, {
+    events: (state) => eventsFor(state as AnyMachineSnapshot) as never,
+    serializeState: (state) => serialize(state as AnyMachineSnapshot),
+    limit: 200_000,
+  });
+
+  it('reaches every screen of the customer journey', () => {
+    const screens = new Set(paths.map((p) => toBridgeSnapshot(p.state as AnyMachineSnapshot, config).screen));
+    for (const screen of Snapshot.shape.screen.options) expect(screens, `no path reaches ${screen}`).toContain(screen);
+  });
+
+  it(`replays every shortest path with the invariants at each step`, async () => {
+    expect(paths.length).toBeGreaterThan(100);
+    for (const path of paths) {
+      const s = scriptedSession();
+      try {
+        checkInvariants(s);
+        for (const step of path.steps) {
+          await play(s, step.event as EventObject);
+          const live = s.actor.getSnapshot() as AnyMachineSnapshot;
+          expect(live.value, `after ${step.event.type} on path to ${serialize(path.state as AnyMachineSnapshot)}`).toEqual((step.state as AnyMachineSnapshot).value);
+          checkInvariants(s);
+        }
+        const cardEver = path.steps.some((st) => st.event.type === 'device.cardInserted');
+        await walkAway(s);
+        checkInvariants(s);
+        const end = s.actor.getSnapshot() as AnyMachineSnapshot;
+        expect((end.context as SessionContext).card, 'card left behind').toBeUndefined();
+        if (cardEver) expect(s.log.some((e) => e.id === 'ejectCard' || e.id === 'captureCard'), 'card never given back').toBe(true);
+        // every stacked note ends in a closed cash-in (a payment message with a receipt number)
+        const stacked = s.log.some((e) => e.id === 'recordStacked' && e.result === 'done');
+        if (stacked) {
+          const route = path.steps.map((st) => st.event.type).join(' > ');
+          expect(s.log.some((e) => e.id === 'endCashIn'), `stacked money without a closed cash-in: ${route}`).toBe(true);
+        }
+      } finally {
+        s.actor.stop();
+      }
+    }
+  });
+});

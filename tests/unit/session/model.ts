@@ -1,0 +1,172 @@
+/**
+ * The session machine as a graph: what each invoked actor may answer, which events each state
+ * may meet, and which facts make two states different.
+ */
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
+import type { SessionContext, SessionEvent } from '../../../kiosk/session/types.js';
+import { CARD, CUSTOMER_IIN, SECRET_OTP, T, products, services, testConfig } from './world.js';
+
+export const config = testConfig;
+
+/** what each invoked actor may answer, by invoke id */
+export const outputs: Record<string, unknown[]> = {
+  identify: [
+    { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.' },
+    { ok: true, status: 'ambiguous', askFor: ['birthDate', 'personalCode'] },
+    { ok: false, reason: 'notFound' },
+  ],
+  palmIdentify: [
+    { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.' },
+    { ok: false, reason: 'consentWithdrawn' },
+    { ok: false, reason: 'palmLiveness' },
+  ],
+  createQr: [{ token: 'qr-1', payload: 'bank://login/qr-1', expiresAt: Date.UTC(2026, 10, 25, 10, 5) }],
+  pollQr: [{ ok: true, status: 'pending' }, { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.' }],
+  requestOtp: [{ ok: true, sentTo: '+7701*****67', expiresAt: Date.UTC(2026, 10, 25, 10, 15), resendAt: Date.UTC(2026, 10, 25, 10, 1) }],
+  verifyOtp: [
+    { ok: true, accessToken: 'acc-token-zz', expiresAt: Date.UTC(2026, 10, 25, 10, 15) },
+    { ok: false, reason: 'otpWrong', attemptsLeft: 2 },
+    { ok: false, reason: 'otpWrong', attemptsLeft: 0 },
+  ],
+  loadProducts: [{ ok: true, products }],
+  loadHistory: [{ ok: true, recent: [{ at: '2026-11-24T09:00:00Z', description: 'Cash-in', amount: T(5000) }] }],
+  loadServices: [services],
+  checkReference: [{ ok: true, beneficiary: 'Kcell' }, { ok: false, reason: 'invalidReference' }],
+  precheckCashIn: [
+    { ok: true, maxAmount: T(3000), minAmount: T(200), offline: false },
+    { ok: true, maxAmount: T(3000), minAmount: 0, offline: true },
+    { ok: false, reason: 'aboveMaxTopUp' },
+  ],
+  beginCashIn: [{ cashInId: 'ci-1' }],
+  enableAcceptor: [undefined],
+  disableAcceptor: [undefined],
+  recordStackIntent: [{ noteId: 'n-1' }],
+  stackNote: [undefined],
+  recordStacked: [undefined],
+  returnNote: [undefined],
+  recordReturned: [undefined],
+  quote: [{ operation: 'cashIn', amount: T(1000), commission: 0, total: T(1000) }],
+  endCashIn: [{ receiptNumber: 'R-000001' }],
+  authoriseWithdrawal: [
+    { ok: true, holdId: 'h-1', commission: T(100), status: 'approved' },
+    { ok: true, holdId: 'h-1', commission: T(100), status: 'pendingApproval', approvalId: 'a-1' },
+    { ok: false, reason: 'limitExceeded' },
+  ],
+  recordWithdrawalAuthorised: [{ withdrawalId: 'w-1' }],
+  approvalStatus: [{ status: 'approved' }, { status: 'refused' }, { status: 'pending' }],
+  dispense: [{ ok: true }, { ok: false, reason: 'jam', anyDispensed: true }],
+  present: ['presented', 'notPresented', 'unknown'],
+  completeWithdrawal: [{ receiptNumber: 'R-000002' }],
+  retractAndReverse: [{}],
+  reverseWithdrawal: [{}],
+  printReceipt: [{ ok: true }, { ok: false, failure: 'paperOut' }],
+  smsReceipt: [{ ok: true }],
+  ejectCard: [undefined],
+  captureCard: [undefined],
+  serviceLogin: [{ ok: true, technician: 'tech-1' }, { ok: false }],
+  serviceAction: [{ ok: true }],
+};
+
+const allOk = { cashAcceptor: 'ok', dispenser: 'ok', printer: 'ok', cardReader: 'ok', palm: 'ok', bank: 'online' } as const;
+
+const uiEvents: SessionEvent[] = [
+  { type: 'start' },
+  { type: 'setLocale', locale: 'ru' },
+  ...(['phone', 'iin', 'card', 'palm', 'qr'] as const).map((method) => ({ type: 'chooseIdentification' as const, method })),
+  { type: 'payWithoutIdentification' },
+  { type: 'submitPhone', phone: '87011234567' },
+  { type: 'submitPhone', phone: '89161234567' },
+  { type: 'submitIin', iin: CUSTOMER_IIN },
+  { type: 'submitIin', iin: '900101300016' },
+  { type: 'submitBirthDate', birthDate: '1990-01-01' },
+  { type: 'submitOtp', code: SECRET_OTP },
+  { type: 'resendOtp' },
+  ...(['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment'] as const).map((operation) => ({ type: 'chooseOperation' as const, operation })),
+  { type: 'selectProduct', productId: 'p-current' },
+  { type: 'selectService', serviceId: 'svc-mobile' },
+  { type: 'submitReference', reference: '87011234567' },
+  { type: 'submitReference', reference: '12' },
+  { type: 'selectAmount', amount: T(10000) },
+  { type: 'selectAmount', amount: T(10500) },
+  { type: 'finishCashIn' },
+  { type: 'confirm' },
+  { type: 'cancel' },
+  { type: 'back' },
+  { type: 'chooseReceipt', choice: 'print' },
+  { type: 'chooseReceipt', choice: 'sms' },
+  { type: 'chooseReceipt', choice: 'none' },
+  { type: 'submitReceiptPhone', phone: '87011234567' },
+  { type: 'moreTime' },
+  { type: 'finish' },
+  { type: 'serviceLogin', code: '2468' },
+  { type: 'serviceAction', action: 'diagnostics' },
+  { type: 'serviceAction', action: 'exit' },
+];
+
+const deviceEvents: SessionEvent[] = [
+  { type: 'device.health', devices: allOk },
+  { type: 'device.health', devices: { ...allOk, cashAcceptor: 'offline' } },
+  { type: 'device.cardInserted', card: CARD },
+  { type: 'device.cardReadError', error: 'notBankCard' },
+  { type: 'device.cardRemoved' },
+  { type: 'device.noteEscrow', denomination: T(1000) },
+  { type: 'device.noteEscrow', denomination: T(5000) }, // above the 3000 maximum: returned
+  { type: 'device.noteStacked', denomination: T(1000) },
+  { type: 'device.noteReturned', denomination: T(1000) },
+  { type: 'device.cashTaken' },
+  { type: 'device.serviceSwitch', open: true },
+  { type: 'device.serviceSwitch', open: false },
+];
+
+export const DELAYS: Record<string, number> = {
+  inactivity: config.timeouts.inactivityMs,
+  moreTime: config.timeouts.moreTimeMs,
+  goodbye: config.timeouts.goodbyeMs,
+  takeCash: config.timeouts.takeCashMs,
+  approval: config.timeouts.approvalMs,
+  approvalPoll: config.timeouts.approvalPollMs,
+  qrPoll: config.timeouts.qrPollMs,
+  cardRemove: config.timeouts.cardRemoveMs,
+  noteSettle: config.timeouts.noteSettleMs,
+};
+
+export function activeInvokeIds(state: AnyMachineSnapshot): string[] {
+  return state._nodes.flatMap((n) => n.invoke.map((i) => i.id));
+}
+
+/** events that set long-lived flags are offered where they matter, to keep the graph finite and small */
+function offered(state: AnyMachineSnapshot, e: SessionEvent): boolean {
+  const atRest = state.matches('idle') || state.matches('outOfService');
+  if (e.type === 'device.health' || e.type === 'device.serviceSwitch' || e.type === 'setLocale') return atRest || state.matches('service');
+  if (e.type === 'device.cardInserted') return atRest || state.matches({ session: { flow: { identify: 'card' } } });
+  return state.can(e as never);
+}
+
+export function eventsFor(state: AnyMachineSnapshot): EventObject[] {
+  const events: EventObject[] = [...uiEvents, ...deviceEvents].filter((e) => offered(state, e));
+  for (const id of activeInvokeIds(state)) {
+    for (const output of outputs[id] ?? []) events.push({ type: `xstate.done.actor.${id}`, output } as EventObject);
+    events.push({ type: `xstate.error.actor.${id}`, error: new Error('port failed') } as EventObject);
+  }
+  for (const node of state._nodes) for (const d of node.after) events.push({ type: d.eventType });
+  return events;
+}
+
+/** distinct states: where the machine is, plus the few facts that change what can happen next there */
+export function serialize(state: AnyMachineSnapshot): string {
+  const c = state.context as SessionContext;
+  const inFlow = (region: string): boolean => state.matches({ session: { flow: region } } as never);
+  if (inFlow('ending')) return JSON.stringify([state.value, c.card !== undefined]);
+  return JSON.stringify([
+    state.value,
+    c.card !== undefined,
+    c.access !== undefined,
+    c.devices.cashAcceptor,
+    c.servicePending,
+    c.identificationMethods.length,
+    inFlow('cashIn') ? [(c.cashIn?.total ?? 0) > 0, c.cashIn?.acceptor === 'failed'] : null,
+    inFlow('withdrawal') ? c.withdrawal?.status : null,
+    inFlow('receipt') ? c.receipt?.options.length : null,
+  ]);
+}
+
