@@ -1164,7 +1164,13 @@ export function createSessionMachine(deps: MachineDeps) {
                 states: {
                   choosing: {
                     ...screen('receiptChoice'),
-                    entry: ['markActivity', assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'choosing' as const, options: receiptOptions(context) } })],
+                    entry: [
+                      'markActivity',
+                      assign({
+                        receipt: ({ context }) =>
+                          context.receipt && { ...context.receipt, status: context.receipt.status === 'failed' ? ('failed' as const) : ('choosing' as const), options: receiptOptions(context) },
+                      }),
+                    ],
                     on: {
                       chooseReceipt: [
                         { guard: ({ context, event }) => !(context.receipt?.options ?? []).includes(event.choice), actions: assign({ error: { code: 'printerUnavailable' } }) },
