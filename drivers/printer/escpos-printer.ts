@@ -1,8 +1,9 @@
 /**
  * ESC/POS receipt printer driver over a byte transport (serial). One exchange at a time: a
  * DLE EOT n request gets exactly one byte back, so requests are serialised and each waits with
- * a timeout. A job is sent in chunks with a status poll after each, so paper running out mid-job
- * is caught and the job is reported failed with how far it got, never as printed.
+ * a timeout. A job is sent in chunks, cut only between commands, with a status poll after each,
+ * so paper running out mid-job is caught and the job is reported failed with how far it got,
+ * never as printed.
  *
  * Limitation (documented for real hardware): DLE EOT is answered on arrival, so on printers with
  * a large receive buffer the poll after the last chunk may precede the last printed line by the
@@ -12,6 +13,7 @@ import { TypedEmitter } from '../common/typed-emitter.js';
 import type { ByteTransport } from '../common/serial-transport.js';
 import type { PrinterStatus, PrintResult, ReceiptPrinter, ReceiptPrinterEvents } from './receipt-printer.js';
 import { containsRealtimeCommand, statusRequest } from './escpos-commands.js';
+import { commandEnds } from './escpos-decoder.js';
 import { foldStatus, isStatusReply, type StatusQuery } from './status-codec.js';
 
 export interface EscPosPrinterOptions {
@@ -105,8 +107,7 @@ export class EscPosPrinter extends TypedEmitter<ReceiptPrinterEvents> implements
       if ('failure' in before) return before;
       const blocked = failureOf(before, 'before the job');
       if (blocked) return blocked;
-      for (let at = 0; at < job.length; at += this.#chunkBytes) {
-        const end = Math.min(job.length, at + this.#chunkBytes);
+      for (const [at, end] of this.#chunks(job)) {
         try {
           await withTimeout(this.#t.write(job.subarray(at, end)), this.#writeTimeoutMs, 'write');
         } catch (err) {
@@ -120,6 +121,19 @@ export class EscPosPrinter extends TypedEmitter<ReceiptPrinterEvents> implements
       }
       return { ok: true };
     });
+  }
+
+  /** [start, end) pieces of about chunkBytes, cut only between commands (an image is one piece) */
+  #chunks(job: Uint8Array): [number, number][] {
+    const out: [number, number][] = [];
+    let start = 0;
+    for (const end of commandEnds(job)) {
+      if (end - start >= this.#chunkBytes || end === job.length) {
+        out.push([start, end]);
+        start = end;
+      }
+    }
+    return out;
   }
 
   async #statusOrFailure(when: string): Promise<PrinterStatus | Extract<PrintResult, { ok: false }>> {

@@ -10,7 +10,7 @@ import {
   encodePaperSensor,
   encodePrinterByte,
 } from '../../../drivers/printer/status-codec.js';
-import { EscPosDecoder, type DecodedCommand } from './escpos-decoder.js';
+import { EscPosDecoder, type DecodedCommand } from '../../../drivers/printer/escpos-decoder.js';
 
 export interface PrintedLine {
   text: string;
@@ -61,6 +61,8 @@ export class PrintMechanism {
   /** commands the decoder did not understand (for the technician's panel) */
   unknownCommands = 0;
   readonly #decoder = new EscPosDecoder();
+  /** real-time scanner: 1 after DLE, 2 after DLE EOT */
+  #rt = 0;
   #style: Style = defaultStyle();
   #line = '';
   #lineStyle: Style | undefined;
@@ -75,12 +77,20 @@ export class PrintMechanism {
     this.#now = now;
   }
 
-  /** feeds wire bytes; returns the bytes the printer sends back (status replies) */
+  /**
+   * Feeds wire bytes; returns the bytes the printer sends back (status replies). DLE EOT is
+   * real-time: it is answered as it arrives, even in the middle of another command's data (as on
+   * real printers, which is why senders must keep it out of image and QR data); in a command
+   * position the parser then skips it.
+   */
   receive(bytes: Uint8Array): number[] {
     const replies: number[] = [];
+    for (const b of bytes) {
+      if (this.#rt === 2 && b >= 1 && b <= 4) replies.push(this.statusByte(b));
+      this.#rt = b === 0x10 ? 1 : this.#rt === 1 && b === 0x04 ? 2 : 0;
+    }
     for (const cmd of this.#decoder.push(bytes)) {
-      if (cmd.type === 'status') replies.push(this.statusByte(cmd.n));
-      else this.#apply(cmd);
+      if (cmd.type !== 'status') this.#apply(cmd);
     }
     return replies;
   }

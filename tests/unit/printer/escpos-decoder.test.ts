@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EscPosDecoder, MAX_COMMAND_BYTES, type DecodedCommand } from '../../../simulators/devices/printer/escpos-decoder.js';
+import { EscPosDecoder, MAX_COMMAND_BYTES, type DecodedCommand } from '../../../drivers/printer/escpos-decoder.js';
 import { receiptToEscPos } from '../../../kiosk/receipt/receipt-escpos.js';
 import { ReceiptModel } from '../../../kiosk/receipt/receipt-model.js';
 import { PrintMechanism } from '../../../simulators/devices/printer/print-mechanism.js';
@@ -122,5 +122,23 @@ describe('ESC/POS decoder', () => {
       replies += m.receive(input).length;
     }
     expect(replies).toBeGreaterThan(0);
+  });
+});
+
+describe('command boundaries for polling', () => {
+  it('ends every command, never inside QR or image data', async () => {
+    const { commandEnds } = await import('../../../drivers/printer/escpos-decoder.js');
+    expect(commandEnds(WORKED)).toEqual([2, 5, 8, 11, 19, 20, 23, 32, 40, 48, 61, 69, 70, 74]);
+    expect(commandEnds(Uint8Array.of(0x1d, 0x28, 0x6b, 0x08))).toEqual([4]); // truncated job: one piece
+    expect(commandEnds(new Uint8Array(0))).toEqual([]);
+  });
+
+  it('the emulated printer answers DLE EOT on arrival, even inside another command', () => {
+    const m = new PrintMechanism();
+    // QR store announcing 8 data bytes, a poll arrives after 2 of them
+    expect(m.receive(Uint8Array.of(0x1d, 0x28, 0x6b, 0x08, 0x00, 0x31, 0x50, 0x30, 0x41, 0x42))).toEqual([]);
+    expect(m.receive(Uint8Array.of(0x10, 0x04, 0x04))).toEqual([0x12]);
+    expect(m.receive(Uint8Array.of(0x10))).toEqual([]);
+    expect(m.receive(Uint8Array.of(0x04, 0x01))).toEqual([0x12]);
   });
 });

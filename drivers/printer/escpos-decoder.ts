@@ -1,5 +1,6 @@
 /**
- * Streaming ESC/POS decoder: the printer's side of the wire. Bytes arrive in arbitrary chunks
+ * Streaming ESC/POS decoder: the printer's side of the wire (the emulator uses it; the driver
+ * uses `commandEnds` to send jobs in chunks that never split a command). Bytes arrive in arbitrary chunks
  * (a pty splits them where it likes), so an incomplete command stays buffered until the rest
  * arrives. Unknown or malformed input becomes an `unknown` command; the decoder never throws and
  * never buffers more than MAX_COMMAND_BYTES (an oversized length field is skipped, not awaited).
@@ -64,6 +65,24 @@ export class EscPosDecoder {
   reset(): void {
     this.#buf = new Uint8Array(0);
   }
+}
+
+/**
+ * Offsets just past each complete command of a job, in order (the last is job.length even when
+ * the job ends inside a command). A DLE EOT poll may be sent at these offsets only: sent inside
+ * a command's parameters or data it would become part of that data.
+ */
+export function commandEnds(job: Uint8Array): number[] {
+  const ends: number[] = [];
+  let i = 0;
+  while (i < job.length) {
+    const r = parseAt(job, i);
+    if (r === INCOMPLETE) break;
+    i += r.len;
+    ends.push(i);
+  }
+  if (ends.at(-1) !== job.length) ends.push(job.length);
+  return ends.filter((e) => e > 0);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
