@@ -43,6 +43,8 @@ export class EscPosPrinter extends TypedEmitter<ReceiptPrinterEvents> implements
   #waiter: ((b: number) => void) | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #closed = true;
+  /** after a timeout, a late reply may still come: drop bytes until this time before asking again */
+  #quietUntil = 0;
 
   constructor(options: EscPosPrinterOptions) {
     super();
@@ -157,9 +159,12 @@ export class EscPosPrinter extends TypedEmitter<ReceiptPrinterEvents> implements
 
   async #query(n: StatusQuery): Promise<number> {
     if (!this.#t.isOpen) throw new Error('printer port is not open');
+    const wait = this.#quietUntil - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const reply = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiter = undefined;
+        this.#quietUntil = Date.now() + 100;
         reject(new StatusTimeout(`no reply to DLE EOT ${n} within ${this.#statusTimeoutMs} ms`));
       }, this.#statusTimeoutMs);
       this.#waiter = (b) => {

@@ -59,9 +59,12 @@ export function foldStatus(bytes: StatusBytes): Omit<PrinterStatus, 'link'> {
   const error = o.error || e.recoverable || e.autocutter || e.unrecoverable || e.autoRecoverable;
   const paper: PrinterStatus['paper'] = s.paperOut || o.paperEndStop ? 'out' : s.nearEnd ? 'nearEnd' : 'ok';
   const status: Omit<PrinterStatus, 'link'> = { online: !p.offline, coverOpen: o.coverOpen, paper, error };
+  // the most pressing condition becomes the fault, for supervision and the technician
   if (error) {
     const what = e.unrecoverable ? 'unrecoverable' : e.autocutter ? 'autocutter' : e.recoverable ? 'recoverable' : e.autoRecoverable ? 'autoRecoverable' : 'unspecified';
     status.fault = { code: `printer.error.${what}`, message: `printer reports a ${what} error` };
-  }
+  } else if (o.coverOpen) status.fault = { code: 'coverOpen', message: 'printer cover is open' };
+  else if (paper === 'out') status.fault = { code: 'paperOut', message: 'printer is out of paper' };
+  else if (p.offline) status.fault = { code: 'printer.offline', message: 'printer reports offline' };
   return status;
 }

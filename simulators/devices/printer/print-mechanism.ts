@@ -41,6 +41,8 @@ export interface Sensors {
   offline: boolean;
   nearEnd: boolean;
   paperOut: boolean;
+  /** autocutter jammed: offline with an error until cleared */
+  cutterError: boolean;
 }
 
 interface Style {
@@ -55,7 +57,7 @@ const defaultStyle = (): Style => ({ page: 'pc437', bold: false, align: 'left', 
 
 export class PrintMechanism {
   readonly receipts: PrintedReceipt[] = [];
-  readonly sensors: Sensors = { coverOpen: false, offline: false, nearEnd: false, paperOut: false };
+  readonly sensors: Sensors = { coverOpen: false, offline: false, nearEnd: false, paperOut: false, cutterError: false };
   /** lines left on the roll; undefined = plenty */
   linesLeft: number | undefined;
   /** commands the decoder did not understand (for the technician's panel) */
@@ -102,9 +104,9 @@ export class PrintMechanism {
       case 1:
         return encodePrinterByte({ offline: this.#canPrint() ? false : true });
       case 2:
-        return encodeOfflineCause({ coverOpen: s.coverOpen, paperEndStop: s.paperOut });
+        return encodeOfflineCause({ coverOpen: s.coverOpen, paperEndStop: s.paperOut, error: s.cutterError });
       case 3:
-        return encodeErrorCause({});
+        return encodeErrorCause({ autocutter: s.cutterError });
       default:
         return encodePaperSensor({ nearEnd: s.nearEnd, paperOut: s.paperOut });
     }
@@ -124,7 +126,7 @@ export class PrintMechanism {
 
   #canPrint(): boolean {
     const s = this.sensors;
-    return !s.coverOpen && !s.offline && !s.paperOut;
+    return !s.coverOpen && !s.offline && !s.paperOut && !s.cutterError;
   }
 
   #apply(cmd: DecodedCommand): void {

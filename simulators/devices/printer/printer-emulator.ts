@@ -7,6 +7,7 @@
  *                    there, the partial receipt is kept marked `truncated`
  *   coverOpen      - cover open: offline, nothing prints
  *   offline        - offline for another reason (e.g. waiting for recovery)
+ *   cutterError    - autocutter error: offline, DLE EOT 3 reports it
  * POST /printer/load-paper {lines?} puts in a fresh roll (clears paper out / near end).
  */
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type En
 import { PrintMechanism } from './print-mechanism.js';
 import { receiptSvg } from './receipt-svg.js';
 
-export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'coverOpen', 'offline'] as const;
+export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'coverOpen', 'offline', 'cutterError'] as const;
 
 const LoadPaperBody = z.object({ lines: z.number().int().positive().optional() }).strict().optional();
 
@@ -100,6 +101,9 @@ export class PrinterEmulator implements DeviceEmulator {
       case 'offline':
         s.offline = true;
         break;
+      case 'cutterError':
+        s.cutterError = true;
+        break;
       default:
         throw new Error(`printer has no fault ${fault}`);
     }
@@ -107,7 +111,7 @@ export class PrinterEmulator implements DeviceEmulator {
   }
 
   clearFaults(): void {
-    Object.assign(this.mechanism.sensors, { coverOpen: false, offline: false, nearEnd: false, paperOut: false });
+    Object.assign(this.mechanism.sensors, { coverOpen: false, offline: false, nearEnd: false, paperOut: false, cutterError: false });
     this.mechanism.linesLeft = undefined;
     this.#activeFaults.clear();
   }

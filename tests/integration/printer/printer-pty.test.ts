@@ -15,6 +15,8 @@ import { openPtyPair } from '../../../simulators/common/pty-pair.js';
 import { ReceiptModel } from '../../../kiosk/receipt/receipt-model.js';
 import { printedLayout, receiptToEscPos } from '../../../kiosk/receipt/receipt-escpos.js';
 import { qrBitmap } from '../../../drivers/printer/qr-raster.js';
+import { printReceipt } from '../../../kiosk/receipt/print-receipt.js';
+import type { PrinterStatus } from '../../../drivers/printer/receipt-printer.js';
 
 const base = {
   bankName: 'Қазақстан Халық Банкі',
@@ -151,6 +153,66 @@ describe('ESC/POS printer over a real pty', () => {
     expect(await receipts()).toHaveLength(0);
   });
 });
+
+describe('printer supervision', () => {
+  it('reports an autocutter error as a failed job with the cause', async () => {
+    await api('POST', '/faults', { device: 'printer', fault: 'cutterError' });
+    const result = await printReceipt(printer, model('ru'));
+    expect(result).toMatchObject({ ok: false, failure: 'error' });
+    expect(printer.status().fault?.code).toBe('printer.error.autocutter');
+  });
+
+  it('printReceipt refuses an invalid model before anything reaches the printer', async () => {
+    const result = await printReceipt(printer, { ...model('ru'), payer: { kind: 'card', masked: '4400430000001234' } });
+    expect(result).toMatchObject({ ok: false, failure: 'error' });
+    if (!result.ok) expect(result.detail).toMatch(/invalid receipt: payer/);
+    expect(await receipts()).toHaveLength(0);
+    expect(await printReceipt(printer, model('kk'))).toEqual({ ok: true });
+  });
+
+  it('the idle poll emits offline and online as the cover opens and closes', async () => {
+    await printer.close();
+    printer = new EscPosPrinter({ transport: new SerialTransport({ path: emulator.endpoint.path, baudRate: 115_200 }), pollIntervalMs: 50 });
+    const seen: string[] = [];
+    const statuses: PrinterStatus[] = [];
+    printer.on('online', () => seen.push('online'));
+    printer.on('offline', ({ reason }) => seen.push(`offline: ${reason}`));
+    printer.on('status', (s) => statuses.push(s));
+    await printer.open();
+    await api('POST', '/faults', { device: 'printer', fault: 'coverOpen' });
+    await waitFor(() => seen.length >= 2);
+    await api('DELETE', '/faults');
+    await waitFor(() => seen.length >= 3);
+    expect(seen).toEqual(['online', 'offline: printer cover is open', 'online']);
+    expect(statuses.some((s) => s.coverOpen)).toBe(true);
+  });
+
+  it('reconnects after the printer goes away and comes back', async () => {
+    await printer.close();
+    printer = new EscPosPrinter({
+      transport: new SerialTransport({ path: emulator.endpoint.path, baudRate: 115_200, backoffMs: 50, maxBackoffMs: 200 }),
+      statusTimeoutMs: 300,
+    });
+    await printer.open();
+    expect(printer.status().link).toBe('online');
+    await emulator.stop();
+    await waitFor(() => printer.status().link === 'offline');
+    expect(await printer.print(receiptToEscPos(model('en')))).toMatchObject({ ok: false });
+    emulator = new PrinterEmulator({ runDir: dir });
+    await emulator.start();
+    await waitFor(() => printer.status().link === 'online' && printer.status().online);
+    expect(await printer.print(receiptToEscPos(model('en')))).toEqual({ ok: true });
+    expect(emulator.mechanism.receipts).toHaveLength(1);
+  });
+});
+
+async function waitFor(cond: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!cond()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('ESC/POS printer with nobody answering', () => {
   it('reports a timeout, not a printed receipt', async () => {
