@@ -46,6 +46,8 @@ export function size(width: number, height: number): Uint8Array {
 
 export const lineFeed = (): Uint8Array => Uint8Array.of(LF);
 export const feedLines = (n: number): Uint8Array => Uint8Array.of(ESC, 0x64, byte(n, 'ESC d n'));
+/** ESC J n: feed n vertical motion units without starting a text line (used for QR quiet zones) */
+export const feedDots = (n: number): Uint8Array => Uint8Array.of(ESC, 0x4a, byte(n, 'ESC J n'));
 
 /** a text line in the selected page, then LF */
 export function textLine(text: string, profile: CodePageProfile): Uint8Array {

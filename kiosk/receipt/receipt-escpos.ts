@@ -1,13 +1,15 @@
 /**
  * Receipt model -> one ESC/POS job (pure). The text goes through the printer's code page with
  * its fallback (drivers/printer/code-page.ts); ₸, which no single-byte page has, is printed as the
- * locale's word (тг / KZT). QR: printer-native GS ( k, or a GS v 0 raster for printers without it.
+ * locale's word (тг / KZT). QR: printer-native GS ( k with a fed quiet zone, or a GS v 0 raster
+ * (quiet zone included) for printers without it. The job ends with feed-to-cutter and a full cut.
  */
 import {
   align as alignCmd,
   bold as boldCmd,
   concatBytes,
   cut,
+  feedDots,
   initialize,
   qrNative,
   selectCodePage,
@@ -53,7 +55,13 @@ export function receiptToEscPos(model: ReceiptModel, options: EscPosReceiptOptio
       align = wantAlign;
     }
     if (block.kind === 'qr') {
-      parts.push(options.qr === 'raster' ? qrRaster(block.payload, paper.dots) : qrNative(block.payload, { moduleSize: paper.columns > 32 ? 6 : 4 }));
+      if (options.qr === 'raster') {
+        parts.push(qrRaster(block.payload, paper.dots)); // the bitmap carries its own quiet zone
+      } else {
+        // GS ( k prints no quiet zone: feed 4 modules above and below (the sides are blank paper)
+        const moduleSize = paper.columns > 32 ? 6 : 4;
+        parts.push(feedDots(4 * moduleSize), qrNative(block.payload, { moduleSize }), feedDots(4 * moduleSize));
+      }
       continue;
     }
     if (block.bold !== bold) {

@@ -5,6 +5,7 @@ import {
   concatBytes,
   containsRealtimeCommand,
   cut,
+  feedDots,
   feedLines,
   initialize,
   qrNative,
@@ -62,6 +63,7 @@ describe('ESC/POS command bytes', () => {
     expect(() => size(0, 1)).toThrow(RangeError);
     expect(hex(align('right'))).toBe('1b 61 02');
     expect(hex(feedLines(4))).toBe('1b 64 04');
+    expect(hex(feedDots(24))).toBe('1b 4a 18');
     expect(hex(cut('partial', 3))).toBe('1d 56 42 03');
     expect(hex(statusRequest(4))).toBe('10 04 04');
     expect(hex(selectCodePage(EPSON_CODE_PAGES.kz1048))).toBe('1b 74 35');

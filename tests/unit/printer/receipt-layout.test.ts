@@ -80,6 +80,15 @@ describe('receipt layout', () => {
     }
   });
 
+  it('feeds a quiet zone of 4 modules above and below a native QR', () => {
+    const hex = Buffer.from(receiptToEscPos(model('en'))).toString('hex');
+    expect(hex).toContain('1b4a18' + '1d286b0400314132001d286b0300314306');
+    expect(hex).toMatch(/1d286b03003151301b4a18/);
+    const hex58 = Buffer.from(receiptToEscPos(model('en'), { paper: '58mm' })).toString('hex');
+    expect(hex58).toContain('1b4a10' + '1d286b0400314132001d286b0300314304');
+    expect(hex.endsWith('1d564103')).toBe(true);
+  });
+
   it('renders plain text with ₸ and centred headings', () => {
     const text = receiptToText(model('ru'));
     expect(text).toContain('Сумма                13 000,00 ₸');
