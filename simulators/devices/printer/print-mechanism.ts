@@ -74,9 +74,12 @@ export class PrintMechanism {
   #qrModule = 3;
   #qrLevel = 'L';
   readonly #now: () => Date;
+  /** false emulates a printer without GS ( k: QR commands are skipped, as such firmware does */
+  readonly nativeQr: boolean;
 
-  constructor(now: () => Date = () => new Date()) {
+  constructor(now: () => Date = () => new Date(), options: { nativeQr?: boolean } = {}) {
     this.#now = now;
+    this.nativeQr = options.nativeQr ?? true;
   }
 
   /**
@@ -190,7 +193,7 @@ export class PrintMechanism {
         if (this.#line.length > 0) this.#feedLine();
         return;
       case 'qrPrint':
-        if (this.#qrData) {
+        if (this.#qrData && this.nativeQr) {
           this.#begin();
           this.#items.push({ kind: 'qr', payload: new TextDecoder().decode(this.#qrData), moduleSize: this.#qrModule, level: this.#qrLevel });
           this.#consumeLine();

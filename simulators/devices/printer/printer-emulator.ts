@@ -27,6 +27,8 @@ export interface PrinterEmulatorOptions extends EmulatorContext {
   baudRate?: number;
   /** columns of the emulated paper, for the SVG (48 = 80 mm, 32 = 58 mm) */
   columns?: number;
+  /** false: a printer without native QR (GS ( k is skipped); the kiosk must send the raster fallback */
+  nativeQr?: boolean;
 }
 
 export class PrinterEmulator implements DeviceEmulator {
@@ -34,7 +36,7 @@ export class PrinterEmulator implements DeviceEmulator {
   readonly protocol = 'escpos';
   readonly endpoint: Endpoint;
   readonly faults: readonly string[] = PRINTER_FAULTS;
-  readonly mechanism = new PrintMechanism();
+  readonly mechanism: PrintMechanism;
   readonly #emulatorPath: string;
   readonly #columns: number;
   #pty: PtyPair | undefined;
@@ -46,6 +48,7 @@ export class PrinterEmulator implements DeviceEmulator {
     this.endpoint = { type: 'serial', path: join(options.runDir, defaultEndpointName.printer), baudRate };
     this.#emulatorPath = join(options.runDir, 'printer.emulator.tty');
     this.#columns = options.columns ?? 48;
+    this.mechanism = new PrintMechanism(undefined, { nativeQr: options.nativeQr ?? true });
   }
 
   async start(): Promise<void> {
@@ -74,6 +77,7 @@ export class PrinterEmulator implements DeviceEmulator {
       portOpen: this.#port?.isOpen ?? false,
       sensors: { ...this.mechanism.sensors },
       linesLeft: this.mechanism.linesLeft ?? null,
+      nativeQr: this.mechanism.nativeQr,
       faults: [...this.#activeFaults],
       receipts: this.mechanism.receipts.length,
       unknownCommands: this.mechanism.unknownCommands,

@@ -3,6 +3,8 @@ import { PrintMechanism } from '../../../simulators/devices/printer/print-mechan
 import { concatBytes, cut, initialize, selectCodePage, statusRequest, textLine, bold, align, size } from '../../../drivers/printer/escpos-commands.js';
 import { EPSON_CODE_PAGES } from '../../../drivers/printer/code-page.js';
 import { receiptSvg } from '../../../simulators/devices/printer/receipt-svg.js';
+import { ReceiptModel } from '../../../kiosk/receipt/receipt-model.js';
+import { receiptToEscPos } from '../../../kiosk/receipt/receipt-escpos.js';
 
 const kz = EPSON_CODE_PAGES.kz1048;
 const job = (...lines: string[]): Uint8Array =>
@@ -42,6 +44,20 @@ describe('emulated print mechanism', () => {
     m.loadPaper();
     m.receive(job('after reload'));
     expect(m.receipts[1]).toMatchObject({ lines: ['after reload'], cut: true });
+  });
+
+  it('a printer without native QR skips GS ( k but prints the raster fallback', () => {
+    const model = ReceiptModel.parse({
+      locale: 'en', bankName: 'Bank', terminalId: 'T1', address: '', dateTime: '2026-11-25T10:00:00+05:00',
+      receiptNumber: 'R-7', operation: 'cashIn', amount: 100, commission: 0, total: 100, status: 'completed',
+    });
+    const m = new PrintMechanism(undefined, { nativeQr: false });
+    m.receive(receiptToEscPos(model));
+    m.receive(receiptToEscPos(model, { qr: 'raster' }));
+    expect(m.receipts[0]!.qr).toEqual([]);
+    expect(m.receipts[0]!.items.some((i) => i.kind === 'image')).toBe(false);
+    expect(m.receipts[1]!.items.some((i) => i.kind === 'image')).toBe(true);
+    expect(m.receipts[1]!.lines).toEqual(m.receipts[0]!.lines);
   });
 
   it('prints nothing with the cover open', () => {
