@@ -186,8 +186,8 @@ export class PrintMechanism {
         this.#feedLine();
         return;
       case 'feedLines':
-        this.#feedLine();
-        for (let k = 1; k < cmd.n && this.#canPrint(); k++) this.#consumeLine();
+        // ESC d n: print the buffer, then n line feeds in all (blank lines after the first)
+        for (let k = 0; k < Math.max(1, cmd.n) && this.#canPrint(); k++) this.#feedLine();
         return;
       case 'feedDots':
         if (this.#line.length > 0) this.#feedLine();

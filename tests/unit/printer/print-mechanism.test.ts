@@ -21,6 +21,12 @@ describe('emulated print mechanism', () => {
     expect(r).toMatchObject({ cut: true, truncated: false, time: '2026-11-25T10:00:00.000Z' });
   });
 
+  it('ESC d n prints the line and feeds blank lines', () => {
+    const m = new PrintMechanism();
+    m.receive(concatBytes([initialize(), Uint8Array.of(0x41, 0x1b, 0x64, 0x03, 0x42, 0x0a), cut()]));
+    expect(m.receipts[0]!.lines).toEqual(['A', '', '', 'B']);
+  });
+
   it('answers DLE EOT from its sensors', () => {
     const m = new PrintMechanism();
     expect(m.receive(Uint8Array.of(0x10, 0x04, 0x01, 0x10, 0x04, 0x02, 0x10, 0x04, 0x03, 0x10, 0x04, 0x04))).toEqual([0x12, 0x12, 0x12, 0x12]);
