@@ -110,6 +110,15 @@ describe('ESC/POS printer over a real pty', () => {
     expect(image.rows.join('')).toBe(Array.from(expected.bits).join(''));
   });
 
+  it('a PC866 printer gets Kazakh text as Russian look-alikes, never garbage', async () => {
+    const cp866 = { name: 'cp866' as const, escT: 17 };
+    expect(await printer.print(receiptToEscPos(model('kk'), { codePage: cp866, paper: '58mm' }))).toEqual({ ok: true });
+    const [r] = await receipts();
+    expect(r!.lines).toEqual(textLines(printedLayout(model('kk'), { codePage: cp866, paper: '58mm' })));
+    expect(r!.lines[0]).toBe('Казакстан Халык Банкi');
+    expect(r!.lines.some((l) => l.includes('?'))).toBe(false);
+  });
+
   it('paper out mid-job: the job fails as paperOut, the printed part is kept, reload recovers', async () => {
     await api('POST', '/faults', { device: 'printer', fault: 'paperOutMidJob', params: { afterLines: 5 } });
     const result = await printer.print(receiptToEscPos(model('kk')));
