@@ -46,7 +46,8 @@ export class HidFrameDecoder {
         return reports;
       }
       if (this.#pending.length - offset - 2 < length) break;
-      reports.push(Uint8Array.prototype.slice.call(this.#pending, offset + 2, offset + 2 + length));
+      // a plain Uint8Array copy: Buffer.slice would share memory the caller zeroes
+      reports.push(new Uint8Array(this.#pending.subarray(offset + 2, offset + 2 + length)));
       offset += 2 + length;
     }
     if (offset > 0) {

@@ -163,7 +163,7 @@ export function decodeCommand(report: Uint8Array): Decoded<HostCommand> {
   if (tag === 0) return fail('tag 0 is reserved for events');
   if (len > PV_MAX_PAYLOAD) return fail(`payload length ${len}`);
   if (!paddingIsZero(report, 4 + len)) return fail('non-zero padding');
-  return { ok: true, value: { cmd: report[1] as number, tag, payload: report.slice(4, 4 + len) } };
+  return { ok: true, value: { cmd: report[1] as number, tag, payload: new Uint8Array(report.subarray(4, 4 + len)) } };
 }
 
 // ---- device -> host -------------------------------------------------------------------------

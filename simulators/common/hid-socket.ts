@@ -2,7 +2,7 @@
  * The device end of a simulated HID link: a Unix socket server carrying raw HID reports in
  * length-prefixed frames (drivers/common/hid-frame.ts). Like a USB HID device, it serves one
  * host at a time; a new connection replaces the old one, so a restarted kiosk always gets in.
- * `unplugged` refuses hosts, as a pulled USB cable would.
+ * `setUnplugged` makes the socket vanish and come back, as a pulled and replugged USB cable does.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { mkdir, rm } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { TypedEmitter } from '../../drivers/common/typed-emitter.js';
 export interface HidSocketServerEvents {
   /** an output report from the host */
   report: Uint8Array;
+  /** a host connected (replacing any earlier one): the device starts afresh */
   connected: Record<string, never>;
   disconnected: Record<string, never>;
 }
@@ -31,9 +32,16 @@ export class HidSocketServer extends TypedEmitter<HidSocketServerEvents> {
   }
 
   async listen(): Promise<void> {
+    this.#unplugged = false;
+    await this.#bind();
+  }
+
+  async #bind(): Promise<void> {
+    if (this.#server) return;
     await mkdir(dirname(this.path), { recursive: true });
     await rm(this.path, { force: true }); // a stale socket file from a killed run
     const server = createServer((socket) => this.#accept(socket));
+    this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.path, () => {
@@ -41,14 +49,22 @@ export class HidSocketServer extends TypedEmitter<HidSocketServerEvents> {
         resolve();
       });
     });
-    this.#server = server;
+  }
+
+  async #unbind(): Promise<void> {
+    const host = this.#host;
+    this.#host = undefined;
+    if (host) {
+      host.destroy();
+      this.emit('disconnected', {});
+    }
+    const server = this.#server;
+    this.#server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await rm(this.path, { force: true });
   }
 
   #accept(socket: Socket): void {
-    if (this.#unplugged) {
-      socket.destroy();
-      return;
-    }
     this.#host?.destroy();
     this.#host = socket;
     const decoder = new HidFrameDecoder();
@@ -77,18 +93,23 @@ export class HidSocketServer extends TypedEmitter<HidSocketServerEvents> {
     return true;
   }
 
-  /** true: drop the host and refuse new ones until plugged back */
-  setUnplugged(unplugged: boolean): void {
+  /**
+   * true: drop the host and remove the socket, as a pulled USB cable makes the device vanish;
+   * false: the device is back at the same path.
+   */
+  async setUnplugged(unplugged: boolean): Promise<void> {
+    if (unplugged === this.#unplugged) return;
     this.#unplugged = unplugged;
-    if (unplugged) this.#host?.destroy();
+    if (unplugged) await this.#unbind();
+    else await this.#bind();
+  }
+
+  get unplugged(): boolean {
+    return this.#unplugged;
   }
 
   async close(): Promise<void> {
-    this.#host?.destroy();
-    this.#host = undefined;
-    const server = this.#server;
-    this.#server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    await rm(this.path, { force: true });
+    this.#unplugged = false;
+    await this.#unbind();
   }
 }

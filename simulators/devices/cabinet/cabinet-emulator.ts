@@ -41,11 +41,11 @@ export const createCabinetEmulator: EmulatorFactory = (ctx) => {
     state: () => ({ hostConnected: server.hostConnected, serviceSwitchOpen: state.serviceSwitchOpen, safeDoorOpen: state.safeDoorOpen, faults: [...faults] }),
     setFault(fault) {
       faults.add(fault);
-      if (fault === 'unplugged') server.setUnplugged(true);
+      if (fault === 'unplugged') void server.setUnplugged(true);
     },
     clearFaults() {
       faults.clear();
-      server.setUnplugged(false);
+      void server.setUnplugged(false);
     },
     routes(app: FastifyInstance) {
       app.post('/service-switch', async (req, reply) => {

@@ -63,11 +63,11 @@ export const createCardReaderEmulator: EmulatorFactory = (ctx) => {
     }),
     setFault(fault) {
       faults.add(fault);
-      if (fault === 'unplugged') server.setUnplugged(true);
+      if (fault === 'unplugged') void server.setUnplugged(true);
     },
     clearFaults() {
       faults.clear();
-      server.setUnplugged(false);
+      void server.setUnplugged(false);
     },
     routes(app: FastifyInstance) {
       app.post('/card-reader/insert', async (req, reply) => {

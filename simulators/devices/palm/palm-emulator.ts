@@ -52,7 +52,7 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
   let captures = 0;
   let timeoutTimer: NodeJS.Timeout | undefined;
   let queueTimer: NodeJS.Timeout | undefined;
-  let queue: { message: DeviceMessage; spaced: boolean }[] = [];
+  let queue: { message: DeviceMessage; spaced: boolean; after?: () => void }[] = [];
   let lastSpacedAt = 0;
 
   function send(message: DeviceMessage): void {
@@ -74,13 +74,14 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
       if (next.spaced) lastSpacedAt = Date.now();
       if (next.message.kind === 'event') lastEvent = encodeDeviceMessage(next.message)[1] as number;
       send(next.message);
-      if (next.message.kind === 'chunk') (next.message.data as Uint8Array).fill(0);
+      if (next.message.kind === 'chunk') next.message.data.fill(0);
+      next.after?.();
     }
   }
 
   /** events go out in order; guidance ones (20-25) at most one per 250 ms */
-  function queueEvent(message: DeviceMessage, spaced: boolean): void {
-    queue.push({ message, spaced });
+  function queueEvent(message: DeviceMessage, spaced: boolean, after?: () => void): void {
+    queue.push(after ? { message, spaced, after } : { message, spaced });
     if (!queueTimer) flush();
   }
 
@@ -108,36 +109,34 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
     queueEvent({ kind: 'event', event: 'capturing' }, true);
     if (faults.has('sensorFault')) {
       lastError = PvError.sensorFault;
-      queueEvent({ kind: 'event', event: 'error', code: PvError.sensorFault }, true);
-      endCapture();
+      queueEvent({ kind: 'event', event: 'error', code: PvError.sensorFault }, true, endCapture);
       return;
     }
     if ('fake' in presented) {
-      queueEvent({ kind: 'event', event: 'livenessFail' }, true);
-      endCapture();
+      queueEvent({ kind: 'event', event: 'livenessFail' }, true, endCapture);
       return;
     }
     const template = palmTemplateFor(presented.subject);
     captureId = (captureId % 0xff) + 1;
     const chunkCount = chunkCountFor(template.length);
     const crc = crc32(template) ^ (faults.has('badCrc') ? 1 : 0);
+    const sending = (): void => {
+      state = DeviceState.sending;
+    };
     queueEvent(
       { kind: 'event', event: 'captureOk', capture: { captureId, totalLength: template.length, chunkCount, crc, format: FORMAT_OPAQUE_SIMULATED, quality: 90 } },
       true,
+      sending,
     );
+    const dropped = faults.has('dropChunk') ? 1 : -1;
     for (let seq = 0; seq < chunkCount; seq++) {
-      if (faults.has('dropChunk') && seq === 1) continue;
-      queueEvent({ kind: 'chunk', captureId, seq, data: template.slice(seq * PV_CHUNK_DATA, (seq + 1) * PV_CHUNK_DATA) }, false);
+      if (seq === dropped) continue;
+      const data = new Uint8Array(template.subarray(seq * PV_CHUNK_DATA, (seq + 1) * PV_CHUNK_DATA));
+      // the device keeps nothing after the last chunk: idle again
+      queueEvent({ kind: 'chunk', captureId, seq, data }, false, seq === chunkCount - 1 ? endCapture : undefined);
     }
     template.fill(0);
     captures++;
-    state = DeviceState.sending;
-    // sending ends once the queue drains; idle is what the host sees after the last chunk
-    const settle = (): void => {
-      if (queue.length === 0) state = DeviceState.idle;
-      else setTimeout(settle, 20);
-    };
-    settle();
   }
 
   function onCommand(c: HostCommand): void {
@@ -203,11 +202,13 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
     }
     onCommand(decoded.value);
   });
-  server.on('disconnected', () => {
-    // the host is gone: a real device would be reset by the re-enumeration
+  // host gone or replaced: a real device is reset by the USB re-enumeration
+  const reset = (): void => {
     abortQueue();
     endCapture();
-  });
+  };
+  server.on('disconnected', reset);
+  server.on('connected', reset);
 
   return {
     kind: 'palm',
@@ -229,11 +230,11 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
     }),
     setFault(fault) {
       faults.add(fault);
-      if (fault === 'unplugged') server.setUnplugged(true);
+      if (fault === 'unplugged') void server.setUnplugged(true);
     },
     clearFaults() {
       faults.clear();
-      server.setUnplugged(false);
+      void server.setUnplugged(false);
     },
     routes(app: FastifyInstance) {
       app.post('/palm/present', async (req, reply) => {
