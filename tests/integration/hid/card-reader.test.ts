@@ -16,7 +16,7 @@ describe('card reader over the HID socket', () => {
 
   beforeEach(async () => {
     rig = await startRig(createCardReaderEmulator);
-    reader = new HidCardReader({ transport: new HidSocketTransport({ path: rig.socketPath, backoffMs: 50 }), tokenKey: DEV_CARD_TOKEN_KEY });
+    reader = new HidCardReader({ transport: new HidSocketTransport({ path: rig.socketPath, backoffMs: 50 }), tokenKey: DEV_CARD_TOKEN_KEY, lrcMode: 'required' });
     const online = nextEvent(reader, 'online');
     await reader.open();
     await online;

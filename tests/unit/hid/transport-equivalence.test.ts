@@ -191,4 +191,16 @@ describe('node-hid and socket transports feed the parsers the same reports', () 
     server.send(Uint8Array.of(7, 7));
     expect(await got).toEqual([Uint8Array.of(7, 7)]);
   });
+
+  it('node-hid itself: an absent device is reported offline and retried, not thrown', async () => {
+    const t = new NodeHidTransport({ target: { path: join(dir, 'no-such-hidraw') }, numberedReports: true, backoffMs: 20 });
+    const reasons: string[] = [];
+    t.on('offline', ({ reason }) => reasons.push(reason));
+    await t.open();
+    await new Promise((r) => setTimeout(r, 70));
+    await t.close();
+    expect(t.isOpen).toBe(false);
+    expect(reasons.length).toBeGreaterThanOrEqual(2);
+    expect(reasons[0]).toMatch(/^cannot open HID .*no-such-hidraw/);
+  });
 });
