@@ -1,7 +1,13 @@
 /** Every emulator the device simulator hosts. Add one line per device. */
 import type { EmulatorFactory } from './emulator.js';
 import { printerEmulatorFactory } from './printer/printer-emulator.js';
+import { createCardReaderEmulator } from './card-reader/card-reader-emulator.js';
+import { createPalmEmulator } from './palm/palm-emulator.js';
+import { createCabinetEmulator } from './cabinet/cabinet-emulator.js';
 
 export const emulatorFactories: EmulatorFactory[] = [
   printerEmulatorFactory,
+  createCardReaderEmulator,
+  createPalmEmulator,
+  createCabinetEmulator,
 ];
