@@ -103,6 +103,13 @@ describe('fault modes as the client sees them', () => {
     expect(served).toBeGreaterThanOrEqual(5);
   });
 
+  it('the client never sends a message that breaks the contract; it comes back rejected, the rest is delivered', async () => {
+    const broken = { key: 'T-01:7', kind: 'cashInCredit', body: { amount: 1.5 } } as OutboxMessage;
+    const results = await client.postMessages('T-01', [credit('T-01:6'), broken, credit('T-01:8')]);
+    expect(results.map((r) => [r.key, r.status])).toEqual([['T-01:6', 'applied'], ['T-01:7', 'rejected'], ['T-01:8', 'applied']]);
+    expect(results[1]!.reason).toMatch(/^invalidMessage/);
+  });
+
   it('a 4xx is BankUnavailableError too, and not retried', async () => {
     const before = requests;
     await expect(client.approvalStatus('no-such-approval')).rejects.toThrow(/404/);
