@@ -26,6 +26,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faul
     return reply.code(201).send(customerView(ctx, input.id));
   });
 
+  app.get('/admin/customers', async () => ({
+    customers: (db.prepare('SELECT id FROM customers ORDER BY id').all() as Array<{ id: string }>).map((c) => customerView(ctx, c.id)),
+  }));
+
   app.get<{ Params: { id: string } }>('/admin/customers/:id', async (request, reply) => {
     const view = customerView(ctx, request.params.id);
     return view === undefined ? reply.code(404).send({ error: 'no such customer' }) : view;
