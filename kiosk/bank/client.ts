@@ -16,7 +16,7 @@ import { MessagesResponse, OutboxMessageSchema, type OutboxMessageWire } from '.
 
 const MAX_BATCH = 500;
 import * as W from './wire.js';
-import { HttpTransport, TransportError, type TlsOptions } from './http-transport.js';
+import { HttpTransport, TransportError, loadTlsFiles, type TlsOptions } from './http-transport.js';
 
 export interface BankClientOptions {
   /** e.g. https://gateway.bank.kz or http://127.0.0.1:7070 (plain http only to loopback) */
@@ -30,6 +30,31 @@ export interface BankClientOptions {
   tls?: TlsOptions;
   /** sent as x-terminal-id on every call */
   terminalId?: string;
+}
+
+/** the `bank` section of the kiosk config */
+export interface BankClientConfig {
+  url: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  timeoutMs?: number;
+  terminalId?: string;
+}
+
+/** Builds the client from config, reading the TLS files; a bad path or URL is a clear start-up error. */
+export function createBankClient(config: BankClientConfig): BankClient {
+  let tls: TlsOptions;
+  try {
+    tls = loadTlsFiles(config);
+  } catch (err) {
+    throw err instanceof TransportError ? new Error(err.message) : err;
+  }
+  return new BankClient({
+    baseUrl: config.url, tls,
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    ...(config.terminalId !== undefined ? { terminalId: config.terminalId } : {}),
+  });
 }
 
 interface CallOptions {

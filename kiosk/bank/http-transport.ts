@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { readFileSync } from 'node:fs';
 
 export interface TlsOptions {
   /** CA bundle (PEM) the bank's certificate must chain to; default: Node's public roots */
@@ -101,4 +102,24 @@ export class HttpTransport {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** Reads the PEM files named in the kiosk config (`bank.caFile`, `bank.certFile`, `bank.keyFile`). */
+export function loadTlsFiles(files: { caFile?: string; certFile?: string; keyFile?: string }): TlsOptions {
+  const read = (key: string, path: string | undefined): Buffer | undefined => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new TransportError(`bank.${key}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'config');
+    }
+  };
+  const tls: TlsOptions = {};
+  const ca = read('caFile', files.caFile);
+  const cert = read('certFile', files.certFile);
+  const key = read('keyFile', files.keyFile);
+  if (ca !== undefined) tls.ca = ca;
+  if (cert !== undefined) tls.cert = cert;
+  if (key !== undefined) tls.key = key;
+  return tls;
 }

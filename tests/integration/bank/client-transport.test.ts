@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BankClient } from '../../../kiosk/bank/client.js';
+import { BankClient, createBankClient } from '../../../kiosk/bank/client.js';
 import { BankUnavailableError } from '../../../kiosk/bank/bank-api.js';
 import { startTestBank, type TestBank } from './helpers.js';
 
@@ -85,6 +85,13 @@ describe('mutual TLS', () => {
     const client = new BankClient({ baseUrl: t.bank.url, tls: { ca: pem.ca, cert: pem.clientCert, key: pem.clientKey }, retries: 0 });
     expect((await client.services()).map((s) => s.id)).toContain('kcell');
     client.close();
+  });
+
+  it('builds the client from the config file paths, naming a missing file', async () => {
+    const client = createBankClient({ url: t.bank.url, caFile: join(dir, 'ca.crt'), certFile: join(dir, 'client.crt'), keyFile: join(dir, 'client.key'), terminalId: 'T-01' });
+    expect((await client.services()).length).toBeGreaterThan(0);
+    client.close();
+    expect(() => createBankClient({ url: t.bank.url, caFile: join(dir, 'missing.crt') })).toThrow(/bank\.caFile: cannot read .*missing\.crt: ENOENT/);
   });
 
   it('is refused by the bank without a client certificate', async () => {

@@ -61,6 +61,14 @@ describe('POST /v1/messages', () => {
     expect(again.json.results[1]).toEqual({ key: 'T-01:11', status: 'alreadyApplied' });
   });
 
+  it('applies a key once when the same batch arrives many times at once', async () => {
+    const before = await balance('a-aigerim-cur');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post([credit('T-01:50', 'a-aigerim-cur', 100_000)])));
+    const statuses = answers.map((a) => a.json.results[0]!.status).sort();
+    expect(statuses).toEqual(['alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'applied']);
+    expect(await balance('a-aigerim-cur')).toBe(before + 100_000);
+  });
+
   it('refuses a reused key that carries a different body', async () => {
     await post([credit('T-01:20', 'a-aigerim-cur', 100_000)]);
     const res = await post([credit('T-01:20', 'a-aigerim-cur', 900_000)]);
