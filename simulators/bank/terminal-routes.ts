@@ -36,6 +36,7 @@ export function registerTerminalRoutes(app: FastifyInstance, ctx: BankContext): 
   app.post('/v1/identify', async (request, reply) => {
     const body = parseOr400(W.IdentifyRequest, request.body, reply);
     if (body === undefined) return reply;
+    if (body.method !== body.query.by) return reply.code(400).send({ error: `invalid request: method ${body.method} with a ${body.query.by} query` });
     return answer(reply, W.IdentifyResponse, identify(ctx, body.query, body.narrowing));
   });
 
