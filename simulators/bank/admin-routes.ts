@@ -14,6 +14,20 @@ import { confirmQrLogin } from './identification.js';
 export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faults: FaultInjector, advanceClock: (ms: number) => void): void {
   const { db } = ctx;
 
+  // the device simulators' web panel (another origin on loopback) reads the outbox and plays the
+  // customer's app, so the admin API answers cross-origin calls, preflights included
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/admin/')) {
+      void reply.header('access-control-allow-origin', '*');
+      void reply.header('access-control-allow-methods', 'GET, POST, DELETE');
+      void reply.header('access-control-allow-headers', 'content-type');
+    }
+    return payload;
+  });
+  app.options('/admin/*', async (_request, reply) => reply.code(204).send());
+
+  app.get('/healthz', async () => ({ ok: true, now: ctx.now() }));
+
   app.post('/admin/customers', async (request, reply) => {
     const input = parseOr400(CustomerInput, request.body, reply);
     if (input === undefined) return reply;
@@ -47,9 +61,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faul
     };
   });
 
-  app.get<{ Querystring: { phone?: string } }>('/admin/sms', async (request, reply) => {
-    // the device simulators' panel reads the outbox from another origin
-    void reply.header('access-control-allow-origin', '*');
+  app.get<{ Querystring: { phone?: string } }>('/admin/sms', async (request) => {
     return { messages: ctx.outbox.list(request.query.phone) };
   });
 
