@@ -623,7 +623,7 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
       const receipt = { operation: 'collection', status: 'ok', amount: total, commission: 0, total, technician: who };
       const entry = this.journal('collection', { receiptNumber, who, units, counterDeltas, receipt }, at);
       recordAuditIn(this.db, who, 'collection', { receiptNumber, total }, at, entry);
-      const messageKey = this.enqueue('collection', { receiptNumber, sessionId: `service-${at.getTime()}`, at: at.toISOString(), units }, entry, at, { receiptNumber });
+      const messageKey = this.enqueue('collection', { receiptNumber, sessionId: `service-${receiptNumber}`, at: at.toISOString(), units }, entry, at, { receiptNumber });
       return { receiptNumber, messageKey, removed: units };
     });
   }
@@ -645,7 +645,7 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
       const receipt = { operation: 'replenishment', status: 'ok', amount: total, commission: 0, total, technician: who };
       const entry = this.journal('replenishment', { receiptNumber, who, units, counterDeltas, receipt }, at);
       recordAuditIn(this.db, who, 'replenishment', { receiptNumber, total }, at, entry);
-      const messageKey = this.enqueue('replenishment', { receiptNumber, sessionId: `service-${at.getTime()}`, at: at.toISOString(), units }, entry, at, { receiptNumber });
+      const messageKey = this.enqueue('replenishment', { receiptNumber, sessionId: `service-${receiptNumber}`, at: at.toISOString(), units }, entry, at, { receiptNumber });
       return { receiptNumber, messageKey };
     });
   }

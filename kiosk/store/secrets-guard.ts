@@ -25,9 +25,12 @@ export function assertNoSecrets(value: unknown, path = '$'): void {
   }
 }
 
-/** 13-19 digits (spaces or dashes allowed) passing the Luhn check. */
+/**
+ * 13-19 contiguous digits, or the printed 4-4-4-4(-3) grouping, passing the Luhn check. Grouped
+ * identifiers of our own (receipt numbers: terminal-date-sequence) do not fit either shape.
+ */
 export function looksLikePan(text: string): boolean {
-  const runs = text.match(/\d(?:[ -]?\d){12,18}/g);
+  const runs = text.match(/(?<!\d)(?:\d{13,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)(?!\d)/g);
   if (!runs) return false;
   return runs.some((run) => {
     const digits = run.replace(/[ -]/g, '');
