@@ -30,7 +30,7 @@ export function assertNoSecrets(value: unknown, path = '$'): void {
  * identifiers of our own (receipt numbers: terminal-date-sequence) do not fit either shape.
  */
 export function looksLikePan(text: string): boolean {
-  const runs = text.match(/(?<!\d)(?:\d{13,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)(?!\d)/g);
+  const runs = text.match(/(?<!\d)\d{13,19}(?!\d)|(?<![\w-])\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?(?![\w-])/g);
   if (!runs) return false;
   return runs.some((run) => {
     const digits = run.replace(/[ -]/g, '');

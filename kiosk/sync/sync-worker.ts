@@ -129,7 +129,8 @@ export class SyncWorker extends TypedEmitter<SyncWorkerEvents> {
           const reason = (r.reason ?? 'rejected').slice(0, 200);
           if (markDeadLetter(this.db, m.key, reason, nowMs)) {
             dead.push({ key: m.key, receiptNumber: m.receiptNumber, reason });
-            appendJournal(this.db, 'deadLetter', { key: m.key, kind: m.kind, receiptNumber: m.receiptNumber, reason }, new Date(nowMs));
+            // `forReceipt`, not `receiptNumber`: this entry refers to a receipt issued earlier
+            appendJournal(this.db, 'deadLetter', { key: m.key, kind: m.kind, forReceipt: m.receiptNumber, reason }, new Date(nowMs));
           }
         } else if (markDelivered(this.db, m.key, nowMs)) {
           deliveredKeys.push(m.key);

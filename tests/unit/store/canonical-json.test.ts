@@ -24,6 +24,8 @@ describe('secrets guard', () => {
     expect(looksLikePan('4400430000000016')).toBe(false);
     expect(looksLikePan('+77011234567')).toBe(false);
     expect(looksLikePan('900101300123')).toBe(false);
+    expect(looksLikePan('ci-8f3a2c11-4400-4300-0000-0015a1b2c3d4')).toBe(false); // a UUID is not a card
+    expect(looksLikePan('T-0001-20261125-000317')).toBe(false);
   });
   it('refuses forbidden fields and PANs anywhere in a payload', () => {
     expect(() => assertNoSecrets({ a: { otp: '1234' } })).toThrow(SecretDataError);
