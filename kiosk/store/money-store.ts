@@ -65,8 +65,11 @@ export interface CashInRecord {
 
 export interface EndCashInResult {
   status: 'ok' | 'rollback';
+  /** credited to the beneficiary: the cash accepted less the commission */
   amount: Tiyn;
   commission: Tiyn;
+  /** the cash accepted (sum of stacked notes) */
+  total: Tiyn;
   receiptNumber?: string;
   messageKey?: string;
 }
@@ -365,13 +368,15 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
       const open = notes.filter((n) => n.state === 'intent');
       if (open.length > 0) throw new StoreStateError(`cash-in ${cashInId} has ${open.length} unresolved stack intent(s); reconcile them first`);
       const stacked = notes.filter((n) => n.state === 'stacked').map((n) => n.denomination);
-      const amount = stacked.reduce((s, d) => s + d, 0);
-      if (amount === 0) {
+      const cash = stacked.reduce((s, d) => s + d, 0);
+      if (cash === 0) {
         this.db.prepare("UPDATE cash_ins SET status = 'rollback', ended_at = ? WHERE id = ?").run(at.toISOString(), cashInId);
         this.journal('cashInRollback', { cashInId, sessionId: row.session_id, returned: notes.length }, at);
-        return { status: 'rollback', amount: 0, commission: 0 };
+        return { status: 'rollback', amount: 0, commission: 0, total: 0 };
       }
-      if (commission > amount) throw new StoreStateError(`commission ${commission} exceeds the cash accepted (${amount})`);
+      if (commission > cash) throw new StoreStateError(`commission ${commission} exceeds the cash accepted (${cash})`);
+      // the notes in the box are the total: the commission comes out of them, the rest is credited
+      const amount = cash - commission;
       const target = CashInTarget.parse(JSON.parse(row.target));
       const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
       const counted = noteCounts(stacked);
@@ -382,18 +387,18 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
         ? { ...base, serviceId: target.serviceId, reference: target.reference, amount, commission, notes: counted, receiptPhone: target.receiptPhone }
         : { ...base, customerId: target.customerId, productId: target.productId, amount, commission, notes: counted };
       const receipt = {
-        operation: isService ? 'servicePayment' : 'cashIn', status: 'ok', amount, commission, total: amount, notes: counted,
+        operation: isService ? 'servicePayment' : 'cashIn', status: 'ok', amount, commission, total: cash, notes: counted,
         ...(isService
           ? { service: { serviceId: target.serviceId, reference: target.reference, receiptPhone: target.receiptPhone ? maskPhone(target.receiptPhone) : undefined } }
           : { customer: { customerId: target.customerId, productId: target.productId, label: target.label } }),
         sessionId: row.session_id,
       };
       const entry = this.journal('cashInEnd', { cashInId, receiptNumber, receipt }, at);
-      const messageKey = this.enqueue(kind, body, entry, at, { sessionId: row.session_id, receiptNumber, credit: amount });
+      const messageKey = this.enqueue(kind, body, entry, at, { sessionId: row.session_id, receiptNumber, credit: cash });
       this.db.prepare("UPDATE cash_ins SET status = 'ok', ended_at = ?, commission = ?, receipt_number = ?, message_key = ? WHERE id = ?").run(
         at.toISOString(), commission, receiptNumber, messageKey, cashInId,
       );
-      return { status: 'ok', amount, commission, receiptNumber, messageKey };
+      return { status: 'ok', amount, commission, total: cash, receiptNumber, messageKey };
     });
   }
 

@@ -37,13 +37,13 @@ describe('money store', () => {
     expect(listOutbox(s.db)).toHaveLength(0);
 
     const end = s.money.endCashIn(cashInId, { commission: T(60) });
-    expect(end).toMatchObject({ status: 'ok', amount: T(12000), commission: T(60) });
+    expect(end).toMatchObject({ status: 'ok', amount: T(11940), commission: T(60), total: T(12000) });
     const [message] = listOutbox(s.db);
     expect(message).toMatchObject({ key: `T-0001:1`, kind: 'cashInCredit', state: 'pending', receiptNumber: end.receiptNumber, amount: T(12000) });
     expect(message?.key).toBe(end.messageKey);
     expect(OutboxMessageSchema.parse({ key: message?.key, kind: message?.kind, body: message?.body })).toBeTruthy();
     expect(message?.body).toMatchObject({
-      customerId: 'c-aigerim', productId: 'p-current', amount: T(12000), commission: T(60),
+      customerId: 'c-aigerim', productId: 'p-current', amount: T(11940), commission: T(60),
       notes: [{ denomination: T(2000), count: 1 }, { denomination: T(10000), count: 1 }],
     });
     // the message and its journal entry were written together
@@ -78,7 +78,7 @@ describe('money store', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'sess-3', target: account });
     s.money.recordReturned(cashInId, T(500), 'customerCancelled');
-    expect(s.money.endCashIn(cashInId, { commission: 0 })).toEqual({ status: 'rollback', amount: 0, commission: 0 });
+    expect(s.money.endCashIn(cashInId, { commission: 0 })).toEqual({ status: 'rollback', amount: 0, commission: 0, total: 0 });
     expect(s.money.cashIn(cashInId)?.status).toBe('rollback');
     expect(listOutbox(s.db)).toHaveLength(0);
   });
