@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startBankServer, type BankServer } from '../../../simulators/bank/server.js';
@@ -24,8 +24,17 @@ export interface World {
   close(): Promise<void>;
 }
 
+/**
+ * These tests are about the network (outages, lost answers, killed workers), not about the disk; the
+ * kiosk store still runs WAL + synchronous=FULL, but on tmpfs when the machine has one, so that
+ * queueing a thousand cash-ins costs seconds rather than a minute of fsyncs on a shared build box.
+ */
+function scratchRoot(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+}
+
 export async function startWorld(): Promise<World> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kiosk-sync-it-'));
+  const dir = mkdtempSync(path.join(scratchRoot(), 'kiosk-sync-it-'));
   const bank = await startBankServer({ dbFile: path.join(dir, 'bank.sqlite') });
   const store = openKioskStore({ dataDir: path.join(dir, 'kiosk'), terminalId: TERMINAL });
   // the worker owns retries and backoff; the client makes one attempt per round
