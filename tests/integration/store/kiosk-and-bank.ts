@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startBankServer, type BankServer } from '../../../simulators/bank/server.js';
@@ -95,4 +96,45 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A TCP relay on loopback that holds every byte coming back from the bank for `delayMs`: the bank has
+ * applied a batch, its answer is still on the way, which is the window a kill must hit to test
+ * "applied but not acknowledged".
+ */
+export async function startSlowReturnProxy(targetPort: number, delayMs: number): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(client);
+    sockets.add(upstream);
+    client.on('data', (d) => upstream.write(d));
+    upstream.on('data', (d) => {
+      setTimeout(() => {
+        if (!client.destroyed) client.write(d);
+      }, delayMs);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('close', end);
+    client.on('error', end);
+    upstream.on('error', end);
+    upstream.on('close', () => setTimeout(end, delayMs + 10));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
