@@ -155,7 +155,8 @@ export interface MoneyStore {
   recordDispensed(withdrawalId: string, perCassette: readonly DispensedItem[]): { dispensedAmount: Tiyn };
   recordPresented(withdrawalId: string, state: PresentState): void;
   recordRetracted(withdrawalId: string): void;
-  recordTaken(withdrawalId: string): { receiptNumber: string; messageKey: string };
+  /** `commission` overrides the authorised one when a partial dispense earns a smaller fee */
+  recordTaken(withdrawalId: string, options?: { commission?: Tiyn }): { receiptNumber: string; messageKey: string };
   reverseWithdrawal(withdrawalId: string, reason: string, options?: { technician?: string }): { receiptNumber: string; messageKey: string };
   openWithdrawals(): WithdrawalRecord[];
   withdrawal(withdrawalId: string): WithdrawalRecord | undefined;
@@ -532,7 +533,8 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
     });
   }
 
-  recordTaken(withdrawalId: string): { receiptNumber: string; messageKey: string } {
+  recordTaken(withdrawalId: string, options: { commission?: Tiyn } = {}): { receiptNumber: string; messageKey: string } {
+    const override = options.commission === undefined ? undefined : Money.parse(options.commission);
     return this.tx((at) => {
       const row = this.withdrawalRow(withdrawalId);
       if (row.state !== 'dispensed' || row.notes_at !== 'presenter') throw new StoreStateError(`withdrawal ${withdrawalId} has no presented notes to take (${row.state}, ${row.notes_at})`);
@@ -541,12 +543,14 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
       applyCounterDeltas(this.db, counterDeltas);
       const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
       const amount = row.dispensed_amount;
+      if (override !== undefined && override > row.commission) throw new StoreStateError(`commission ${override} exceeds the authorised ${row.commission}`);
+      const commission = override ?? row.commission;
       const receipt = {
-        operation: 'withdrawal', status: amount === row.amount ? 'ok' : 'partial', amount, commission: row.commission, total: amount + row.commission,
+        operation: 'withdrawal', status: amount === row.amount ? 'ok' : 'partial', amount, commission, total: amount + commission,
         customer: { customerId: row.customer_id, productId: row.product_id, label: row.label ?? undefined }, sessionId: row.session_id,
       };
       const entry = this.journal('withdrawalTaken', { withdrawalId, receiptNumber, receipt, counterDeltas }, at);
-      const body = { receiptNumber, sessionId: row.session_id, at: at.toISOString(), holdId: row.hold_id, amount, commission: row.commission };
+      const body = { receiptNumber, sessionId: row.session_id, at: at.toISOString(), holdId: row.hold_id, amount, commission };
       const messageKey = this.enqueue('withdrawalComplete', body, entry, at, { sessionId: row.session_id, receiptNumber });
       this.db
         .prepare("UPDATE withdrawals SET state = 'complete', present_state = 'presented', notes_at = 'customer', ended_at = ?, receipt_number = ?, message_key = ? WHERE id = ?")
