@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Db } from './db.js';
 import type { OutboxKind } from '../bank/bank-api.js';
 import { appendJournal, journalEntryByReceipt, type JournalEntry } from './journal.js';
-import { enqueueMessage, outboxByKey, pendingCreditSum, type OutboxState } from './outbox.js';
+import { enqueueMessage, outboxByKey, pendingCreditSum, undeliveredMessages, type OutboxState } from './outbox.js';
 import { applyCounterDeltas, CASH_BOX, cassetteUnit, REJECT_BIN, RETRACT_BIN, unitCounts, type CounterDelta } from './counters.js';
 import { nextReceiptNumber } from './sequences.js';
 import { recordAuditIn } from './audit.js';
@@ -171,6 +171,8 @@ export interface CashUnitStore {
   recordCollection(who: string): { receiptNumber: string; messageKey: string; removed: CashUnitCount[] };
   recordReplenishment(who: string, cassettes: ReadonlyArray<{ cassette: number; denomination: Tiyn; count: number }>): { receiptNumber: string; messageKey: string };
   recordAudit(who: string, action: string, details: Record<string, unknown>): void;
+  /** messages still queued or dead-lettered, each with its receipt number (invariant 1) */
+  undelivered(): Array<{ key: string; kind: OutboxKind; state: OutboxState; receiptNumber: string | null; amount: Tiyn; attempts: number; reason: string | null; createdAt: number }>;
 }
 
 export interface SqliteMoneyStoreOptions {
@@ -657,6 +659,13 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
       const messageKey = this.enqueue('replenishment', { receiptNumber, sessionId: `service-${receiptNumber}`, at: at.toISOString(), units }, entry, at, { receiptNumber });
       return { receiptNumber, messageKey };
     });
+  }
+
+  undelivered(): ReturnType<CashUnitStore['undelivered']> {
+    return undeliveredMessages(this.db).map((m) => ({
+      key: m.key, kind: m.kind, state: m.state, receiptNumber: m.receiptNumber, amount: m.amount, attempts: m.attempts,
+      reason: m.deadReason ?? m.lastError, createdAt: m.createdAt,
+    }));
   }
 
   recordAudit(who: string, action: string, details: Record<string, unknown>): void {

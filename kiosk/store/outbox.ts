@@ -152,4 +152,10 @@ export function markAttemptFailed(db: Db, key: string, error: string, nextAttemp
   );
 }
 
+/** for service mode: what the bank has not (or not successfully) received, with receipt numbers */
+export function undeliveredMessages(db: Db, limit = 500): OutboxRecord[] {
+  const rows = db.prepare("SELECT * FROM outbox WHERE state IN ('pending', 'deadLetter') ORDER BY seq LIMIT ?").all(limit) as OutboxRow[];
+  return rows.map(fromRow);
+}
+
 export type { DeliveryResult };

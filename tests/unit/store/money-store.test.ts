@@ -151,6 +151,30 @@ describe('money store', () => {
     expect(s.money.receipt(taken.receiptNumber)?.status).toBe('partial');
   });
 
+  it('takes a smaller fee for a partial dispense, never a larger one', () => {
+    const s = fresh();
+    s.money.recordReplenishment('tech-7', [{ cassette: 0, denomination: T(5000), count: 10 }]);
+    const { withdrawalId } = s.money.recordWithdrawalAuthorised({ sessionId: 'w-3', customerId: 'c', productId: 'p', amount: T(15000), commission: T(100), holdId: 'h-3', plan: [{ cassette: 0, count: 3, denomination: T(5000) }] });
+    s.money.recordDispensing(withdrawalId);
+    s.money.recordDispensed(withdrawalId, [{ cassette: 0, dispensed: 1, rejected: 2 }]);
+    s.money.recordPresented(withdrawalId, 'presented');
+    expect(() => s.money.recordTaken(withdrawalId, { commission: T(200) })).toThrow(/exceeds the authorised/);
+    const taken = s.money.recordTaken(withdrawalId, { commission: T(50) });
+    expect(listOutbox(s.db).find((m) => m.key === taken.messageKey)?.body).toMatchObject({ amount: T(5000), commission: T(50) });
+    expect(s.money.receipt(taken.receiptNumber)).toMatchObject({ amount: T(5000), commission: T(50), total: T(5050) });
+  });
+
+  it('lists undelivered messages with their receipt numbers for the technician', () => {
+    const s = fresh();
+    const { cashInId } = s.money.beginCashIn({ sessionId: 'u-1', target: account });
+    s.money.recordStackIntent(cashInId, T(1000));
+    s.money.recordStacked(cashInId, T(1000));
+    const end = s.money.endCashIn(cashInId, { commission: 0 });
+    expect(s.money.undelivered()).toEqual([
+      { key: end.messageKey, kind: 'cashInCredit', state: 'pending', receiptNumber: end.receiptNumber, amount: T(1000), attempts: 0, reason: null, createdAt: s.clock.ms },
+    ]);
+  });
+
   it('reverses a retracted or failed withdrawal through the queue; an unknown present state needs a technician', () => {
     const s = fresh();
     s.money.recordReplenishment('tech-7', [{ cassette: 0, denomination: T(5000), count: 10 }]);
