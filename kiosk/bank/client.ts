@@ -12,9 +12,11 @@ import {
   BankUnavailableError, type BankApi, type BankResult, type BankRefusal, type DeliveryResult, type IdentifyOutcome,
   type IdentifyQuery, type Narrowing, type OutboxMessage, type ProductView, type Quote, type ServiceView, type Tiyn,
 } from './bank-api.js';
-import { MessagesRequest, MessagesResponse } from './messages.js';
+import { MessagesResponse, OutboxMessageSchema, type OutboxMessageWire } from './messages.js';
+
+const MAX_BATCH = 500;
 import * as W from './wire.js';
-import { HttpTransport, TransportError, type TlsOptions } from './http-transport.js';
+import { HttpTransport, TransportError, loadTlsFiles, type TlsOptions } from './http-transport.js';
 
 export interface BankClientOptions {
   /** e.g. https://gateway.bank.kz or http://127.0.0.1:7070 (plain http only to loopback) */
@@ -28,6 +30,31 @@ export interface BankClientOptions {
   tls?: TlsOptions;
   /** sent as x-terminal-id on every call */
   terminalId?: string;
+}
+
+/** the `bank` section of the kiosk config */
+export interface BankClientConfig {
+  url: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  timeoutMs?: number;
+  terminalId?: string;
+}
+
+/** Builds the client from config, reading the TLS files; a bad path or URL is a clear start-up error. */
+export function createBankClient(config: BankClientConfig): BankClient {
+  let tls: TlsOptions;
+  try {
+    tls = loadTlsFiles(config);
+  } catch (err) {
+    throw err instanceof TransportError ? new Error(err.message) : err;
+  }
+  return new BankClient({
+    baseUrl: config.url, tls,
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    ...(config.terminalId !== undefined ? { terminalId: config.terminalId } : {}),
+  });
 }
 
 interface CallOptions {
@@ -125,15 +152,29 @@ export class BankClient implements BankApi {
 
   /** store-and-forward delivery; every message key is applied once by the bank, so retries are safe */
   async postMessages(terminalId: string, messages: OutboxMessage[]): Promise<DeliveryResult[]> {
-    const request = MessagesRequest.safeParse({ terminalId, messages });
-    if (!request.success) {
-      throw new Error(`outbox batch breaks the message contract: ${request.error.issues[0]?.path.join('.') ?? ''}: ${request.error.issues[0]?.message ?? ''}`);
+    if (messages.length > MAX_BATCH) throw new Error(`outbox batch of ${messages.length} messages: at most ${MAX_BATCH} per call`);
+    // a message that breaks the contract is never sent; it comes back rejected so it goes to the
+    // dead letters for a technician instead of blocking every message queued behind it
+    const local = new Map<number, DeliveryResult>();
+    const valid: OutboxMessageWire[] = [];
+    messages.forEach((message, i) => {
+      const parsed = OutboxMessageSchema.safeParse(message);
+      if (parsed.success) valid.push(parsed.data);
+      else {
+        const issue = parsed.error.issues[0];
+        local.set(i, { key: message.key, status: 'rejected', reason: `invalidMessage: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.slice(0, 200) });
+      }
+    });
+    let remote: DeliveryResult[] = [];
+    if (valid.length > 0) {
+      const answer = await this.call(MessagesResponse, 'POST', '/v1/messages', { body: { terminalId, messages: valid }, idempotent: true });
+      if (answer.results.length !== valid.length || answer.results.some((r, i) => r.key !== valid[i]!.key)) {
+        throw new BankUnavailableError('bank answered a batch with results that do not match its messages');
+      }
+      remote = answer.results;
     }
-    const answer = await this.call(MessagesResponse, 'POST', '/v1/messages', { body: request.data, idempotent: true });
-    if (answer.results.length !== messages.length || answer.results.some((r, i) => r.key !== messages[i]!.key)) {
-      throw new BankUnavailableError('bank answered a batch with results that do not match its messages');
-    }
-    return answer.results;
+    let next = 0;
+    return messages.map((_, i) => local.get(i) ?? remote[next++]!);
   }
 
   private async call<S extends z.ZodType>(schema: S, method: 'GET' | 'POST', path: string, options: CallOptions): Promise<z.infer<S>> {

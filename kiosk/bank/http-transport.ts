@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { readFileSync } from 'node:fs';
 
 export interface TlsOptions {
   /** CA bundle (PEM) the bank's certificate must chain to; default: Node's public roots */
@@ -60,22 +61,33 @@ export class HttpTransport {
     this.base = url;
   }
 
-  request(method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+  /**
+   * One exchange bounded by `timeoutMs` (an AbortSignal that also stops a half-read answer);
+   * `cancel` lets the caller give up earlier, e.g. when the customer cancels.
+   */
+  request(method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string>, timeoutMs: number, cancel?: AbortSignal): Promise<HttpAnswer> {
     const url = new URL(path.replace(/^\//, ''), this.base.href.endsWith('/') ? this.base : new URL(`${this.base.href}/`));
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const lib = url.protocol === 'https:' ? https : http;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = cancel === undefined ? deadline : AbortSignal.any([deadline, cancel]);
     return new Promise<HttpAnswer>((resolve, reject) => {
       let settled = false;
       const finish = (err: Error | null, answer?: HttpAnswer): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
         if (err !== null) reject(err);
         else resolve(answer!);
+      };
+      const failure = (err: Error): TransportError => {
+        if (deadline.aborted) return new TransportError(`bank did not answer ${method} ${url.pathname} within ${timeoutMs} ms`, 'timeout');
+        if (cancel?.aborted === true) return new TransportError(`${method} ${url.pathname} cancelled`, 'network');
+        return new TransportError(`bank unreachable (${method} ${url.pathname}): ${err.message}`, 'network');
       };
       const req = lib.request(url, {
         method,
         agent: this.agent,
+        signal,
         headers: {
           accept: 'application/json',
           ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
@@ -85,14 +97,10 @@ export class HttpTransport {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => finish(null, { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (err) => finish(new TransportError(`bank answer broken off: ${err.message}`, 'network')));
-        res.on('aborted', () => finish(new TransportError('bank answer broken off', 'network')));
+        res.on('error', (err) => finish(failure(err)));
+        res.on('aborted', () => finish(failure(new Error('answer broken off'))));
       });
-      const timer = setTimeout(() => {
-        finish(new TransportError(`bank did not answer ${method} ${url.pathname} within ${timeoutMs} ms`, 'timeout'));
-        req.destroy();
-      }, timeoutMs);
-      req.on('error', (err) => finish(new TransportError(`bank unreachable (${method} ${url.pathname}): ${err.message}`, 'network')));
+      req.on('error', (err) => finish(failure(err)));
       if (payload !== undefined) req.write(payload);
       req.end();
     });
@@ -101,4 +109,24 @@ export class HttpTransport {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** Reads the PEM files named in the kiosk config (`bank.caFile`, `bank.certFile`, `bank.keyFile`). */
+export function loadTlsFiles(files: { caFile?: string; certFile?: string; keyFile?: string }): TlsOptions {
+  const read = (key: string, path: string | undefined): Buffer | undefined => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new TransportError(`bank.${key}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'config');
+    }
+  };
+  const tls: TlsOptions = {};
+  const ca = read('caFile', files.caFile);
+  const cert = read('certFile', files.certFile);
+  const key = read('keyFile', files.keyFile);
+  if (ca !== undefined) tls.ca = ca;
+  if (cert !== undefined) tls.cert = cert;
+  if (key !== undefined) tls.key = key;
+  return tls;
 }

@@ -14,6 +14,20 @@ import { confirmQrLogin } from './identification.js';
 export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faults: FaultInjector, advanceClock: (ms: number) => void): void {
   const { db } = ctx;
 
+  // the device simulators' web panel (another origin on loopback) reads the outbox and plays the
+  // customer's app, so the admin API answers cross-origin calls, preflights included
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/admin/')) {
+      void reply.header('access-control-allow-origin', '*');
+      void reply.header('access-control-allow-methods', 'GET, POST, DELETE');
+      void reply.header('access-control-allow-headers', 'content-type');
+    }
+    return payload;
+  });
+  app.options('/admin/*', async (_request, reply) => reply.code(204).send());
+
+  app.get('/healthz', async () => ({ ok: true, now: ctx.now() }));
+
   app.post('/admin/customers', async (request, reply) => {
     const input = parseOr400(CustomerInput, request.body, reply);
     if (input === undefined) return reply;
@@ -25,6 +39,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faul
     }
     return reply.code(201).send(customerView(ctx, input.id));
   });
+
+  app.get('/admin/customers', async () => ({
+    customers: (db.prepare('SELECT id FROM customers ORDER BY id').all() as Array<{ id: string }>).map((c) => customerView(ctx, c.id)),
+  }));
 
   app.get<{ Params: { id: string } }>('/admin/customers/:id', async (request, reply) => {
     const view = customerView(ctx, request.params.id);
@@ -43,9 +61,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faul
     };
   });
 
-  app.get<{ Querystring: { phone?: string } }>('/admin/sms', async (request, reply) => {
-    // the device simulators' panel reads the outbox from another origin
-    void reply.header('access-control-allow-origin', '*');
+  app.get<{ Querystring: { phone?: string } }>('/admin/sms', async (request) => {
     return { messages: ctx.outbox.list(request.query.phone) };
   });
 

@@ -148,13 +148,28 @@ CREATE TABLE IF NOT EXISTS qr_logins (
 );
 `;
 
+/** bump with every schema change; a ledger written by a newer simulator is refused, not guessed at */
+export const LEDGER_VERSION = 1;
+
 export function openLedger(file: string): Db {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.exec(SCHEMA);
-  return db;
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > LEDGER_VERSION) {
+      throw new Error(`bank ledger ${file} is version ${version}, this simulator knows up to ${LEDGER_VERSION}: use a newer simulator or a fresh data dir`);
+    }
+    db.transaction(() => {
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${LEDGER_VERSION}`);
+    })();
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 }
 
 export type { Db };

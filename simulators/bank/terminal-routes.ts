@@ -4,16 +4,22 @@
  * never teach the client a shape the contract does not allow.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import * as W from '../../kiosk/bank/wire.js';
-import { MessagesRequest, MessagesResponse } from '../../kiosk/bank/messages.js';
+import { z } from 'zod';
+import { MessagesResponse, OutboxMessageSchema } from '../../kiosk/bank/messages.js';
 import type { BankContext } from './context.js';
 import { parseOr400 } from './server.js';
-import { applyMessages } from './apply-messages.js';
+import { applyMessages, type MessageResult } from './apply-messages.js';
 import { createQrLogin, identify, pollQrLogin } from './identification.js';
 import { authenticate, requestOtp, verifyOtp } from './otp.js';
 import { checkReference, history, precheckCashIn, products, quote, services } from './catalogue.js';
 import { approvalStatus, authoriseWithdrawal } from './withdrawals.js';
+
+/** the batch envelope; each message is then checked on its own */
+const MessagesEnvelope = z.object({
+  terminalId: z.string().min(1).max(40),
+  messages: z.array(z.looseObject({ key: z.string().min(1).max(80) })).max(500),
+});
 
 function answer<S extends z.ZodType>(reply: FastifyReply, schema: S, value: unknown): FastifyReply {
   const checked = schema.safeParse(value);
@@ -30,6 +36,7 @@ export function registerTerminalRoutes(app: FastifyInstance, ctx: BankContext): 
   app.post('/v1/identify', async (request, reply) => {
     const body = parseOr400(W.IdentifyRequest, request.body, reply);
     if (body === undefined) return reply;
+    if (body.method !== body.query.by) return reply.code(400).send({ error: `invalid request: method ${body.method} with a ${body.query.by} query` });
     return answer(reply, W.IdentifyResponse, identify(ctx, body.query, body.narrowing));
   });
 
@@ -103,8 +110,16 @@ export function registerTerminalRoutes(app: FastifyInstance, ctx: BankContext): 
   });
 
   app.post('/v1/messages', async (request, reply) => {
-    const body = parseOr400(MessagesRequest, request.body, reply);
+    const body = parseOr400(MessagesEnvelope, request.body, reply);
     if (body === undefined) return reply;
-    return answer(reply, MessagesResponse, { results: applyMessages(ctx, body.terminalId, body.messages) });
+    // one malformed message must not block the batch (and the terminal's queue behind it): it is
+    // rejected on its own, unregistered, so a corrected message with the same key can still apply
+    const results = body.messages.map((raw): MessageResult => {
+      const parsed = OutboxMessageSchema.safeParse(raw);
+      if (parsed.success) return applyMessages(ctx, body.terminalId, [parsed.data])[0]!;
+      const issue = parsed.error.issues[0];
+      return { key: raw.key, status: 'rejected', reason: `malformedMessage: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.slice(0, 200) };
+    });
+    return answer(reply, MessagesResponse, { results });
   });
 }

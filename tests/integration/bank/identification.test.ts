@@ -60,6 +60,15 @@ describe('identification over HTTP', () => {
     expect(await client.pollQrLogin('no-such-token')).toEqual({ ok: false, reason: 'notFound' });
   });
 
+  it('serves health and lets the simulator panel call the admin API cross-origin', async () => {
+    expect(await t.admin('GET', '/healthz')).toMatchObject({ ok: true });
+    const sms = await fetch(`${t.bank.url}/admin/sms`, { headers: { origin: 'http://127.0.0.1:7400' } });
+    expect(sms.headers.get('access-control-allow-origin')).toBe('*');
+    const preflight = await fetch(`${t.bank.url}/admin/approvals/x`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:7400', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+
   it('creates a customer through the admin API and finds it', async () => {
     await t.admin('POST', '/admin/customers', {
       id: 'c-new', name: 'Nurlan Test', phone: '+77770001122', birthDate: '2001-02-03', cards: ['4400430000000031'],

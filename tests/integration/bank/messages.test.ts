@@ -61,6 +61,14 @@ describe('POST /v1/messages', () => {
     expect(again.json.results[1]).toEqual({ key: 'T-01:11', status: 'alreadyApplied' });
   });
 
+  it('applies a key once when the same batch arrives many times at once', async () => {
+    const before = await balance('a-aigerim-cur');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post([credit('T-01:50', 'a-aigerim-cur', 100_000)])));
+    const statuses = answers.map((a) => a.json.results[0]!.status).sort();
+    expect(statuses).toEqual(['alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'alreadyApplied', 'applied']);
+    expect(await balance('a-aigerim-cur')).toBe(before + 100_000);
+  });
+
   it('refuses a reused key that carries a different body', async () => {
     await post([credit('T-01:20', 'a-aigerim-cur', 100_000)]);
     const res = await post([credit('T-01:20', 'a-aigerim-cur', 900_000)]);
@@ -77,9 +85,19 @@ describe('POST /v1/messages', () => {
     expect(await balance('a-aigerim-cur')).toBe(before + 300_000);
   });
 
-  it('answers 400 to a malformed batch', async () => {
-    const res = await fetch(`${bank.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ terminalId: 'T-01', messages: [{ key: 'x', kind: 'cashInCredit', body: { amount: -1 } }] }) });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toMatch(/invalid request/);
+  it('rejects a malformed message on its own, applies the rest, and answers 400 to a broken envelope', async () => {
+    const res = await fetch(`${bank.url}/v1/messages`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ terminalId: 'T-01', messages: [{ key: 'T-01:40', kind: 'cashInCredit', body: { amount: -1 } }, credit('T-01:41', 'a-aigerim-cur', 100_000)] }),
+    });
+    const json = (await res.json()) as { results: Array<{ key: string; status: string; reason?: string }> };
+    expect(json.results[0]).toMatchObject({ key: 'T-01:40', status: 'rejected' });
+    expect(json.results[0]!.reason).toMatch(/^malformedMessage/);
+    expect(json.results[1]).toEqual({ key: 'T-01:41', status: 'applied' });
+    // the malformed key was not registered: the corrected message still applies
+    expect((await post([credit('T-01:40', 'a-aigerim-cur', 100_000)])).json.results[0]).toEqual({ key: 'T-01:40', status: 'applied' });
+    const bad = await fetch(`${bank.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [] }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/invalid request: terminalId/);
   });
 });

@@ -58,10 +58,14 @@ describe('withdrawal: hold, complete, reverse', () => {
     ]);
     expect(results).toEqual([{ key: 'T-01:100', status: 'applied' }]);
     expect(await account('a-aigerim-cur')).toMatchObject({ balance: 25_000_000 - 4_020_000, held: 0 });
+    const history = await client.history(token, 'a-aigerim-cur');
+    expect(history.ok && history.recent.map((e) => e.amount)).toEqual([-20_000, -4_000_000]);
 
     const other = await client.authoriseWithdrawal({ accessToken: token, productId: 'a-aigerim-cur', amount: 1_000_000, idempotencyKey: 'T-01:w-0004' });
     if (!other.ok) throw new Error(other.reason);
     expect((await account('a-aigerim-cur')).held).toBe(1_010_000);
+    const products = await client.products(token);
+    expect(products.ok && products.products.find((p) => p.id === 'a-aigerim-cur')).toMatchObject({ balance: 20_980_000, available: 20_980_000 - 1_010_000 });
     const reversed = await client.postMessages('T-01', [
       { key: 'T-01:101', kind: 'withdrawalReverse', body: { receiptNumber: 'R-101', sessionId: 's-1', at, holdId: other.holdId, reason: 'dispense failed' } },
       { key: 'T-01:102', kind: 'withdrawalComplete', body: { receiptNumber: 'R-102', sessionId: 's-1', at, holdId: other.holdId, amount: 1_000_000, commission: 10_000 } },
