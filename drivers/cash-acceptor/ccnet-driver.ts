@@ -60,6 +60,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   #state: AcceptorState = 'unknown';
   #lastKey: string | undefined;
   #table: BillTableEntry[] = [];
+  #tableFromDevice = false;
   #wantedTypes: number[] = [];
   #escrow: Tiyn | undefined;
   #escrowType: number | undefined;
@@ -375,6 +376,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   async #readInfo(): Promise<void> {
     const table = await this.#transactLocked(Cmd.getBillTable, true, 125);
     this.#table = parseBillTable(table);
+    this.#tableFromDevice = true;
     const id = await this.#transactLocked(Cmd.identification, true, 39);
     if (id.length >= 27) {
       const parsed = parseIdentification(id);
@@ -476,7 +478,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
     if (this.#escrowFoundAtOpen) {
       this.#escrowFoundAtOpen = false;
       // the table may never have been read (a note sat in escrow at open): read it now
-      if (this.#table.length === 0) this.#ready = false;
+      if (!this.#tableFromDevice) this.#ready = false;
     }
   }
 }
