@@ -108,11 +108,22 @@ export class LcdmParser {
         continue;
       }
       let etx = -1;
-      for (let k = i + 4; k < b.length && k - i < MAX_FRAME - 1; k++) {
-        if (b[k] === ETX) {
+      let restart = -1;
+      for (let k = i + 3; k < b.length && k - i < MAX_FRAME - 1; k++) {
+        // data never holds a start byte: one here means this frame was cut short
+        if (b[k] === this.start) {
+          restart = k;
+          break;
+        }
+        if (k > i + 3 && b[k] === ETX) {
           etx = k;
           break;
         }
+      }
+      if (restart >= 0) {
+        garbage = true;
+        i = restart;
+        continue;
       }
       if (etx < 0) {
         if (b.length - i >= MAX_FRAME - 1) {
