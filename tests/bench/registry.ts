@@ -1,8 +1,12 @@
 /** Every benchmark `npm run bench` runs. Add one line per benchmark module. */
+import { ccnetPollBench } from './ccnet-poll.js';
+
 export interface Bench {
   name: string;
   /** returns the lines to print: figures and the ratio our path / baseline */
   run(): Promise<string[]>;
 }
 
-export const benches: Bench[] = [];
+export const benches: Bench[] = [
+  ccnetPollBench,
+];

@@ -69,6 +69,7 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   #replies = 0;
   #rand: () => number;
   #writeChain: Promise<void> = Promise.resolve();
+  #rxFreeAt = 0;
   readonly stats = { commands: 0, replies: 0 };
 
   constructor(private readonly options: CashAcceptorEmulatorOptions) {
@@ -156,6 +157,10 @@ export class CashAcceptorEmulator implements DeviceEmulator {
 
   #onData(chunk: Buffer): void {
     for (const frame of this.#parser.push(chunk)) {
+      // a pty delivers the host's bytes at once; a real line takes 10 bits per byte, so the
+      // device could not have heard this frame before the line had carried all of it
+      const now = performance.now();
+      this.#rxFreeAt = Math.max(now, this.#rxFreeAt) + lineTimeMs(frame.body.length + 5, this.#baud);
       if (frame.addr !== ADDR_BILL_VALIDATOR || frame.body.length === 0) continue;
       const cmd = frame.body[0]!;
       this.stats.commands++;
@@ -199,7 +204,8 @@ export class CashAcceptorEmulator implements DeviceEmulator {
       out = Uint8Array.from([...junk, ...out]);
     }
     const slow = this.#active.get('slow');
-    const delay = this.#replyDelayMs + (slow ? (typeof slow.ms === 'number' ? slow.ms : 60) : 0);
+    const heard = Math.max(0, this.#rxFreeAt - performance.now());
+    const delay = heard + this.#replyDelayMs + (slow ? (typeof slow.ms === 'number' ? slow.ms : 60) : 0);
     this.#send(out, delay);
   }
 
