@@ -190,6 +190,19 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
     return { cassette, requested, dispensed: c.exited, rejected: c.rejected };
   }
 
+  /** technician check: one note from a cassette straight to the reject tray */
+  async testDispense(cassette: 0 | 1): Promise<{ ok: boolean; rejected: number; message: string }> {
+    const r = await this.#exchange(cassette === 0 ? LcdmCmd.testUpper : LcdmCmd.testLower);
+    if (r.cmd !== LcdmCmd.testUpper && r.cmd !== LcdmCmd.testLower) throw new DispenserError('unexpected reply');
+    return { ok: r.err.ok, rejected: r.cassette.rejected, message: r.err.message };
+  }
+
+  /** ROM version string, for the technician */
+  async romVersion(): Promise<string> {
+    const r = await this.#exchange(LcdmCmd.romVersion);
+    return r.cmd === LcdmCmd.romVersion ? r.version : '';
+  }
+
   /**
    * Opens the shutter on the notes in the presenter. `unknown` when the device did not answer:
    * the notes may or may not be within the customer's reach, which only a technician can settle.

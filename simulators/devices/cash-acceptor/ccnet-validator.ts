@@ -47,7 +47,7 @@ export class CcnetValidator {
   readonly cashBox = new Map<Tiyn, number>();
   rejectReason: RejectReason = 'identification';
   #timer: NodeJS.Timeout | undefined;
-  #stickyAcked = false;
+  #stickyReported = false;
 
   constructor(
     readonly timing: ValidatorTiming = defaultTiming,
@@ -79,6 +79,8 @@ export class CcnetValidator {
 
   /** POLL reply body */
   pollBody(): number[] {
+    // only an ACK of a reply that carried the one-shot state may retire it
+    this.#stickyReported = !this.hardFault && (this.state === 'stacked' || this.state === 'returned');
     if (this.hardFault) {
       const f = { jamValidator: St.validatorJammed, jamCassette: St.cassetteJammed, cassetteFull: St.cassetteFull,
         cassetteRemoved: St.cassetteOut, cheated: St.cheated, failure: St.failure }[this.hardFault];
@@ -104,8 +106,8 @@ export class CcnetValidator {
   /** the host ACKed a POLL reply: one-shot states (stacked, returned, reject) are delivered */
   pollAcked(): void {
     if (this.hardFault) return;
-    if ((this.state === 'stacked' || this.state === 'returned') && !this.#stickyAcked) {
-      this.#stickyAcked = true;
+    if ((this.state === 'stacked' || this.state === 'returned') && this.#stickyReported) {
+      this.#stickyReported = false;
       this.#goIdle();
     }
   }
@@ -168,7 +170,7 @@ export class CcnetValidator {
         // a note already past the point of no return is finished and reported as stacked
         this.#countStacked(stackerBill);
         this.billType = stackerBill;
-        this.#stickyAcked = false;
+        this.#stickyReported = false;
         this.state = 'stacked';
       } else this.#goIdle();
     });
@@ -204,7 +206,7 @@ export class CcnetValidator {
     this.#after(this.timing.stackMs, () => {
       if (this.hardFault === 'cassetteFull' || this.hardFault === 'cassetteRemoved') return;
       this.#countStacked(this.billType ?? 0);
-      this.#stickyAcked = false;
+      this.#stickyReported = false;
       this.state = 'stacked';
     });
   }
@@ -217,7 +219,7 @@ export class CcnetValidator {
   #return(): void {
     this.state = 'returning';
     this.#after(this.timing.returnMs, () => {
-      this.#stickyAcked = false;
+      this.#stickyReported = false;
       this.state = 'returned';
     });
   }
