@@ -43,6 +43,9 @@ export class CcnetError extends Error {}
 
 type Waiter = { resolve: (body: Uint8Array) => void; onCrc: () => void };
 
+/** marks "a frame arrived but its CRC was bad" while waiting for a reply */
+const CORRUPTED = new Uint8Array(0);
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> implements CashAcceptor {
@@ -220,29 +223,51 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
     for (let attempt = 0; attempt < this.#o.attempts; attempt++) {
       if (attempt > 0) this.stats.retries++;
       this.stats.transactions++;
-      let naked = false;
-      const body = await new Promise<Uint8Array | undefined>((resolve) => {
-        const timer = setTimeout(() => {
+      let naks = 0;
+      let deadline = Date.now() + wait;
+      this.#t.write(frame).catch(() => undefined);
+      let body: Uint8Array | undefined;
+      for (;;) {
+        body = await new Promise<Uint8Array | undefined>((resolve) => {
+          const timer = setTimeout(() => {
+            this.#waiter = undefined;
+            resolve(undefined);
+          }, Math.max(0, deadline - Date.now()));
+          this.#waiter = {
+            resolve: (b) => {
+              clearTimeout(timer);
+              resolve(b);
+            },
+            onCrc: () => {
+              clearTimeout(timer);
+              resolve(CORRUPTED);
+            },
+          };
+        });
+        if (body === undefined) break;
+        if (body === CORRUPTED) {
+          // a corrupted reply: NAK it and the device sends it again (bounded like re-sends)
+          if (++naks > this.#o.attempts) {
+            body = undefined;
+            break;
+          }
           this.#waiter = undefined;
-          resolve(undefined);
-        }, wait);
-        this.#waiter = {
-          resolve: (b) => {
-            clearTimeout(timer);
-            resolve(b);
-          },
-          onCrc: () => {
-            naked = true;
-          },
-        };
-        this.#t.write(frame).catch(() => undefined);
-      });
+          await this.#t.write(encodeCommand(Cmd.nak)).catch(() => undefined);
+          deadline = Date.now() + wait;
+          continue;
+        }
+        // A late answer to an earlier command cannot be this command's reply: an ACK where data
+        // is due, or data where an ACK is due. Keep listening until the deadline.
+        const single = body.length === 1 ? body[0] : undefined;
+        const control = single === Cmd.ack || single === Cmd.nak || single === ILLEGAL_COMMAND;
+        if (dataReply ? single === Cmd.ack : !control) continue;
+        break;
+      }
       if (body === undefined) {
         this.stats.timeouts++;
         // a late reply must not be taken for the answer to the re-sent command
         await sleep(this.#o.responseTimeoutMs);
         this.#parser.reset();
-        if (naked) await this.#t.write(encodeCommand(Cmd.nak)).catch(() => undefined);
         continue;
       }
       if (body.length === 1 && body[0] === Cmd.nak) continue; // device saw a corrupted command

@@ -70,6 +70,7 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   #rand: () => number;
   #writeChain: Promise<void> = Promise.resolve();
   #rxFreeAt = 0;
+  #pendingReplies = 0;
   readonly stats = { commands: 0, replies: 0 };
 
   constructor(private readonly options: CashAcceptorEmulatorOptions) {
@@ -173,6 +174,8 @@ export class CashAcceptorEmulator implements DeviceEmulator {
         if (this.#lastReply) this.#reply(this.#lastReply);
         continue;
       }
+      // half duplex: while a reply is still on its way the device is not listening
+      if (this.#pendingReplies > 0) continue;
       const outcome = this.validator.command(cmd, frame.body.subarray(1));
       this.#lastWasPoll = cmd === Cmd.poll;
       const body = 'reply' in outcome ? outcome.reply : 'ack' in outcome ? Uint8Array.of(Cmd.ack) : Uint8Array.of(ILLEGAL_COMMAND);
@@ -212,13 +215,16 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   /** Writes after `delayMs` plus the frame's line time, one frame at a time, like a UART. */
   #send(bytes: Uint8Array, delayMs = this.#replyDelayMs): void {
     const wait = delayMs + lineTimeMs(bytes.length, this.#baud);
+    this.#pendingReplies++;
     this.#writeChain = this.#writeChain.then(async () => {
       await new Promise((r) => setTimeout(r, wait));
       const port = this.#port;
       if (!port?.isOpen) return;
       this.stats.replies++;
       await new Promise<void>((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
-    }).catch(() => undefined);
+    }).catch(() => undefined).finally(() => {
+      this.#pendingReplies--;
+    });
   }
 }
 

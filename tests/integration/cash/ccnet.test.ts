@@ -147,6 +147,20 @@ describe('CCNET driver against the validator emulator over a pty', () => {
     await until('re-enabled', () => rig.driver.status().state === 'idling');
   });
 
+  it('slow replies inside the reply window are fine; beyond it the device goes offline', async () => {
+    rig = await makeRig();
+    await online();
+    rig.emu.setFault('slow', { ms: 25 });
+    await sleep(600);
+    expect(count('offline')).toBe(0);
+    rig.emu.clearFaults();
+    rig.emu.setFault('slow', { ms: 400 });
+    await until('offline', () => count('offline') === 1);
+    rig.emu.clearFaults();
+    await until('online again', () => count('online') === 2, 8_000);
+    expect(names().filter((n) => !['online', 'offline'].includes(n))).toEqual([]);
+  });
+
   it('reconnects after the emulator is restarted and re-runs the init sequence', async () => {
     rig = await makeRig();
     await online();

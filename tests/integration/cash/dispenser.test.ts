@@ -136,6 +136,13 @@ describe('LCDM dispenser driver against the emulator over a pty', () => {
     expect(await driver.present()).toBe('presented');
   });
 
+  it('reports a cassette near its end as low', async () => {
+    await setup();
+    emu.load([{ denomination: 5000, count: 50 }, { denomination: 10000, count: 4 }]);
+    const s = await driver.refreshStatus();
+    expect(s.cassettes.map((c) => c.state)).toEqual(['ok', 'low']);
+  });
+
   it('survives corrupted BCCs in replies', async () => {
     await setup();
     emu.setFault('badBcc', { every: 2 });
