@@ -10,7 +10,7 @@
  * - `slow` {ms = 60}: each reply starts `ms` late (past the host's reply window when large).
  * - `noResponse`: the validator stays silent.
  * - `badCrc` {every = 2}: every `every`-th reply goes out with a corrupted CRC.
- * - `garbage` {bytes = 6}: random bytes (never a SYNC) precede every reply.
+ * - `garbage` {bytes = 6}: random bytes (SYNC included) precede every reply.
  * - `powerCycle`: one-shot; power drops and returns (masks cleared, a note in the path is
  *   reported as 11 / 12 at power-up).
  * Routes: `POST /cash-acceptor/insert {denomination: tenge} | {counterfeit: true}`.
@@ -200,10 +200,7 @@ export class CashAcceptorEmulator implements DeviceEmulator {
     const garbage = this.#active.get('garbage');
     if (garbage) {
       const n = typeof garbage.bytes === 'number' ? garbage.bytes : 6;
-      const junk = Array.from({ length: n }, () => {
-        const b = Math.floor(this.#rand() * 256);
-        return b === 0x02 ? 0x03 : b;
-      });
+      const junk = Array.from({ length: n }, () => Math.floor(this.#rand() * 256));
       out = Uint8Array.from([...junk, ...out]);
     }
     const slow = this.#active.get('slow');
