@@ -12,6 +12,8 @@
  * - `notTaken`: the customer does not take presented notes (`POST /dispenser/take` is refused).
  * - `shutterFail`: the presenter's shutter does not open (motor stop, error 41).
  * - `noResponse`: the dispenser stays silent.
+ * - `lostReply`: commands are ACKed and carried out, but the reply never arrives (the host must
+ *   reconcile from the presenter count, never re-send a dispense).
  * - `badBcc` {every = 2}: every `every`-th reply goes out with a corrupted BCC.
  * Routes: `POST /dispenser/take`, `POST /dispenser/load {cassettes: [{denomination: tenge, count}]}`.
  */
@@ -25,7 +27,7 @@ import { openPtyPair, type PtyPair } from '../../common/pty-pair.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { LcdmDevice, type DispenserFault } from './lcdm-device.js';
 
-export const DISPENSER_FAULTS = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail', 'noResponse', 'badBcc'] as const;
+export const DISPENSER_FAULTS = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail', 'noResponse', 'lostReply', 'badBcc'] as const;
 const DEVICE_FAULTS: readonly string[] = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail'];
 
 const LoadBody = z.object({
@@ -153,6 +155,7 @@ export class DispenserEmulator implements DeviceEmulator {
   async #serve(cmd: number, data: Uint8Array): Promise<void> {
     const result = this.device.run(cmd, data) ?? { data: [0x37], ms: 5 }; // 37: undefined command
     await sleep(result.ms);
+    if (this.#wire.has('lostReply')) return;
     const reply = encodeDeviceFrame(cmd, result.data);
     for (let attempt = 0; attempt < 4; attempt++) {
       if (!this.#port) return;

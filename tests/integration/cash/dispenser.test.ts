@@ -22,7 +22,7 @@ describe('LCDM dispenser driver against the emulator over a pty', () => {
     await emu.start();
     emu.load([{ denomination: 5000, count: 50 }, { denomination: 10000, count: 40 }]);
     const transport = new SerialTransport({ path: emu.endpoint.path, baudRate: 9600, backoffMs: 100 });
-    driver = new LcdmDispenser({ transport, denominations: [T5000, T10000], statusIntervalMs: 300, takenPollMs: 100, replyTimeoutMs: 5_000 });
+    driver = new LcdmDispenser({ transport, denominations: [T5000, T10000], statusIntervalMs: 300, takenPollMs: 100, replyTimeoutMs: 2_000 });
     events = [];
     for (const e of ['online', 'offline', 'taken', 'failure'] as const) driver.on(e, () => events.push(e));
     await driver.open();
@@ -141,6 +141,27 @@ describe('LCDM dispenser driver against the emulator over a pty', () => {
     emu.load([{ denomination: 5000, count: 50 }, { denomination: 10000, count: 4 }]);
     const s = await driver.refreshStatus();
     expect(s.cassettes.map((c) => c.state)).toEqual(['ok', 'low']);
+  });
+
+  it('a lost reply is never re-sent; the presenter count tells what came out', async () => {
+    await setup();
+    emu.setFault('lostReply');
+    const r = await driver.dispense([{ cassette: 0, count: 2 }]);
+    expect(r).toMatchObject({ ok: false, error: 'timeout', perCassette: [{ cassette: 0, requested: 2, dispensed: 0 }] });
+    emu.clearFaults();
+    expect(emu.state()).toMatchObject({ cassettes: [{ count: 48 }, { count: 40 }] }); // dispensed once, not twice
+    await until('online again', () => driver.status().link === 'online' || events.includes('online'));
+    const s = await driver.refreshStatus();
+    expect(s.notesInPresenter).toBe(2);
+  });
+
+  it('goes offline when the emulator stops and back online when it returns', async () => {
+    await setup();
+    await emu.stop();
+    await until('offline', () => events.includes('offline'));
+    await emu.start();
+    await until('online again', () => events.filter((e) => e === 'online').length === 2, 10_000);
+    expect((await driver.refreshStatus()).cassettes[0]?.state).toBe('ok');
   });
 
   it('survives corrupted BCCs in replies', async () => {
