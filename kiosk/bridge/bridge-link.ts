@@ -1,0 +1,116 @@
+/**
+ * One UI connection to the core, whatever carries it (WebSocket frames, Electron IPC). Incoming
+ * frames are size-checked, parsed and validated before the SessionHost sees them; outgoing
+ * snapshots are re-parsed so a field that is not in the contract never leaves the core.
+ */
+import type { CoreToUi} from './schema.js';
+import { BRIDGE_PROTOCOL, MAX_FRAME_BYTES, Snapshot, UiToCore, type Intent } from './schema.js';
+import type { SessionHost } from './session-host.js';
+
+export interface BridgeLinkHooks {
+  /** a valid intent was dispatched */
+  onIntent?(intent: Intent): void;
+  /** a frame was refused; never reaches the host */
+  onRejected?(reason: string): void;
+  /** the core produced a snapshot that fails its own schema; it is not sent */
+  onInvalidSnapshot?(reason: string): void;
+  onSnapshotSent?(): void;
+  /** the host threw while handling a valid intent */
+  onDispatchError?(error: unknown): void;
+}
+
+export type RawFrame = string | Buffer | ArrayBuffer | Buffer[] | Uint8Array;
+
+function frameText(frame: RawFrame): { text: string; bytes: number } {
+  if (typeof frame === 'string') return { text: frame, bytes: Buffer.byteLength(frame) };
+  const buf = Array.isArray(frame) ? Buffer.concat(frame) : frame instanceof ArrayBuffer ? Buffer.from(frame) : Buffer.from(frame);
+  return { text: buf.toString('utf8'), bytes: buf.length };
+}
+
+/** short, content-free reason: never echo what the UI sent (it may hold a code the customer typed) */
+function describe(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  const first = issues[0];
+  if (!first) return 'invalid message';
+  const where = first.path.map(String).join('.');
+  return `invalid message${where ? ` at ${where}` : ''}: ${first.message}`.slice(0, 200);
+}
+
+/** Validates a message already decoded from JSON (Electron IPC hands objects, not text). */
+export function parseUiMessage(value: unknown): { ok: true; intent: Intent } | { ok: false; reason: string } {
+  const parsed = UiToCore.safeParse(value);
+  return parsed.success ? { ok: true, intent: parsed.data.intent } : { ok: false, reason: describe(parsed.error.issues) };
+}
+
+export function parseUiFrame(frame: RawFrame): { ok: true; intent: Intent } | { ok: false; reason: string } {
+  const { text, bytes } = frameText(frame);
+  if (bytes > MAX_FRAME_BYTES) return { ok: false, reason: `frame too large (${bytes} > ${MAX_FRAME_BYTES} bytes)` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'frame is not JSON' };
+  }
+  return parseUiMessage(value);
+}
+
+/** The snapshot as the contract allows it, or undefined when the core produced an invalid one. */
+export function snapshotMessage(snapshot: Snapshot, hooks: BridgeLinkHooks = {}): CoreToUi | undefined {
+  const parsed = Snapshot.safeParse(snapshot);
+  if (!parsed.success) {
+    hooks.onInvalidSnapshot?.(describe(parsed.error.issues));
+    return undefined;
+  }
+  return { type: 'snapshot', snapshot: parsed.data };
+}
+
+export class BridgeLink {
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly host: SessionHost,
+    private readonly send: (message: CoreToUi) => void,
+    private readonly hooks: BridgeLinkHooks = {},
+  ) {}
+
+  /** hello, the current snapshot, then every new one */
+  open(): void {
+    this.send({ type: 'hello', protocol: BRIDGE_PROTOCOL });
+    this.#push(this.host.snapshot());
+    this.#unsubscribe = this.host.subscribe((s) => this.#push(s));
+  }
+
+  receiveFrame(frame: RawFrame): void {
+    this.#handle(parseUiFrame(frame));
+  }
+
+  receiveMessage(value: unknown): void {
+    this.#handle(parseUiMessage(value));
+  }
+
+  close(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  #handle(result: ReturnType<typeof parseUiMessage>): void {
+    if (!result.ok) {
+      this.hooks.onRejected?.(result.reason);
+      this.send({ type: 'rejected', reason: result.reason });
+      return;
+    }
+    this.hooks.onIntent?.(result.intent);
+    try {
+      this.host.dispatch(result.intent);
+    } catch (err) {
+      // a fault in the session logic must not take the connection (or the process) down
+      this.hooks.onDispatchError?.(err);
+    }
+  }
+
+  #push(snapshot: Snapshot): void {
+    const message = snapshotMessage(snapshot, this.hooks);
+    if (!message) return;
+    this.send(message);
+    this.hooks.onSnapshotSent?.();
+  }
+}
