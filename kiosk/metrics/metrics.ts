@@ -16,7 +16,7 @@ export function createMetrics(labels: { terminalId: string; version?: string }):
   const registry = new Registry();
   // every series names the terminal, so a fleet dashboard can tell a thousand kiosks apart
   registry.setDefaultLabels({ terminal: labels.terminalId });
-  collectDefaultMetrics({ register: registry, prefix: 'kiosk_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'kiosk_' });
   new Gauge({ name: 'kiosk_build_info', help: 'Kiosk software version', labelNames: ['version'], registers: [registry] })
     .labels(labels.version ?? '0.0.0')
     .set(1);
