@@ -64,10 +64,10 @@ describe('web shell in Chromium', () => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
     });
     await page.goto(`${core.url}/?token=${TOKEN}`);
-    await page.waitForFunction(() => (window as unknown as { bridgeSeen?: string[] }).bridgeSeen?.length === 4, undefined, { timeout: 5000 });
-    const seen = await page.evaluate(() => (window as unknown as { bridgeSeen: string[] }).bridgeSeen);
+    await page.waitForFunction(() => (globalThis as unknown as { bridgeSeen?: string[] }).bridgeSeen?.length === 4, undefined, { timeout: 5000 });
+    const seen = await page.evaluate(() => (globalThis as unknown as { bridgeSeen: string[] }).bridgeSeen);
     expect(seen).toEqual(['hello', 'attract:ru', 'attract:kk', 'start:kk']);
-    expect(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
     expect(cspErrors.length).toBeGreaterThan(0);
     await page.close();
   });
@@ -76,11 +76,12 @@ describe('web shell in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${core.url}/`);
     const code = await page.evaluate(
-      () =>
+      (host) =>
         new Promise<number>((resolve) => {
-          const ws = new WebSocket(`ws://${location.host}/bridge`);
+          const ws = new WebSocket(`ws://${host}/bridge`);
           ws.onclose = (e) => resolve(e.code);
         }),
+      new URL(core.url).host,
     );
     expect(code).toBe(4401);
     await page.close();
