@@ -19,12 +19,27 @@ export interface BridgeLinkHooks {
   onDispatchError?(error: unknown): void;
 }
 
-export type RawFrame = string | Buffer | ArrayBuffer | Buffer[] | Uint8Array;
+/** what a transport hands over: ws gives Buffers (Uint8Array), browsers strings or ArrayBuffers */
+export type RawFrame = string | Uint8Array | ArrayBuffer | Uint8Array[];
 
-function frameText(frame: RawFrame): { text: string; bytes: number } {
-  if (typeof frame === 'string') return { text: frame, bytes: Buffer.byteLength(frame) };
-  const buf = Array.isArray(frame) ? Buffer.concat(frame) : frame instanceof ArrayBuffer ? Buffer.from(frame) : Buffer.from(frame);
-  return { text: buf.toString('utf8'), bytes: buf.length };
+// this folder is shared with the renderer's build, so it uses only what browsers and Node both have
+const decoder = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
+
+function frameBytes(frame: RawFrame): Uint8Array | string {
+  if (typeof frame === 'string') return frame;
+  if (Array.isArray(frame)) return concat(frame);
+  return frame instanceof ArrayBuffer ? new Uint8Array(frame) : frame;
 }
 
 /** short, content-free reason: never echo what the UI sent (it may hold a code the customer typed) */
@@ -42,11 +57,13 @@ export function parseUiMessage(value: unknown): { ok: true; intent: Intent } | {
 }
 
 export function parseUiFrame(frame: RawFrame): { ok: true; intent: Intent } | { ok: false; reason: string } {
-  const { text, bytes } = frameText(frame);
+  const raw = frameBytes(frame);
+  // a string's UTF-8 size is only measured once it is known to be small enough to be worth it
+  const bytes = typeof raw === 'string' ? (raw.length > MAX_FRAME_BYTES ? raw.length : encoder.encode(raw).byteLength) : raw.byteLength;
   if (bytes > MAX_FRAME_BYTES) return { ok: false, reason: `frame too large (${bytes} > ${MAX_FRAME_BYTES} bytes)` };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(typeof raw === 'string' ? raw : decoder.decode(raw));
   } catch {
     return { ok: false, reason: 'frame is not JSON' };
   }

@@ -14,7 +14,8 @@ export interface ParentPortLike {
 
 /** `process.parentPort` when running as an Electron utility process, else undefined */
 export function electronParentPort(): ParentPortLike | undefined {
-  const port = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+  // read through globalThis: this folder also compiles for the browser, where there is no process
+  const port = (globalThis as unknown as { process?: { parentPort?: ParentPortLike } }).process?.parentPort;
   return port && typeof port.postMessage === 'function' ? port : undefined;
 }
 
