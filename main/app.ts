@@ -2,6 +2,7 @@
  * The Electron shell's wiring: one instance, the kiosk window serving the renderer from app://,
  * the core supervised in a utility process, and the IPC relay between them.
  */
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, app, ipcMain } from 'electron';
@@ -42,6 +43,18 @@ export function createKioskWindow(paths: KioskAppPaths, isPackaged: boolean): Br
   return window;
 }
 
+/** site configuration of an installed kiosk, used when KIOSK_CONFIG does not name another file */
+export const SITE_CONFIG = '/etc/kiosk-terminal/kiosk.json';
+
+/** The core's environment: data under the user-data folder and the site config, unless set explicitly. */
+export function coreEnv(env: NodeJS.ProcessEnv, userData: string, siteConfigExists = existsSync(SITE_CONFIG)): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  out.KIOSK_DATA_DIR ??= join(userData, 'data');
+  if (out.KIOSK_CONFIG === undefined && siteConfigExists) out.KIOSK_CONFIG = SITE_CONFIG;
+  return out;
+}
+
 /** Returns false when another instance already runs (this one quits). */
 export function runKioskApp(paths: KioskAppPaths = defaultPaths(app.getAppPath())): boolean {
   if (!app.requestSingleInstanceLock()) {
@@ -50,7 +63,7 @@ export function runKioskApp(paths: KioskAppPaths = defaultPaths(app.getAppPath()
   }
   registerAppScheme();
   let window: BrowserWindow | undefined;
-  const core = new CoreSupervisor({ modulePath: paths.core, args: ['--ipc'], env: { ...(process.env as Record<string, string>) } });
+  const core = new CoreSupervisor({ modulePath: paths.core, args: ['--ipc'], env: coreEnv(process.env, app.getPath('userData')) });
 
   app.on('second-instance', () => {
     if (window && !window.isDestroyed()) window.focus();

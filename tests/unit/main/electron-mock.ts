@@ -86,6 +86,7 @@ export const electronMock = {
     requestSingleInstanceLock: vi.fn(() => true),
     quit: vi.fn(),
     getAppPath: vi.fn(() => '/opt/kiosk'),
+    getPath: vi.fn((_name: string) => '/home/kiosk/.config/kiosk-terminal'),
     whenReady: vi.fn(() => Promise.resolve()),
   }),
 };

@@ -102,6 +102,15 @@ describe('createKioskWindow', () => {
   });
 });
 
+describe('core environment', () => {
+  it('puts data under userData and uses the site config unless told otherwise', async () => {
+    const { coreEnv, SITE_CONFIG } = await import('../../../main/app.js');
+    expect(coreEnv({ PATH: '/usr/bin' }, '/u', true)).toEqual({ PATH: '/usr/bin', KIOSK_DATA_DIR: '/u/data', KIOSK_CONFIG: SITE_CONFIG });
+    expect(coreEnv({ KIOSK_DATA_DIR: '/srv/k', KIOSK_CONFIG: '/x.json' }, '/u', true)).toEqual({ KIOSK_DATA_DIR: '/srv/k', KIOSK_CONFIG: '/x.json' });
+    expect(coreEnv({}, '/u', false)).toEqual({ KIOSK_DATA_DIR: '/u/data' });
+  });
+});
+
 describe('runKioskApp', () => {
   it('quits when another instance holds the lock', async () => {
     const { runKioskApp } = await import('../../../main/app.js');
@@ -122,6 +131,8 @@ describe('runKioskApp', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(1);
     expect(electronMock.ipcMain.listenerCount('kiosk:intent')).toBe(1);
     expect(electronMock.utilityProcess.fork).toHaveBeenCalledWith(paths.core, ['--ipc'], expect.objectContaining({ serviceName: 'kiosk-core' }));
+    const env = (electronMock.utilityProcess.fork.mock.calls[0]?.[2] as { env: Record<string, string> }).env;
+    expect(env.KIOSK_DATA_DIR).toBe(process.env.KIOSK_DATA_DIR ?? '/home/kiosk/.config/kiosk-terminal/data');
     electronMock.app.emit('second-instance');
     expect(FakeBrowserWindow.instances[0]!.focus).toHaveBeenCalled();
   });
