@@ -5,6 +5,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { KioskConfig } from './config/schema.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createMetrics, type KioskMetrics } from './metrics/metrics.js';
@@ -23,7 +25,10 @@ export interface CoreContext {
 }
 
 export interface CoreOptions {
-  /** the session runtime; the idle host (attract screen only) when absent */
+  /**
+   * The session runtime. Absent: the idle host (attract screen, language, start) so the UI can be
+   * exercised end to end. The session machine plugs in here (cli.ts passes it).
+   */
   sessionHost?: (ctx: CoreContext) => StoppableSessionHost | Promise<StoppableSessionHost>;
   logger?: Logger;
   /** Electron utility-process port: the bridge is also served over it */
@@ -42,13 +47,19 @@ export interface Core {
   stop(): Promise<void>;
 }
 
+/** the app's version from the nearest package.json above this module (source tree or dist/) */
 function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'kiosk-terminal' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not here; look one level up
+    }
+    dir = dirname(dir);
   }
+  return '0.0.0';
 }
 
 export async function startCore(config: KioskConfig, options: CoreOptions = {}): Promise<Core> {
