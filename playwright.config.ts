@@ -5,7 +5,14 @@
  */
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { E2E } from './scripts/e2e-env.js';
+import { extraE2eConfigs } from './scripts/lib/e2e-configs.js';
 import { electronBinary } from './scripts/lib/tools.js';
+
+// specs that another config in tests/e2e owns (e.g. a fixture gallery with its own setup) run there, not here
+const claimed = (await Promise.all(extraE2eConfigs().map(async (file) => (await import(file)) as { default?: PlaywrightTestConfig })))
+  .map((m) => m.default?.testMatch)
+  .flatMap((m) => (m === undefined ? [] : Array.isArray(m) ? m : [m]));
+const ignore = [/\.electron\.spec\.ts$/, ...claimed];
 
 const chromium = {
   browserName: 'chromium' as const,
@@ -16,8 +23,8 @@ const chromium = {
 };
 
 const projects: NonNullable<PlaywrightTestConfig['projects']> = [
-  { name: 'portrait', testIgnore: /\.electron\.spec\.ts$/, use: { ...chromium, viewport: { width: 1080, height: 1920 } } },
-  { name: 'landscape', testIgnore: /\.electron\.spec\.ts$/, use: { ...chromium, viewport: { width: 1920, height: 1080 } } },
+  { name: 'portrait', testIgnore: ignore, use: { ...chromium, viewport: { width: 1080, height: 1920 } } },
+  { name: 'landscape', testIgnore: ignore, use: { ...chromium, viewport: { width: 1920, height: 1080 } } },
 ];
 
 const electron = electronBinary();

@@ -6,9 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { add, playwrightCounts, reconcile, summaryLine, vitestCounts, zero, type Counts } from './lib/counts.js';
+import { add, noTestsFound, playwrightCounts, reconcile, summaryLine, vitestCounts, zero, type Counts } from './lib/counts.js';
+import { extraE2eConfigs } from './lib/e2e-configs.js';
 import { electronBinary, which } from './lib/tools.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -83,12 +84,19 @@ function playwright(): void {
     return;
   }
   if (!electronBinary()) notes.push('playwright: electron project not run (no Electron binary; `node node_modules/electron/install.js` where there is internet)');
-  const out = join(reports, 'playwright.json');
-  const code = run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
-  const counts = reconcile(playwrightCounts(out), code);
-  total = add(total, counts);
-  console.log(`test: playwright: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
-  if (code !== 0) finish(code, 'playwright');
+  // the main config first, then each extra config in tests/e2e (their specs are left out of the main one)
+  const configs = [undefined, ...extraE2eConfigs()];
+  for (const [i, config] of configs.entries()) {
+    const label = config ? `playwright ${relative(root, config)}` : 'playwright';
+    const out = join(reports, `playwright-${i}.json`);
+    const args = ['playwright', 'test', ...(config ? ['-c', config] : []), '--reporter=list,json'];
+    const code = run('npx', args, { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+    // a config whose specs are all claimed elsewhere finds nothing to run: not a failure, and nothing counted
+    const counts = reconcile(playwrightCounts(out), code === 1 && noTestsFound(out) ? 0 : code);
+    total = add(total, counts);
+    console.log(`test: ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+    if (code !== 0 && counts.failed > 0) finish(code, label);
+  }
 }
 
 ensureSystemTools();

@@ -73,3 +73,12 @@ export function reconcile(counts: Counts | undefined, exitCode: number): Counts 
 export function summaryLine(c: Counts): string {
   return `tests: ${c.passed} passed, ${c.failed} failed`;
 }
+
+/** Playwright's report when the config matched no spec at all (it exits 1 with this one error) */
+export function noTestsFound(path: string): boolean {
+  const parsed = PlaywrightReport.safeParse(readJson(path));
+  if (!parsed.success) return false;
+  const s = parsed.data.stats;
+  const messages = parsed.data.errors.map((e) => JSON.stringify(e));
+  return s.expected + s.unexpected + s.flaky + s.skipped === 0 && messages.length > 0 && messages.every((m) => /No tests found/i.test(m));
+}

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { add, playwrightCounts, reconcile, summaryLine, vitestCounts, zero } from '../../../scripts/lib/counts.js';
+import { add, noTestsFound, playwrightCounts, reconcile, summaryLine, vitestCounts, zero } from '../../../scripts/lib/counts.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -40,6 +40,14 @@ describe('npm test counts', () => {
     expect(reconcile({ passed: 5, failed: 0, skipped: 0, flaky: 0 }, 1).failed).toBe(1);
     expect(reconcile({ passed: 5, failed: 2, skipped: 0, flaky: 0 }, 1).failed).toBe(2);
     expect(reconcile({ passed: 5, failed: 0, skipped: 0, flaky: 0 }, 0).failed).toBe(0);
+  });
+
+  it('tells a config that matched no spec apart from a failed run', async () => {
+    const none = await file('none.json', { stats: { expected: 0, unexpected: 0, flaky: 0, skipped: 0 }, errors: [{ message: 'Error: No tests found' }] });
+    const broken = await file('broken.json', { stats: { expected: 0, unexpected: 0, flaky: 0, skipped: 0 }, errors: [{ message: 'Error: globalSetup failed' }] });
+    expect(noTestsFound(none)).toBe(true);
+    expect(noTestsFound(broken)).toBe(false);
+    expect(playwrightCounts(broken)?.failed).toBe(1);
   });
 
   it('prints the summary line exactly', () => {
