@@ -59,8 +59,8 @@ export function spawnService(o: SpawnOptions): Service {
 }
 
 /** runs a tsx entry with the current Node, so signals reach the script itself */
-export function spawnTsx(name: string, entry: string, env: NodeJS.ProcessEnv, output: SpawnOptions['output'] = 'prefix'): Service {
-  return spawnService({ name, command: process.execPath, args: ['--import', 'tsx', entry], env, output });
+export function spawnTsx(name: string, entry: string, env: NodeJS.ProcessEnv, output: SpawnOptions['output'] = 'prefix', args: string[] = []): Service {
+  return spawnService({ name, command: process.execPath, args: ['--import', 'tsx', entry, ...args], env, output });
 }
 
 /**

@@ -50,8 +50,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const bank = spawnTsx(
         'bank',
         join(o.root, BANK_CLI),
-        { ...baseEnv, SIM_BANK_HOST: host, SIM_BANK_PORT: String(o.bankPort), SIM_BANK_DATA_DIR: join(o.dataDir, 'bank') },
+        { ...baseEnv, BANK_HOST: host, BANK_PORT: String(o.bankPort), BANK_DATA_DIR: join(o.dataDir, 'bank') },
         o.output,
+        ['--host', host, '--port', String(o.bankPort), '--data-dir', join(o.dataDir, 'bank')],
       );
       services.push(bank);
       await waitForHttp(`${bankUrl}/`, { service: bank, anyStatus: true });
