@@ -145,6 +145,10 @@ export function buildWebShell(options: WebShellOptions): WebShell {
       ? noStore(reply).sendFile('index.html', options.rendererDir, { cacheControl: false })
       : noStore(reply).code(503).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
   app.get('/', async (_req, reply) => sendIndex(reply));
+  if (!existsSync(join(options.rendererDir, 'favicon.ico'))) {
+    // browsers ask for it unprompted; an empty answer keeps the kiosk's console free of 404s
+    app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
+  }
   app.setNotFoundHandler(async (req, reply) => {
     // SPA fallback: a page route the client router owns gets index.html; a missing file stays a 404
     const wantsPage = req.method === 'GET' && !/\.[a-z0-9]+$/i.test(req.url.split('?')[0] ?? '') && (req.headers.accept ?? '').includes('text/html');

@@ -125,6 +125,10 @@ describe('web shell over HTTP', () => {
     expect(csp).toContain("frame-ancestors 'none'");
   });
 
+  it('answers the browser\'s favicon request without a 404', async () => {
+    expect((await fetch(`${core.url}/favicon.ico`)).status).toBe(204);
+  });
+
   it('serves hashed assets as immutable', async () => {
     const res = await fetch(`${core.url}/assets/app-1a2b.js`);
     expect(res.status).toBe(200);
