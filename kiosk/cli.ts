@@ -6,6 +6,7 @@
 import { ConfigError, configEnvNames, loadConfig } from './config/load.js';
 import { startCore, stopOnSignals } from './core.js';
 import { electronParentPort } from './bridge/ipc-bridge.js';
+import { createSessionRuntime } from './runtime/session-runtime.js';
 
 const EXIT_CONFIG = 2;
 
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
     console.error('kiosk: --ipc needs to run as an Electron utility process (no process.parentPort)');
     process.exit(EXIT_CONFIG);
   }
-  const core = await startCore(config, port ? { ipc: port } : {});
+  const core = await startCore(config, { sessionHost: (ctx) => createSessionRuntime(ctx), ...(port ? { ipc: port } : {}) });
   stopOnSignals(core);
   if (!port) console.log(`kiosk core: open ${core.uiUrl}`);
 }

@@ -168,6 +168,7 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
     retractAndReverse: fromPromise(async ({ input }) => {
       const dispenser = need(devices.dispenser, 'cash dispenser');
       await withTimeout(dispenser.retract(), 30_000, 'cash dispenser retract');
+      await store.recordRetracted(input.withdrawalId);
       return store.reverseWithdrawal(input.withdrawalId, 'cashNotTaken');
     }),
 

@@ -113,6 +113,8 @@ export interface SessionStore {
   recordPresented(withdrawalId: string, state: PresentState): Awaitable<void>;
   /** the customer took the notes: completion message in the outbox */
   recordTaken(withdrawalId: string): Awaitable<{ receiptNumber: string }>;
+  /** notes taken back into the device from the presenter (before the reversal) */
+  recordRetracted(withdrawalId: string): Awaitable<void>;
   reverseWithdrawal(withdrawalId: string, reason: string): Awaitable<{ receiptNumber?: string }>;
   openWithdrawals(): Awaitable<OpenWithdrawal[]>;
   /** sum of what was accepted while offline and not yet delivered (offline total cap) */

@@ -189,6 +189,9 @@ export class FakeStore implements SessionStore {
     this.#set(id, 'taken');
     return { receiptNumber: 'R-W00001' };
   }
+  recordRetracted(id: string) {
+    this.#set(id, 'retracted');
+  }
   reverseWithdrawal(id: string) {
     this.#set(id, 'reversed');
     return {};
