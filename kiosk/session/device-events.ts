@@ -31,10 +31,54 @@ export function devicesHealth(devices: SessionDevices): Omit<Devices, 'bank'> {
   };
 }
 
-/** subscribes to every device; returns the unsubscribe */
-export function connectDevices(devices: SessionDevices, send: (e: SessionEvent) => void): () => void {
+type DeviceName = keyof Omit<Devices, 'bank'>;
+const good = (h: Health): boolean => h === 'ok' || h === 'degraded';
+
+/**
+ * subscribes to every device; returns the unsubscribe. A device coming back is reported at once;
+ * one going away only once it stayed away for `flapMs`, so a missed poll on a busy line does not
+ * take operations off the menu in the middle of a customer's choice.
+ */
+export function connectDevices(devices: SessionDevices, send: (e: SessionEvent) => void, options: { flapMs?: number } = {}): () => void {
+  const flapMs = options.flapMs ?? 3_000;
   const offs: Array<() => void> = [];
-  const health = (): void => send({ type: 'device.health', devices: devicesHealth(devices) });
+  const reported: Partial<Record<DeviceName, Health>> = {};
+  const timers = new Map<DeviceName, NodeJS.Timeout>();
+  const health = (): void => {
+    const now = devicesHealth(devices);
+    const out: Partial<Devices> = {};
+    for (const name of Object.keys(now) as DeviceName[]) {
+      const h = now[name];
+      const was = reported[name];
+      if (h === was) {
+        clearTimeout(timers.get(name));
+        timers.delete(name);
+        continue;
+      }
+      if (was === undefined || good(h)) {
+        clearTimeout(timers.get(name));
+        timers.delete(name);
+        reported[name] = h;
+        out[name] = h;
+      } else if (!timers.has(name)) {
+        const timer = setTimeout(() => {
+          timers.delete(name);
+          const still = devicesHealth(devices)[name];
+          if (still !== reported[name]) {
+            reported[name] = still;
+            send({ type: 'device.health', devices: { [name]: still } });
+          }
+        }, flapMs);
+        timer.unref?.();
+        timers.set(name, timer);
+      }
+    }
+    if (Object.keys(out).length > 0) send({ type: 'device.health', devices: out });
+  };
+  offs.push(() => {
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+  });
 
   const a = devices.cashAcceptor;
   if (a) {

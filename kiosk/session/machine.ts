@@ -533,7 +533,12 @@ export function createSessionMachine(deps: MachineDeps) {
                     { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#otp', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
                     {
                       guard: ({ context, event }) => !availableOperations(context.products, context.devices).includes(event.operation),
-                      actions: assign({ error: ({ context, event }) => ({ code: event.operation === 'withdraw' && hasOnlyWallets(context) ? 'walletNoCash' : 'restricted' }) }),
+                      actions: assign({
+                        error: ({ context, event }) => ({
+                          code: event.operation === 'withdraw' && hasOnlyWallets(context) ? 'walletNoCash' : 'restricted',
+                          params: { operation: String(event.operation), available: availableOperations(context.products, context.devices).join(','), acceptor: context.devices.cashAcceptor, bank: context.devices.bank },
+                        }),
+                      }),
                     },
                     { guard: ({ event }) => event.operation === 'payService', target: '#payment', actions: assign({ operation: 'payService', error: undefined }) },
                     { target: 'productSelect', actions: assign({ operation: ({ event }) => event.operation, error: undefined }) },

@@ -1,0 +1,128 @@
+/**
+ * Whole-terminal scenarios over the bridge, real processes only: the bank simulator, the device
+ * simulators (ptys and HID sockets) and the kiosk core, each spawned on ephemeral ports with a
+ * temporary data directory. The customer acts through the bridge and the simulators' control API;
+ * the bank's ledger and the printer's paper say what really happened.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../../../scripts/lib/stack.js';
+import { BridgeClient, eventually, freePort, http } from './bridge-client.js';
+
+const TOKEN = 'scenario-token-0123456789abcdef';
+
+interface Account {
+  balance: number;
+  entries: Array<{ amount: number; messageKey: string | null }>;
+}
+
+let stack: Stack;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'kiosk-session-'));
+  const [bankPort, devicesPort, kioskPort] = [await freePort(), await freePort(), await freePort()];
+  stack = await startStack({ root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token: TOKEN, output: 'quiet' });
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function latestOtp(phone: string): Promise<string> {
+  const { messages } = await http<{ messages: Array<{ text?: string; body?: string }> }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
+  const text = JSON.stringify(messages.at(-1) ?? {});
+  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  if (!code) throw new Error(`no OTP in the SMS outbox for ${phone}: ${text}`);
+  return code;
+}
+
+describe('session scenarios against the simulators', () => {
+  it('phone + OTP + cash-in of three notes: the account is credited once and the receipt printed', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      await ui.screen('attract', 30_000);
+      const before = await http<Account>('GET', `${stack.bankUrl}/admin/accounts/a-aigerim-cur`);
+      const printedBefore = (await http<unknown[]>('GET', `${stack.devicesUrl}/printer/receipts`)).length;
+
+      ui.send('start');
+      await ui.screen('start');
+      ui.send('chooseIdentification', { method: 'phone' });
+      await ui.screen('phoneEntry');
+      ui.send('submitPhone', { phone: '87011234567' });
+      await ui.screen('otpEntry');
+      ui.send('submitOtp', { code: await latestOtp('+77011234567') });
+      await ui.waitFor('cash-in on the menu', (s) => s.screen === 'operations' && s.operations.includes('cashIn'));
+      ui.send('chooseOperation', { operation: 'cashIn' });
+      await ui.screen('productSelect');
+      ui.send('selectProduct', { productId: 'a-aigerim-cur' });
+      await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
+
+      let expected = 0;
+      for (const tenge of [1000, 2000, 5000]) {
+        await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: tenge });
+        expected += tenge * 100;
+        await ui.waitFor(`total ${expected}`, (s) => s.cashIn?.total === expected && s.cashIn.acceptor === 'accepting');
+      }
+      ui.send('finishCashIn');
+      const confirm = await ui.screen('confirm');
+      expect(confirm.quote).toMatchObject({ operation: 'cashIn', amount: expected, commission: 0 });
+      ui.send('confirm');
+      const receipt = await ui.screen('receiptChoice');
+      expect(receipt.receipt?.number).toBeTruthy();
+      ui.send('chooseReceipt', { choice: 'print' });
+      await ui.screen('operations');
+
+      const printed = await http<unknown[]>('GET', `${stack.devicesUrl}/printer/receipts`);
+      expect(printed.length).toBe(printedBefore + 1);
+      expect(JSON.stringify(printed.at(-1))).toContain(receipt.receipt?.number ?? 'missing');
+
+      const after = await eventually('the credit at the bank', async () => {
+        const a = await http<Account>('GET', `${stack.bankUrl}/admin/accounts/a-aigerim-cur`);
+        return a.balance > before.balance ? a : undefined;
+      });
+      expect(after.balance - before.balance).toBe(expected);
+      // exactly once: one new ledger entry, keyed by one outbox message
+      const fresh = after.entries.slice(before.entries.length);
+      expect(fresh).toHaveLength(1);
+      expect(fresh[0]?.amount).toBe(expected);
+
+      ui.send('finish');
+      await ui.screen('attract', 20_000);
+      for (const s of ui.snapshots) expect(JSON.stringify(s)).not.toContain('+77011234567');
+    } finally {
+      ui.close();
+    }
+  });
+
+  it('service payment in cash without identification reaches the provider', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      await ui.screen('attract', 30_000);
+      ui.send('start');
+      await ui.screen('start');
+      ui.send('payWithoutIdentification');
+      const catalogue = await ui.screen('serviceCatalogue');
+      expect(catalogue.services?.map((s) => s.id)).toContain('kcell');
+      ui.send('selectService', { serviceId: 'kcell' });
+      await ui.screen('serviceReference');
+      ui.send('submitReference', { reference: '7011234567' });
+      await ui.waitFor('acceptor accepting', (s) => s.screen === 'cashIn' && s.cashIn?.acceptor === 'accepting');
+      await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
+      await ui.waitFor('total', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
+      ui.send('finishCashIn');
+      const confirm = await ui.screen('confirm');
+      expect(confirm.quote?.total).toBe(200_000);
+      ui.send('confirm');
+      const r = await ui.screen('receiptChoice');
+      ui.send('chooseReceipt', { choice: 'none' });
+      await ui.screen('attract', 20_000);
+      expect(r.receipt?.number).toBeTruthy();
+    } finally {
+      ui.close();
+    }
+  });
+});
