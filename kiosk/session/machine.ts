@@ -908,9 +908,14 @@ export function createSessionMachine(deps: MachineDeps) {
                       }),
                       onDone: {
                         target: 'confirming',
-                        actions: assign({
-                          quote: ({ event }) => event.output,
-                          cashIn: ({ context, event }) => context.cashIn && { ...context.cashIn, commission: event.output.commission },
+                        // cash pays its own commission: the beneficiary gets what was inserted less the fee
+                        actions: assign(({ context, event }) => {
+                          const total = context.cashIn?.total ?? 0;
+                          const commission = Math.min(event.output.commission, total);
+                          return {
+                            quote: { operation: event.output.operation, amount: total - commission, commission, total },
+                            cashIn: context.cashIn && { ...context.cashIn, commission },
+                          };
                         }),
                       },
                       // no tariff reachable: the bank applies its own on delivery, shown as zero here
@@ -1428,21 +1433,33 @@ function availableProduct(context: SessionContext): ProductView | undefined {
 }
 
 function referenceMatches(context: SessionContext, reference: string): boolean {
-  const s = context.services?.find((x) => x.id === context.service?.id);
-  if (!s) return false;
-  const value = normaliseReference(context, reference);
-  try {
-    return new RegExp(`^(?:${s.referencePattern})$`).test(value);
-  } catch {
-    return false;
-  }
+  return matchingReference(context, reference) !== undefined;
 }
 
-/** phone references are compared in E.164, whatever the customer typed */
-function normaliseReference(context: SessionContext, reference: string): string {
+/**
+ * The form of what the customer typed that the service's pattern accepts: phone references are
+ * tried as typed, as digits, as the 10-digit national number and in E.164, since providers differ.
+ */
+function matchingReference(context: SessionContext, reference: string): string | undefined {
   const s = context.services?.find((x) => x.id === context.service?.id);
-  if (s?.referenceKind === 'phone') return normalisePhone(reference) ?? reference;
-  return reference.trim();
+  if (!s) return undefined;
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(`^(?:${s.referencePattern})$`);
+  } catch {
+    return undefined;
+  }
+  const typed = reference.trim();
+  const candidates = [typed, typed.replace(/[\s()-]/g, '')];
+  if (s.referenceKind === 'phone') {
+    const e164 = normalisePhone(typed);
+    if (e164) candidates.push(e164.slice(2), e164);
+  }
+  return candidates.find((c) => pattern.test(c));
+}
+
+function normaliseReference(context: SessionContext, reference: string): string {
+  return matchingReference(context, reference) ?? reference.trim();
 }
 
 function newCashIn(context: SessionContext): SessionContext['cashIn'] {

@@ -37,11 +37,13 @@ export class BridgeClient {
 
   static async connect(kioskUrl: string, token: string): Promise<BridgeClient> {
     const ws = new WebSocket(`${kioskUrl.replace('http', 'ws')}/bridge?token=${encodeURIComponent(token)}`, { origin: kioskUrl });
+    // listen before the socket opens: the core sends the current snapshot straight away
+    const client = new BridgeClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new BridgeClient(ws);
+    return client;
   }
 
   get last(): Snapshot | undefined {

@@ -98,7 +98,7 @@ describe('session scenarios against the simulators', () => {
     }
   });
 
-  it('service payment in cash without identification reaches the provider', async () => {
+  it('service payment in cash without identification: fee shown before consent, receipt numbered', async () => {
     const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
     try {
       await ui.screen('attract', 30_000);
@@ -115,7 +115,8 @@ describe('session scenarios against the simulators', () => {
       await ui.waitFor('total', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
       ui.send('finishCashIn');
       const confirm = await ui.screen('confirm');
-      expect(confirm.quote?.total).toBe(200_000);
+      // the fee (1 %, at least 50 tenge) comes out of the cash: total inserted = amount + commission
+      expect(confirm.quote).toMatchObject({ operation: 'payService', amount: 200_000 - 5_000, commission: 5_000, total: 200_000 });
       ui.send('confirm');
       const r = await ui.screen('receiptChoice');
       ui.send('chooseReceipt', { choice: 'none' });
