@@ -63,17 +63,23 @@ export async function recoverAtStartup(input: {
   const openWithdrawals = store.openWithdrawals();
   // wait for a device only when something in flight depends on its answer
   const acceptorUp = acceptor ? await waitOnline(acceptor, openCashIns.length > 0 ? waitMs : 0) : false;
-  let escrow = acceptorUp ? acceptor?.status().escrow : undefined;
+  const held = acceptorUp && acceptor ? acceptor.status() : undefined;
+  // a note found in escrow at power-up may have no readable denomination yet (no bill table)
+  let inEscrow = held !== undefined && (held.escrow !== undefined || held.escrowFoundAtOpen === true || held.state === 'escrow' || held.state === 'holding');
+  const escrow = held?.escrow;
 
   for (const c of openCashIns) {
     const intents = c.notes.filter((n) => n.state === 'intent');
     for (const intent of intents) {
-      if (acceptor && escrow === intent.denomination) {
+      // only one note fits in escrow and an intent is only ever recorded for the note there:
+      // a single open intent and a note in escrow are the same note
+      const same = escrow !== undefined ? escrow === intent.denomination : intents.length === 1;
+      if (acceptor && inEscrow && same) {
         // the customer's note never left the escrow and its intent is durable: finish the stack
         const verdict = settle(acceptor, 10_000);
         await acceptor.stack();
         const outcome = await verdict;
-        escrow = undefined;
+        inEscrow = false;
         if (outcome === 'timeout') continue;
         store.resolveStackIntent(c.cashInId, intent.denomination, outcome);
         if (outcome === 'stacked') report.notesStacked++;
@@ -93,12 +99,12 @@ export async function recoverAtStartup(input: {
     log.info({ cashInId: c.cashInId, total: r.total, receiptNumber: r.receiptNumber ?? null }, 'cash-in closed at start-up');
   }
 
-  if (acceptor && escrow !== undefined) {
+  if (acceptor && inEscrow) {
     // a note in escrow with no durable intent belongs to nobody's payment: hand it back
     const verdict = settle(acceptor, 10_000);
     await acceptor.return();
     if ((await verdict) === 'returned') report.notesReturned++;
-    log.info({ denomination: escrow }, 'note without an intent returned at start-up');
+    log.info({ denomination: escrow ?? 'unknown' }, 'note without an intent returned at start-up');
   }
 
   const dispenserUp = dispenser && openWithdrawals.length > 0 ? await waitOnline(dispenser, waitMs) : false;
