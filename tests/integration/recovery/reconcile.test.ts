@@ -175,4 +175,51 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     expect(money.withdrawal(inFlight)).toMatchObject({ state: 'dispensing', presentState: 'unknown' });
     expect(listOutbox(rig.store.db).filter((m) => m.kind.startsWith('withdrawal')).map((m) => m.body)).toHaveLength(1);
   });
+  it('presented notes the customer took while the core was down are debited, not reversed', async () => {
+    rig = await makeRig();
+    const money = rig.store.money;
+    rig.dispenserEmu.load([{ denomination: 5000, count: 10 }, { denomination: 10000, count: 10 }]);
+    money.recordReplenishment('tech-1', [{ cassette: 0, denomination: T5000, count: 10 }, { cassette: 1, denomination: T10000, count: 10 }]);
+    const before = rig.devices();
+    await before.dispenser.open();
+    await until('dispenser online', () => before.dispenser.status().link === 'online');
+    const plan = [{ cassette: 0, count: 1, denomination: T5000 }];
+    const { withdrawalId } = money.recordWithdrawalAuthorised({
+      sessionId: 's-6', customerId: 'c-1', productId: 'p-1', amount: T5000, commission: 15_000, holdId: 'hold-6', plan,
+    });
+    money.recordDispensing(withdrawalId);
+    money.recordDispensed(withdrawalId, (await before.dispenser.dispense([{ cassette: 0, count: 1 }])).perCassette);
+    money.recordPresented(withdrawalId, await before.dispenser.present());
+    await before.closeAll();
+    expect((await rig.post('/dispenser/take', {})).status).toBe(200);
+
+    const { report } = await restart(rig);
+
+    expect(report.dispenser.notesInPresenter).toBe(0);
+    expect(report.decisions).toMatchObject([{ kind: 'withdrawalTaken', withdrawalId }]);
+    expect(money.withdrawal(withdrawalId)).toMatchObject({ state: 'complete', notesAt: 'customer' });
+    const messages = listOutbox(rig.store.db).filter((m) => m.kind.startsWith('withdrawal'));
+    expect(messages.map((m) => m.kind)).toEqual(['withdrawalComplete']);
+    expect(checkCounters(rig.store.db)).toEqual([]);
+  });
+
+  it('with the acceptor unplugged at start-up, a stack intent stays open for the technician', async () => {
+    rig = await makeRig();
+    const before = await acceptingCore(rig);
+    const { cashInId } = rig.store.money.beginCashIn({ sessionId: 's-7', target: account });
+    await insert(rig, before, 1000);
+    rig.store.money.recordStackIntent(cashInId, T1000);
+    await before.closeAll();
+    await rig.acceptorEmu.stop();
+
+    const set = rig.devices();
+    await set.openAll();
+    const report = await reconcileAtStartup({ store: rig.store.money, acceptor: set.cashAcceptor, dispenser: set.dispenser, deviceTimeoutMs: 1_500 });
+
+    expect(report.acceptor.online).toBe(false);
+    expect(report.decisions).toMatchObject([{ kind: 'leftForTechnician', subject: 'cashIn', id: cashInId }]);
+    expect(report.settled).toBe(false);
+    expect(rig.store.money.cashIn(cashInId)).toMatchObject({ status: 'unknown', notes: [{ denomination: T1000, state: 'intent' }] });
+    expect(listOutbox(rig.store.db)).toEqual([]);
+  });
 });
