@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
+import { buildControlServer } from '../../../simulators/devices/control-server.js';
 import { emulatorFactories } from '../../../simulators/devices/registry.js';
 import type { DeviceEmulator, DeviceKind } from '../../../simulators/devices/emulator.js';
 import { loadConfig } from '../../../kiosk/config/load.js';
@@ -121,5 +122,50 @@ describe('device set from the config, supervised against every emulator', () => 
     expect(s.availability()).toMatchObject({ outOfService: true, operations: [] });
     s.setBankOnline(true);
     expect(s.availability()).toMatchObject({ outOfService: false, operations: ['balance', 'withdraw'], receipts: ['sms', 'none'] });
+  });
+  it('a jam, paper out and paper near its end show in health, and clear by themselves', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'kiosk-devices-'));
+    const runDir = join(dataDir, 'run');
+    await mkdir(runDir, { recursive: true });
+    emulators = emulatorFactories.map((make) => make({ runDir })).filter((e) => e.kind === 'cashAcceptor' || e.kind === 'printer');
+    for (const e of emulators) await e.start();
+    const control = buildControlServer({ emulators });
+    await control.listen({ host: '127.0.0.1', port: 0 });
+    const address = control.server.address();
+    const base = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+    const call = async (method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<void> => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      expect(res.status).toBe(200);
+    };
+    try {
+      const config = loadConfig({ env: { KIOSK_DATA_DIR: dataDir }, cwd: dataDir });
+      set = createDevices({ config, backoffMs: 100, tuning: { cashAcceptor: { pollIntervalMs: 100 }, printer: { pollIntervalMs: 200 } } });
+      await set.openAll();
+      supervisor = new DeviceSupervisor({ devices: set, pollIntervalMs: 100, bankOnline: true, absent: ['dispenser', 'cardReader', 'palm', 'cabinet'] });
+      supervisor.start();
+      const s = supervisor;
+      await until('acceptor and printer ok', () => s.health().cashAcceptor === 'ok' && s.health().printer === 'ok');
+
+      await call('POST', '/faults', { device: 'cashAcceptor', fault: 'jamValidator' });
+      await until('acceptor jammed -> offline', () => s.health().cashAcceptor === 'offline');
+      expect(s.availability().outOfService).toBe(true);
+      await call('POST', '/faults', { device: 'printer', fault: 'paperOut' });
+      await until('paper out -> offline', () => s.health().printer === 'offline');
+      expect(s.availability().receipts).toEqual(['sms', 'none']);
+
+      await call('DELETE', '/faults');
+      await until('jam cleared', () => s.health().cashAcceptor === 'ok');
+      await until('paper back', () => s.health().printer === 'ok');
+      expect(s.availability()).toMatchObject({ outOfService: false, receipts: ['print', 'sms', 'none'] });
+
+      await call('POST', '/faults', { device: 'printer', fault: 'paperNearEnd' });
+      await until('paper near end -> degraded', () => s.health().printer === 'degraded');
+      expect(s.availability().receipts).toContain('print');
+    } finally {
+      await control.close();
+    }
   });
 });
