@@ -1,6 +1,6 @@
 /**
  * `npm test`: the whole gate, in order, stopping at the first failure: tools present, lint,
- * typecheck, unit, integration, renderer build, Playwright. The last line is always
+ * typecheck, unit, integration, renderer build, Electron security scan, Playwright. The last line is always
  * `tests: N passed, M failed`, taken from the runners' JSON reports.
  */
 import { spawnSync } from 'node:child_process';
@@ -106,5 +106,6 @@ vitest('unit');
 vitest('integration');
 if (existsSync(join(root, 'renderer', 'vite.config.ts'))) step('build:renderer', 'npm', ['run', 'build:renderer']);
 else notes.push('renderer build skipped: renderer/vite.config.ts does not exist yet');
+step('scan:electron', 'npm', ['run', 'scan:electron']);
 playwright();
 finish(total.failed > 0 ? 1 : 0);
