@@ -11,12 +11,14 @@
  *   await system.stop();
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DeviceKind } from '../../simulators/devices/emulator.js';
 import { ARTIFACTS_ENV, suiteDir } from './artifacts.js';
 import { BankAdmin } from './bank-admin.js';
 import { BridgeClient } from './bridge-client.js';
-import { DeviceControl } from './device-control.js';
+import { DeviceControl, type DeviceInfo } from './device-control.js';
 import { freePorts } from './ports.js';
 import { ManagedProcess } from './processes.js';
 
@@ -43,7 +45,10 @@ export interface SystemPaths {
   logs: string;
   bankData: string;
   coreData: string;
-  /** the device simulators' ptys and sockets: the core's default `<dataDir>/run` */
+  /**
+   * the device simulators' pty links and sockets, in a short temp folder (a Unix socket path must
+   * stay under 108 bytes; these hold no data, so the leak scan loses nothing)
+   */
   runDir: string;
 }
 
@@ -82,6 +87,27 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+const DEVICE_ENV: Record<DeviceKind, string> = {
+  cashAcceptor: 'KIOSK_DEVICES_CASH_ACCEPTOR',
+  dispenser: 'KIOSK_DEVICES_DISPENSER',
+  printer: 'KIOSK_DEVICES_PRINTER',
+  cardReader: 'KIOSK_DEVICES_CARD_READER',
+  palm: 'KIOSK_DEVICES_PALM',
+  cabinet: 'KIOSK_DEVICES_CABINET',
+};
+
+/** points the core at the endpoints the running simulators report (path, and baud rate for serial) */
+function devicePathEnv(devices: DeviceInfo[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const d of devices) {
+    const prefix = DEVICE_ENV[d.kind];
+    env[`${prefix}_PATH`] = d.endpoint.path;
+    if (d.endpoint.type === 'serial') env[`${prefix}_BAUD_RATE`] = String(d.endpoint.baudRate);
+    else env[`${prefix}_TRANSPORT`] = 'socket';
+  }
+  return env;
+}
+
 export async function startSystem(options: SystemOptions): Promise<KioskSystem> {
   const dir = suiteDir(options.name);
   const paths: SystemPaths = {
@@ -89,9 +115,9 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
     logs: join(dir, 'logs'),
     bankData: join(dir, 'bank'),
     coreData: join(dir, 'kiosk'),
-    runDir: join(dir, 'kiosk', 'run'),
+    runDir: mkdtempSync(join(tmpdir(), 'ksys-')),
   };
-  for (const p of [paths.logs, paths.bankData, paths.coreData, paths.runDir]) mkdirSync(p, { recursive: true });
+  for (const p of [paths.logs, paths.bankData, paths.coreData]) mkdirSync(p, { recursive: true });
 
   const [bankPort, devicesPort, corePort] = (await freePorts(3)) as [number, number, number];
   const bankUrl = `http://${HOST}:${bankPort}`;
@@ -115,6 +141,7 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
     logFile: join(paths.logs, 'devices.log'),
     healthUrl: `${devicesUrl}/devices`,
   });
+  const deviceControl = new DeviceControl(devicesUrl);
   const core = new ManagedProcess({
     name: 'core',
     entry: CORE_ENTRY,
@@ -132,14 +159,14 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
     healthUrl: `${coreUrl}/healthz`,
   });
 
-  const started: ManagedProcess[] = [];
   try {
     // the bank and the devices first: the core connects to both as it starts
-    await Promise.all([bank.start().then(() => started.push(bank)), devices.start().then(() => started.push(devices))]);
+    await Promise.all([bank.start(), devices.start()]);
+    Object.assign(core.spec.env, devicePathEnv(await deviceControl.devices()));
     await core.start();
-    started.push(core);
   } catch (err) {
     await Promise.all([core, devices, bank].map((p) => p.stop()));
+    rmSync(paths.runDir, { recursive: true, force: true });
     throw err;
   }
 
@@ -154,7 +181,7 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
     coreUrl,
     uiUrl: `${coreUrl}/?token=${encodeURIComponent(token)}`,
     bank: new BankAdmin(bankUrl),
-    devices: new DeviceControl(devicesUrl),
+    devices: deviceControl,
     processes: { bank, devices, core },
     async connectBridge() {
       const client = await BridgeClient.connect({ url: coreUrl, token });
@@ -179,6 +206,7 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
         // the core lets go of devices and the bank before they go away
         await core.stop();
         await Promise.all([devices.stop(), bank.stop()]);
+        rmSync(paths.runDir, { recursive: true, force: true });
       })();
       return stopping;
     },
