@@ -4,6 +4,7 @@
  * form at any alignment; it must stay quiet for masked numbers and PAN tokens, and allow the bank
  * ledger only its own enrolments.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { testCards } from '../../../simulators/common/test-cards.js';
 import { encodeTrack1, encodeTrack2 } from '../../../simulators/devices/card-reader/tracks.js';
 import { NeedleSet, findPatterns } from '../../security/byte-search.js';
 import { formatFinding, scanArtifacts, type Finding } from '../../security/scan-artifacts.js';
+import { repoRoot } from '../../support/artifacts.js';
 
 const card = testCards[0]!;
 const pan = card.pan;
@@ -171,5 +173,25 @@ describe('leak scan', () => {
     const report = scanArtifacts([scanned]);
     expect(report.findings.map((f) => [f.kind, f.offset])).toEqual([['pan', at]]);
     expect(report.filesScanned).toBe(1);
+  });
+});
+
+describe('leak scan command (the last step of npm test)', () => {
+  const scan = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'tests/security/scan-artifacts.ts', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+
+  it('exits 0 on a clean folder, 1 with every finding on stderr (masked), 2 for a missing folder', () => {
+    writeFileSync(join(dir, 'clean.log'), `card ${maskPan(pan)}\n`);
+    const clean = scan(dir);
+    expect(clean.status).toBe(0);
+    expect(clean.stdout).toMatch(/1 files .* 0 findings/);
+
+    writeFileSync(join(dir, 'kiosk.log'), `{"pan":"${pan.replace(/(\d{4})(?=\d)/g, '$1 ')}"}\n`);
+    const dirty = scan(dir);
+    expect(dirty.status).toBe(1);
+    expect(dirty.stderr).toContain(`LEAK ${join(dir, 'kiosk.log')} @ byte 8: pan (${maskPan(pan)})`);
+    expect(dirty.stderr + dirty.stdout).not.toContain(pan);
+
+    expect(scan(join(dir, 'missing')).status).toBe(2);
   });
 });
