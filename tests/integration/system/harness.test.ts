@@ -1,11 +1,17 @@
 /**
  * The system harness itself, against the real processes: all three servers healthy, the bridge
  * shows the attract screen and follows a locale change, a device route round trip, the bank's
- * admin API, and a kill -9 of the core after which the bridge client reconnects by itself.
+ * admin API, a kill -9 of the core after which the bridge client reconnects by itself, and a
+ * card swipe plus card and palm identification at the bank that leave no card data behind.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BankClient } from '../../../kiosk/bank/client.js';
+import { DEV_CARD_TOKEN_KEY, panToken } from '../../../drivers/card-reader/pan-token.js';
+import { palmTemplateFor } from '../../../simulators/common/palm-subjects.js';
+import { testCards } from '../../../simulators/common/test-cards.js';
+import { scanArtifacts, formatFinding } from '../../security/scan-artifacts.js';
 import type { BridgeClient } from '../../support/bridge-client.js';
 import { startSystem, type KioskSystem } from '../../support/system.js';
 
@@ -101,5 +107,35 @@ describe('system harness', () => {
     const locale = fresh.locale === 'ru' ? 'en' : 'ru';
     await bridge.request({ name: 'setLocale', payload: { locale } }, (s) => s.locale === locale);
     expect(readFileSync(system.processes.core.spec.logFile, 'utf8')).toMatch(/--- core start #2/);
+  });
+
+  it('swipes a card, presents a palm and identifies both at the bank without leaving card data in any log or database', async () => {
+    const card = testCards[0]!;
+    await system.devices.insertCard(card);
+    expect((await system.devices.device('cardReader')).state).toMatchObject({ lastSwipe: 'card', lastCard: '440043******0015' });
+    await system.devices.removeCard();
+    await system.devices.presentPalm('palm-aigerim');
+
+    // the bank calls the kiosk makes for a card and a palm, with the bank's own request log on
+    const client = new BankClient({ baseUrl: system.bankUrl, timeoutMs: 5_000, retries: 0, terminalId: 'KZ-DEV-0001' });
+    try {
+      const byCard = await client.identify('s-harness-1', 'card', { by: 'card', panToken: panToken(card.pan, DEV_CARD_TOKEN_KEY) });
+      expect(byCard).toMatchObject({ ok: true, status: 'identified', customerId: 'c-aigerim' });
+      const byPalm = await client.identify('s-harness-2', 'palm', { by: 'palm', template: palmTemplateFor('palm-aigerim') });
+      expect(byPalm).toMatchObject({ ok: true, status: 'identified', customerId: 'c-aigerim' });
+      const stranger = await client.identify('s-harness-3', 'palm', { by: 'palm', template: palmTemplateFor('palm-stranger') });
+      expect(stranger).toMatchObject({ ok: false });
+    } finally {
+      client.close();
+    }
+
+    const report = scanArtifacts([system.paths.dir]);
+    expect(report.findings.map(formatFinding)).toEqual([]);
+    expect(report.errors).toEqual([]);
+    // it did look: the three logs and the bank's ledger, whose enrolments are the only templates allowed
+    expect(report.filesScanned).toBeGreaterThanOrEqual(4);
+    expect(report.databases).toBeGreaterThanOrEqual(1);
+    expect(new Set(report.allowed.map((f) => f.what))).toEqual(new Set(['palm-aigerim', 'palm-dauren', 'palm-nocons']));
+    expect(readFileSync(join(system.paths.logs, 'bank.log'), 'utf8')).toContain('/v1/identify');
   });
 });
