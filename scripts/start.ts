@@ -14,8 +14,8 @@ import { startStack, type Stack } from './lib/stack.js';
 import { chromiumBinary, electronBinary, hasDisplay } from './lib/tools.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const port = (name: string, fallback: number): number => {
-  const raw = process.env[name];
+const port = (name: string, fallback: number, alias?: string): number => {
+  const raw = process.env[name] ?? (alias ? process.env[alias] : undefined);
   const n = raw === undefined ? fallback : Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
     console.error(`start: ${name} must be an integer 1-65535 (got "${raw}")`);
@@ -34,7 +34,7 @@ function npmRun(script: string): void {
 }
 
 async function main(): Promise<void> {
-  const ports = { bank: port('SIM_BANK_PORT', 7070), devices: port('SIM_DEVICES_PORT', 7400), kiosk: port('KIOSK_WEB_PORT', 7300) };
+  const ports = { bank: port('SIM_BANK_PORT', 7070, 'BANK_PORT'), devices: port('SIM_DEVICES_PORT', 7400), kiosk: port('KIOSK_WEB_PORT', 7300) };
   const dataDir = resolve(root, process.env.KIOSK_DATA_DIR ?? 'data');
   const token = process.env.KIOSK_BRIDGE_TOKEN ?? newBridgeToken();
 

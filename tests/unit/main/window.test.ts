@@ -136,4 +136,23 @@ describe('runKioskApp', () => {
     electronMock.app.emit('second-instance');
     expect(FakeBrowserWindow.instances[0]!.focus).toHaveBeenCalled();
   });
+
+  it('lets the core stop before the app quits', async () => {
+    const { runKioskApp } = await import('../../../main/app.js');
+    const { FakeUtilityProcess } = await import('./electron-mock.js');
+    runKioskApp(paths);
+    await Promise.resolve();
+    await Promise.resolve();
+    const child = FakeUtilityProcess.forks[0]!;
+    const quit = { preventDefault: vi.fn() };
+    electronMock.app.emit('before-quit', quit);
+    expect(quit.preventDefault).toHaveBeenCalled();
+    expect(child.killed).toBe(true);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(electronMock.app.quit).toHaveBeenCalled();
+    // the second round of before-quit goes through
+    const again = { preventDefault: vi.fn() };
+    electronMock.app.emit('before-quit', again);
+    expect(again.preventDefault).not.toHaveBeenCalled();
+  });
 });
