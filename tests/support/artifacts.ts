@@ -23,7 +23,8 @@ export function artifactsRoot(env: NodeJS.ProcessEnv = process.env): string {
     return dir;
   }
   if (defaultRun === undefined) {
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    // short: the e2e stack puts Unix sockets below this folder, and their paths must stay under 108 bytes
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     defaultRun = join(repoRoot, 'test-results', 'artifacts', `${stamp}-${process.pid}`);
     mkdirSync(defaultRun, { recursive: true });
   }
