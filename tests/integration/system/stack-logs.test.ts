@@ -43,6 +43,7 @@ describe('e2e stack output under the artefact folder', () => {
     expect(readFileSync(join(logDir, 'kiosk.log'), 'utf8')).toContain('kiosk core started');
     const report = scanArtifacts([dir]);
     expect(report.findings).toEqual([]);
-    expect(report.databases).toBe(1);
+    // the bank ledger, and the core's store once the session runtime keeps one
+    expect(report.databases).toBeGreaterThanOrEqual(1);
   });
 });
