@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CoreContext, StoppableSessionHost } from '../core.js';
+import type { Devices } from '../bridge/schema.js';
 import { createBankClient } from '../bank/client.js';
 import { openKioskStore } from '../store/store.js';
 import { SyncWorker } from '../sync/sync-worker.js';
@@ -14,10 +15,11 @@ import { createSessionMachine } from '../session/machine.js';
 import { defaultTimeouts, systemClock, type SessionConfig, type SessionPorts } from '../session/ports.js';
 import { startSessionHost } from '../session/session-host.js';
 import { serviceMode } from '../service-mode/service-mode.js';
-import { buildDevices, closeDevices, openDevices } from './devices.js';
+import { buildDevices } from './devices.js';
+import { DeviceSupervisor } from '../devices/supervisor.js';
+import { reconcileAtStartup } from '../recovery/reconcile.js';
 import { cassettePlanner } from './planner.js';
 import { receiptDelivery } from './receipts.js';
-import { recoverAtStartup } from './recovery.js';
 import { StoreAdapter } from './store-adapter.js';
 
 const TENGE = 100;
@@ -41,6 +43,10 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
   };
 }
 
+function withoutBank(h: Pick<Devices, 'cashAcceptor' | 'dispenser' | 'printer' | 'cardReader' | 'palm'>): Partial<Devices> {
+  return { cashAcceptor: h.cashAcceptor, dispenser: h.dispenser, printer: h.printer, cardReader: h.cardReader, palm: h.palm };
+}
+
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
@@ -56,16 +62,15 @@ export async function createSessionRuntime(ctx: CoreContext, options: SessionRun
   const kstore = openKioskStore({ dataDir: config.dataDir, terminalId: config.terminalId });
   const bank = createBankClient({ ...config.bank, terminalId: config.terminalId });
   const devices = buildDevices(config, options.cassetteDenominations ? { cassetteDenominations: options.cassetteDenominations } : {});
-  await openDevices(devices, (what, err) => logger.warn({ device: what, err: err instanceof Error ? err.message : String(err) }, 'device did not open; it keeps retrying'));
+  const opened = await devices.openAll();
+  for (const [kind, outcome] of Object.entries(opened)) {
+    if (!outcome.ok) logger.warn({ device: kind, error: outcome.error }, 'device did not open; it keeps retrying');
+  }
 
   const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => bank.postMessages(config.terminalId, batch) });
 
-  const report = await recoverAtStartup({
-    store: kstore.money,
-    acceptor: devices.cashAcceptor,
-    dispenser: devices.dispenser,
-    log: { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m) },
-  });
+  // before any customer: settle what a crash left in flight (money invariant 3)
+  const report = await reconcileAtStartup({ store: kstore.money, acceptor: devices.cashAcceptor, dispenser: devices.dispenser });
   logger.info({ recovery: report }, 'start-up reconciliation done');
   sync.start();
 
@@ -98,29 +103,34 @@ export async function createSessionRuntime(ctx: CoreContext, options: SessionRun
 
   const machine = createSessionMachine({ config: sessionConfig, now: () => Date.now(), newSessionId: () => randomUUID() }).provide({ actors: createSessionActors(ports) });
   const host = startSessionHost({ machine, config: sessionConfig, clock: systemClock, onError: (err) => logger.error({ err }, 'session machine failed') });
-  const disconnect = connectDevices(devices, (e) => host.send(e));
+  // note, card and cash events from the drivers; health comes from the supervisor, which also
+  // re-reads statuses (a cleared jam or new paper has no event of its own)
+  const disconnect = connectDevices(devices, (e) => host.send(e), { health: false });
+  const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry });
+  // the bank's state is the session's own news (its calls and the sync worker's deliveries)
+  const onChange = (p: { devices: Devices }) => host.send({ type: 'device.health', devices: withoutBank(p.devices) });
+  supervisor.on('change', onChange);
+  supervisor.start();
+  host.send({ type: 'device.health', devices: withoutBank(supervisor.health()) });
   const onSwitch = (p: { open: boolean }) => host.send({ type: 'device.serviceSwitch', open: p.open });
   devices.cabinet.on('serviceSwitch', onSwitch);
   const onDelivered = () => host.send({ type: 'device.health', devices: { bank: 'online' } });
   const onFailed = () => host.send({ type: 'device.health', devices: { bank: 'offline' } });
   sync.on('delivered', onDelivered).on('failed', onFailed);
-  const health = setInterval(() => {
-    for (const d of [devices.printer, devices.dispenser]) d.refreshStatus().catch(() => undefined);
-  }, 30_000);
-  health.unref();
 
   return {
     snapshot: () => host.snapshot(),
     subscribe: (l) => host.subscribe(l),
     dispatch: (i) => host.dispatch(i),
     async stop() {
-      clearInterval(health);
+      supervisor.stop();
+      supervisor.off('change', onChange);
       disconnect();
       devices.cabinet.off('serviceSwitch', onSwitch);
       sync.off('delivered', onDelivered).off('failed', onFailed);
       host.stop();
       await sync.stop();
-      await closeDevices(devices);
+      await devices.closeAll();
       kstore.close();
     },
   };

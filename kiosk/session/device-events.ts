@@ -39,12 +39,14 @@ const good = (h: Health): boolean => h === 'ok' || h === 'degraded';
  * one going away only once it stayed away for `flapMs`, so a missed poll on a busy line does not
  * take operations off the menu in the middle of a customer's choice.
  */
-export function connectDevices(devices: SessionDevices, send: (e: SessionEvent) => void, options: { flapMs?: number } = {}): () => void {
+export function connectDevices(devices: SessionDevices, send: (e: SessionEvent) => void, options: { flapMs?: number; health?: boolean } = {}): () => void {
   const flapMs = options.flapMs ?? 3_000;
+  const reportHealth = options.health ?? true;
   const offs: Array<() => void> = [];
   const reported: Partial<Record<DeviceName, Health>> = {};
   const timers = new Map<DeviceName, NodeJS.Timeout>();
   const health = (): void => {
+    if (!reportHealth) return;
     const now = devicesHealth(devices);
     const out: Partial<Devices> = {};
     for (const name of Object.keys(now) as DeviceName[]) {

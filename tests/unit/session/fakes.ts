@@ -215,7 +215,7 @@ export class FakeAcceptor extends TypedEmitter<CashAcceptorEvents> implements Ca
   async open() {}
   async close() {}
   status(): CashAcceptorStatus {
-    return { link: this.link, state: this.enabled.length ? 'accepting' : 'disabled', billTable: [...testConfig.acceptedDenominations], ...(this.escrow ? { escrow: this.escrow } : {}) };
+    return { link: this.link, state: this.escrow !== undefined ? 'escrow' : this.enabled.length ? 'accepting' : 'disabled', billTable: [...testConfig.acceptedDenominations], ...(this.escrow ? { escrow: this.escrow } : {}) };
   }
   async enable(denominations: readonly number[]) {
     this.enabled = denominations;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKioskStore, type KioskStore } from '../../../kiosk/store/store.js';
 import { listAudit } from '../../../kiosk/store/audit.js';
-import { recoverAtStartup } from '../../../kiosk/runtime/recovery.js';
+import { reconcileAtStartup } from '../../../kiosk/recovery/reconcile.js';
 import { StoreAdapter } from '../../../kiosk/runtime/store-adapter.js';
 import { connectDevices } from '../../../kiosk/session/device-events.js';
 import type { SessionEvent } from '../../../kiosk/session/types.js';
@@ -32,12 +32,14 @@ function store(): KioskStore {
   return s;
 }
 
-const quietLog = { info: () => undefined, warn: () => undefined };
 const planSource = { plan: greedyPlanner, denominationOf: (c: number) => [500_000, 100_000][c] };
 const target = { kind: 'account' as const, customerId: 'c-aigerim', productId: 'a-aigerim-cur', label: 'Current *0101' };
 
-describe('start-up reconciliation', () => {
-  it('a note in escrow under a durable intent is stacked, and the cash-in closed into a payment', async () => {
+describe('start-up reconciliation of what the session wrote', () => {
+  const reconcile = (s: KioskStore, acceptor: FakeAcceptor, dispenser: FakeDispenser) =>
+    reconcileAtStartup({ store: s.money, acceptor, dispenser, deviceTimeoutMs: 200, returnTimeoutMs: 500 });
+
+  it('a note still in escrow under an intent was never stacked: handed back, the rest paid', async () => {
     const s = store();
     const adapter = new StoreAdapter(s.money, planSource);
     const log: string[] = [];
@@ -48,38 +50,18 @@ describe('start-up reconciliation', () => {
     adapter.recordStackIntent(cashInId, 200_000); // then the power went
     await acceptor.enable([200_000]);
     acceptor.insert(200_000);
-
-    const report = await recoverAtStartup({ store: s.money, acceptor, log: quietLog, deviceWaitMs: 100 });
-    expect(report).toMatchObject({ notesStacked: 1, cashInsClosed: [cashInId], cashInsUnknown: [] });
-    expect(log).toContain('acceptor.stack:200000');
-    expect(s.money.cashIn(cashInId)?.status).toBe('ok');
-    expect(s.money.cashIn(cashInId)?.stackedTotal).toBe(300_000);
+    await reconcile(s, acceptor, new FakeDispenser(log));
+    expect(log).toContain('acceptor.return:200000');
+    expect(s.money.cashIn(cashInId)).toMatchObject({ status: 'ok', stackedTotal: 100_000 });
   });
 
-  it('an intent with no note in escrow is left unknown for the technician, never guessed', async () => {
+  it('an intent whose note left the escrow went to the box: paid', async () => {
     const s = store();
     const adapter = new StoreAdapter(s.money, planSource);
-    const acceptor = new FakeAcceptor([]);
     const { cashInId } = adapter.beginCashIn({ sessionId: 's-2', target, offline: false });
     adapter.recordStackIntent(cashInId, 500_000);
-    const report = await recoverAtStartup({ store: s.money, acceptor, log: quietLog, deviceWaitMs: 100 });
-    expect(report.cashInsUnknown).toEqual([cashInId]);
-    expect(s.money.cashIn(cashInId)?.status).toBe('unknown');
-  });
-
-  it('a note in escrow with no intent is handed back; an authorised withdrawal never dispensed is reversed', async () => {
-    const s = store();
-    const adapter = new StoreAdapter(s.money, planSource);
-    const log: string[] = [];
-    const acceptor = new FakeAcceptor(log);
-    await acceptor.enable([100_000]);
-    acceptor.insert(100_000);
-    const { withdrawalId } = adapter.recordWithdrawalAuthorised({ sessionId: 's-3', holdId: 'h-1', customerId: 'c-aigerim', productId: 'a-aigerim-cur', amount: 1_200_000, commission: 6_000 });
-    const report = await recoverAtStartup({ store: s.money, acceptor, dispenser: new FakeDispenser(log), log: quietLog, deviceWaitMs: 100 });
-    expect(report.notesReturned).toBe(1);
-    expect(log).toContain('acceptor.return:100000');
-    expect(report.withdrawalsReversed).toEqual([withdrawalId]);
-    expect(s.money.withdrawal(withdrawalId)?.state).toBe('reversed');
+    await reconcile(s, new FakeAcceptor([]), new FakeDispenser([]));
+    expect(s.money.cashIn(cashInId)).toMatchObject({ status: 'ok', stackedTotal: 500_000 });
   });
 
   it('notes left in the presenter are retracted and the withdrawal reversed', async () => {
@@ -92,8 +74,7 @@ describe('start-up reconciliation', () => {
     const result = await dispenser.dispense(greedyPlanner(600_000) ?? []);
     adapter.recordDispensed(withdrawalId, result);
     adapter.recordPresented(withdrawalId, 'presented');
-    const report = await recoverAtStartup({ store: s.money, dispenser, log: quietLog, deviceWaitMs: 100 });
-    expect(report.withdrawalsReversed).toEqual([withdrawalId]);
+    await reconcile(s, new FakeAcceptor([]), dispenser);
     expect(log).toContain('dispenser.retract');
     expect(s.money.withdrawal(withdrawalId)?.state).toBe('reversed');
   });
