@@ -21,6 +21,7 @@ import { reconcileAtStartup } from '../recovery/reconcile.js';
 import { cassettePlanner } from './planner.js';
 import { receiptDelivery } from './receipts.js';
 import { StoreAdapter } from './store-adapter.js';
+import { StartingHost } from './starting-host.js';
 
 const TENGE = 100;
 
@@ -57,7 +58,41 @@ export interface SessionRuntimeOptions {
   address?: string;
 }
 
+/**
+ * Returns at once with a host showing "please wait"; devices open, reconciliation runs and the
+ * session starts behind it, so the web shell is reachable while a slow device is still retrying.
+ */
 export async function createSessionRuntime(ctx: CoreContext, options: SessionRuntimeOptions = {}): Promise<StoppableSessionHost> {
+  const starting = new StartingHost(ctx.config.locale);
+  let stopping = false;
+  const ready = startRuntime(ctx, options).then(
+    (host) => {
+      if (stopping) return Promise.resolve(host.stop()).then(() => undefined);
+      starting.attach(host);
+      return host;
+    },
+    (err: unknown) => {
+      ctx.logger.error({ err }, 'session runtime failed to start; the terminal is out of service');
+      starting.fail();
+      return undefined;
+    },
+  );
+  return {
+    snapshot: () => starting.snapshot(),
+    subscribe: (l) => starting.subscribe(l),
+    dispatch: (i) => starting.dispatch(i),
+    async stop() {
+      stopping = true;
+      // a start-up still opening devices is not waited for: it stops itself once it gets there
+      let timer: NodeJS.Timeout | undefined;
+      const host = await Promise.race([ready, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), 3_000)))]);
+      clearTimeout(timer);
+      await host?.stop();
+    },
+  };
+}
+
+async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): Promise<StoppableSessionHost & { stop(): Promise<void> }> {
   const { config, logger } = ctx;
   const kstore = openKioskStore({ dataDir: config.dataDir, terminalId: config.terminalId });
   const bank = createBankClient({ ...config.bank, terminalId: config.terminalId });
