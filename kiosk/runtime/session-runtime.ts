@@ -22,6 +22,7 @@ import { cassettePlanner } from './planner.js';
 import { receiptDelivery } from './receipts.js';
 import { StoreAdapter } from './store-adapter.js';
 import { StartingHost } from './starting-host.js';
+import { watchBank } from './bank-health.js';
 
 const TENGE = 100;
 
@@ -95,14 +96,18 @@ export async function createSessionRuntime(ctx: CoreContext, options: SessionRun
 async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): Promise<StoppableSessionHost & { stop(): Promise<void> }> {
   const { config, logger } = ctx;
   const kstore = openKioskStore({ dataDir: config.dataDir, terminalId: config.terminalId });
-  const bank = createBankClient({ ...config.bank, terminalId: config.terminalId });
+  const client = createBankClient({ ...config.bank, terminalId: config.terminalId });
+  // the session's view of the bank follows its own calls; the host is attached further down
+  let tellSession: (online: boolean) => void = () => undefined;
+  const watched = watchBank(client, (online) => tellSession(online));
+  const bank = watched.bank;
   const devices = buildDevices(config, options.cassetteDenominations ? { cassetteDenominations: options.cassetteDenominations } : {});
   const opened = await devices.openAll();
   for (const [kind, outcome] of Object.entries(opened)) {
     if (!outcome.ok) logger.warn({ device: kind, error: outcome.error }, 'device did not open; it keeps retrying');
   }
 
-  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => bank.postMessages(config.terminalId, batch) });
+  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => client.postMessages(config.terminalId, batch) });
 
   // before any customer: settle what a crash left in flight (money invariant 3)
   const report = await reconcileAtStartup({ store: kstore.money, acceptor: devices.cashAcceptor, dispenser: devices.dispenser });
@@ -147,6 +152,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   supervisor.on('change', onChange);
   supervisor.start();
   host.send({ type: 'device.health', devices: withoutBank(supervisor.health()) });
+  tellSession = (online) => host.send({ type: 'device.health', devices: { bank: online ? 'online' : 'offline' } });
   const onSwitch = (p: { open: boolean }) => host.send({ type: 'device.serviceSwitch', open: p.open });
   devices.cabinet.on('serviceSwitch', onSwitch);
   const onDelivered = () => host.send({ type: 'device.health', devices: { bank: 'online' } });
@@ -158,6 +164,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     subscribe: (l) => host.subscribe(l),
     dispatch: (i) => host.dispatch(i),
     async stop() {
+      watched.stop();
       supervisor.stop();
       supervisor.off('change', onChange);
       disconnect();

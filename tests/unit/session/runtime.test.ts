@@ -14,7 +14,10 @@ import { connectDevices } from '../../../kiosk/session/device-events.js';
 import type { SessionEvent } from '../../../kiosk/session/types.js';
 import { serviceMode } from '../../../kiosk/service-mode/service-mode.js';
 import type { KioskDevices } from '../../../kiosk/runtime/devices.js';
-import { FakeAcceptor, FakeDispenser, greedyPlanner } from './fakes.js';
+import { FakeAcceptor, FakeBank, FakeDispenser, greedyPlanner } from './fakes.js';
+import { ManualClock } from './world.js';
+import { watchBank } from '../../../kiosk/runtime/bank-health.js';
+import { BankUnavailableError } from '../../../kiosk/bank/bank-api.js';
 
 let opened: Array<{ store: KioskStore; dir: string }> = [];
 afterEach(() => {
@@ -115,5 +118,23 @@ describe('device health', () => {
     await new Promise((r) => setTimeout(r, 120));
     expect(events.at(-1)).toEqual({ type: 'device.health', devices: { cashAcceptor: 'offline' } });
     off();
+  });
+});
+
+describe('bank reachability', () => {
+  it('follows the session own calls: unreachable is offline, any answer (a refusal too) is online, probed while offline', async () => {
+    const bank = new FakeBank([], new ManualClock());
+    const changes: boolean[] = [];
+    const watched = watchBank(bank, (online) => changes.push(online), { probeMs: 20 });
+    bank.offline = true;
+    await expect(watched.bank.requestOtp('s', 'c')).rejects.toThrow(BankUnavailableError);
+    expect(changes).toEqual([false]);
+    bank.offline = false;
+    await new Promise((r) => setTimeout(r, 80));
+    expect(changes).toEqual([false, true]); // the probe found it back
+    const refused = await watched.bank.verifyOtp('s', 'c', '000000');
+    expect(refused.ok).toBe(false);
+    expect(changes).toEqual([false, true]);
+    watched.stop();
   });
 });
