@@ -42,6 +42,8 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
       max: 500_000 * TENGE,
     },
     otpLength: 6,
+    // the gateway has no call to send a receipt after the payment yet (receipts.ts)
+    smsReceipts: false,
   };
 }
 

@@ -151,6 +151,7 @@ export function createSessionMachine(deps: MachineDeps) {
       identificationMethods: [...config.identificationMethods],
       servicePending: false,
       walkIn: false,
+      smsReceipts: config.smsReceipts ?? true,
     },
     on: {
       setLocale: { actions: assign({ locale: ({ event }) => event.locale }) },
@@ -536,7 +537,7 @@ export function createSessionMachine(deps: MachineDeps) {
                       actions: assign({
                         error: ({ context, event }) => ({
                           code: event.operation === 'withdraw' && hasOnlyWallets(context) ? 'walletNoCash' : 'restricted',
-                          params: { operation: String(event.operation), available: availableOperations(context.products, context.devices).join(','), acceptor: context.devices.cashAcceptor, bank: context.devices.bank },
+                          params: { operation: String(event.operation), available: availableOperations(context.products, context.devices).join(',') },
                         }),
                       }),
                     },
@@ -1518,7 +1519,8 @@ function withdrawalAmountProblem(context: SessionContext, amount: Tiyn, config: 
 function receiptOptions(context: SessionContext): ReceiptChoice[] {
   const options: ReceiptChoice[] = [];
   if (usable(context.devices.printer)) options.push('print');
-  options.push('sms', 'none');
+  if (context.smsReceipts) options.push('sms');
+  options.push('none');
   return options;
 }
 

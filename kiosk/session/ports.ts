@@ -54,6 +54,8 @@ export interface SessionConfig {
   acceptedDenominations: Tiyn[];
   withdrawal: { presets: Tiyn[]; multipleOf: Tiyn; max: Tiyn };
   otpLength: number;
+  /** false where no SMS path for receipts exists: the option is then not offered */
+  smsReceipts?: boolean;
 }
 
 export const defaultTimeouts: SessionTimeouts = {

@@ -110,6 +110,8 @@ export interface SessionContext {
   services?: ServiceView[];
   service?: { id: string; name: string; reference?: string; beneficiary?: string };
   walkIn: boolean;
+  /** receipts by SMS can be offered on this terminal */
+  smsReceipts: boolean;
   cashIn?: CashInView;
   withdrawal?: WithdrawalView;
   quote?: Quote;
