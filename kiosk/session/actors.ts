@@ -135,6 +135,7 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
     quote: fromPromise(async ({ input }) => bank.quote(input.operation, input.amount, input.productId)),
     endCashIn: fromPromise(async ({ input }) => store.endCashIn(input.cashInId, { commission: input.commission })),
 
+    checkDispensable: fromPromise(async ({ input }) => ({ ok: planner.plan(input.amount) !== undefined })),
     authoriseWithdrawal: fromPromise(async ({ input }) => bank.authoriseWithdrawal(input)),
     recordWithdrawalAuthorised: fromPromise(async ({ input }) => store.recordWithdrawalAuthorised(input)),
     approvalStatus: fromPromise(async ({ input }) => bank.approvalStatus(input.approvalId)),

@@ -96,6 +96,7 @@ export function createSessionMachine(deps: MachineDeps) {
       recordReturned: unprovided<void, { cashInId: string; noteId: string; reason: string }>('recordReturned'),
       quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string }>('quote'),
       endCashIn: unprovided<{ receiptNumber: string }, { cashInId: string; commission: Tiyn }>('endCashIn'),
+      checkDispensable: unprovided<{ ok: boolean }, { amount: Tiyn }>('checkDispensable'),
       authoriseWithdrawal: unprovided<AuthoriseOutcome, { accessToken: string; productId: string; amount: Tiyn; idempotencyKey: string }>('authoriseWithdrawal'),
       recordWithdrawalAuthorised: unprovided<
         { withdrawalId: string },
@@ -967,12 +968,27 @@ export function createSessionMachine(deps: MachineDeps) {
                       selectAmount: [
                         {
                           guard: ({ context, event }) => withdrawalAmountOk(context, event.amount, config),
-                          target: 'quoting',
+                          target: 'planning',
                           actions: assign({ error: undefined, withdrawal: ({ context, event }) => context.withdrawal && { ...context.withdrawal, amount: event.amount } }),
                         },
                         { actions: assign({ error: ({ context, event }) => ({ code: withdrawalAmountProblem(context, event.amount, config) ?? 'invalidAmount' }) }) },
                       ],
                       back: '#operations',
+                    },
+                  },
+                  // the cassettes must be able to make the amount before the bank holds anything
+                  planning: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'checkDispensable',
+                      src: 'checkDispensable',
+                      input: ({ context }) => ({ amount: context.withdrawal?.amount ?? 0 }),
+                      onDone: [
+                        { guard: ({ event }) => event.output.ok, target: 'quoting' },
+                        { target: 'amount', actions: assign({ error: { code: 'invalidAmount', params: { reason: 'notes' } } }) },
+                      ],
+                      onError: { target: 'amount', actions: assign({ error: { code: 'deviceFailure' } }) },
                     },
                   },
                   quoting: {

@@ -386,3 +386,17 @@ describe('session flows', () => {
     expect(k.session.snapshot().screen).toBe('serviceLogin');
   });
 });
+
+describe('withdrawal amounts', () => {
+  it('an amount the cassettes cannot make is refused before the bank holds anything', async () => {
+    const world = fakeWorld();
+    world.ports.planner = { plan: (amount) => (amount > T(50_000) ? undefined : [{ cassette: 0, count: amount / T(5000) }]) };
+    const k = open(world);
+    await signIn(k);
+    await k.intent('chooseOperation', { operation: 'withdraw' });
+    const s = await k.intent('selectAmount', { amount: T(60_000) });
+    expect(s.screen).toBe('amountEntry');
+    expect(s.error).toEqual({ code: 'invalidAmount', params: { reason: 'notes' } });
+    expect(k.log.some((l) => l.startsWith('bank.authorise'))).toBe(false);
+  });
+});

@@ -47,6 +47,7 @@ export const outputs: Record<string, unknown[]> = {
   recordReturned: [undefined],
   quote: [{ operation: 'cashIn', amount: T(1000), commission: 0, total: T(1000) }],
   endCashIn: [{ receiptNumber: 'R-000001' }],
+  checkDispensable: [{ ok: true }, { ok: false }],
   authoriseWithdrawal: [
     { ok: true, holdId: 'h-1', commission: T(100), status: 'approved' },
     { ok: true, holdId: 'h-1', commission: T(100), status: 'pendingApproval', approvalId: 'a-1' },
