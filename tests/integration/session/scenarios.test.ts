@@ -126,4 +126,32 @@ describe('session scenarios against the simulators', () => {
       ui.close();
     }
   });
+
+  it('palm identification: a matching palm signs in; withdrawn consent offers the other methods (8.15)', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      await ui.screen('attract', 30_000);
+      ui.send('start');
+      await ui.screen('start');
+      ui.send('chooseIdentification', { method: 'palm' });
+      await ui.screen('palmScan');
+      await http('POST', `${stack.devicesUrl}/palm/present`, { subject: 'palm-nocons' });
+      const refused = await ui.waitFor('consent withdrawn', (s) => s.screen === 'identifyMethod' && s.error?.code === 'consentWithdrawn', 30_000);
+      expect(refused.identificationMethods).not.toContain('palm');
+      ui.send('cancel');
+      await ui.screen('attract', 20_000);
+
+      ui.send('start');
+      await ui.screen('start');
+      ui.send('chooseIdentification', { method: 'palm' });
+      await ui.screen('palmScan');
+      await http('POST', `${stack.devicesUrl}/palm/present`, { subject: 'palm-aigerim' });
+      const otp = await ui.screen('otpEntry', 30_000);
+      expect(otp.customer?.maskedName).toBeTruthy();
+      ui.send('cancel');
+      await ui.screen('attract', 20_000);
+    } finally {
+      ui.close();
+    }
+  });
 });
