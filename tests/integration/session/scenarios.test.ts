@@ -154,4 +154,24 @@ describe('session scenarios against the simulators', () => {
       ui.close();
     }
   });
+
+  it('QR login: the payload on screen, confirmed in the bank app, the session signs in', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      await ui.screen('attract', 30_000);
+      ui.send('start');
+      await ui.screen('start');
+      ui.send('chooseIdentification', { method: 'qr' });
+      const shown = await ui.waitFor('QR payload', (s) => s.screen === 'qrLogin' && s.qr !== undefined);
+      const token = new URL(shown.qr?.payload ?? '').searchParams.get('token');
+      expect(token).toBeTruthy();
+      await http('POST', `${stack.bankUrl}/admin/qr/${encodeURIComponent(token ?? '')}/confirm`, { customer: 'c-dauren' });
+      const otp = await ui.screen('otpEntry', 20_000);
+      expect(otp.customer?.maskedName).toBeTruthy();
+      ui.send('cancel');
+      await ui.screen('attract', 20_000);
+    } finally {
+      ui.close();
+    }
+  });
 });
