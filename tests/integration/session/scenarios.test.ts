@@ -174,4 +174,26 @@ describe('session scenarios against the simulators', () => {
       ui.close();
     }
   });
+
+  it('service mode through the cabinet switch: login, journal check, cash units, switch closed', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      await ui.screen('attract', 30_000);
+      await http('POST', `${stack.devicesUrl}/service-switch`, { open: true });
+      await ui.screen('serviceLogin', 20_000);
+      ui.send('serviceLogin', { code: '000000' });
+      await ui.waitFor('wrong code refused', (s) => s.screen === 'serviceLogin' && s.error?.code === 'notIdentified');
+      ui.send('serviceLogin', { code: '123456' }); // the configuration's default technician code
+      await ui.screen('serviceMenu');
+      ui.send('serviceAction', { action: 'verifyJournal' });
+      const verified = await ui.waitFor('journal verified', (s) => JSON.stringify(s.service ?? {}).includes('verifyJournal'));
+      expect(verified.service).toMatchObject({ loggedIn: true, view: { action: 'verifyJournal', ok: true } });
+      ui.send('serviceAction', { action: 'cashUnits' });
+      await ui.waitFor('cash units', (s) => JSON.stringify(s.service ?? {}).includes('counters'));
+      await http('POST', `${stack.devicesUrl}/service-switch`, { open: false });
+      await ui.screen('attract', 20_000);
+    } finally {
+      ui.close();
+    }
+  });
 });
