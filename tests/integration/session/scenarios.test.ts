@@ -196,4 +196,37 @@ describe('session scenarios against the simulators', () => {
       ui.close();
     }
   });
+
+  it('bank down: a walk-up payment is still taken within the offline cap, and the terminal sees the bank come back', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      await ui.screen('attract', 30_000);
+      ui.send('start');
+      await ui.screen('start');
+      ui.send('payWithoutIdentification');
+      await ui.screen('serviceCatalogue'); // the catalogue is fetched (and kept) while the bank answers
+      ui.send('selectService', { serviceId: 'alseco' });
+      await ui.screen('serviceReference');
+      await http('POST', `${stack.bankUrl}/admin/faults`, { mode: 'down' });
+      ui.send('submitReference', { reference: '1234567890' });
+      const cash = await ui.waitFor('offline cash-in', (s) => s.screen === 'cashIn' && s.cashIn?.acceptor === 'accepting');
+      expect(cash.cashIn?.offline).toBe(true);
+      expect(cash.devices.bank).toBe('offline');
+      expect(cash.cashIn?.max).toBeLessThanOrEqual(5_000_000); // the per-payment offline cap (default 50 000 tenge)
+      await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: 1000 });
+      await ui.waitFor('stacked', (s) => s.cashIn?.total === 100_000 && s.cashIn.acceptor === 'accepting');
+      ui.send('finishCashIn');
+      await ui.screen('confirm');
+      ui.send('confirm');
+      const receipt = await ui.screen('receiptChoice');
+      expect(receipt.receipt?.number).toBeTruthy();
+      ui.send('chooseReceipt', { choice: 'none' });
+      await ui.screen('attract', 20_000);
+      await http('DELETE', `${stack.bankUrl}/admin/faults`);
+      await ui.waitFor('bank back online', (s) => s.devices.bank === 'online', 45_000);
+    } finally {
+      await http('DELETE', `${stack.bankUrl}/admin/faults`).catch(() => undefined);
+      ui.close();
+    }
+  }, 120_000);
 });
