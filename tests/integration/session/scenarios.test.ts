@@ -229,4 +229,46 @@ describe('session scenarios against the simulators', () => {
       ui.close();
     }
   }, 120_000);
+
+  it('withdrawal waiting for the trusted person (8.15-1): approved in the app, then dispensed and debited once', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    const before = await http<Account>('GET', `${stack.bankUrl}/admin/accounts/a-dauren-cur`);
+    try {
+      await ui.screen('attract', 30_000);
+      ui.send('start');
+      await ui.screen('start');
+      ui.send('chooseIdentification', { method: 'iin' });
+      await ui.screen('iinEntry');
+      ui.send('submitIin', { iin: '900101300017' });
+      await ui.screen('otpEntry');
+      ui.send('submitOtp', { code: await latestOtp('+77021112233') });
+      await ui.waitFor('withdraw on the menu', (s) => s.screen === 'operations' && s.operations.includes('withdraw'));
+      ui.send('chooseOperation', { operation: 'withdraw' });
+      await ui.screen('amountEntry');
+      ui.send('selectAmount', { amount: 1_000_000 });
+      const confirm = await ui.screen('confirm');
+      const fee = confirm.quote?.commission ?? -1;
+      ui.send('confirm');
+      const waiting = await ui.screen('approvalWait', 20_000);
+      expect(waiting.approval?.deadline).toBeGreaterThan(Date.now());
+      const { messages } = await http<{ messages: unknown[] }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent('+77059998877')}`);
+      const approvalId = /request (ap-[A-Za-z0-9_-]+)/.exec(JSON.stringify(messages.at(-1) ?? {}))?.[1];
+      expect(approvalId).toBeTruthy();
+      await http('POST', `${stack.bankUrl}/admin/approvals/${approvalId}`, { approve: true });
+      await ui.screen('takeCash', 30_000);
+      await http('POST', `${stack.devicesUrl}/dispenser/take`);
+      await ui.screen('receiptChoice');
+      ui.send('chooseReceipt', { choice: 'none' });
+      await ui.screen('operations');
+      ui.send('finish');
+      await ui.screen('attract', 20_000);
+      const after = await eventually('the debit', async () => {
+        const a = await http<Account>('GET', `${stack.bankUrl}/admin/accounts/a-dauren-cur`);
+        return a.balance < before.balance ? a : undefined;
+      });
+      expect(before.balance - after.balance).toBe(1_000_000 + fee);
+    } finally {
+      ui.close();
+    }
+  }, 120_000);
 });
