@@ -56,6 +56,8 @@ function gcd(a: number, b: number): number {
 }
 
 export interface SessionRuntimeOptions {
+  /** how long start-up may hold the web shell back before serving "please wait" (default 8 s) */
+  startupWaitMs?: number;
   cassetteDenominations?: readonly [number, number];
   bankName?: string;
   address?: string;
@@ -80,6 +82,11 @@ export async function createSessionRuntime(ctx: CoreContext, options: SessionRun
       return undefined;
     },
   );
+  // a terminal whose devices answer is ready before the web shell opens; one still waiting on a
+  // device opens anyway after a bounded wait and shows "please wait" until the session is up
+  let waited: NodeJS.Timeout | undefined;
+  await Promise.race([ready, new Promise((r) => (waited = setTimeout(r, options.startupWaitMs ?? 8_000)))]);
+  clearTimeout(waited);
   return {
     snapshot: () => starting.snapshot(),
     subscribe: (l) => starting.subscribe(l),
