@@ -1,0 +1,22 @@
+/**
+ * Playwright config for the renderer's fixture gallery (no core needed):
+ * `npx playwright test -c tests/e2e/gallery.config.ts`.
+ */
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunch, PORTRAIT } from './support/chromium.js';
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: ['gallery-*.spec.ts'],
+  globalSetup: './support/gallery-setup.ts',
+  outputDir: '../../test-results/gallery',
+  workers: 1,
+  timeout: 120_000,
+  reporter: [['list']],
+  use: {
+    browserName: 'chromium',
+    launchOptions: chromiumLaunch,
+    viewport: PORTRAIT,
+    hasTouch: true,
+  },
+});
