@@ -68,7 +68,7 @@ test('contact sheets', async ({ page }) => {
       </style></head><body><h1>Kiosk screens: ${locale}, ${orientation}</h1><div class="grid">${cells}</div></body></html>`;
     await page.setViewportSize({ width: columns * (thumbW + 28) + 48, height: 800 });
     await page.setContent(html);
-    await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+    await page.waitForFunction('[...document.images].every((i) => i.complete)');
     const file = `contact-sheet-${locale}-${orientation}.png`;
     await page.screenshot({ path: resolve(docs, file), fullPage: true });
     sheets.push(file);

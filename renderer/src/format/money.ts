@@ -11,10 +11,25 @@ export function bcp47(locale: Locale): string {
   return intlLocale[locale];
 }
 
+/**
+ * Chromium ships trimmed ICU data without Kazakh number patterns and falls back to root
+ * ("₸ 15,000"). Kazakh and Russian write amounts the same way in Kazakhstan ("15 000 ₸"), so
+ * when the runtime's kk-KZ pattern does not put the sign after the amount, ru-KZ's is used.
+ */
+let kazakhNumbers: string | undefined;
+function numberLocale(locale: Locale): string {
+  if (locale !== 'kk') return intlLocale[locale];
+  if (kazakhNumbers === undefined) {
+    const probe = new Intl.NumberFormat('kk-KZ', { style: 'currency', currency: 'KZT', currencyDisplay: 'narrowSymbol', maximumFractionDigits: 0 }).format(1000);
+    kazakhNumbers = /^1\D?000\s*₸$/u.test(probe) ? 'kk-KZ' : 'ru-KZ';
+  }
+  return kazakhNumbers;
+}
+
 /** "12 500 ₸" / "12 500,50 ₸": whole tenge without decimals, kopecks only when present. */
 export function formatTenge(tiyn: number, locale: Locale): string {
   const whole = tiyn % TIYN_PER_TENGE === 0;
-  const fmt = new Intl.NumberFormat(intlLocale[locale], {
+  const fmt = new Intl.NumberFormat(numberLocale(locale), {
     style: 'currency',
     currency: 'KZT',
     currencyDisplay: 'narrowSymbol',

@@ -1,8 +1,9 @@
 import type { Operation } from '../../../kiosk/bridge/schema.js';
 import { useView } from '../app/view-context.js';
+import { Icon, type IconName } from '../components/Icon.js';
 import { ScreenFrame } from '../components/Layout.js';
 
-const ICON: Record<Operation, string> = { balance: '≡', cashIn: '⬇', withdraw: '⬆', payService: '🧾', loanRepayment: '%', changePin: '🔑' };
+const ICON: Record<Operation, IconName> = { balance: 'list', cashIn: 'cashIn', withdraw: 'cashOut', payService: 'receipt', loanRepayment: 'percent', changePin: 'key' };
 
 export function OperationsScreen() {
   const { snapshot, send, t } = useView();
@@ -12,7 +13,9 @@ export function OperationsScreen() {
       <div className="choices choices-grid">
         {snapshot.operations.map((op) => (
           <button key={op} type="button" className="choice" onClick={() => send({ name: 'chooseOperation', payload: { operation: op } })}>
-            <span className="choice-icon" aria-hidden="true">{ICON[op]}</span>
+            <span className="choice-icon">
+              <Icon name={ICON[op]} />
+            </span>
             <span className="choice-title">{t(`op.${op}`)}</span>
           </button>
         ))}

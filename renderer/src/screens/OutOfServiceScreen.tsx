@@ -1,4 +1,5 @@
 import { useView } from '../app/view-context.js';
+import { Icon } from '../components/Icon.js';
 import { LanguageSwitch } from '../components/Layout.js';
 import { catalogues, locales } from '../i18n/i18n.js';
 
@@ -7,7 +8,9 @@ export function OutOfServiceScreen() {
   const { t } = useView();
   return (
     <div className="screen status-screen">
-      <div className="big-mark big-mark-problem" aria-hidden="true">⏻</div>
+      <div className="big-mark big-mark-problem" aria-hidden="true">
+        <Icon name="power" />
+      </div>
       <h1 className="title">{t('outOfService.title')}</h1>
       <p className="hint">{t('outOfService.hint')}</p>
       <div className="other-languages">

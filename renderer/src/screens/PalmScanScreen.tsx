@@ -1,4 +1,5 @@
 import { useView } from '../app/view-context.js';
+import { Icon } from '../components/Icon.js';
 import { ScreenFrame } from '../components/Layout.js';
 
 export function PalmScanScreen() {
@@ -7,7 +8,7 @@ export function PalmScanScreen() {
   return (
     <ScreenFrame title={t('palm.title')} back cancel>
       <div className={`illustration palm palm-${guidance}`} aria-hidden="true">
-        <div className="palm-hand">✋</div>
+        <Icon name="palm" className="palm-hand" />
         <div className="palm-beam" />
         <div className="palm-scanner" />
       </div>

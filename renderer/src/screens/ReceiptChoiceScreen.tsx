@@ -1,8 +1,9 @@
 import type { ReceiptChoice } from '../../../kiosk/bridge/schema.js';
 import { useView } from '../app/view-context.js';
+import { Icon, type IconName } from '../components/Icon.js';
 import { ScreenFrame } from '../components/Layout.js';
 
-const ICON: Record<ReceiptChoice, string> = { print: '🖨', sms: '✉', none: '✕' };
+const ICON: Record<ReceiptChoice, IconName> = { print: 'printer', sms: 'envelope', none: 'cross' };
 
 export function ReceiptChoiceScreen() {
   const { snapshot, send, t } = useView();
@@ -13,7 +14,9 @@ export function ReceiptChoiceScreen() {
       <div className="choices">
         {options.map((o) => (
           <button key={o} type="button" className="choice" onClick={() => send({ name: 'chooseReceipt', payload: { choice: o } })}>
-            <span className="choice-icon" aria-hidden="true">{ICON[o]}</span>
+            <span className="choice-icon">
+              <Icon name={ICON[o]} />
+            </span>
             <span className="choice-title">{t(`receipt.${o}`)}</span>
           </button>
         ))}

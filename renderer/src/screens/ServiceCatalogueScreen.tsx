@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useView } from '../app/view-context.js';
+import { Icon } from '../components/Icon.js';
 import { ScreenFrame } from '../components/Layout.js';
 import { useMoney } from '../components/Money.js';
 
@@ -32,23 +33,10 @@ export function ServiceCatalogueScreen() {
         ))}
       </div>
       <output className="field field-search" aria-label={t('catalogue.search')} aria-live="polite">
-        {query ? query : <span className="placeholder">🔍 {t('catalogue.search')}</span>}
+        {query ? query : <span className="placeholder">
+            <Icon name="search" className="icon-inline" /> {t('catalogue.search')}
+          </span>}
       </output>
-      <ul className="service-list">
-        {shown.map((s) => (
-          <li key={s.id}>
-            <button type="button" className="choice" onClick={() => send({ name: 'selectService', payload: { serviceId: s.id } })}>
-              <span className="choice-text">
-                <span className="choice-title">{s.name}</span>
-                <span className="choice-hint">
-                  {s.category} · {t('catalogue.limits', { min: money(s.min), max: money(s.max) })}
-                </span>
-              </span>
-            </button>
-          </li>
-        ))}
-      </ul>
-      {shown.length === 0 ? <p className="hint" role="status">{t('catalogue.none')}</p> : null}
       <div className="letters" role="group" aria-label={t('keypad.label')}>
         {[...letters, ...DIGITS].map((ch) => (
           <button key={ch} type="button" className="letter" onClick={() => setQuery((cur) => (cur.length < 30 ? cur + ch : cur))}>
@@ -68,6 +56,21 @@ export function ServiceCatalogueScreen() {
           {t('keypad.clear')}
         </button>
       </div>
+      <ul className="service-list">
+        {shown.map((s) => (
+          <li key={s.id}>
+            <button type="button" className="choice" onClick={() => send({ name: 'selectService', payload: { serviceId: s.id } })}>
+              <span className="choice-text">
+                <span className="choice-title">{s.name}</span>
+                <span className="choice-hint">
+                  {s.category} · {t('catalogue.limits', { min: money(s.min), max: money(s.max) })}
+                </span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {shown.length === 0 ? <p className="hint" role="status">{t('catalogue.none')}</p> : null}
     </ScreenFrame>
   );
 }

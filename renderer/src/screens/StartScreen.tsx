@@ -1,4 +1,5 @@
 import { useView } from '../app/view-context.js';
+import { Icon } from '../components/Icon.js';
 import { ScreenFrame } from '../components/Layout.js';
 import { MethodChoices } from './identification.js';
 
@@ -12,7 +13,9 @@ export function StartScreen() {
       <MethodChoices />
       <h2 className="section">{t('start.payCash')}</h2>
       <button type="button" className="choice choice-wide" onClick={() => send({ name: 'payWithoutIdentification' })}>
-        <span className="choice-icon" aria-hidden="true">🧾</span>
+        <span className="choice-icon">
+          <Icon name="receipt" />
+        </span>
         <span className="choice-text">
           <span className="choice-title">{t('start.payCash')}</span>
           <span className="choice-hint">{t('start.payCashHint')}</span>

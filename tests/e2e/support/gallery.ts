@@ -17,10 +17,11 @@ export async function openFixture(page: Page, fixture: string, locale: GalleryLo
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(galleryUrl(fixture, locale));
   await page.locator('.app[data-screen]').waitFor();
-  await page.evaluate(() => document.fonts.ready);
+  await page.evaluate('document.fonts.ready');
   if (errors.length > 0) throw new Error(`page errors on ${fixture}/${locale}: ${errors.join('; ')}`);
 }
 
 export async function sentIntents(page: Page): Promise<Intent[]> {
-  return page.evaluate(() => (window as unknown as { __intents?: Intent[] }).__intents ?? []);
+  // Evaluated in the page (string form: the Node-side type check has no DOM).
+  return (await page.evaluate('window.__intents ?? []')) as Intent[];
 }
