@@ -12,11 +12,13 @@ export default defineConfig({
   outputDir: '../../test-results/gallery',
   workers: 1,
   timeout: 120_000,
+  expect: { timeout: 5_000 },
   reporter: [['list']],
   use: {
     browserName: 'chromium',
     launchOptions: chromiumLaunch,
     viewport: PORTRAIT,
     hasTouch: true,
+    actionTimeout: 10_000,
   },
 });
