@@ -55,17 +55,22 @@ export function DigitEntry(props: DigitEntryProps) {
         </button>
       }
     >
-      {props.above}
-      <div className="entry">
-        <output className={problem ? 'field field-bad' : 'field'} aria-label={props.label} aria-live="polite">
-          {shown || <span className="placeholder">{props.placeholder ?? ''}</span>}
-        </output>
-        <p className="field-problem" role="alert">
-          {problem ?? ''}
-        </p>
+      {/* Portrait stacks field over keypad; landscape puts them side by side. */}
+      <div className="entry-layout">
+        <div className="entry-side">
+          {props.above}
+          <div className="entry">
+            <output className={problem ? 'field field-bad' : 'field'} aria-label={props.label} aria-live="polite">
+              {shown || <span className="placeholder">{props.placeholder ?? ''}</span>}
+            </output>
+            <p className="field-problem" role="alert">
+              {problem ?? ''}
+            </p>
+          </div>
+          {props.below}
+        </div>
+        <Keypad onDigit={onDigit} onDelete={onDelete} onClear={onClear} onEnter={onEnter} />
       </div>
-      <Keypad onDigit={onDigit} onDelete={onDelete} onClear={onClear} onEnter={onEnter} />
-      {props.below}
     </ScreenFrame>
   );
 }

@@ -62,9 +62,13 @@ export function ScreenFrame({ title, hint, children, back, cancel, actions, tone
           <span className="brand-mark">₸</span> {t('app.title')}
         </span>
         {snapshot.customer ? <span className="customer">{snapshot.customer.maskedName}</span> : null}
-        {snapshot.deadline !== undefined ? <TimeLeft deadline={snapshot.deadline} /> : null}
         <LanguageSwitch />
       </header>
+      {snapshot.deadline !== undefined ? (
+        <div className="timebar">
+          <TimeLeft deadline={snapshot.deadline} />
+        </div>
+      ) : null}
       <main className="content">
         <h1 className="title">{title}</h1>
         {hint ? <p className="hint">{hint}</p> : null}
