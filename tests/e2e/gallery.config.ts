@@ -1,5 +1,6 @@
 /**
- * Playwright config for the renderer's fixture gallery (no core needed):
+ * Playwright config for the renderer on its own (no core needed): the fixture gallery, the
+ * production build over a stand-in bridge, and the simulator panel.
  * `npx playwright test -c tests/e2e/gallery.config.ts`.
  */
 import { defineConfig } from '@playwright/test';
@@ -7,7 +8,7 @@ import { chromiumLaunch, PORTRAIT } from './support/chromium.js';
 
 export default defineConfig({
   testDir: '.',
-  testMatch: ['gallery-*.spec.ts', 'panel.spec.ts'],
+  testMatch: ['gallery-*.spec.ts', 'panel.spec.ts', 'renderer-bridge.spec.ts'],
   globalSetup: './support/gallery-setup.ts',
   outputDir: '../../test-results/gallery',
   workers: 1,

@@ -1,6 +1,6 @@
 /**
- * Global setup for the gallery specs: builds the fixture gallery (vite --mode gallery) and
- * serves it on an ephemeral port; GALLERY_URL tells the specs where.
+ * Global setup for the renderer specs: builds the kiosk renderer and the fixture gallery
+ * (vite --mode gallery), and serves the gallery on an ephemeral port; GALLERY_URL says where.
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -10,7 +10,11 @@ const repo = resolve(import.meta.dirname, '../../..');
 
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.GALLERY_SKIP_BUILD !== '1') {
-    execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--mode', 'gallery', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
+    // The kiosk build first: it empties renderer/dist, where the gallery build then goes.
+    const vite = (...extra: string[]) =>
+      execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error', ...extra], { cwd: repo, stdio: 'inherit' });
+    vite();
+    vite('--mode', 'gallery');
   }
   const server = await serveStatic(resolve(repo, 'renderer/dist/gallery'));
   process.env.GALLERY_URL = `${server.url}/gallery.html`;
