@@ -134,3 +134,12 @@ test('disambiguation offers birth date or personal code', async ({ page }) => {
   ]);
 });
 
+
+test('a mobile top-up reference is typed as a phone number', async ({ page }) => {
+  await openFixture(page, 'serviceReference', 'ru');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ru['reference.phoneTitle']);
+  await typeDigits(page, '7071234567');
+  await expect(page.locator(`output[aria-label="${ru['phone.field']}"]`)).toHaveText('+7 707 123 45 67');
+  await page.getByRole('button', { name: ru['common.continue'] }).click();
+  expect(await sentIntents(page)).toEqual([{ name: 'submitReference', payload: { reference: '+77071234567' } }]);
+});

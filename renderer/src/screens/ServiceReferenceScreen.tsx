@@ -8,9 +8,9 @@ const ACCOUNT_MAX = 20;
 export function ServiceReferenceScreen() {
   const { snapshot, send, t } = useView();
   const selected = snapshot.selectedService;
-  const service = snapshot.services?.find((s) => s.id === selected?.id);
+  const kind = selected?.referenceKind ?? snapshot.services?.find((s) => s.id === selected?.id)?.referenceKind;
   const hint = selected ? t('reference.service', { name: selected.name }) : undefined;
-  if (service?.referenceKind === 'phone') {
+  if (kind === 'phone') {
     return (
       <DigitEntry
         title={t('reference.phoneTitle')}
