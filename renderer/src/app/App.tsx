@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { Intent, Locale, Snapshot } from '../../../kiosk/bridge/schema.js';
 import type { ConnectionState } from '../bridge/client.js';
 import { translator } from '../i18n/i18n.js';
@@ -29,6 +29,10 @@ export function App({ snapshot, connection, send }: AppProps) {
   // While reconnecting, the last snapshot still says which language the customer was reading.
   const shown = live ? snapshot : waitingSnapshot(snapshot?.locale ?? 'kk');
   const view: View = useMemo(() => ({ snapshot: shown, send, t: translator(shown.locale) }), [shown, send]);
+  useEffect(() => {
+    // Screen readers pick their voice from the document language.
+    document.documentElement.lang = shown.locale;
+  }, [shown.locale]);
   const Screen = screens[shown.screen];
   // Keyed by screen and input kind, so digits typed on one entry never leak into the next.
   const key = `${shown.screen}:${shown.input?.kind ?? ''}`;
