@@ -7,11 +7,13 @@ export function ConfirmScreen() {
   const { snapshot, send, t } = useView();
   const money = useMoney();
   const q = snapshot.quote;
+  // Notes already stacked cannot be handed back: a cash-in is confirmed or topped up, never cancelled here.
+  const cashAlreadyIn = (snapshot.cashIn?.total ?? 0) > 0;
   return (
     <ScreenFrame
       title={t('confirm.title')}
       back
-      cancel
+      cancel={!cashAlreadyIn}
       actions={
         <button type="button" className="btn btn-primary" disabled={!q} onClick={() => send({ name: 'confirm' })}>
           {t('common.confirm')}
