@@ -27,41 +27,47 @@ export function CashInScreen() {
           {t('cashIn.offline')}
         </p>
       ) : null}
-      <div className={`acceptor acceptor-${c.acceptor}`} aria-hidden="true">
-        <div className="acceptor-slot" />
-        <div className="acceptor-note" />
+      <div className="split">
+        <div className="split-side">
+          <div className={`acceptor acceptor-${c.acceptor}`} aria-hidden="true">
+            <div className="acceptor-slot" />
+            <div className="acceptor-note" />
+          </div>
+          <p className="guidance" role="status" aria-live="polite">
+            {t(`cashIn.acceptor.${c.acceptor}`)}
+          </p>
+          <dl className="figures">
+            <div className="figure figure-main">
+              <dt>{t('cashIn.total')}</dt>
+              <dd aria-live="polite">{money(c.total)}</dd>
+            </div>
+            <div className="figure">
+              <dt>{t('cashIn.commission')}</dt>
+              <dd>{money(c.commission)}</dd>
+            </div>
+            <div className="figure">
+              <dt>{t('cashIn.credited')}</dt>
+              <dd>{money(credited)}</dd>
+            </div>
+          </dl>
+        </div>
+        <div className="split-side">
+          <p className="hint">{t('cashIn.max', { amount: money(c.max) })}</p>
+          <p className="hint">{t('cashIn.accepts', { list: c.acceptedDenominations.map((d) => money(d)).join(', ') })}</p>
+          {notes.length > 0 ? (
+            <>
+              <h2 className="section">{t('cashIn.notes')}</h2>
+              <ul className="notes" aria-live="polite">
+                {notes.map((n, i) => (
+                  <li key={notes.length - i} className={`note note-${n.status}`}>
+                    {n.status === 'rejected' ? t('cashIn.note.rejected') : t(`cashIn.note.${n.status}`, { amount: money(n.denomination) })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </div>
       </div>
-      <p className="guidance" role="status" aria-live="polite">
-        {t(`cashIn.acceptor.${c.acceptor}`)}
-      </p>
-      <dl className="figures">
-        <div className="figure figure-main">
-          <dt>{t('cashIn.total')}</dt>
-          <dd aria-live="polite">{money(c.total)}</dd>
-        </div>
-        <div className="figure">
-          <dt>{t('cashIn.commission')}</dt>
-          <dd>{money(c.commission)}</dd>
-        </div>
-        <div className="figure">
-          <dt>{t('cashIn.credited')}</dt>
-          <dd>{money(credited)}</dd>
-        </div>
-      </dl>
-      <p className="hint">{t('cashIn.max', { amount: money(c.max) })}</p>
-      <p className="hint">{t('cashIn.accepts', { list: c.acceptedDenominations.map((d) => money(d)).join(', ') })}</p>
-      {notes.length > 0 ? (
-        <>
-          <h2 className="section">{t('cashIn.notes')}</h2>
-          <ul className="notes" aria-live="polite">
-            {notes.map((n, i) => (
-              <li key={notes.length - i} className={`note note-${n.status}`}>
-                {n.status === 'rejected' ? t('cashIn.note.rejected') : t(`cashIn.note.${n.status}`, { amount: money(n.denomination) })}
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
     </ScreenFrame>
   );
 }
