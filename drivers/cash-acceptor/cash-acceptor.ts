@@ -33,6 +33,14 @@ export interface CashAcceptorStatus extends DeviceStatusBase {
   escrow?: Tiyn;
   /** denominations the device's bill table can take */
   billTable: Tiyn[];
+  /** bill type of the note in escrow (known even when the bill table is not) */
+  escrowBillType?: number;
+  /** the note in escrow was already there when the driver opened (crash reconciliation) */
+  escrowFoundAtOpen?: boolean;
+  /** at power-up the device reported a note in its path (CCNET 11 / 12): settle by reconciliation */
+  billInPathAtPowerUp?: 'validator' | 'stacker';
+  model?: string;
+  serial?: string;
 }
 
 export interface CashAcceptor extends TypedEmitter<CashAcceptorEvents> {

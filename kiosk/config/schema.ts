@@ -1,0 +1,179 @@
+/**
+ * The kiosk's configuration: one strict schema with a default for every key, so a fresh machine
+ * runs with no file at all, and a typo in a key name stops start-up instead of being ignored.
+ */
+import { z } from 'zod';
+import { DEV_CARD_TOKEN_KEY } from '../../drivers/card-reader/pan-token.js';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+const intIn = (min: number, max: number, what = `an integer ${min}-${max}`) => {
+  const message = `must be ${what}`;
+  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+};
+
+const text = (what: string, max = 200) =>
+  z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` }).max(max, { error: `must be at most ${max} characters` });
+
+const port = () => intIn(1, 65535);
+const tiyn = () => intIn(0, Number.MAX_SAFE_INTEGER, 'a whole number of tiyn (integer >= 0)');
+const ms = (min: number, max: number) => intIn(min, max, `an integer number of milliseconds ${min}-${max}`);
+
+const SerialDevice = z
+  .object({
+    /** absent: the simulators' pty in <dataDir>/run */
+    path: text('a device path').optional(),
+    baudRate: intIn(1200, 921600, 'a baud rate 1200-921600'),
+  })
+  .strict();
+
+const usbId = () => intIn(0, 0xffff, 'a USB id 0-65535');
+
+const HidDevice = z
+  .object({
+    transport: z.enum(['hid', 'socket'], { error: 'must be "hid" or "socket"' }).default('socket'),
+    /** socket: the simulator's socket (default <dataDir>/run/<name>); hid: a hidraw path */
+    path: text('a device path').optional(),
+    vendorId: usbId().optional(),
+    productId: usbId().optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.transport === 'hid' && d.path === undefined && (d.vendorId === undefined || d.productId === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['transport'], message: 'hid needs a path or both vendorId and productId' });
+    }
+  });
+
+const serial = (baudRate: number) => SerialDevice.default({ baudRate });
+const hid = () => HidDevice.default({ transport: 'socket' });
+
+const BankUrl = z
+  .string({ error: 'must be a URL' })
+  .refine((s) => URL.canParse(s), { error: 'must be a URL' })
+  .refine((s) => !URL.canParse(s) || ['http:', 'https:'].includes(new URL(s).protocol), { error: 'must be an http(s) URL' })
+  .refine((s) => !URL.canParse(s) || new URL(s).protocol !== 'http:' || LOOPBACK_HOSTS.has(new URL(s).hostname), {
+    // the link to the bank must be encrypted (bank rules ch.2 item 3); plain http is for the local simulator
+    error: 'plain http is allowed only on loopback; use https',
+  });
+
+export const ConfigSchema = z
+  .object({
+    terminalId: z
+      .string({ error: 'must be 1-32 letters, digits or dashes' })
+      .regex(/^[A-Za-z0-9-]{1,32}$/, { error: 'must be 1-32 letters, digits or dashes' })
+      .default('KZ-DEV-0001'),
+    dataDir: text('a folder path').default('data'),
+    locale: z.enum(['kk', 'ru', 'en'], { error: 'must be "kk", "ru" or "en"' }).default('ru'),
+    log: z
+      .object({
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+          .default('info'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+    web: z
+      .object({
+        host: text('a host name or address').default('127.0.0.1'),
+        port: port().default(7300),
+        /** extra origins allowed to open the bridge WebSocket (the same origin always is) */
+        allowedOrigins: z.array(text('an origin such as http://127.0.0.1:5173')).default([]),
+        /** absent: a random token per launch */
+        bridgeToken: z.string({ error: 'must be 16-200 characters' }).min(16, { error: 'must be 16-200 characters' }).max(200).optional(),
+        /** absent: <repo>/renderer/dist */
+        rendererDir: text('a folder path').optional(),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 7300, allowedOrigins: [] }),
+    bank: z
+      .object({
+        url: BankUrl.default('http://127.0.0.1:7070'),
+        caFile: text('a file path').optional(),
+        certFile: text('a file path').optional(),
+        keyFile: text('a file path').optional(),
+        timeoutMs: ms(100, 120_000).default(10_000),
+      })
+      .strict()
+      .superRefine((b, ctx) => {
+        if ((b.certFile === undefined) !== (b.keyFile === undefined)) {
+          ctx.addIssue({ code: 'custom', path: [b.certFile === undefined ? 'certFile' : 'keyFile'], message: 'certFile and keyFile go together' });
+        }
+      })
+      .default({ url: 'http://127.0.0.1:7070', timeoutMs: 10_000 }),
+    devices: z
+      .object({
+        cashAcceptor: serial(9600),
+        dispenser: serial(9600),
+        printer: serial(19200),
+        cardReader: hid(),
+        palm: hid(),
+        cabinet: hid(),
+      })
+      .strict()
+      .default({
+        cashAcceptor: { baudRate: 9600 },
+        dispenser: { baudRate: 9600 },
+        printer: { baudRate: 19200 },
+        cardReader: { transport: 'socket' },
+        palm: { transport: 'socket' },
+        cabinet: { transport: 'socket' },
+      }),
+    timeouts: z
+      .object({
+        /** a customer screen with no touch for this long asks "more time?" */
+        inactivityMs: ms(5_000, 600_000).default(45_000),
+        /** how long the "more time?" prompt waits before the session ends */
+        moreTimeMs: ms(3_000, 120_000).default(15_000),
+        /** notes presented but not taken are retracted after this */
+        cashTakeMs: ms(5_000, 300_000).default(30_000),
+        /** trusted-person pre-approval (bank rules 8.15-1) */
+        approvalMs: ms(10_000, 900_000).default(180_000),
+        /** bank rules 8.12: at most 15 minutes */
+        otpValidityMs: ms(30_000, 900_000).default(300_000),
+        otpResendMs: ms(5_000, 600_000).default(60_000),
+      })
+      .strict()
+      .default({ inactivityMs: 45_000, moreTimeMs: 15_000, cashTakeMs: 30_000, approvalMs: 180_000, otpValidityMs: 300_000, otpResendMs: 60_000 }),
+    offline: z
+      .object({
+        /** most one payment may take while the bank is unreachable */
+        perPaymentTiyn: tiyn().default(5_000_000),
+        /** most all undelivered payments together may hold */
+        totalTiyn: tiyn().default(50_000_000),
+      })
+      .strict()
+      .refine((o) => o.perPaymentTiyn <= o.totalTiyn, { error: 'perPaymentTiyn must not exceed totalTiyn', path: ['perPaymentTiyn'] })
+      .default({ perPaymentTiyn: 5_000_000, totalTiyn: 50_000_000 }),
+    card: z
+      .object({ tokenKey: text('a key of 16-200 characters').min(16, { error: 'must be a key of 16-200 characters' }).default(DEV_CARD_TOKEN_KEY) })
+      .strict()
+      .default({ tokenKey: DEV_CARD_TOKEN_KEY }),
+    service: z
+      .object({
+        technicianCode: z
+          .string({ error: 'must be 4-8 digits' })
+          .regex(/^[0-9]{4,8}$/, { error: 'must be 4-8 digits' })
+          .default('123456'),
+      })
+      .strict()
+      .default({ technicianCode: '123456' }),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+type Parsed = z.output<typeof ConfigSchema>;
+
+type WithPath<T> = Omit<T, 'path'> & { path: string };
+
+/** The validated configuration with every default and derived path filled in. */
+export type KioskConfig = Omit<Parsed, 'devices' | 'web'> & {
+  web: Parsed['web'] & { rendererDir: string };
+  devices: {
+    cashAcceptor: WithPath<Parsed['devices']['cashAcceptor']>;
+    dispenser: WithPath<Parsed['devices']['dispenser']>;
+    printer: WithPath<Parsed['devices']['printer']>;
+    cardReader: Parsed['devices']['cardReader'];
+    palm: Parsed['devices']['palm'];
+    cabinet: Parsed['devices']['cabinet'];
+  };
+};

@@ -1,0 +1,676 @@
+/**
+ * MoneyStore: the durable record of every movement of money the session machine makes. Each
+ * operation is one SQLite transaction that writes the state row, the journal entry, the counter
+ * changes and (where the bank must hear of it) the outbox message together, so a crash leaves
+ * either all of them or none.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from './db.js';
+import type { OutboxKind } from '../bank/bank-api.js';
+import { appendJournal, journalEntryByReceipt, type JournalEntry } from './journal.js';
+import { enqueueMessage, outboxByKey, pendingCreditSum, undeliveredMessages, type OutboxState } from './outbox.js';
+import { applyCounterDeltas, CASH_BOX, cassetteUnit, REJECT_BIN, RETRACT_BIN, unitCounts, type CounterDelta } from './counters.js';
+import { nextReceiptNumber } from './sequences.js';
+import { recordAuditIn } from './audit.js';
+
+export type Tiyn = number;
+
+export class StoreStateError extends Error {
+  override readonly name = 'StoreStateError';
+}
+
+/** notes counted out of the cassettes but not yet taken, retracted or purged */
+export const PRESENTER = 'presenter';
+
+const Id = z.string().min(1).max(64);
+const Money = z.number().int().nonnegative();
+const Denomination = z.number().int().positive();
+
+export const CashInTarget = z
+  .object({
+    kind: z.enum(['account', 'wallet', 'loan', 'service']),
+    customerId: Id.optional(),
+    productId: Id.optional(),
+    serviceId: Id.optional(),
+    reference: z.string().min(1).max(40).optional(),
+    receiptPhone: z.string().regex(/^\+?[0-9]{10,15}$/).optional(),
+    /** already masked, for the receipt (e.g. "Aigerim S., KZ** **** 1234") */
+    label: z.string().max(80).optional(),
+  })
+  .refine((t) => (t.kind === 'service' ? !!t.serviceId && !!t.reference : !!t.customerId && !!t.productId), {
+    message: 'a service payment needs serviceId and reference; a credit needs customerId and productId',
+  });
+export type CashInTarget = z.infer<typeof CashInTarget>;
+
+export type CashInStatus = 'active' | 'ok' | 'rollback' | 'retract' | 'unknown';
+export type NoteState = 'intent' | 'stacked' | 'returned';
+
+export interface CashInNote {
+  denomination: Tiyn;
+  state: NoteState;
+  reason?: string;
+  at: string;
+}
+
+export interface CashInRecord {
+  cashInId: string;
+  sessionId: string;
+  target: CashInTarget;
+  status: CashInStatus;
+  startedAt: string;
+  notes: CashInNote[];
+  stackedTotal: Tiyn;
+}
+
+export interface EndCashInResult {
+  status: 'ok' | 'rollback';
+  /** credited to the beneficiary: the cash accepted less the commission */
+  amount: Tiyn;
+  commission: Tiyn;
+  /** the cash accepted (sum of stacked notes) */
+  total: Tiyn;
+  receiptNumber?: string;
+  messageKey?: string;
+}
+
+export const WithdrawalPlanItem = z.object({ cassette: z.number().int().nonnegative(), count: z.number().int().positive(), denomination: Denomination });
+export type WithdrawalPlanItem = z.infer<typeof WithdrawalPlanItem>;
+
+const WithdrawalInput = z.object({
+  sessionId: Id,
+  customerId: Id,
+  productId: Id,
+  amount: Money,
+  commission: Money,
+  holdId: Id,
+  plan: z.array(WithdrawalPlanItem).min(1),
+  label: z.string().max(80).optional(),
+});
+export type WithdrawalInput = z.infer<typeof WithdrawalInput>;
+
+export interface DispensedItem {
+  cassette: number;
+  dispensed: number;
+  rejected: number;
+}
+
+export type PresentState = 'presented' | 'notPresented' | 'unknown';
+export type WithdrawalState = 'authorised' | 'dispensing' | 'dispensed' | 'complete' | 'reversed';
+/** where the withdrawal's counted-out notes are */
+export type NotesAt = 'none' | 'presenter' | 'customer' | 'retract' | 'reject';
+
+export interface WithdrawalRecord extends WithdrawalInput {
+  withdrawalId: string;
+  state: WithdrawalState;
+  presentState: PresentState;
+  notesAt: NotesAt;
+  dispensed: DispensedItem[] | null;
+  dispensedAmount: Tiyn;
+  authorisedAt: string;
+  receiptNumber: string | null;
+  messageKey: string | null;
+}
+
+export type ReceiptOperation = 'cashIn' | 'servicePayment' | 'withdrawal' | 'withdrawalReverse' | 'collection' | 'replenishment';
+
+export interface ReceiptData {
+  receiptNumber: string;
+  at: string;
+  journalSeq: number;
+  operation: ReceiptOperation;
+  status: string;
+  amount: Tiyn;
+  commission: Tiyn;
+  total: Tiyn;
+  notes?: Array<{ denomination: Tiyn; count: number }>;
+  customer?: { customerId: string; productId: string; label?: string };
+  service?: { serviceId: string; reference: string; receiptPhone?: string };
+  sessionId?: string;
+  technician?: string;
+  /** the bank's side, for disputes: is the message still queued, delivered, or dead-lettered */
+  delivery?: { key: string; state: OutboxState; reason?: string };
+}
+
+export interface CashUnitCount {
+  unit: string;
+  denomination: Tiyn;
+  count: number;
+}
+
+export interface MoneyStore {
+  beginCashIn(input: { sessionId: string; target: CashInTarget }): { cashInId: string };
+  /** committed before STACK goes on the wire (invariant 1) */
+  recordStackIntent(cashInId: string, denomination: Tiyn): void;
+  recordStacked(cashInId: string, denomination: Tiyn): void;
+  recordReturned(cashInId: string, denomination: Tiyn, reason: string): void;
+  endCashIn(cashInId: string, input: { commission: Tiyn }): EndCashInResult;
+  openCashIns(): CashInRecord[];
+  cashIn(cashInId: string): CashInRecord | undefined;
+  markCashInUnknown(cashInId: string): void;
+  resolveStackIntent(cashInId: string, denomination: Tiyn, outcome: 'stacked' | 'returned'): void;
+
+  recordWithdrawalAuthorised(input: WithdrawalInput): { withdrawalId: string };
+  recordDispensing(withdrawalId: string): void;
+  recordDispensed(withdrawalId: string, perCassette: readonly DispensedItem[]): { dispensedAmount: Tiyn };
+  recordPresented(withdrawalId: string, state: PresentState): void;
+  recordRetracted(withdrawalId: string): void;
+  /** `commission` overrides the authorised one when a partial dispense earns a smaller fee */
+  recordTaken(withdrawalId: string, options?: { commission?: Tiyn }): { receiptNumber: string; messageKey: string };
+  reverseWithdrawal(withdrawalId: string, reason: string, options?: { technician?: string }): { receiptNumber: string; messageKey: string };
+  openWithdrawals(): WithdrawalRecord[];
+  withdrawal(withdrawalId: string): WithdrawalRecord | undefined;
+
+  receipt(receiptNumber: string): ReceiptData | undefined;
+  /** credits accepted but not yet confirmed by the bank (offline caps) */
+  offlineExposure(): Tiyn;
+}
+
+/** technician operations on the cash units; journaled, audited and reported to the bank */
+export interface CashUnitStore {
+  recordCollection(who: string): { receiptNumber: string; messageKey: string; removed: CashUnitCount[] };
+  recordReplenishment(who: string, cassettes: ReadonlyArray<{ cassette: number; denomination: Tiyn; count: number }>): { receiptNumber: string; messageKey: string };
+  recordAudit(who: string, action: string, details: Record<string, unknown>): void;
+  /** messages still queued or dead-lettered, each with its receipt number (invariant 1) */
+  undelivered(): Array<{ key: string; kind: OutboxKind; state: OutboxState; receiptNumber: string | null; amount: Tiyn; attempts: number; reason: string | null; createdAt: number }>;
+}
+
+export interface SqliteMoneyStoreOptions {
+  db: Db;
+  terminalId: string;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+interface CashInRow {
+  id: string;
+  session_id: string;
+  target: string;
+  status: CashInStatus;
+  started_at: string;
+  commission: number | null;
+  receipt_number: string | null;
+  message_key: string | null;
+}
+
+interface WithdrawalRow {
+  id: string;
+  session_id: string;
+  customer_id: string;
+  product_id: string;
+  amount: number;
+  commission: number;
+  hold_id: string;
+  plan: string;
+  label: string | null;
+  state: WithdrawalState;
+  present_state: PresentState;
+  notes_at: NotesAt;
+  dispensed: string | null;
+  dispensed_amount: number;
+  authorised_at: string;
+  receipt_number: string | null;
+  message_key: string | null;
+}
+
+function noteCounts(denominations: readonly number[]): Array<{ denomination: number; count: number }> {
+  const map = new Map<number, number>();
+  for (const d of denominations) map.set(d, (map.get(d) ?? 0) + 1);
+  return [...map.entries()].sort(([a], [b]) => a - b).map(([denomination, count]) => ({ denomination, count }));
+}
+
+function maskPhone(phone: string): string {
+  return phone.length <= 6 ? phone : `${phone.slice(0, phone.length - 7)}***${phone.slice(-4)}`;
+}
+
+export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
+  private readonly db: Db;
+  private readonly terminalId: string;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  constructor(options: SqliteMoneyStoreOptions) {
+    if (!/^[A-Za-z0-9-]{1,20}$/.test(options.terminalId)) throw new Error(`terminal id "${options.terminalId}" must be 1-20 letters, digits or dashes`);
+    this.db = options.db;
+    this.terminalId = options.terminalId;
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? (() => randomUUID());
+  }
+
+  private tx<T>(fn: (at: Date) => T): T {
+    // IMMEDIATE takes the write lock up front, so a second connection (the sync worker in another
+    // process) waits on busy_timeout instead of failing a lock upgrade half-way.
+    return this.db.transaction(() => fn(this.now())).immediate();
+  }
+
+  private journal(type: string, payload: Record<string, unknown>, at: Date): JournalEntry {
+    return appendJournal(this.db, type, payload, at);
+  }
+
+  private enqueue(kind: OutboxKind, body: Record<string, unknown>, entry: JournalEntry, at: Date, extra: { sessionId?: string; receiptNumber: string; credit?: number }): string {
+    const message = enqueueMessage(this.db, {
+      terminalId: this.terminalId, kind, body, journalSeq: entry.seq, nowMs: at.getTime(),
+      sessionId: extra.sessionId, receiptNumber: extra.receiptNumber, creditAmount: extra.credit,
+    });
+    return message.key;
+  }
+
+  // ---- cash-in ----------------------------------------------------------------------------
+
+  beginCashIn(input: { sessionId: string; target: CashInTarget }): { cashInId: string } {
+    const sessionId = Id.parse(input.sessionId);
+    const target = CashInTarget.parse(input.target);
+    return this.tx((at) => {
+      const cashInId = `ci-${this.newId()}`;
+      this.db.prepare("INSERT INTO cash_ins (id, session_id, target, status, started_at) VALUES (?, ?, ?, 'active', ?)").run(
+        cashInId, sessionId, JSON.stringify(target), at.toISOString(),
+      );
+      this.journal('cashInStart', { cashInId, sessionId, target: this.publicTarget(target) }, at);
+      return { cashInId };
+    });
+  }
+
+  private publicTarget(target: CashInTarget): Record<string, unknown> {
+    return { ...target, receiptPhone: target.receiptPhone ? maskPhone(target.receiptPhone) : undefined };
+  }
+
+  private cashInRow(cashInId: string): CashInRow {
+    const row = this.db.prepare('SELECT * FROM cash_ins WHERE id = ?').get(cashInId) as CashInRow | undefined;
+    if (!row) throw new StoreStateError(`no cash-in ${cashInId}`);
+    return row;
+  }
+
+  private requireOpen(row: CashInRow, action: string): void {
+    if (row.status !== 'active' && row.status !== 'unknown') throw new StoreStateError(`cannot ${action}: cash-in ${row.id} is ${row.status}`);
+  }
+
+  recordStackIntent(cashInId: string, denomination: Tiyn): void {
+    Denomination.parse(denomination);
+    this.tx((at) => {
+      const row = this.cashInRow(cashInId);
+      if (row.status !== 'active') throw new StoreStateError(`cannot stack into cash-in ${cashInId}: it is ${row.status}`);
+      this.db.prepare("INSERT INTO cash_in_notes (cash_in_id, denomination, state, at) VALUES (?, ?, 'intent', ?)").run(cashInId, denomination, at.toISOString());
+      this.journal('stackIntent', { cashInId, denomination }, at);
+    });
+  }
+
+  /** oldest unresolved intent of that denomination, if any */
+  private intentId(cashInId: string, denomination: number): number | undefined {
+    const row = this.db
+      .prepare("SELECT id FROM cash_in_notes WHERE cash_in_id = ? AND denomination = ? AND state = 'intent' ORDER BY id LIMIT 1")
+      .get(cashInId, denomination) as { id: number } | undefined;
+    return row?.id;
+  }
+
+  private stack(cashInId: string, denomination: number, at: Date, type: string, extra: Record<string, unknown>): void {
+    const id = this.intentId(cashInId, denomination);
+    if (id !== undefined) {
+      this.db.prepare("UPDATE cash_in_notes SET state = 'stacked', at = ? WHERE id = ?").run(at.toISOString(), id);
+    } else {
+      // The device stacked a note we had no intent for (it should not happen); the money is in the
+      // box, so it is recorded rather than lost, and the entry says so.
+      this.db.prepare("INSERT INTO cash_in_notes (cash_in_id, denomination, state, reason, at) VALUES (?, ?, 'stacked', 'noIntent', ?)").run(cashInId, denomination, at.toISOString());
+      extra = { ...extra, withoutIntent: true };
+    }
+    const counterDeltas: CounterDelta[] = [{ unit: CASH_BOX, denomination, delta: 1 }];
+    applyCounterDeltas(this.db, counterDeltas);
+    this.journal(type, { cashInId, denomination, counterDeltas, ...extra }, at);
+  }
+
+  private returnNote(cashInId: string, denomination: number, reason: string, at: Date, type: string): void {
+    const id = this.intentId(cashInId, denomination);
+    if (id !== undefined) {
+      this.db.prepare("UPDATE cash_in_notes SET state = 'returned', reason = ?, at = ? WHERE id = ?").run(reason, at.toISOString(), id);
+    } else {
+      this.db.prepare("INSERT INTO cash_in_notes (cash_in_id, denomination, state, reason, at) VALUES (?, ?, 'returned', ?, ?)").run(cashInId, denomination, reason, at.toISOString());
+    }
+    this.journal(type, { cashInId, denomination, reason }, at);
+  }
+
+  recordStacked(cashInId: string, denomination: Tiyn): void {
+    Denomination.parse(denomination);
+    this.tx((at) => {
+      this.requireOpen(this.cashInRow(cashInId), 'record a stacked note');
+      this.stack(cashInId, denomination, at, 'noteStacked', {});
+    });
+  }
+
+  recordReturned(cashInId: string, denomination: Tiyn, reason: string): void {
+    Denomination.parse(denomination);
+    this.tx((at) => {
+      this.requireOpen(this.cashInRow(cashInId), 'record a returned note');
+      this.returnNote(cashInId, denomination, reason.slice(0, 80), at, 'noteReturned');
+    });
+  }
+
+  resolveStackIntent(cashInId: string, denomination: Tiyn, outcome: 'stacked' | 'returned'): void {
+    Denomination.parse(denomination);
+    this.tx((at) => {
+      this.requireOpen(this.cashInRow(cashInId), 'reconcile a note');
+      if (this.intentId(cashInId, denomination) === undefined) throw new StoreStateError(`cash-in ${cashInId} has no open intent for ${denomination}`);
+      if (outcome === 'stacked') this.stack(cashInId, denomination, at, 'intentResolved', { outcome });
+      else this.returnNote(cashInId, denomination, 'reconciled', at, 'intentResolved');
+    });
+  }
+
+  markCashInUnknown(cashInId: string): void {
+    this.tx((at) => {
+      const row = this.cashInRow(cashInId);
+      this.requireOpen(row, 'mark unknown');
+      this.db.prepare("UPDATE cash_ins SET status = 'unknown' WHERE id = ?").run(cashInId);
+      this.journal('cashInUnknown', { cashInId, previous: row.status }, at);
+    });
+  }
+
+  endCashIn(cashInId: string, input: { commission: Tiyn }): EndCashInResult {
+    const commission = Money.parse(input.commission);
+    return this.tx((at) => {
+      const row = this.cashInRow(cashInId);
+      this.requireOpen(row, 'end');
+      const notes = this.notes(cashInId);
+      const open = notes.filter((n) => n.state === 'intent');
+      if (open.length > 0) throw new StoreStateError(`cash-in ${cashInId} has ${open.length} unresolved stack intent(s); reconcile them first`);
+      const stacked = notes.filter((n) => n.state === 'stacked').map((n) => n.denomination);
+      const cash = stacked.reduce((s, d) => s + d, 0);
+      if (cash === 0) {
+        this.db.prepare("UPDATE cash_ins SET status = 'rollback', ended_at = ? WHERE id = ?").run(at.toISOString(), cashInId);
+        this.journal('cashInRollback', { cashInId, sessionId: row.session_id, returned: notes.length }, at);
+        return { status: 'rollback', amount: 0, commission: 0, total: 0 };
+      }
+      if (commission > cash) throw new StoreStateError(`commission ${commission} exceeds the cash accepted (${cash})`);
+      // the notes in the box are the total: the commission comes out of them, the rest is credited
+      const amount = cash - commission;
+      const target = CashInTarget.parse(JSON.parse(row.target));
+      const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
+      const counted = noteCounts(stacked);
+      const base = { receiptNumber, sessionId: row.session_id, at: at.toISOString() };
+      const isService = target.kind === 'service';
+      const kind: OutboxKind = isService ? 'servicePayment' : 'cashInCredit';
+      const body = isService
+        ? { ...base, serviceId: target.serviceId, reference: target.reference, amount, commission, notes: counted, receiptPhone: target.receiptPhone }
+        : { ...base, customerId: target.customerId, productId: target.productId, amount, commission, notes: counted };
+      const receipt = {
+        operation: isService ? 'servicePayment' : 'cashIn', status: 'ok', amount, commission, total: cash, notes: counted,
+        ...(isService
+          ? { service: { serviceId: target.serviceId, reference: target.reference, receiptPhone: target.receiptPhone ? maskPhone(target.receiptPhone) : undefined } }
+          : { customer: { customerId: target.customerId, productId: target.productId, label: target.label } }),
+        sessionId: row.session_id,
+      };
+      const entry = this.journal('cashInEnd', { cashInId, receiptNumber, receipt }, at);
+      const messageKey = this.enqueue(kind, body, entry, at, { sessionId: row.session_id, receiptNumber, credit: cash });
+      this.db.prepare("UPDATE cash_ins SET status = 'ok', ended_at = ?, commission = ?, receipt_number = ?, message_key = ? WHERE id = ?").run(
+        at.toISOString(), commission, receiptNumber, messageKey, cashInId,
+      );
+      return { status: 'ok', amount, commission, total: cash, receiptNumber, messageKey };
+    });
+  }
+
+  private notes(cashInId: string): CashInNote[] {
+    const rows = this.db.prepare('SELECT denomination, state, reason, at FROM cash_in_notes WHERE cash_in_id = ? ORDER BY id').all(cashInId) as Array<{
+      denomination: number; state: NoteState; reason: string | null; at: string;
+    }>;
+    return rows.map((r) => ({ denomination: r.denomination, state: r.state, at: r.at, ...(r.reason ? { reason: r.reason } : {}) }));
+  }
+
+  private toCashIn(row: CashInRow): CashInRecord {
+    const notes = this.notes(row.id);
+    return {
+      cashInId: row.id, sessionId: row.session_id, target: CashInTarget.parse(JSON.parse(row.target)), status: row.status,
+      startedAt: row.started_at, notes, stackedTotal: notes.filter((n) => n.state === 'stacked').reduce((s, n) => s + n.denomination, 0),
+    };
+  }
+
+  openCashIns(): CashInRecord[] {
+    const rows = this.db.prepare("SELECT * FROM cash_ins WHERE status IN ('active', 'unknown') ORDER BY started_at, id").all() as CashInRow[];
+    return rows.map((r) => this.toCashIn(r));
+  }
+
+  cashIn(cashInId: string): CashInRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM cash_ins WHERE id = ?').get(cashInId) as CashInRow | undefined;
+    return row ? this.toCashIn(row) : undefined;
+  }
+
+  // ---- withdrawal -------------------------------------------------------------------------
+
+  recordWithdrawalAuthorised(input: WithdrawalInput): { withdrawalId: string } {
+    const w = WithdrawalInput.parse(input);
+    const planned = w.plan.reduce((s, p) => s + p.count * p.denomination, 0);
+    if (planned !== w.amount) throw new StoreStateError(`dispense plan adds up to ${planned}, not the authorised ${w.amount}`);
+    return this.tx((at) => {
+      const withdrawalId = `wd-${this.newId()}`;
+      this.db
+        .prepare(
+          `INSERT INTO withdrawals (id, session_id, customer_id, product_id, amount, commission, hold_id, plan, label, state, present_state, notes_at, authorised_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'authorised', 'notPresented', 'none', ?)`,
+        )
+        .run(withdrawalId, w.sessionId, w.customerId, w.productId, w.amount, w.commission, w.holdId, JSON.stringify(w.plan), w.label ?? null, at.toISOString());
+      this.journal('withdrawalAuthorised', { withdrawalId, sessionId: w.sessionId, customerId: w.customerId, productId: w.productId, amount: w.amount, commission: w.commission, holdId: w.holdId, plan: w.plan }, at);
+      return { withdrawalId };
+    });
+  }
+
+  private withdrawalRow(id: string): WithdrawalRow {
+    const row = this.db.prepare('SELECT * FROM withdrawals WHERE id = ?').get(id) as WithdrawalRow | undefined;
+    if (!row) throw new StoreStateError(`no withdrawal ${id}`);
+    return row;
+  }
+
+  private toWithdrawal(row: WithdrawalRow): WithdrawalRecord {
+    return {
+      withdrawalId: row.id, sessionId: row.session_id, customerId: row.customer_id, productId: row.product_id, amount: row.amount,
+      commission: row.commission, holdId: row.hold_id, plan: JSON.parse(row.plan) as WithdrawalPlanItem[], ...(row.label ? { label: row.label } : {}),
+      state: row.state, presentState: row.present_state, notesAt: row.notes_at,
+      dispensed: row.dispensed ? (JSON.parse(row.dispensed) as DispensedItem[]) : null, dispensedAmount: row.dispensed_amount,
+      authorisedAt: row.authorised_at, receiptNumber: row.receipt_number, messageKey: row.message_key,
+    };
+  }
+
+  /** the dispensed notes as counter changes moving them out of `from` into `to` (`to` null: out of the machine) */
+  private presenterMoves(row: WithdrawalRow, from: string, to: string | null): CounterDelta[] {
+    const plan = JSON.parse(row.plan) as WithdrawalPlanItem[];
+    const dispensed = row.dispensed ? (JSON.parse(row.dispensed) as DispensedItem[]) : [];
+    const deltas: CounterDelta[] = [];
+    for (const d of dispensed) {
+      const denomination = plan.find((p) => p.cassette === d.cassette)?.denomination;
+      if (denomination === undefined || d.dispensed === 0) continue;
+      deltas.push({ unit: from, denomination, delta: -d.dispensed });
+      if (to) deltas.push({ unit: to, denomination, delta: d.dispensed });
+    }
+    return deltas;
+  }
+
+  recordDispensing(withdrawalId: string): void {
+    this.tx((at) => {
+      const row = this.withdrawalRow(withdrawalId);
+      if (row.state !== 'authorised') throw new StoreStateError(`cannot dispense withdrawal ${withdrawalId}: it is ${row.state}`);
+      this.db.prepare("UPDATE withdrawals SET state = 'dispensing', present_state = 'unknown' WHERE id = ?").run(withdrawalId);
+      this.journal('withdrawalDispensing', { withdrawalId }, at);
+    });
+  }
+
+  recordDispensed(withdrawalId: string, perCassette: readonly DispensedItem[]): { dispensedAmount: Tiyn } {
+    return this.tx((at) => {
+      const row = this.withdrawalRow(withdrawalId);
+      if (row.state !== 'dispensing') throw new StoreStateError(`withdrawal ${withdrawalId} is ${row.state}, not dispensing`);
+      const plan = JSON.parse(row.plan) as WithdrawalPlanItem[];
+      const counterDeltas: CounterDelta[] = [];
+      let dispensedAmount = 0;
+      const items: DispensedItem[] = perCassette.map((c) => ({ cassette: c.cassette, dispensed: c.dispensed, rejected: c.rejected }));
+      for (const c of items) {
+        const item = plan.find((p) => p.cassette === c.cassette);
+        if (!item) throw new StoreStateError(`cassette ${c.cassette} is not in the plan of withdrawal ${withdrawalId}`);
+        if (!Number.isSafeInteger(c.dispensed) || !Number.isSafeInteger(c.rejected) || c.dispensed < 0 || c.rejected < 0) throw new RangeError('bad dispense counts');
+        if (c.dispensed > item.count) throw new StoreStateError(`cassette ${c.cassette} reports ${c.dispensed} notes dispensed, more than the ${item.count} planned`);
+        if (c.dispensed + c.rejected > 0) counterDeltas.push({ unit: cassetteUnit(c.cassette), denomination: item.denomination, delta: -(c.dispensed + c.rejected) });
+        if (c.rejected > 0) counterDeltas.push({ unit: REJECT_BIN, denomination: item.denomination, delta: c.rejected });
+        if (c.dispensed > 0) counterDeltas.push({ unit: PRESENTER, denomination: item.denomination, delta: c.dispensed });
+        dispensedAmount += c.dispensed * item.denomination;
+      }
+      applyCounterDeltas(this.db, counterDeltas);
+      this.db
+        .prepare("UPDATE withdrawals SET state = 'dispensed', present_state = 'notPresented', notes_at = ?, dispensed = ?, dispensed_amount = ? WHERE id = ?")
+        .run(dispensedAmount > 0 ? 'presenter' : 'none', JSON.stringify(items), dispensedAmount, withdrawalId);
+      this.journal('withdrawalDispensed', { withdrawalId, perCassette: items, dispensedAmount, counterDeltas }, at);
+      return { dispensedAmount };
+    });
+  }
+
+  recordPresented(withdrawalId: string, state: PresentState): void {
+    this.tx((at) => {
+      const row = this.withdrawalRow(withdrawalId);
+      if (row.state !== 'dispensed') throw new StoreStateError(`withdrawal ${withdrawalId} is ${row.state}; only dispensed notes can be presented`);
+      this.db.prepare('UPDATE withdrawals SET present_state = ? WHERE id = ?').run(state, withdrawalId);
+      this.journal('withdrawalPresented', { withdrawalId, presentState: state }, at);
+    });
+  }
+
+  recordRetracted(withdrawalId: string): void {
+    this.tx((at) => {
+      const row = this.withdrawalRow(withdrawalId);
+      if (row.state !== 'dispensed' || row.notes_at !== 'presenter') throw new StoreStateError(`withdrawal ${withdrawalId} has no notes in the presenter to retract`);
+      const counterDeltas = this.presenterMoves(row, PRESENTER, RETRACT_BIN);
+      applyCounterDeltas(this.db, counterDeltas);
+      this.db.prepare("UPDATE withdrawals SET present_state = 'notPresented', notes_at = 'retract' WHERE id = ?").run(withdrawalId);
+      this.journal('withdrawalRetracted', { withdrawalId, counterDeltas }, at);
+    });
+  }
+
+  recordTaken(withdrawalId: string, options: { commission?: Tiyn } = {}): { receiptNumber: string; messageKey: string } {
+    const override = options.commission === undefined ? undefined : Money.parse(options.commission);
+    return this.tx((at) => {
+      const row = this.withdrawalRow(withdrawalId);
+      if (row.state !== 'dispensed' || row.notes_at !== 'presenter') throw new StoreStateError(`withdrawal ${withdrawalId} has no presented notes to take (${row.state}, ${row.notes_at})`);
+      if (row.present_state === 'notPresented') throw new StoreStateError(`withdrawal ${withdrawalId} was never presented`);
+      const counterDeltas = this.presenterMoves(row, PRESENTER, null);
+      applyCounterDeltas(this.db, counterDeltas);
+      const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
+      const amount = row.dispensed_amount;
+      if (override !== undefined && override > row.commission) throw new StoreStateError(`commission ${override} exceeds the authorised ${row.commission}`);
+      const commission = override ?? row.commission;
+      const receipt = {
+        operation: 'withdrawal', status: amount === row.amount ? 'ok' : 'partial', amount, commission, total: amount + commission,
+        customer: { customerId: row.customer_id, productId: row.product_id, label: row.label ?? undefined }, sessionId: row.session_id,
+      };
+      const entry = this.journal('withdrawalTaken', { withdrawalId, receiptNumber, receipt, counterDeltas }, at);
+      const body = { receiptNumber, sessionId: row.session_id, at: at.toISOString(), holdId: row.hold_id, amount, commission };
+      const messageKey = this.enqueue('withdrawalComplete', body, entry, at, { sessionId: row.session_id, receiptNumber });
+      this.db
+        .prepare("UPDATE withdrawals SET state = 'complete', present_state = 'presented', notes_at = 'customer', ended_at = ?, receipt_number = ?, message_key = ? WHERE id = ?")
+        .run(at.toISOString(), receiptNumber, messageKey, withdrawalId);
+      return { receiptNumber, messageKey };
+    });
+  }
+
+  reverseWithdrawal(withdrawalId: string, reason: string, options: { technician?: string } = {}): { receiptNumber: string; messageKey: string } {
+    return this.tx((at) => {
+      const row = this.withdrawalRow(withdrawalId);
+      if (row.state === 'complete' || row.state === 'reversed') throw new StoreStateError(`withdrawal ${withdrawalId} is already ${row.state}`);
+      if (row.present_state === 'presented' && row.notes_at === 'presenter') {
+        throw new StoreStateError(`withdrawal ${withdrawalId} was presented; retract the notes before reversing`);
+      }
+      if (row.present_state === 'unknown' && !options.technician) {
+        throw new StoreStateError(`withdrawal ${withdrawalId} has an unknown present state; a technician must decide`);
+      }
+      // notes still in the transport are purged to the reject bin by the dispenser's reset
+      const counterDeltas = row.notes_at === 'presenter' ? this.presenterMoves(row, PRESENTER, REJECT_BIN) : [];
+      applyCounterDeltas(this.db, counterDeltas);
+      const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
+      const why = reason.slice(0, 80);
+      const receipt = {
+        operation: 'withdrawalReverse', status: 'reversed', amount: 0, commission: 0, total: 0,
+        customer: { customerId: row.customer_id, productId: row.product_id, label: row.label ?? undefined }, sessionId: row.session_id,
+        technician: options.technician,
+      };
+      const entry = this.journal('withdrawalReversed', { withdrawalId, receiptNumber, reason: why, receipt, counterDeltas, technician: options.technician }, at);
+      if (options.technician) recordAuditIn(this.db, options.technician, 'withdrawalReverse', { withdrawalId, reason: why, receiptNumber }, at, entry);
+      const body = { receiptNumber, sessionId: row.session_id, at: at.toISOString(), holdId: row.hold_id, reason: why };
+      const messageKey = this.enqueue('withdrawalReverse', body, entry, at, { sessionId: row.session_id, receiptNumber });
+      this.db
+        .prepare("UPDATE withdrawals SET state = 'reversed', notes_at = CASE notes_at WHEN 'presenter' THEN 'reject' ELSE notes_at END, ended_at = ?, receipt_number = ?, message_key = ?, reverse_reason = ? WHERE id = ?")
+        .run(at.toISOString(), receiptNumber, messageKey, why, withdrawalId);
+      return { receiptNumber, messageKey };
+    });
+  }
+
+  openWithdrawals(): WithdrawalRecord[] {
+    const rows = this.db.prepare("SELECT * FROM withdrawals WHERE state NOT IN ('complete', 'reversed') ORDER BY authorised_at, id").all() as WithdrawalRow[];
+    return rows.map((r) => this.toWithdrawal(r));
+  }
+
+  withdrawal(withdrawalId: string): WithdrawalRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM withdrawals WHERE id = ?').get(withdrawalId) as WithdrawalRow | undefined;
+    return row ? this.toWithdrawal(row) : undefined;
+  }
+
+  // ---- receipts, exposure -----------------------------------------------------------------
+
+  receipt(receiptNumber: string): ReceiptData | undefined {
+    const entry = journalEntryByReceipt(this.db, receiptNumber);
+    if (!entry) return undefined;
+    const receipt = entry.payload.receipt as Omit<ReceiptData, 'receiptNumber' | 'at' | 'journalSeq' | 'delivery'> | undefined;
+    if (!receipt) return undefined;
+    const message = this.db.prepare('SELECT key FROM outbox WHERE journal_seq = ?').get(entry.seq) as { key: string } | undefined;
+    const record = message ? outboxByKey(this.db, message.key) : undefined;
+    return {
+      ...receipt, receiptNumber, at: entry.at, journalSeq: entry.seq,
+      ...(record ? { delivery: { key: record.key, state: record.state, ...(record.deadReason ? { reason: record.deadReason } : {}) } } : {}),
+    };
+  }
+
+  offlineExposure(): Tiyn {
+    return pendingCreditSum(this.db);
+  }
+
+  // ---- cash units (service mode) ----------------------------------------------------------
+
+  recordCollection(who: string): { receiptNumber: string; messageKey: string; removed: CashUnitCount[] } {
+    return this.tx((at) => {
+      const removed = [CASH_BOX, REJECT_BIN, RETRACT_BIN].flatMap((u) => unitCounts(this.db, u)).filter((r) => r.count !== 0);
+      const counterDeltas: CounterDelta[] = removed.map((r) => ({ unit: r.unit, denomination: r.denomination, delta: -r.count }));
+      applyCounterDeltas(this.db, counterDeltas);
+      const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
+      const total = removed.reduce((s, r) => s + r.count * r.denomination, 0);
+      const units = removed.map((r) => ({ unit: r.unit, denomination: r.denomination, count: r.count }));
+      const receipt = { operation: 'collection', status: 'ok', amount: total, commission: 0, total, technician: who };
+      const entry = this.journal('collection', { receiptNumber, who, units, counterDeltas, receipt }, at);
+      recordAuditIn(this.db, who, 'collection', { receiptNumber, total }, at, entry);
+      const messageKey = this.enqueue('collection', { receiptNumber, sessionId: `service-${receiptNumber}`, at: at.toISOString(), units }, entry, at, { receiptNumber });
+      return { receiptNumber, messageKey, removed: units };
+    });
+  }
+
+  recordReplenishment(who: string, cassettes: ReadonlyArray<{ cassette: number; denomination: Tiyn; count: number }>): { receiptNumber: string; messageKey: string } {
+    const list = z.array(z.object({ cassette: z.number().int().nonnegative(), denomination: Denomination, count: z.number().int().nonnegative() })).min(1).parse(cassettes);
+    return this.tx((at) => {
+      const counterDeltas: CounterDelta[] = [];
+      for (const c of list) {
+        const unit = cassetteUnit(c.cassette);
+        // the old contents leave the cassette (to the cash centre), the new load goes in
+        for (const r of unitCounts(this.db, unit)) if (r.count !== 0) counterDeltas.push({ unit, denomination: r.denomination, delta: -r.count });
+        if (c.count > 0) counterDeltas.push({ unit, denomination: c.denomination, delta: c.count });
+      }
+      applyCounterDeltas(this.db, counterDeltas);
+      const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
+      const units = list.map((c) => ({ unit: cassetteUnit(c.cassette), denomination: c.denomination, count: c.count }));
+      const total = list.reduce((s, c) => s + c.count * c.denomination, 0);
+      const receipt = { operation: 'replenishment', status: 'ok', amount: total, commission: 0, total, technician: who };
+      const entry = this.journal('replenishment', { receiptNumber, who, units, counterDeltas, receipt }, at);
+      recordAuditIn(this.db, who, 'replenishment', { receiptNumber, total }, at, entry);
+      const messageKey = this.enqueue('replenishment', { receiptNumber, sessionId: `service-${receiptNumber}`, at: at.toISOString(), units }, entry, at, { receiptNumber });
+      return { receiptNumber, messageKey };
+    });
+  }
+
+  undelivered(): ReturnType<CashUnitStore['undelivered']> {
+    return undeliveredMessages(this.db).map((m) => ({
+      key: m.key, kind: m.kind, state: m.state, receiptNumber: m.receiptNumber, amount: m.amount, attempts: m.attempts,
+      reason: m.deadReason ?? m.lastError, createdAt: m.createdAt,
+    }));
+  }
+
+  recordAudit(who: string, action: string, details: Record<string, unknown>): void {
+    this.tx((at) => {
+      recordAuditIn(this.db, who, action, details, at);
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Child processes for `npm start` and the end-to-end setup: each service's output is prefixed with
+ * its name, readiness is an HTTP probe with a deadline, and stopping is SIGTERM, then SIGKILL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface Service {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** resolves with the exit code (or signal name) once the process has gone */
+  readonly exited: Promise<number | string>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+const COLORS = [36, 33, 35, 32, 34];
+let colorIndex = 0;
+
+export interface SpawnOptions {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** prefix output lines (default) or drop them */
+  output?: 'prefix' | 'quiet';
+}
+
+export function spawnService(o: SpawnOptions): Service {
+  const child = spawn(o.command, o.args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const color = COLORS[colorIndex++ % COLORS.length] ?? 36;
+  const tag = process.stdout.isTTY ? `\u001b[${color}m[${o.name}]\u001b[0m` : `[${o.name}]`;
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    const lines = createInterface({ input: stream });
+    lines.on('line', (line) => {
+      if (o.output !== 'quiet') console.log(`${tag} ${line}`);
+    });
+  }
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    child.once('error', (err) => {
+      console.log(`${tag} failed to start: ${err.message}`);
+      resolve('spawn-error');
+    });
+  });
+  return {
+    name: o.name,
+    child,
+    exited,
+    async stop(graceMs = 5_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** runs a tsx entry with the current Node, so signals reach the script itself */
+export function spawnTsx(name: string, entry: string, env: NodeJS.ProcessEnv, output: SpawnOptions['output'] = 'prefix', args: string[] = []): Service {
+  return spawnService({ name, command: process.execPath, args: ['--import', 'tsx', entry, ...args], env, output });
+}
+
+/**
+ * Polls until url answers with an acceptable status. Fails early when the service exits.
+ * Any HTTP answer counts when `anyStatus` is set (a server without a health route is still up).
+ */
+export async function waitForHttp(url: string, options: { timeoutMs?: number; service?: Service; anyStatus?: boolean } = {}): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let exited: number | string | undefined;
+  void options.service?.exited.then((code) => (exited = code));
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (exited !== undefined) throw new Error(`${options.service?.name ?? url} exited (${exited}) before it was ready`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.ok || options.anyStatus) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${options.service?.name ?? url} not ready at ${url} in time (${last})`);
+}
+
+export async function stopAll(services: Service[]): Promise<void> {
+  // reverse start order: the kiosk lets go of devices and the bank before they go away
+  for (const s of [...services].reverse()) await s.stop();
+}

@@ -1,0 +1,102 @@
+/**
+ * The three loopback servers a kiosk needs on a developer machine or in end-to-end tests: bank
+ * simulator, device simulators, and the kiosk core. Used by `npm start` and Playwright's setup.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnTsx, stopAll, waitForHttp, type Service } from './services.js';
+
+export interface StackOptions {
+  root: string;
+  bankPort: number;
+  devicesPort: number;
+  kioskPort: number;
+  dataDir: string;
+  token: string;
+  /** false: the Electron shell runs the core itself */
+  startCore?: boolean;
+  output?: 'prefix' | 'quiet';
+  /** extra environment for every child */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Stack {
+  services: Service[];
+  bankUrl: string;
+  devicesUrl: string;
+  kioskUrl: string;
+  /** kiosk UI with its bridge token */
+  uiUrl: string;
+  /** what was not started and why */
+  notes: string[];
+  stop(): Promise<void>;
+}
+
+export const BANK_CLI = 'simulators/bank/cli.ts';
+export const DEVICES_CLI = 'simulators/devices/cli.ts';
+export const KIOSK_CLI = 'kiosk/cli.ts';
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const services: Service[] = [];
+  const notes: string[] = [];
+  const host = '127.0.0.1';
+  const bankUrl = `http://${host}:${o.bankPort}`;
+  const devicesUrl = `http://${host}:${o.devicesPort}`;
+  const kioskUrl = `http://${host}:${o.kioskPort}`;
+  const baseEnv = { ...process.env, ...o.env };
+  const runDir = join(o.dataDir, 'run');
+  try {
+    if (existsSync(join(o.root, BANK_CLI))) {
+      const bank = spawnTsx(
+        'bank',
+        join(o.root, BANK_CLI),
+        { ...baseEnv, BANK_HOST: host, BANK_PORT: String(o.bankPort), BANK_DATA_DIR: join(o.dataDir, 'bank') },
+        o.output,
+        ['--host', host, '--port', String(o.bankPort), '--data-dir', join(o.dataDir, 'bank')],
+      );
+      services.push(bank);
+      await waitForHttp(`${bankUrl}/`, { service: bank, anyStatus: true });
+    } else {
+      notes.push(`bank simulator not started: ${BANK_CLI} does not exist yet (the kiosk runs with the bank offline)`);
+    }
+
+    const devices = spawnTsx(
+      'devices',
+      join(o.root, DEVICES_CLI),
+      { ...baseEnv, SIM_DEVICES_HOST: host, SIM_DEVICES_PORT: String(o.devicesPort), SIM_RUN_DIR: runDir },
+      o.output,
+    );
+    services.push(devices);
+    await waitForHttp(`${devicesUrl}/devices`, { service: devices });
+
+    if (o.startCore !== false) {
+      const kiosk = spawnTsx(
+        'kiosk',
+        join(o.root, KIOSK_CLI),
+        {
+          ...baseEnv,
+          KIOSK_WEB_HOST: host,
+          KIOSK_WEB_PORT: String(o.kioskPort),
+          KIOSK_BANK_URL: bankUrl,
+          KIOSK_DATA_DIR: o.dataDir,
+          KIOSK_BRIDGE_TOKEN: o.token,
+        },
+        o.output,
+      );
+      services.push(kiosk);
+      await waitForHttp(`${kioskUrl}/healthz`, { service: kiosk });
+    }
+  } catch (err) {
+    await stopAll(services);
+    throw err;
+  }
+  return {
+    services,
+    bankUrl,
+    devicesUrl,
+    kioskUrl,
+    uiUrl: `${kioskUrl}/?token=${encodeURIComponent(o.token)}`,
+    notes,
+    stop: () => stopAll(services),
+  };
+}

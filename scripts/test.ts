@@ -1,0 +1,110 @@
+/**
+ * `npm test`: the whole gate, in order, stopping at the first failure: tools present, lint,
+ * typecheck, unit, integration, renderer build, Playwright. The last line is always
+ * `tests: N passed, M failed`, taken from the runners' JSON reports.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { add, noTestsFound, playwrightCounts, reconcile, summaryLine, vitestCounts, zero, type Counts } from './lib/counts.js';
+import { extraE2eConfigs } from './lib/e2e-configs.js';
+import { electronBinary, which } from './lib/tools.js';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const reports = mkdtempSync(join(tmpdir(), 'kiosk-test-reports-'));
+let total: Counts = zero();
+const notes: string[] = [];
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+  console.log(`\n$ ${[command, ...args].join(' ')}`);
+  const r = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.error) console.error(`test: cannot run ${command}: ${r.error.message}`);
+  return r.status ?? 1;
+}
+
+function finish(code: number, stoppedAt?: string): never {
+  rmSync(reports, { recursive: true, force: true });
+  console.log('');
+  for (const n of notes) console.log(`note: ${n}`);
+  if (stoppedAt) console.log(`stopped at: ${stoppedAt}`);
+  console.log(`skipped: ${total.skipped}${total.flaky ? `, flaky (passed on retry): ${total.flaky}` : ''}`);
+  console.log(summaryLine(total));
+  process.exit(code);
+}
+
+/** a step that is not a test run: its failure counts as one failed check */
+function step(name: string, command: string, args: string[]): void {
+  const code = run(command, args);
+  if (code !== 0) {
+    total = add(total, { ...zero(), failed: 1 });
+    finish(code, name);
+  }
+}
+
+function ensureSystemTools(): void {
+  const missing = ['socat', 'chromium'].filter((t) => (t === 'chromium' ? !existsSync('/usr/bin/chromium') && !which('chromium') : !which(t)));
+  if (missing.length === 0) return;
+  const install = ['apt-get', 'install', '-y', '--no-install-recommends', ...missing];
+  const isRoot = process.getuid?.() === 0;
+  const sudo = !isRoot && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+  if (!isRoot && !sudo) {
+    console.error(`test: missing ${missing.join(', ')}; install with:\n  sudo apt-get update && sudo ${install.join(' ')}`);
+    total = add(total, { ...zero(), failed: 1 });
+    finish(1, 'system tools');
+  }
+  const exec = (args: string[]): number => {
+    const [command, ...rest] = isRoot ? args : ['sudo', '-n', ...args];
+    return run(command ?? 'true', rest, { DEBIAN_FRONTEND: 'noninteractive' });
+  };
+  if (exec(['apt-get', 'update', '-qq']) !== 0 || exec(install) !== 0) {
+    total = add(total, { ...zero(), failed: 1 });
+    finish(1, 'system tools');
+  }
+}
+
+function vitest(project: 'unit' | 'integration'): void {
+  const out = join(reports, `vitest-${project}.json`);
+  const code = run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
+  const counts = reconcile(vitestCounts(out), code);
+  total = add(total, counts);
+  console.log(`test: ${project}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  if (code !== 0) finish(code, `vitest ${project}`);
+}
+
+function hasSpecs(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => /\.(spec|test)\.[cm]?[jt]sx?$/.test(f));
+}
+
+function playwright(): void {
+  if (!hasSpecs(join(root, 'tests', 'e2e'))) {
+    notes.push('playwright: no specs in tests/e2e yet; nothing ran');
+    return;
+  }
+  if (!electronBinary()) notes.push('playwright: electron project not run (no Electron binary; `node node_modules/electron/install.js` where there is internet)');
+  // the main config first, then each extra config in tests/e2e (their specs are left out of the main one)
+  const configs = [undefined, ...extraE2eConfigs()];
+  for (const [i, config] of configs.entries()) {
+    const label = config ? `playwright ${relative(root, config)}` : 'playwright';
+    const out = join(reports, `playwright-${i}.json`);
+    const args = ['playwright', 'test', ...(config ? ['-c', config] : []), '--reporter=list,json'];
+    const code = run('npx', args, { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+    // a config whose specs are all claimed elsewhere finds nothing to run: not a failure, and nothing counted
+    const counts = reconcile(playwrightCounts(out), code === 1 && noTestsFound(out) ? 0 : code);
+    total = add(total, counts);
+    console.log(`test: ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+    if (code !== 0 && counts.failed > 0) finish(code, label);
+  }
+}
+
+ensureSystemTools();
+step('lint', 'npm', ['run', 'lint']);
+step('typecheck', 'npm', ['run', 'typecheck']);
+vitest('unit');
+vitest('integration');
+if (existsSync(join(root, 'renderer', 'vite.config.ts'))) step('build:renderer', 'npm', ['run', 'build:renderer']);
+else notes.push('renderer build skipped: renderer/vite.config.ts does not exist yet');
+playwright();
+finish(total.failed > 0 ? 1 : 0);

@@ -1,0 +1,116 @@
+/**
+ * The admin/test API: plays the bank's back office, the customer's phone and app, and the chaos
+ * engineer. Never subject to injected faults.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { BankContext } from './context.js';
+import { CustomerInput, getAccount, getCustomer, insertCustomer } from './customers.js';
+import { FaultRequest, type FaultInjector } from './faults.js';
+import { parseOr400 } from './server.js';
+import { decideApproval } from './withdrawals.js';
+import { confirmQrLogin } from './identification.js';
+
+export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faults: FaultInjector, advanceClock: (ms: number) => void): void {
+  const { db } = ctx;
+
+  // the device simulators' web panel (another origin on loopback) reads the outbox and plays the
+  // customer's app, so the admin API answers cross-origin calls, preflights included
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/admin/')) {
+      void reply.header('access-control-allow-origin', '*');
+      void reply.header('access-control-allow-methods', 'GET, POST, DELETE');
+      void reply.header('access-control-allow-headers', 'content-type');
+    }
+    return payload;
+  });
+  app.options('/admin/*', async (_request, reply) => reply.code(204).send());
+
+  app.get('/healthz', async () => ({ ok: true, now: ctx.now() }));
+
+  app.post('/admin/customers', async (request, reply) => {
+    const input = parseOr400(CustomerInput, request.body, reply);
+    if (input === undefined) return reply;
+    if (getCustomer(db, input.id) !== undefined) return reply.code(409).send({ error: `customer ${input.id} exists` });
+    try {
+      insertCustomer(db, input, ctx.tokenKey);
+    } catch (err) {
+      return reply.code(409).send({ error: `customer not created: ${(err as Error).message}` });
+    }
+    return reply.code(201).send(customerView(ctx, input.id));
+  });
+
+  app.get('/admin/customers', async () => ({
+    customers: (db.prepare('SELECT id FROM customers ORDER BY id').all() as Array<{ id: string }>).map((c) => customerView(ctx, c.id)),
+  }));
+
+  app.get<{ Params: { id: string } }>('/admin/customers/:id', async (request, reply) => {
+    const view = customerView(ctx, request.params.id);
+    return view === undefined ? reply.code(404).send({ error: 'no such customer' }) : view;
+  });
+
+  app.get<{ Params: { id: string } }>('/admin/accounts/:id', async (request, reply) => {
+    const account = getAccount(db, request.params.id);
+    if (account === undefined) return reply.code(404).send({ error: 'no such account' });
+    const entries = db.prepare('SELECT at, description, amount, message_key AS messageKey FROM entries WHERE account_id = ? ORDER BY id').all(account.id);
+    const holds = db.prepare('SELECT id, amount, commission, status, debited FROM holds WHERE account_id = ? ORDER BY created_at').all(account.id);
+    return {
+      id: account.id, customerId: account.customer_id, kind: account.kind, label: account.label, currency: account.currency,
+      balance: account.balance, held: account.held, available: account.balance - account.held,
+      dueAmount: account.due_amount ?? undefined, maxTopUp: account.max_top_up ?? undefined, status: account.status, entries, holds,
+    };
+  });
+
+  app.get<{ Querystring: { phone?: string } }>('/admin/sms', async (request) => {
+    return { messages: ctx.outbox.list(request.query.phone) };
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/approvals/:id', async (request, reply) => {
+    const body = parseOr400(z.object({ approve: z.boolean() }), request.body, reply);
+    if (body === undefined) return reply;
+    const status = decideApproval(ctx, request.params.id, body.approve);
+    return status === undefined ? reply.code(404).send({ error: 'no such approval' }) : { status };
+  });
+
+  app.post<{ Params: { token: string } }>('/admin/qr/:token/confirm', async (request, reply) => {
+    const body = parseOr400(z.object({ customer: z.string().min(1).max(64) }), request.body, reply);
+    if (body === undefined) return reply;
+    const outcome = confirmQrLogin(ctx, request.params.token, body.customer);
+    return outcome === 'confirmed' ? { status: outcome } : reply.code(404).send({ error: outcome });
+  });
+
+  app.post('/admin/faults', async (request, reply) => {
+    const body = parseOr400(FaultRequest, request.body, reply);
+    if (body === undefined) return reply;
+    return { fault: faults.set(body) };
+  });
+  app.get('/admin/faults', async () => ({ fault: faults.current() }));
+  app.delete('/admin/faults', async () => {
+    faults.clear();
+    return { fault: null };
+  });
+
+  app.post('/admin/clock', async (request, reply) => {
+    const body = parseOr400(z.object({ advanceMs: z.number().int().nonnegative() }), request.body, reply);
+    if (body === undefined) return reply;
+    advanceClock(body.advanceMs);
+    return { now: ctx.now() };
+  });
+
+  app.get('/admin/messages', async () => ({
+    messages: db.prepare('SELECT key, terminal_id AS terminalId, kind, status, reason, at FROM applied_messages ORDER BY at, key').all(),
+  }));
+}
+
+function customerView(ctx: BankContext, id: string): Record<string, unknown> | undefined {
+  const c = getCustomer(ctx.db, id);
+  if (c === undefined) return undefined;
+  const accounts = ctx.db.prepare('SELECT id, kind, label, balance, held, due_amount AS dueAmount, max_top_up AS maxTopUp, status FROM accounts WHERE customer_id = ? ORDER BY id').all(id);
+  const cards = ctx.db.prepare('SELECT masked_pan AS maskedPan FROM cards WHERE customer_id = ?').all(id);
+  const palm = ctx.db.prepare('SELECT subject FROM palm_enrolments WHERE customer_id = ?').all(id);
+  return {
+    id: c.id, name: c.name, phone: c.phone, iin: c.iin, birthDate: c.birth_date,
+    blocked: c.blocked === 1, restricted: c.restricted === 1, palmConsent: c.palm_consent === 1, hasApp: c.has_app === 1,
+    trustedPhone: c.trusted_phone ?? undefined, dailyCashLimit: c.daily_cash_limit, accounts, cards, palmSubjects: palm,
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * CCNET bill validator emulator on the far end of a socat pty pair, opened with the real
+ * serialport stack. It replies at the device's pace: a reply delay, then the frame held back for
+ * its line time at the configured baud (10 bits per byte, 8N1).
+ *
+ * Faults for `POST /faults {device: 'cashAcceptor', fault, params?}`:
+ * - `jamValidator`, `jamCassette`, `cassetteFull`, `cassetteRemoved`, `cheated`, `failure`: the
+ *   validator reports that state (43, 44, 41, 42, 45, 47 50) until the faults are cleared.
+ * - `counterfeit`: every inserted note is rejected as counterfeit (1C 66).
+ * - `slow` {ms = 60}: each reply starts `ms` late (past the host's reply window when large).
+ * - `noResponse`: the validator stays silent.
+ * - `badCrc` {every = 2}: every `every`-th reply goes out with a corrupted CRC.
+ * - `garbage` {bytes = 6}: random bytes (SYNC included) precede every reply.
+ * - `powerCycle`: one-shot; power drops and returns (masks cleared, a note in the path is
+ *   reported as 11 / 12 at power-up).
+ * Routes: `POST /cash-acceptor/insert {denomination: tenge} | {counterfeit: true}`.
+ */
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ADDR_BILL_VALIDATOR, CcnetParser, Cmd, ILLEGAL_COMMAND, encodeFrame, lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
+import { openPtyPair, type PtyPair } from '../../common/pty-pair.js';
+import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
+import { CcnetValidator, defaultTiming, type HardFault, type ValidatorTiming } from './ccnet-validator.js';
+
+export const CASH_ACCEPTOR_FAULTS = [
+  'jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure',
+  'counterfeit', 'slow', 'noResponse', 'badCrc', 'garbage', 'powerCycle',
+] as const;
+
+const HARD_FAULTS: readonly string[] = ['jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure'];
+
+const InsertBody = z.union([
+  z.object({ denomination: z.number().int().positive().max(1_000_000), counterfeit: z.literal(false).optional() }),
+  z.object({ counterfeit: z.literal(true) }),
+]);
+
+export interface CashAcceptorEmulatorOptions {
+  runDir: string;
+  baudRate?: number;
+  /** delay before a reply starts (the device's own processing time) */
+  replyDelayMs?: number;
+  timing?: Partial<ValidatorTiming>;
+  /** file names in runDir */
+  devicePathName?: string;
+  emulatorPathName?: string;
+  /** seed for the garbage generator, so runs are reproducible */
+  seed?: number;
+}
+
+export class CashAcceptorEmulator implements DeviceEmulator {
+  readonly kind = 'cashAcceptor' as const;
+  readonly protocol = 'ccnet';
+  readonly endpoint: Endpoint;
+  readonly faults = CASH_ACCEPTOR_FAULTS;
+  readonly validator: CcnetValidator;
+  readonly #emulatorPath: string;
+  readonly #baud: number;
+  readonly #replyDelayMs: number;
+  #pty: PtyPair | undefined;
+  #port: SerialPort | undefined;
+  #parser = new CcnetParser((d) => {
+    if (d === 'crc') this.#send(encodeFrame(ADDR_BILL_VALIDATOR, [Cmd.nak]));
+  });
+  #active = new Map<string, Record<string, unknown>>();
+  #lastReply: Uint8Array | undefined;
+  #lastWasPoll = false;
+  #replies = 0;
+  #rand: () => number;
+  #writeChain: Promise<void> = Promise.resolve();
+  #rxFreeAt = 0;
+  #pendingReplies = 0;
+  readonly stats = { commands: 0, replies: 0 };
+
+  constructor(private readonly options: CashAcceptorEmulatorOptions) {
+    this.#baud = options.baudRate ?? 9600;
+    this.#replyDelayMs = options.replyDelayMs ?? 3;
+    this.endpoint = { type: 'serial', path: join(options.runDir, options.devicePathName ?? defaultEndpointName.cashAcceptor), baudRate: this.#baud };
+    this.#emulatorPath = join(options.runDir, options.emulatorPathName ?? 'cash-acceptor.emu.tty');
+    this.validator = new CcnetValidator({ ...defaultTiming, ...options.timing });
+    let s = (options.seed ?? 0x5eed) >>> 0;
+    this.#rand = () => {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  async start(): Promise<void> {
+    this.#pty = await openPtyPair(this.endpoint.path, this.#emulatorPath);
+    const port = new SerialPort({ path: this.#emulatorPath, baudRate: this.#baud, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+    port.on('data', (chunk: Buffer) => this.#onData(chunk));
+    port.on('error', () => undefined);
+    this.#port = port;
+    this.#parser.reset();
+  }
+
+  async stop(): Promise<void> {
+    const port = this.#port;
+    this.#port = undefined;
+    await this.#writeChain.catch(() => undefined);
+    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
+    await this.#pty?.close();
+    this.#pty = undefined;
+  }
+
+  /** stop() keeps the validator's state (a cable pulled); dispose() also stops its timers */
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.validator.dispose();
+  }
+
+  state(): Record<string, unknown> {
+    const v = this.validator;
+    return {
+      state: v.hardFault ?? v.state,
+      enabledTypes: v.enabled,
+      billTable: v.billTypes.map((t) => t / 100),
+      escrow: v.state === 'escrow' || v.state === 'holding' ? (v.escrowDenomination ?? 0) / 100 : null,
+      billInPathAtPowerUp: v.powerUpBill ?? null,
+      cashBox: Object.fromEntries([...v.cashBox].map(([d, n]) => [String(d / 100), n])),
+      activeFaults: [...this.#active.keys()],
+    };
+  }
+
+  setFault(fault: string, params: Record<string, unknown> = {}): void {
+    if (fault === 'powerCycle') {
+      this.validator.powerCycle();
+      return;
+    }
+    if (HARD_FAULTS.includes(fault)) this.validator.setHardFault(fault as HardFault);
+    this.#active.set(fault, params);
+  }
+
+  clearFaults(): void {
+    this.#active.clear();
+    this.validator.setHardFault(undefined);
+  }
+
+  insert(body: { denomination?: number; counterfeit?: boolean }): string | undefined {
+    const counterfeit = body.counterfeit === true || this.#active.has('counterfeit');
+    return this.validator.insert({ denomination: body.denomination === undefined ? undefined : body.denomination * 100, counterfeit });
+  }
+
+  routes(app: FastifyInstance): void {
+    app.post('/cash-acceptor/insert', async (req, reply) => {
+      const body = InsertBody.safeParse(req.body);
+      if (!body.success) return reply.code(400).send({ error: 'body must be {denomination: tenge} or {counterfeit: true}' });
+      const refused = this.insert(body.data);
+      if (refused) return reply.code(409).send({ error: refused });
+      return { ok: true };
+    });
+  }
+
+  #onData(chunk: Buffer): void {
+    for (const frame of this.#parser.push(chunk)) {
+      // a pty delivers the host's bytes at once; a real line takes 10 bits per byte, so the
+      // device could not have heard this frame before the line had carried all of it
+      const now = performance.now();
+      this.#rxFreeAt = Math.max(now, this.#rxFreeAt) + lineTimeMs(frame.body.length + 5, this.#baud);
+      if (frame.addr !== ADDR_BILL_VALIDATOR || frame.body.length === 0) continue;
+      const cmd = frame.body[0]!;
+      this.stats.commands++;
+      if (cmd === Cmd.ack) {
+        if (this.#lastWasPoll) this.validator.pollAcked();
+        this.#lastWasPoll = false;
+        continue;
+      }
+      if (cmd === Cmd.nak) {
+        if (this.#lastReply) this.#reply(this.#lastReply);
+        continue;
+      }
+      // half duplex: while a reply is still on its way the device is not listening
+      if (this.#pendingReplies > 0) continue;
+      const outcome = this.validator.command(cmd, frame.body.subarray(1));
+      this.#lastWasPoll = cmd === Cmd.poll;
+      const body = 'reply' in outcome ? outcome.reply : 'ack' in outcome ? Uint8Array.of(Cmd.ack) : Uint8Array.of(ILLEGAL_COMMAND);
+      const reply = encodeFrame(ADDR_BILL_VALIDATOR, body);
+      this.#lastReply = reply;
+      this.#reply(reply);
+    }
+  }
+
+  #reply(frame: Uint8Array): void {
+    if (this.#active.has('noResponse')) return;
+    let out = frame;
+    const badCrc = this.#active.get('badCrc');
+    this.#replies++;
+    if (badCrc) {
+      const every = typeof badCrc.every === 'number' && badCrc.every >= 1 ? badCrc.every : 2;
+      if (this.#replies % every === 0) {
+        out = frame.slice();
+        out[out.length - 1]! ^= 0x5a;
+      }
+    }
+    const garbage = this.#active.get('garbage');
+    if (garbage) {
+      const n = typeof garbage.bytes === 'number' ? garbage.bytes : 6;
+      const junk = Array.from({ length: n }, () => Math.floor(this.#rand() * 256));
+      out = Uint8Array.from([...junk, ...out]);
+    }
+    const slow = this.#active.get('slow');
+    const heard = Math.max(0, this.#rxFreeAt - performance.now());
+    const delay = heard + this.#replyDelayMs + (slow ? (typeof slow.ms === 'number' ? slow.ms : 60) : 0);
+    this.#send(out, delay);
+  }
+
+  /** Writes after `delayMs` plus the frame's line time, one frame at a time, like a UART. */
+  #send(bytes: Uint8Array, delayMs = this.#replyDelayMs): void {
+    const wait = delayMs + lineTimeMs(bytes.length, this.#baud);
+    this.#pendingReplies++;
+    this.#writeChain = this.#writeChain.then(async () => {
+      await new Promise((r) => setTimeout(r, wait));
+      const port = this.#port;
+      if (!port?.isOpen) return;
+      this.stats.replies++;
+      await new Promise<void>((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
+    }).catch(() => undefined).finally(() => {
+      this.#pendingReplies--;
+    });
+  }
+}
+
+export const createCashAcceptorEmulator = (ctx: EmulatorContext): CashAcceptorEmulator => new CashAcceptorEmulator({ runDir: ctx.runDir });

@@ -1,0 +1,194 @@
+/**
+ * LCDM-2000 dispenser emulator (with this terminal's presenter extension, see
+ * drivers/dispenser/README.md) on the far end of a socat pty pair, opened with the real
+ * serialport stack. Handshake as the device does it: ACK the command, work, send the reply,
+ * re-send it up to 3 times on NAK or silence. Writes are held back for their line time.
+ *
+ * Faults for `POST /faults {device: 'dispenser', fault, params?}` (params.cassette 0 = upper, 1 = lower; default 0):
+ * - `empty`: that cassette is empty (error 38 / 40, bill end).
+ * - `jam`: half the notes come out, then a jam at CHK1,2 (error 33); one note stays in the path until a purge.
+ * - `doubleNote`: one double pick is diverted to the reject tray (2 notes); the dispense still completes.
+ * - `partial`: half the notes come out, then a pickup error (error 32).
+ * - `notTaken`: the customer does not take presented notes (`POST /dispenser/take` is refused).
+ * - `shutterFail`: the presenter's shutter does not open (motor stop, error 41).
+ * - `noResponse`: the dispenser stays silent.
+ * - `lostReply`: commands are ACKed and carried out, but the reply never arrives (the host must
+ *   reconcile from the presenter count, never re-send a dispense).
+ * - `badBcc` {every = 2}: every `every`-th reply goes out with a corrupted BCC.
+ * Routes: `POST /dispenser/take`, `POST /dispenser/load {cassettes: [{denomination: tenge, count}]}`.
+ */
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ACK, EOT, LcdmParser, NAK, encodeDeviceFrame } from '../../../drivers/dispenser/lcdm-codec.js';
+import { lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
+import { openPtyPair, type PtyPair } from '../../common/pty-pair.js';
+import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
+import { LcdmDevice, type DispenserFault } from './lcdm-device.js';
+
+export const DISPENSER_FAULTS = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail', 'noResponse', 'lostReply', 'badBcc'] as const;
+const DEVICE_FAULTS: readonly string[] = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail'];
+
+const LoadBody = z.object({
+  cassettes: z.array(z.object({ denomination: z.number().int().positive().max(1_000_000), count: z.number().int().min(0).max(3000) })).min(1).max(2),
+});
+
+export interface DispenserEmulatorOptions {
+  runDir: string;
+  baudRate?: number;
+  perNoteMs?: number;
+  devicePathName?: string;
+  emulatorPathName?: string;
+  /** how long the device waits for the host's ACK of a reply before re-sending it */
+  ackWaitMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class DispenserEmulator implements DeviceEmulator {
+  readonly kind = 'dispenser' as const;
+  readonly protocol = 'lcdm-2000+presenter';
+  readonly endpoint: Endpoint;
+  readonly faults = DISPENSER_FAULTS;
+  readonly device: LcdmDevice;
+  readonly #emulatorPath: string;
+  readonly #baud: number;
+  readonly #ackWaitMs: number;
+  #pty: PtyPair | undefined;
+  #port: SerialPort | undefined;
+  #parser = new LcdmParser(EOT, (d) => {
+    if (d === 'bcc') void this.#write(Uint8Array.of(NAK));
+  });
+  #wire = new Map<string, Record<string, unknown>>();
+  #work: Promise<void> = Promise.resolve();
+  #hostAnswer: ((a: 'ack' | 'nak') => void) | undefined;
+  #replies = 0;
+
+  constructor(options: DispenserEmulatorOptions) {
+    this.#baud = options.baudRate ?? 9600;
+    this.#ackWaitMs = options.ackWaitMs ?? 500;
+    this.endpoint = { type: 'serial', path: join(options.runDir, options.devicePathName ?? defaultEndpointName.dispenser), baudRate: this.#baud };
+    this.#emulatorPath = join(options.runDir, options.emulatorPathName ?? 'dispenser.emu.tty');
+    this.device = new LcdmDevice(options.perNoteMs ?? 25);
+  }
+
+  async start(): Promise<void> {
+    this.#pty = await openPtyPair(this.endpoint.path, this.#emulatorPath);
+    const port = new SerialPort({ path: this.#emulatorPath, baudRate: this.#baud, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+    port.on('data', (chunk: Buffer) => this.#onData(chunk));
+    port.on('error', () => undefined);
+    this.#port = port;
+    this.#parser.reset();
+  }
+
+  async stop(): Promise<void> {
+    const port = this.#port;
+    this.#port = undefined;
+    this.#hostAnswer?.('nak');
+    await this.#work.catch(() => undefined);
+    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
+    await this.#pty?.close();
+    this.#pty = undefined;
+  }
+
+  state(): Record<string, unknown> {
+    const d = this.device;
+    return {
+      cassettes: d.cassettes.map((c, i) => ({ position: i === 0 ? 'upper' : 'lower', denomination: c.denomination / 100, count: c.count, present: c.present })),
+      rejectBin: d.rejectBin,
+      retractBin: d.retractBin,
+      notesInPath: d.notesInPath,
+      presenter: { notes: d.presenter.notes.length, amount: d.presenter.notes.reduce((a, b) => a + b, 0) / 100, shutterOpen: d.presenter.shutterOpen },
+      taken: d.taken.length,
+      activeFaults: [...d.faults.keys(), ...this.#wire.keys()],
+    };
+  }
+
+  setFault(fault: string, params: Record<string, unknown> = {}): void {
+    if (DEVICE_FAULTS.includes(fault)) this.device.faults.set(fault as DispenserFault, params);
+    else this.#wire.set(fault, params);
+  }
+
+  clearFaults(): void {
+    this.device.faults.clear();
+    this.#wire.clear();
+  }
+
+  load(cassettes: Array<{ denomination: number; count: number }>): void {
+    cassettes.forEach((c, i) => {
+      this.device.cassettes[i] = { denomination: c.denomination * 100, count: c.count, present: true };
+    });
+  }
+
+  routes(app: FastifyInstance): void {
+    app.post('/dispenser/take', async (_req, reply) => {
+      const refused = this.device.take();
+      if (refused) return reply.code(409).send({ error: refused });
+      return { ok: true };
+    });
+    app.post('/dispenser/load', async (req, reply) => {
+      const body = LoadBody.safeParse(req.body);
+      if (!body.success) return reply.code(400).send({ error: 'body must be {cassettes: [{denomination: tenge, count}]}' });
+      this.load(body.data.cassettes);
+      return { ok: true, state: this.state() };
+    });
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#wire.has('noResponse')) {
+      this.#parser.reset();
+      return;
+    }
+    for (const t of this.#parser.push(chunk)) {
+      if (t.type === 'ack' || t.type === 'nak') {
+        this.#hostAnswer?.(t.type);
+        continue;
+      }
+      void this.#write(Uint8Array.of(ACK));
+      const { cmd, data } = t;
+      this.#work = this.#work.then(() => this.#serve(cmd, data)).catch(() => undefined);
+    }
+  }
+
+  async #serve(cmd: number, data: Uint8Array): Promise<void> {
+    const result = this.device.run(cmd, data) ?? { data: [0x37], ms: 5 }; // 37: undefined command
+    await sleep(result.ms);
+    if (this.#wire.has('lostReply')) return;
+    const reply = encodeDeviceFrame(cmd, result.data);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (!this.#port) return;
+      let out = reply;
+      const bad = this.#wire.get('badBcc');
+      this.#replies++;
+      if (bad) {
+        const every = typeof bad.every === 'number' && bad.every >= 1 ? bad.every : 2;
+        if (this.#replies % every === 0) {
+          out = reply.slice();
+          out[out.length - 1]! ^= 0x21;
+        }
+      }
+      const answer = new Promise<'ack' | 'nak' | 'silence'>((resolve) => {
+        const timer = setTimeout(() => resolve('silence'), this.#ackWaitMs + lineTimeMs(out.length, this.#baud));
+        this.#hostAnswer = (a) => {
+          clearTimeout(timer);
+          resolve(a);
+        };
+      });
+      await this.#write(out);
+      const a = await answer;
+      this.#hostAnswer = undefined;
+      if (a === 'ack') return;
+    }
+  }
+
+  async #write(bytes: Uint8Array): Promise<void> {
+    await sleep(1 + lineTimeMs(bytes.length, this.#baud));
+    const port = this.#port;
+    if (!port?.isOpen) return;
+    await new Promise<void>((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
+  }
+}
+
+export const createDispenserEmulator = (ctx: EmulatorContext): DispenserEmulator => new DispenserEmulator({ runDir: ctx.runDir });

@@ -1,0 +1,142 @@
+/**
+ * ESC/POS thermal printer on a socat pty pair: the kiosk opens `runDir/printer.tty` as it would
+ * open the printer's USB-serial port. Faults (POST /faults {device: 'printer', fault}):
+ *   paperNearEnd   - near-end sensor on, printing goes on
+ *   paperOut       - no paper: nothing prints, DLE EOT reports paper end
+ *   paperOutMidJob - the roll ends after `params.afterLines` (default 5) more lines: the job stops
+ *                    there, the partial receipt is kept marked `truncated`
+ *   coverOpen      - cover open: offline, nothing prints
+ *   offline        - offline for another reason (e.g. waiting for recovery)
+ *   cutterError    - autocutter error: offline, DLE EOT 3 reports it
+ * POST /printer/load-paper {lines?} puts in a fresh roll (clears paper out / near end).
+ */
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { openPtyPair, type PtyPair } from '../../common/pty-pair.js';
+import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
+import { PrintMechanism } from './print-mechanism.js';
+import { receiptSvg } from './receipt-svg.js';
+
+export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'coverOpen', 'offline', 'cutterError'] as const;
+
+const LoadPaperBody = z.object({ lines: z.number().int().positive().optional() }).strict().optional();
+
+export interface PrinterEmulatorOptions extends EmulatorContext {
+  baudRate?: number;
+  /** columns of the emulated paper, for the SVG (48 = 80 mm, 32 = 58 mm) */
+  columns?: number;
+  /** false: a printer without native QR (GS ( k is skipped); the kiosk must send the raster fallback */
+  nativeQr?: boolean;
+}
+
+export class PrinterEmulator implements DeviceEmulator {
+  readonly kind = 'printer' as const;
+  readonly protocol = 'escpos';
+  readonly endpoint: Endpoint;
+  readonly faults: readonly string[] = PRINTER_FAULTS;
+  readonly mechanism: PrintMechanism;
+  readonly #emulatorPath: string;
+  readonly #columns: number;
+  #pty: PtyPair | undefined;
+  #port: SerialPort | undefined;
+  #activeFaults = new Set<string>();
+
+  constructor(options: PrinterEmulatorOptions) {
+    const baudRate = options.baudRate ?? 115_200;
+    this.endpoint = { type: 'serial', path: join(options.runDir, defaultEndpointName.printer), baudRate };
+    this.#emulatorPath = join(options.runDir, 'printer.emulator.tty');
+    this.#columns = options.columns ?? 48;
+    this.mechanism = new PrintMechanism(undefined, { nativeQr: options.nativeQr ?? true });
+  }
+
+  async start(): Promise<void> {
+    if (this.endpoint.type !== 'serial') throw new Error('printer endpoint must be serial');
+    this.#pty = await openPtyPair(this.endpoint.path, this.#emulatorPath);
+    const port = new SerialPort({ path: this.#emulatorPath, baudRate: this.endpoint.baudRate, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    port.on('data', (chunk: Buffer) => {
+      const replies = this.mechanism.receive(chunk);
+      if (replies.length > 0) port.write(Buffer.from(replies));
+    });
+    port.on('error', () => undefined);
+    this.#port = port;
+  }
+
+  async stop(): Promise<void> {
+    const port = this.#port;
+    this.#port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    await this.#pty?.close();
+    this.#pty = undefined;
+  }
+
+  state(): Record<string, unknown> {
+    return {
+      portOpen: this.#port?.isOpen ?? false,
+      sensors: { ...this.mechanism.sensors },
+      linesLeft: this.mechanism.linesLeft ?? null,
+      nativeQr: this.mechanism.nativeQr,
+      faults: [...this.#activeFaults],
+      receipts: this.mechanism.receipts.length,
+      unknownCommands: this.mechanism.unknownCommands,
+    };
+  }
+
+  setFault(fault: string, params?: Record<string, unknown>): void {
+    const s = this.mechanism.sensors;
+    switch (fault) {
+      case 'paperNearEnd':
+        s.nearEnd = true;
+        break;
+      case 'paperOut':
+        s.paperOut = true;
+        s.nearEnd = true;
+        break;
+      case 'paperOutMidJob': {
+        const n = Number(params?.afterLines ?? 5);
+        this.mechanism.linesLeft = Number.isInteger(n) && n > 0 ? n : 5;
+        break;
+      }
+      case 'coverOpen':
+        s.coverOpen = true;
+        break;
+      case 'offline':
+        s.offline = true;
+        break;
+      case 'cutterError':
+        s.cutterError = true;
+        break;
+      default:
+        throw new Error(`printer has no fault ${fault}`);
+    }
+    this.#activeFaults.add(fault);
+  }
+
+  clearFaults(): void {
+    Object.assign(this.mechanism.sensors, { coverOpen: false, offline: false, nearEnd: false, paperOut: false, cutterError: false });
+    this.mechanism.linesLeft = undefined;
+    this.#activeFaults.clear();
+  }
+
+  routes(app: FastifyInstance): void {
+    app.get('/printer/receipts', async () => this.mechanism.receipts.map((r, index) => ({ index, ...r })));
+    app.get<{ Params: { name: string } }>('/printer/receipts/:name', async (req, reply) => {
+      const m = /^(\d{1,6})(\.svg)?$/.exec(req.params.name);
+      const r = m ? this.mechanism.receipts[Number(m[1])] : undefined;
+      if (!m || !r) return reply.code(404).send({ error: `no receipt ${req.params.name}` });
+      if (m[2]) return reply.type('image/svg+xml; charset=utf-8').send(receiptSvg(r, this.#columns));
+      return { index: Number(m[1]), ...r };
+    });
+    app.post('/printer/load-paper', async (req, reply) => {
+      const body = LoadPaperBody.safeParse(req.body ?? undefined);
+      if (!body.success) return reply.code(400).send({ error: 'invalid body', issues: body.error.issues });
+      this.mechanism.loadPaper(body.data?.lines);
+      for (const f of ['paperOut', 'paperOutMidJob', 'paperNearEnd']) this.#activeFaults.delete(f);
+      return { ok: true, state: this.state() };
+    });
+  }
+}
+
+export const printerEmulatorFactory = (ctx: EmulatorContext): DeviceEmulator => new PrinterEmulator(ctx);

@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBankServer, type BankServer, type BankServerOptions } from '../../../simulators/bank/server.js';
+
+export interface TestBank {
+  bank: BankServer;
+  dir: string;
+  admin<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** newest SMS text sent to a phone */
+  lastSms(phone: string): Promise<string>;
+  /** the 6-digit code in the newest SMS to a phone */
+  lastOtp(phone: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestBank(options: Partial<BankServerOptions> = {}): Promise<TestBank> {
+  const dir = await mkdtemp(join(tmpdir(), 'bank-it-'));
+  const bank = await startBankServer({ dbFile: join(dir, 'bank.sqlite'), ...options });
+  const admin = async <T,>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${bank.url}${path}`, {
+      method,
+      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const lastSms = async (phone: string): Promise<string> => {
+    const { messages } = await admin<{ messages: Array<{ text: string; channel: string }> }>('GET', `/admin/sms?phone=${encodeURIComponent(phone)}`);
+    const sms = messages.filter((m) => m.channel === 'sms');
+    const last = sms[sms.length - 1];
+    if (last === undefined) throw new Error(`no SMS to ${phone}`);
+    return last.text;
+  };
+  return {
+    bank, dir, admin, lastSms,
+    async lastOtp(phone) {
+      const match = /\b(\d{6})\b/.exec(await lastSms(phone));
+      if (match?.[1] === undefined) throw new Error(`no code in the last SMS to ${phone}`);
+      return match[1];
+    },
+    async close() {
+      await bank.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
