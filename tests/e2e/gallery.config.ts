@@ -8,7 +8,7 @@ import { chromiumLaunch, PORTRAIT } from './support/chromium.js';
 
 export default defineConfig({
   testDir: '.',
-  testMatch: ['gallery-*.spec.ts', 'panel.spec.ts', 'renderer-bridge.spec.ts'],
+  testMatch: ['gallery-*.spec.ts', 'panel*.spec.ts', 'renderer-bridge.spec.ts'],
   globalSetup: './support/gallery-setup.ts',
   outputDir: '../../test-results/gallery',
   workers: 1,

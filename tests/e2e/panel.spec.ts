@@ -109,7 +109,7 @@ test('every control posts its documented body', async ({ page }) => {
 
 test('faults are set and cleared through the control API', async ({ page }) => {
   await page.goto(`${controlUrl}/panel/`);
-  await page.getByRole('button', { name: 'Fault: jam' }).click();
+  await page.getByRole('button', { name: 'Set fault jam on cashAcceptor' }).click();
   await expect(page.locator('#devices')).toContainText('"jam"');
   await page.getByRole('button', { name: 'Clear all faults' }).click();
   await expect(page.locator('#devices')).not.toContainText('"jam"');

@@ -81,7 +81,12 @@ function renderDevices(devices) {
     state.textContent = JSON.stringify(d.state, null, 1);
     const faults = document.createElement('div');
     faults.className = 'buttons';
-    for (const f of d.faults) faults.append(button(`Fault: ${f}`, () => call('POST', '/faults', { device: d.kind, fault: f }), 'danger'));
+    for (const f of d.faults) {
+      const b = button(f, () => call('POST', '/faults', { device: d.kind, fault: f }), 'danger');
+      // Several devices share fault names (unplugged): the accessible name says which device.
+      b.setAttribute('aria-label', `Set fault ${f} on ${d.kind}`);
+      faults.append(b);
+    }
     box.append(title, where, state, faults);
     root.append(box);
   }
