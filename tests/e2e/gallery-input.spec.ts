@@ -143,3 +143,12 @@ test('a mobile top-up reference is typed as a phone number', async ({ page }) =>
   await page.getByRole('button', { name: ru['common.continue'] }).click();
   expect(await sentIntents(page)).toEqual([{ name: 'submitReference', payload: { reference: '+77071234567' } }]);
 });
+
+test('an error the core reports on the same screen is shown there with the next step', async ({ page }) => {
+  await openFixture(page, 'otpWrong', 'ru');
+  const banner = page.getByRole('alert').filter({ hasText: ru['error.otpWrong.reason'] });
+  await expect(banner).toContainText(ru['error.otpWrong.next']);
+  await expect(page.getByText('Осталась 1 попытка')).toBeVisible();
+  await page.getByRole('button', { name: ru['otp.resend'] }).click();
+  expect(await sentIntents(page)).toEqual([{ name: 'resendOtp' }]);
+});

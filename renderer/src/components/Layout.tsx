@@ -39,6 +39,22 @@ function TimeLeft({ deadline }: { deadline: number }) {
   );
 }
 
+/**
+ * The core may answer an intent by staying on the same screen with `error` set (a wrong code, a
+ * reference that does not match, a receipt option gone): say why and what to do, right there.
+ */
+function ProblemBanner() {
+  const { snapshot, t } = useView();
+  const code = snapshot.error?.code;
+  if (!code || snapshot.screen === 'refusal') return null;
+  return (
+    <div className="banner" role="alert" data-code={code}>
+      <strong>{t(`error.${code}.reason`)}</strong>
+      <span>{t(`error.${code}.next`)}</span>
+    </div>
+  );
+}
+
 export interface ScreenFrameProps {
   title: string;
   hint?: string | undefined;
@@ -72,6 +88,7 @@ export function ScreenFrame({ title, hint, children, back, cancel, actions, tone
       <main className="content">
         <h1 className="title">{title}</h1>
         {hint ? <p className="hint">{hint}</p> : null}
+        <ProblemBanner />
         {children}
       </main>
       {back || cancel || actions ? (
