@@ -15,6 +15,8 @@ export function galleryUrl(fixture: string, locale: GalleryLocale): string {
 export async function openFixture(page: Page, fixture: string, locale: GalleryLocale): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  // Entrance animations fade text in; checks and photos see the settled screen.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   await page.goto(galleryUrl(fixture, locale));
   await page.locator('.app[data-screen]').waitFor();
   await page.evaluate('document.fonts.ready');
