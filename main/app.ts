@@ -32,7 +32,10 @@ export function defaultPaths(appRoot: string, here = dirname(fileURLToPath(impor
 }
 
 export function createKioskWindow(paths: KioskAppPaths, isPackaged: boolean): BrowserWindow {
-  const window = new BrowserWindow(kioskWindowOptions({ preload: paths.preload, isPackaged }));
+  const options = kioskWindowOptions({ preload: paths.preload, isPackaged });
+  // The security scan cannot see into kioskWindowOptions from this call; it checks the options it
+  // returns, resolved, instead (scripts/electronegativity.ts), so these call-site checks are silenced.
+  const window = new BrowserWindow(options); /* eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK PRELOAD_JS_CHECK -- judged on the resolved options, see above */
   installWindowGuards(window, { isPackaged });
   window.once('ready-to-show', () => window.show());
   // a crashed page is reloaded; the relay sends it the current state again

@@ -1,10 +1,12 @@
 /**
  * `npm test`: the whole gate, in order, stopping at the first failure: tools present, lint,
- * typecheck, unit, integration, renderer build, Playwright. The last line is always
- * `tests: N passed, M failed`, taken from the runners' JSON reports.
+ * typecheck, unit, integration, renderer build, Electron security scan, Playwright, then the card-data
+ * leak scan of everything the run left in its artefact folder (KIOSK_TEST_ARTIFACTS, set here for every
+ * child: system-test and end-to-end servers keep their databases and logs there). The last line
+ * is always `tests: N passed, M failed`, taken from the runners' JSON reports.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,10 @@ import { electronBinary, which } from './lib/tools.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const reports = mkdtempSync(join(tmpdir(), 'kiosk-test-reports-'));
+// outside test-results/, which Playwright empties when it starts
+const artifacts = process.env.KIOSK_TEST_ARTIFACTS || join(root, 'test-artifacts', new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15));
+mkdirSync(artifacts, { recursive: true });
+process.env.KIOSK_TEST_ARTIFACTS = artifacts;
 let total: Counts = zero();
 const notes: string[] = [];
 
@@ -106,5 +112,8 @@ vitest('unit');
 vitest('integration');
 if (existsSync(join(root, 'renderer', 'vite.config.ts'))) step('build:renderer', 'npm', ['run', 'build:renderer']);
 else notes.push('renderer build skipped: renderer/vite.config.ts does not exist yet');
+step('scan:electron', 'npm', ['run', 'scan:electron']);
 playwright();
+step('leak scan', process.execPath, ['--import', 'tsx', 'tests/security/scan-artifacts.ts', artifacts]);
+notes.push(`artefacts (logs, databases) of this run: ${relative(root, artifacts) || artifacts}`);
 finish(total.failed > 0 ? 1 : 0);

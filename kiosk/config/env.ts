@@ -13,8 +13,8 @@ export interface EnvKey {
   kind: LeafKind;
 }
 
-/** names that are not config leaves but are read elsewhere */
-export const RESERVED_ENV = new Set(['KIOSK_CONFIG']);
+/** names that are not config leaves but are read elsewhere (KIOSK_TEST_ARTIFACTS: the test run's artefact folder, set by npm test for every child) */
+export const RESERVED_ENV = new Set(['KIOSK_CONFIG', 'KIOSK_TEST_ARTIFACTS']);
 /** short names kept for the tools and tests that already use them */
 export const ENV_ALIASES: Record<string, string[]> = { KIOSK_BRIDGE_TOKEN: ['web', 'bridgeToken'] };
 

@@ -3,6 +3,7 @@
  * its name, readiness is an HTTP probe with a deadline, and stopping is SIGTERM, then SIGKILL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface Service {
@@ -24,19 +25,24 @@ export interface SpawnOptions {
   cwd?: string;
   /** prefix output lines (default) or drop them */
   output?: 'prefix' | 'quiet';
+  /** also append every output line to this file (kept for the test run's leak scan) */
+  logFile?: string;
 }
 
 export function spawnService(o: SpawnOptions): Service {
   const child = spawn(o.command, o.args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const color = COLORS[colorIndex++ % COLORS.length] ?? 36;
   const tag = process.stdout.isTTY ? `\u001b[${color}m[${o.name}]\u001b[0m` : `[${o.name}]`;
+  const log = o.logFile === undefined ? undefined : createWriteStream(o.logFile, { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     const lines = createInterface({ input: stream });
     lines.on('line', (line) => {
       if (o.output !== 'quiet') console.log(`${tag} ${line}`);
+      log?.write(`${line}\n`);
     });
   }
+  child.once('close', () => log?.end());
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     child.once('error', (err) => {
@@ -59,8 +65,8 @@ export function spawnService(o: SpawnOptions): Service {
 }
 
 /** runs a tsx entry with the current Node, so signals reach the script itself */
-export function spawnTsx(name: string, entry: string, env: NodeJS.ProcessEnv, output: SpawnOptions['output'] = 'prefix', args: string[] = []): Service {
-  return spawnService({ name, command: process.execPath, args: ['--import', 'tsx', entry, ...args], env, output });
+export function spawnTsx(name: string, entry: string, env: NodeJS.ProcessEnv, output: SpawnOptions['output'] = 'prefix', args: string[] = [], logFile?: string): Service {
+  return spawnService({ name, command: process.execPath, args: ['--import', 'tsx', entry, ...args], env, output, ...(logFile === undefined ? {} : { logFile }) });
 }
 
 /**

@@ -18,6 +18,8 @@ export interface StackOptions {
   output?: 'prefix' | 'quiet';
   /** extra environment for every child */
   env?: NodeJS.ProcessEnv;
+  /** each child's output also goes to <logDir>/<name>.log */
+  logDir?: string;
 }
 
 export interface Stack {
@@ -45,6 +47,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const kioskUrl = `http://${host}:${o.kioskPort}`;
   const baseEnv = { ...process.env, ...o.env };
   const runDir = join(o.dataDir, 'run');
+  const logFile = (name: string): string | undefined => (o.logDir === undefined ? undefined : join(o.logDir, `${name}.log`));
   try {
     if (existsSync(join(o.root, BANK_CLI))) {
       const bank = spawnTsx(
@@ -53,6 +56,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         { ...baseEnv, BANK_HOST: host, BANK_PORT: String(o.bankPort), BANK_DATA_DIR: join(o.dataDir, 'bank') },
         o.output,
         ['--host', host, '--port', String(o.bankPort), '--data-dir', join(o.dataDir, 'bank')],
+        logFile('bank'),
       );
       services.push(bank);
       await waitForHttp(`${bankUrl}/`, { service: bank, anyStatus: true });
@@ -65,6 +69,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       join(o.root, DEVICES_CLI),
       { ...baseEnv, SIM_DEVICES_HOST: host, SIM_DEVICES_PORT: String(o.devicesPort), SIM_RUN_DIR: runDir },
       o.output,
+      [],
+      logFile('devices'),
     );
     services.push(devices);
     await waitForHttp(`${devicesUrl}/devices`, { service: devices });
@@ -82,6 +88,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
           KIOSK_BRIDGE_TOKEN: o.token,
         },
         o.output,
+        [],
+        logFile('kiosk'),
       );
       services.push(kiosk);
       await waitForHttp(`${kioskUrl}/healthz`, { service: kiosk });

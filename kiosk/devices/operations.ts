@@ -1,0 +1,44 @@
+/**
+ * What the terminal can offer with the devices it has working and the bank reachable or not.
+ * Pure: the session machine narrows this further by the customer's own products.
+ */
+import type { Devices, IdentificationMethod, Operation, ReceiptChoice } from '../bridge/schema.js';
+import { usable } from './health.js';
+
+export interface Availability {
+  operations: Operation[];
+  identificationMethods: IdentificationMethod[];
+  /** no printer: electronic receipts only (bank rules ch.2 item 5 allows SMS / push) */
+  receipts: ReceiptChoice[];
+  /** nothing a customer could do: neither cash in, nor cash out with the bank reachable */
+  outOfService: boolean;
+}
+
+export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: boolean): Availability {
+  const acceptor = usable(devices.cashAcceptor);
+  const dispenser = usable(devices.dispenser);
+  const cardReader = usable(devices.cardReader);
+  const palm = usable(devices.palm);
+
+  const operations: Operation[] = [];
+  if (bankOnline) operations.push('balance');
+  // crediting a named account needs the customer identified, which needs the bank
+  if (acceptor && bankOnline) operations.push('cashIn');
+  if (dispenser && bankOnline) operations.push('withdraw');
+  // a walk-up cash payment can be queued offline, within the offline caps
+  if (acceptor) operations.push('payService');
+  if (acceptor && bankOnline) operations.push('loanRepayment');
+  if (cardReader && bankOnline) operations.push('changePin');
+
+  const identificationMethods: IdentificationMethod[] = [];
+  if (bankOnline) {
+    identificationMethods.push('phone', 'iin');
+    if (cardReader) identificationMethods.push('card');
+    if (palm) identificationMethods.push('palm');
+    identificationMethods.push('qr');
+  }
+
+  const receipts: ReceiptChoice[] = usable(devices.printer) ? ['print', 'sms', 'none'] : ['sms', 'none'];
+  const outOfService = !acceptor && !(dispenser && bankOnline);
+  return { operations: outOfService ? [] : operations, identificationMethods: outOfService ? [] : identificationMethods, receipts, outOfService };
+}

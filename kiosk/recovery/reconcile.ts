@@ -1,0 +1,236 @@
+/**
+ * Start-up reconciliation (money invariant 3): before any customer session, what the devices hold
+ * is compared with what the store says was in flight, and every open cash-in and withdrawal is
+ * finished, reversed, or left for the technician. The devices are the witnesses: a note still in
+ * escrow was never stacked, an empty escrow after a stack intent means the note went to the box,
+ * notes still behind the presenter's shutter were never taken. Nothing is guessed: where a device
+ * cannot answer, or what it says does not fit the record, the case stays open for service mode.
+ * Every decision is journaled by the store call that makes it, and returned as a report.
+ */
+import type { Tiyn } from '../../drivers/common/device.js';
+import type { CashAcceptor, CashAcceptorStatus } from '../../drivers/cash-acceptor/cash-acceptor.js';
+import type { CashDispenser } from '../../drivers/dispenser/cash-dispenser.js';
+import type { CashInRecord, MoneyStore, WithdrawalRecord } from '../store/money-store.js';
+
+export type ReconcileStore = Pick<
+  MoneyStore,
+  'openCashIns' | 'openWithdrawals' | 'markCashInUnknown' | 'resolveStackIntent' | 'endCashIn' | 'recordRetracted' | 'reverseWithdrawal' | 'recordTaken'
+>;
+
+export interface ReconcileOptions {
+  store: ReconcileStore;
+  acceptor: CashAcceptor;
+  dispenser: CashDispenser;
+  /** how long each device may take to come online before its cases are left open */
+  deviceTimeoutMs?: number;
+  /** how long the acceptor may take to hand back an escrowed note */
+  returnTimeoutMs?: number;
+  /**
+   * Commission on a cash-in that recovery finishes. Default: none, since the customer never saw
+   * the confirmation screen after the crash; all the cash is credited.
+   */
+  cashInCommission?: (cashIn: CashInRecord) => Tiyn;
+}
+
+export type Decision =
+  | { kind: 'escrowReturned'; denomination?: Tiyn; cashInId?: string }
+  | { kind: 'intentResolved'; cashInId: string; denomination: Tiyn; outcome: 'stacked' | 'returned' }
+  | { kind: 'cashInEnded'; cashInId: string; status: 'ok' | 'rollback'; total: Tiyn; amount: Tiyn; receiptNumber?: string; messageKey?: string }
+  | { kind: 'withdrawalRetracted'; withdrawalId: string; notes: number }
+  | { kind: 'withdrawalReversed'; withdrawalId: string; reason: string; receiptNumber: string; messageKey: string }
+  | { kind: 'withdrawalTaken'; withdrawalId: string; receiptNumber: string; messageKey: string }
+  /** left for the technician: shows in service mode as open / undelivered */
+  | { kind: 'leftForTechnician'; subject: 'cashIn' | 'withdrawal' | 'escrow' | 'presenter'; id?: string; reason: string };
+
+export interface ReconcileReport {
+  acceptor: { online: boolean; escrow?: Tiyn; escrowFoundAtOpen?: boolean; billInPathAtPowerUp?: 'validator' | 'stacker' };
+  dispenser: { online: boolean; notesInPresenter?: number };
+  decisions: Decision[];
+  /** true when nothing was left open */
+  settled: boolean;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() >= until) return false;
+    await sleep(25);
+  }
+  return true;
+}
+
+const inEscrow = (s: CashAcceptorStatus): boolean => s.state === 'escrow' || s.state === 'holding';
+
+export async function reconcileAtStartup(options: ReconcileOptions): Promise<ReconcileReport> {
+  const { store, acceptor, dispenser } = options;
+  const deviceTimeoutMs = options.deviceTimeoutMs ?? 15_000;
+  const returnTimeoutMs = options.returnTimeoutMs ?? 10_000;
+  const commissionOf = options.cashInCommission ?? (() => 0);
+  const decisions: Decision[] = [];
+  const left = (subject: Extract<Decision, { kind: 'leftForTechnician' }>['subject'], reason: string, id?: string): void => {
+    decisions.push({ kind: 'leftForTechnician', subject, reason, ...(id ? { id } : {}) });
+  };
+
+  const [acceptorOnline, dispenserOnline] = await Promise.all([
+    waitFor(() => acceptor.status().link === 'online', deviceTimeoutMs),
+    waitFor(() => dispenser.status().link === 'online', deviceTimeoutMs),
+  ]);
+
+  // ---- the acceptor and open cash-ins ----
+  const first = acceptor.status();
+  const acceptorReport: ReconcileReport['acceptor'] = {
+    online: acceptorOnline,
+    ...(inEscrow(first) && first.escrow !== undefined ? { escrow: first.escrow } : {}),
+    ...(first.escrowFoundAtOpen ? { escrowFoundAtOpen: true } : {}),
+    ...(first.billInPathAtPowerUp ? { billInPathAtPowerUp: first.billInPathAtPowerUp } : {}),
+  };
+  let escrowPending = acceptorOnline && inEscrow(first);
+
+  /** hands the escrowed note back and waits until the device says it left escrow */
+  const returnEscrow = async (): Promise<boolean> => {
+    try {
+      await acceptor.return();
+    } catch (err) {
+      left('escrow', `the acceptor refused to return the note in escrow: ${errorText(err)}`);
+      return false;
+    }
+    const gone = await waitFor(() => !inEscrow(acceptor.status()), returnTimeoutMs);
+    if (!gone) left('escrow', `the note in escrow was not returned within ${returnTimeoutMs} ms`);
+    return gone;
+  };
+
+  for (const cashIn of store.openCashIns()) {
+    const id = cashIn.cashInId;
+    try {
+      const intents = cashIn.notes.filter((n) => n.state === 'intent');
+      if (cashIn.status === 'active') store.markCashInUnknown(id);
+      if (intents.length > 0 && !acceptorOnline) {
+        left('cashIn', 'the acceptor did not come online: its stack intent cannot be settled', id);
+        continue;
+      }
+      let unsettled = false;
+      for (const intent of intents) {
+        const now = acceptor.status();
+        if (escrowPending && inEscrow(now) && now.escrow === undefined) {
+          // a note is there but its value is unknown: it cannot be matched to the intent
+          unsettled = true;
+          left('cashIn', 'a note of unknown value is in escrow; the stack intent cannot be matched', id);
+          break;
+        }
+        if (escrowPending && inEscrow(now) && now.escrow === intent.denomination) {
+          if (!(await returnEscrow())) {
+            unsettled = true;
+            left('cashIn', 'the note in escrow could not be returned', id);
+            break;
+          }
+          escrowPending = false;
+          decisions.push({ kind: 'escrowReturned', denomination: intent.denomination, cashInId: id });
+          store.resolveStackIntent(id, intent.denomination, 'returned');
+          decisions.push({ kind: 'intentResolved', cashInId: id, denomination: intent.denomination, outcome: 'returned' });
+        } else {
+          // not in escrow: the STACK went through before the restart, the note is in the box
+          store.resolveStackIntent(id, intent.denomination, 'stacked');
+          decisions.push({ kind: 'intentResolved', cashInId: id, denomination: intent.denomination, outcome: 'stacked' });
+        }
+      }
+      if (unsettled) continue;
+      // cash that entered the box is never lost: ending the cash-in queues its payment message
+      const ended = store.endCashIn(id, { commission: commissionOf(store.openCashIns().find((c) => c.cashInId === id) ?? cashIn) });
+      decisions.push({
+        kind: 'cashInEnded', cashInId: id, status: ended.status, total: ended.total, amount: ended.amount,
+        ...(ended.receiptNumber ? { receiptNumber: ended.receiptNumber } : {}),
+        ...(ended.messageKey ? { messageKey: ended.messageKey } : {}),
+      });
+    } catch (err) {
+      left('cashIn', errorText(err), id);
+    }
+  }
+
+  // a note waiting in escrow that no intent claims was never stacked: it goes back, never credited
+  if (escrowPending && inEscrow(acceptor.status())) {
+    const denomination = acceptor.status().escrow;
+    if (await returnEscrow()) decisions.push({ kind: 'escrowReturned', ...(denomination !== undefined ? { denomination } : {}) });
+  }
+
+  // ---- the dispenser and open withdrawals ----
+  let notesInPresenter: number | undefined;
+  if (dispenserOnline) {
+    try {
+      notesInPresenter = (await dispenser.refreshStatus()).notesInPresenter;
+    } catch (err) {
+      left('presenter', `the dispenser did not report its presenter: ${errorText(err)}`);
+    }
+  }
+  const dispenserReport: ReconcileReport['dispenser'] = {
+    online: dispenserOnline,
+    ...(notesInPresenter !== undefined ? { notesInPresenter } : {}),
+  };
+  let presenterClaimed = false;
+
+  const reverse = (w: WithdrawalRecord, reason: string): void => {
+    const r = store.reverseWithdrawal(w.withdrawalId, reason);
+    decisions.push({ kind: 'withdrawalReversed', withdrawalId: w.withdrawalId, reason, receiptNumber: r.receiptNumber, messageKey: r.messageKey });
+  };
+
+  for (const w of store.openWithdrawals()) {
+    const id = w.withdrawalId;
+    try {
+      if (w.state === 'authorised') {
+        // the dispensing step is committed before DISPENSE goes out: nothing left the cassettes
+        reverse(w, 'not dispensed before restart');
+        continue;
+      }
+      if (w.state === 'dispensing') {
+        // notes behind the shutter may be this dispense's; uncounted, they stay there untouched
+        if (notesInPresenter !== undefined && notesInPresenter > 0) presenterClaimed = true;
+        left('withdrawal', 'the dispense was in progress at the restart; its outcome is unknown', id);
+        continue;
+      }
+      if (w.state !== 'dispensed') continue;
+      if (w.notesAt !== 'presenter') {
+        // nothing counted out, or already retracted: the hold is released
+        reverse(w, w.notesAt === 'none' ? 'nothing dispensed' : 'notes retracted before restart');
+        continue;
+      }
+      const expected = (w.dispensed ?? []).reduce((s, d) => s + d.dispensed, 0);
+      if (!dispenserOnline || notesInPresenter === undefined) {
+        left('withdrawal', 'the dispenser did not report its presenter', id);
+        continue;
+      }
+      if (notesInPresenter > 0 && !presenterClaimed) {
+        presenterClaimed = true;
+        const { retracted } = await dispenser.retract();
+        if (retracted !== expected) {
+          left('withdrawal', `retracted ${retracted} notes where ${expected} were dispensed`, id);
+          continue;
+        }
+        store.recordRetracted(id);
+        decisions.push({ kind: 'withdrawalRetracted', withdrawalId: id, notes: retracted });
+        reverse(w, 'not taken before restart; retracted');
+        continue;
+      }
+      if (w.presentState === 'presented') {
+        // the device opened the shutter on these notes and its presenter is now empty: taken
+        const r = store.recordTaken(id);
+        decisions.push({ kind: 'withdrawalTaken', withdrawalId: id, receiptNumber: r.receiptNumber, messageKey: r.messageKey });
+        continue;
+      }
+      left('withdrawal', `the presenter is empty but the notes were ${w.presentState === 'unknown' ? 'perhaps' : 'never'} presented`, id);
+    } catch (err) {
+      left('withdrawal', errorText(err), id);
+    }
+  }
+  if (notesInPresenter !== undefined && notesInPresenter > 0 && !presenterClaimed) {
+    left('presenter', `${notesInPresenter} notes in the presenter belong to no open withdrawal`);
+  }
+
+  return {
+    acceptor: acceptorReport,
+    dispenser: dispenserReport,
+    decisions,
+    settled: !decisions.some((d) => d.kind === 'leftForTechnician'),
+  };
+}

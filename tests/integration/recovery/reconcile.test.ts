@@ -1,0 +1,225 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { reconcileAtStartup, type ReconcileReport } from '../../../kiosk/recovery/reconcile.js';
+import type { DeviceSet } from '../../../kiosk/devices/create-devices.js';
+import { listOutbox } from '../../../kiosk/store/outbox.js';
+import { readJournal, verifyJournal } from '../../../kiosk/store/journal.js';
+import { checkCounters, unitCounts } from '../../../kiosk/store/counters.js';
+import { makeRig, until, type Rig } from './rig.js';
+
+const T1000 = 100_000;
+const T2000 = 200_000;
+const T5000 = 500_000;
+const T10000 = 1_000_000;
+const account = { kind: 'account' as const, customerId: 'c-1', productId: 'p-1', label: 'Aigerim S.' };
+
+describe('start-up reconciliation against the emulated acceptor and dispenser', () => {
+  let rig: Rig | undefined;
+
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  /** the core that is about to crash: the acceptor accepting */
+  async function acceptingCore(r: Rig): Promise<DeviceSet> {
+    const set = r.devices();
+    await set.cashAcceptor.open();
+    await until('acceptor online', () => set.cashAcceptor.status().link === 'online');
+    await set.cashAcceptor.enable([T1000, T2000, T5000]);
+    return set;
+  }
+
+  async function insert(r: Rig, set: DeviceSet, tenge: number): Promise<void> {
+    await until('validator idling', () => r.acceptorEmu.state().state === 'idling');
+    const res = await r.post('/cash-acceptor/insert', { denomination: tenge });
+    expect(res.status).toBe(200);
+    await until(`${tenge} in escrow`, () => set.cashAcceptor.status().state === 'escrow');
+  }
+
+  async function restart(r: Rig): Promise<{ set: DeviceSet; report: ReconcileReport }> {
+    const set = r.devices();
+    const opened = await set.openAll();
+    expect(opened.cashAcceptor).toEqual({ ok: true });
+    expect(opened.dispenser).toEqual({ ok: true });
+    const report = await reconcileAtStartup({ store: r.store.money, acceptor: set.cashAcceptor, dispenser: set.dispenser, deviceTimeoutMs: 10_000 });
+    return { set, report };
+  }
+
+  const cashBox = (r: Rig | undefined): Record<string, number> => (r?.acceptorEmu.state().cashBox ?? {}) as Record<string, number>;
+  const journalTypes = (r: Rig): string[] => readJournal(r.store.db).map((e) => e.type);
+
+  it('returns a note found in escrow at start-up and never credits it', async () => {
+    rig = await makeRig();
+    const before = await acceptingCore(rig);
+    const { cashInId } = rig.store.money.beginCashIn({ sessionId: 's-1', target: account });
+    await insert(rig, before, 2000);
+    rig.store.money.recordStackIntent(cashInId, T2000);
+    await before.closeAll(); // the core dies before STACK goes on the wire
+    expect(rig.acceptorEmu.state().escrow).toBe(2000);
+
+    const { report } = await restart(rig);
+
+    expect(report.acceptor).toMatchObject({ online: true, escrow: T2000, escrowFoundAtOpen: true });
+    expect(report.decisions).toEqual([
+      { kind: 'escrowReturned', denomination: T2000, cashInId },
+      { kind: 'intentResolved', cashInId, denomination: T2000, outcome: 'returned' },
+      { kind: 'cashInEnded', cashInId, status: 'rollback', total: 0, amount: 0 },
+    ]);
+    expect(report.settled).toBe(true);
+    await until('note handed back', () => rig?.acceptorEmu.state().escrow === null);
+    expect(rig.acceptorEmu.state().cashBox).toEqual({});
+    expect(rig.store.money.cashIn(cashInId)?.status).toBe('rollback');
+    expect(rig.store.money.cashIn(cashInId)?.notes).toMatchObject([{ denomination: T2000, state: 'returned', reason: 'reconciled' }]);
+    expect(listOutbox(rig.store.db)).toEqual([]);
+    expect(rig.store.money.offlineExposure()).toBe(0);
+    expect(journalTypes(rig)).toEqual(expect.arrayContaining(['stackIntent', 'cashInUnknown', 'intentResolved', 'cashInRollback']));
+    expect(verifyJournal(rig.store.db).ok).toBe(true);
+  });
+
+  it('credits a note the device stacked after the intent, exactly once, with the notes stacked before', async () => {
+    rig = await makeRig();
+    const before = await acceptingCore(rig);
+    const money = rig.store.money;
+    const { cashInId } = money.beginCashIn({ sessionId: 's-2', target: account });
+    // one note through the normal path
+    await insert(rig, before, 1000);
+    money.recordStackIntent(cashInId, T1000);
+    await before.cashAcceptor.stack();
+    await until('first note stacked', () => cashBox(rig)['1000'] === 1);
+    money.recordStacked(cashInId, T1000);
+    // the second: intent committed, STACK sent, the device stacks it, the core dies before recording it
+    await insert(rig, before, 5000);
+    money.recordStackIntent(cashInId, T5000);
+    await before.cashAcceptor.stack();
+    await until('second note stacked', () => cashBox(rig)['5000'] === 1);
+    await before.closeAll();
+
+    const { report } = await restart(rig);
+
+    expect(report.acceptor.escrow).toBeUndefined();
+    const ended = report.decisions.find((d) => d.kind === 'cashInEnded');
+    expect(report.decisions[0]).toEqual({ kind: 'intentResolved', cashInId, denomination: T5000, outcome: 'stacked' });
+    expect(ended).toMatchObject({ cashInId, status: 'ok', total: T1000 + T5000, amount: T1000 + T5000 });
+    expect(report.settled).toBe(true);
+    const outbox = listOutbox(rig.store.db);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ kind: 'cashInCredit', amount: T1000 + T5000 });
+    expect(money.cashIn(cashInId)?.status).toBe('ok');
+    expect(unitCounts(rig.store.db, 'cashBox').map((c) => [c.denomination, c.count])).toEqual([
+      [T1000, 1],
+      [T5000, 1],
+    ]);
+    expect(checkCounters(rig.store.db)).toEqual([]);
+
+    // a second restart finds nothing open and queues nothing more
+    const again = await reconcileAtStartup({ store: money, acceptor: before.cashAcceptor, dispenser: before.dispenser, deviceTimeoutMs: 50 });
+    expect(again.decisions.filter((d) => d.kind !== 'leftForTechnician')).toEqual([]);
+    expect(listOutbox(rig.store.db)).toHaveLength(1);
+  });
+
+  it('retracts notes left in the presenter and reverses the withdrawal', async () => {
+    rig = await makeRig();
+    const money = rig.store.money;
+    rig.dispenserEmu.load([{ denomination: 5000, count: 50 }, { denomination: 10000, count: 40 }]);
+    money.recordReplenishment('tech-1', [{ cassette: 0, denomination: T5000, count: 50 }, { cassette: 1, denomination: T10000, count: 40 }]);
+    const before = rig.devices();
+    await before.dispenser.open();
+    await until('dispenser online', () => before.dispenser.status().link === 'online');
+    const plan = [{ cassette: 0, count: 2, denomination: T5000 }, { cassette: 1, count: 1, denomination: T10000 }];
+    const { withdrawalId } = money.recordWithdrawalAuthorised({
+      sessionId: 's-3', customerId: 'c-1', productId: 'p-1', amount: 2 * T5000 + T10000, commission: 0, holdId: 'hold-3', plan,
+    });
+    money.recordDispensing(withdrawalId);
+    const result = await before.dispenser.dispense(plan.map(({ cassette, count }) => ({ cassette, count })));
+    expect(result.ok).toBe(true);
+    money.recordDispensed(withdrawalId, result.perCassette);
+    expect(await before.dispenser.present()).toBe('presented');
+    money.recordPresented(withdrawalId, 'presented');
+    await before.closeAll(); // the core dies while the customer has not taken the notes
+    expect(rig.dispenserEmu.state()).toMatchObject({ presenter: { notes: 3, shutterOpen: true } });
+
+    const { report } = await restart(rig);
+
+    expect(report.dispenser).toEqual({ online: true, notesInPresenter: 3 });
+    expect(report.decisions).toMatchObject([
+      { kind: 'withdrawalRetracted', withdrawalId, notes: 3 },
+      { kind: 'withdrawalReversed', withdrawalId, reason: 'not taken before restart; retracted' },
+    ]);
+    expect(report.settled).toBe(true);
+    expect(rig.dispenserEmu.state()).toMatchObject({ retractBin: 3, presenter: { notes: 0 }, taken: 0 });
+    expect(money.withdrawal(withdrawalId)).toMatchObject({ state: 'reversed', notesAt: 'retract' });
+    const outbox = listOutbox(rig.store.db).filter((m) => m.kind.startsWith('withdrawal'));
+    expect(outbox.map((m) => m.kind)).toEqual(['withdrawalReverse']);
+    expect(unitCounts(rig.store.db, 'retract').reduce((s, c) => s + c.count, 0)).toBe(3);
+    expect(checkCounters(rig.store.db)).toEqual([]);
+  });
+
+  it('reverses a withdrawal never dispensed and leaves one whose dispense was in flight to the technician', async () => {
+    rig = await makeRig();
+    const money = rig.store.money;
+    money.recordReplenishment('tech-1', [{ cassette: 0, denomination: T5000, count: 50 }]);
+    const plan = [{ cassette: 0, count: 1, denomination: T5000 }];
+    const input = { customerId: 'c-1', productId: 'p-1', amount: T5000, commission: 0, plan };
+    const { withdrawalId: authorised } = money.recordWithdrawalAuthorised({ ...input, sessionId: 's-4', holdId: 'hold-4' });
+    const { withdrawalId: inFlight } = money.recordWithdrawalAuthorised({ ...input, sessionId: 's-5', holdId: 'hold-5' });
+    money.recordDispensing(inFlight);
+
+    const { report } = await restart(rig);
+
+    expect(report.decisions).toMatchObject([
+      { kind: 'withdrawalReversed', withdrawalId: authorised, reason: 'not dispensed before restart' },
+      { kind: 'leftForTechnician', subject: 'withdrawal', id: inFlight },
+    ]);
+    expect(report.settled).toBe(false);
+    expect(money.withdrawal(authorised)?.state).toBe('reversed');
+    expect(money.withdrawal(inFlight)).toMatchObject({ state: 'dispensing', presentState: 'unknown' });
+    expect(listOutbox(rig.store.db).filter((m) => m.kind.startsWith('withdrawal')).map((m) => m.body)).toHaveLength(1);
+  });
+  it('presented notes the customer took while the core was down are debited, not reversed', async () => {
+    rig = await makeRig();
+    const money = rig.store.money;
+    rig.dispenserEmu.load([{ denomination: 5000, count: 10 }, { denomination: 10000, count: 10 }]);
+    money.recordReplenishment('tech-1', [{ cassette: 0, denomination: T5000, count: 10 }, { cassette: 1, denomination: T10000, count: 10 }]);
+    const before = rig.devices();
+    await before.dispenser.open();
+    await until('dispenser online', () => before.dispenser.status().link === 'online');
+    const plan = [{ cassette: 0, count: 1, denomination: T5000 }];
+    const { withdrawalId } = money.recordWithdrawalAuthorised({
+      sessionId: 's-6', customerId: 'c-1', productId: 'p-1', amount: T5000, commission: 15_000, holdId: 'hold-6', plan,
+    });
+    money.recordDispensing(withdrawalId);
+    money.recordDispensed(withdrawalId, (await before.dispenser.dispense([{ cassette: 0, count: 1 }])).perCassette);
+    money.recordPresented(withdrawalId, await before.dispenser.present());
+    await before.closeAll();
+    expect((await rig.post('/dispenser/take', {})).status).toBe(200);
+
+    const { report } = await restart(rig);
+
+    expect(report.dispenser.notesInPresenter).toBe(0);
+    expect(report.decisions).toMatchObject([{ kind: 'withdrawalTaken', withdrawalId }]);
+    expect(money.withdrawal(withdrawalId)).toMatchObject({ state: 'complete', notesAt: 'customer' });
+    const messages = listOutbox(rig.store.db).filter((m) => m.kind.startsWith('withdrawal'));
+    expect(messages.map((m) => m.kind)).toEqual(['withdrawalComplete']);
+    expect(checkCounters(rig.store.db)).toEqual([]);
+  });
+
+  it('with the acceptor unplugged at start-up, a stack intent stays open for the technician', async () => {
+    rig = await makeRig();
+    const before = await acceptingCore(rig);
+    const { cashInId } = rig.store.money.beginCashIn({ sessionId: 's-7', target: account });
+    await insert(rig, before, 1000);
+    rig.store.money.recordStackIntent(cashInId, T1000);
+    await before.closeAll();
+    await rig.acceptorEmu.stop();
+
+    const set = rig.devices();
+    await set.openAll();
+    const report = await reconcileAtStartup({ store: rig.store.money, acceptor: set.cashAcceptor, dispenser: set.dispenser, deviceTimeoutMs: 1_500 });
+
+    expect(report.acceptor.online).toBe(false);
+    expect(report.decisions).toMatchObject([{ kind: 'leftForTechnician', subject: 'cashIn', id: cashInId }]);
+    expect(report.settled).toBe(false);
+    expect(rig.store.money.cashIn(cashInId)).toMatchObject({ status: 'unknown', notes: [{ denomination: T1000, state: 'intent' }] });
+    expect(listOutbox(rig.store.db)).toEqual([]);
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { acceptorHealth, dispenserHealth, linkOnlyHealth, printerHealth } from '../../../kiosk/devices/health.js';
+import { availableOperations } from '../../../kiosk/devices/operations.js';
+import type { CashAcceptorStatus } from '../../../drivers/cash-acceptor/cash-acceptor.js';
+import type { CashDispenserStatus } from '../../../drivers/dispenser/cash-dispenser.js';
+import type { PrinterStatus } from '../../../drivers/printer/receipt-printer.js';
+import type { Devices } from '../../../kiosk/bridge/schema.js';
+
+const acceptor = (s: Partial<CashAcceptorStatus>): CashAcceptorStatus => ({ link: 'online', state: 'idling', billTable: [], ...s });
+const dispenser = (s: Partial<CashDispenserStatus>): CashDispenserStatus => ({
+  link: 'online',
+  hasPresenter: true,
+  cassettes: [
+    { index: 0, denomination: 500_000, state: 'ok' },
+    { index: 1, denomination: 1_000_000, state: 'ok' },
+  ],
+  ...s,
+});
+const printer = (s: Partial<PrinterStatus>): PrinterStatus => ({ link: 'online', online: true, coverOpen: false, paper: 'ok', error: false, ...s });
+
+describe('device health', () => {
+  it('acceptor: link first, then a state that stops acceptance, then faults', () => {
+    expect(acceptorHealth(acceptor({}))).toBe('ok');
+    expect(acceptorHealth(acceptor({ state: 'escrow', escrow: 100_000 }))).toBe('ok');
+    for (const link of ['offline', 'connecting', 'closed'] as const) expect(acceptorHealth(acceptor({ link }))).toBe('offline');
+    for (const state of ['jammed', 'cassetteFull', 'cassetteRemoved', 'failure'] as const) expect(acceptorHealth(acceptor({ state }))).toBe('offline');
+    expect(acceptorHealth(acceptor({ fault: { code: 'cheated', message: 'fishing' } }))).toBe('degraded');
+  });
+
+  it('dispenser: one working cassette is degraded, none is offline', () => {
+    expect(dispenserHealth(dispenser({}))).toBe('ok');
+    expect(dispenserHealth(dispenser({ link: 'offline' }))).toBe('offline');
+    expect(dispenserHealth(dispenser({ cassettes: [] }))).toBe('ok');
+    const [a, b] = dispenser({}).cassettes as [CashDispenserStatus['cassettes'][number], CashDispenserStatus['cassettes'][number]];
+    expect(dispenserHealth(dispenser({ cassettes: [{ ...a, state: 'low' }, b] }))).toBe('degraded');
+    expect(dispenserHealth(dispenser({ cassettes: [{ ...a, state: 'empty' }, b] }))).toBe('degraded');
+    expect(dispenserHealth(dispenser({ cassettes: [{ ...a, state: 'empty' }, { ...b, state: 'missing' }] }))).toBe('offline');
+    expect(dispenserHealth(dispenser({ fault: { code: 'jam', message: 'jam' } }))).toBe('degraded');
+  });
+
+  it('printer: paper out, cover open or an error stop printing; paper near its end does not', () => {
+    expect(printerHealth(printer({}))).toBe('ok');
+    expect(printerHealth(printer({ paper: 'nearEnd' }))).toBe('degraded');
+    expect(printerHealth(printer({ paper: 'out' }))).toBe('offline');
+    expect(printerHealth(printer({ coverOpen: true }))).toBe('offline');
+    expect(printerHealth(printer({ error: true }))).toBe('offline');
+    expect(printerHealth(printer({ online: false }))).toBe('offline');
+    expect(printerHealth(printer({ link: 'offline' }))).toBe('offline');
+  });
+
+  it('HID devices: the link and faults', () => {
+    expect(linkOnlyHealth({ link: 'online' })).toBe('ok');
+    expect(linkOnlyHealth({ link: 'connecting' })).toBe('offline');
+    expect(linkOnlyHealth({ link: 'online', fault: { code: 'x', message: 'y' } })).toBe('degraded');
+  });
+});
+
+describe('availableOperations', () => {
+  const all: Omit<Devices, 'bank'> = { cashAcceptor: 'ok', dispenser: 'ok', printer: 'ok', cardReader: 'ok', palm: 'ok' };
+
+  it('everything working and the bank online offers everything', () => {
+    expect(availableOperations(all, true)).toEqual({
+      operations: ['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment', 'changePin'],
+      identificationMethods: ['phone', 'iin', 'card', 'palm', 'qr'],
+      receipts: ['print', 'sms', 'none'],
+      outOfService: false,
+    });
+  });
+
+  it('a degraded device still serves', () => {
+    expect(availableOperations({ ...all, dispenser: 'degraded', printer: 'degraded' }, true).operations).toContain('withdraw');
+    expect(availableOperations({ ...all, printer: 'degraded' }, true).receipts).toContain('print');
+  });
+
+  it('no dispenser: no withdrawal', () => {
+    for (const h of ['offline', 'absent'] as const) {
+      const a = availableOperations({ ...all, dispenser: h }, true);
+      expect(a.operations).not.toContain('withdraw');
+      expect(a.operations).toContain('cashIn');
+    }
+  });
+
+  it('no acceptor: no cash-in, no cash service payment, no loan repayment in cash', () => {
+    const a = availableOperations({ ...all, cashAcceptor: 'offline' }, true);
+    expect(a.operations).toEqual(['balance', 'withdraw', 'changePin']);
+    expect(a.outOfService).toBe(false);
+  });
+
+  it('no printer: electronic receipts only', () => {
+    expect(availableOperations({ ...all, printer: 'offline' }, true).receipts).toEqual(['sms', 'none']);
+  });
+
+  it('no card reader or palm scanner: those identifications and the PIN change go', () => {
+    const a = availableOperations({ ...all, cardReader: 'offline', palm: 'absent' }, true);
+    expect(a.identificationMethods).toEqual(['phone', 'iin', 'qr']);
+    expect(a.operations).not.toContain('changePin');
+  });
+
+  it('bank offline: only walk-up cash payments, queued within the offline caps', () => {
+    expect(availableOperations(all, false)).toMatchObject({ operations: ['payService'], identificationMethods: [], outOfService: false });
+  });
+
+  it('all critical devices failed: out of service', () => {
+    expect(availableOperations({ ...all, cashAcceptor: 'offline', dispenser: 'offline' }, true)).toMatchObject({ outOfService: true, operations: [] });
+    // a dispenser without the bank cannot pay out anything either
+    expect(availableOperations({ ...all, cashAcceptor: 'offline' }, false)).toMatchObject({ outOfService: true, operations: [] });
+  });
+});
