@@ -28,7 +28,7 @@ async function receipts(request: APIRequestContext): Promise<Array<{ lines: stri
 
 const tenge = (n: string) => new RegExp(`^${n.replace(' ', '\\s')}\\s₸$`);
 
-test('phone + SMS code, cash-in of three notes, printed receipt', async ({ page, request }) => {
+test('phone + SMS code, cash-in of three notes, printed receipt', async ({ page, request }, info) => {
   test.setTimeout(90_000);
   const smsBefore = (await smsTo(request, PHONE)).length;
   const printedBefore = (await receipts(request)).length;
@@ -72,10 +72,12 @@ test('phone + SMS code, cash-in of three notes, printed receipt', async ({ page,
     await expect(total).toHaveText(tenge(expected.toLocaleString('ru-RU').replace(/\s/g, ' ')), { timeout: 15_000 });
   }
   await expect(page.locator('.note-stacked')).toHaveCount(3);
+  await page.screenshot({ path: info.outputPath(`cash-in-${info.project.name}.png`), animations: 'disabled' });
   await page.getByRole('button', { name: /^Завершить и зачислить/ }).click();
 
   await expect(heading).toHaveText(ru['confirm.title'], { timeout: 15_000 });
   await expect(page.locator('.summary-total dd')).toHaveText(/8\s000\s₸/);
+  await page.screenshot({ path: info.outputPath(`confirm-${info.project.name}.png`), animations: 'disabled' });
   await page.getByRole('button', { name: ru['common.confirm'] }).click();
 
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
@@ -84,9 +86,13 @@ test('phone + SMS code, cash-in of three notes, printed receipt', async ({ page,
   expect(receiptNumber).not.toBe('');
   await page.getByRole('button', { name: new RegExp(`^${ru['receipt.print']}`) }).click();
 
-  // "Take your receipt" may give way to the goodbye screen at once.
-  await expect(heading).toHaveText(new RegExp(`^(${ru['printing.printed']}|${ru['goodbye.title']})$`), { timeout: 20_000 });
+  // Printed: the customer, still signed in, is offered the operations again.
+  await expect(heading).toHaveText(ru['operations.title'], { timeout: 20_000 });
   await expect.poll(async () => (await receipts(request)).length).toBeGreaterThan(printedBefore);
   const printed = (await receipts(request)).at(-1)?.lines.join('\n') ?? '';
   expect(printed).toContain(receiptNumber);
+
+  // Leave as a customer does; the terminal returns to the attract screen for the next one.
+  await page.getByRole('button', { name: ru['common.cancel'] }).click();
+  await expect(heading).toHaveText(ru['attract.welcome'], { timeout: 20_000 });
 });

@@ -86,8 +86,9 @@ test.afterAll(async ({ browser }) => {
     '',
     ...sheets.map((s) => `- [${s}](${s})`),
     '',
-    'Screenshots of the production build against the real core (language switch on the attract',
-    'screen, `tests/e2e/language-switch.spec.ts` under the main Playwright config):',
+    'Screenshots of the production build against the real core under the main Playwright config',
+    '(`tests/e2e/language-switch.spec.ts`; `tests/e2e/cash-in-flow.spec.ts`: phone, OTP from the SMS',
+    'outbox, three notes inserted through the device simulator, confirm, printed receipt):',
     '',
     ...readdirSync(docs)
       .filter((f) => f.startsWith('real-core-') && f.endsWith('.png'))
