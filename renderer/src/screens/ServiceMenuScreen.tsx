@@ -14,6 +14,9 @@ function show(value: unknown): string {
 export function ServiceMenuScreen() {
   const { snapshot, send, t } = useView();
   const d = snapshot.devices;
+  // The last action's answer (`view`) reads best as a block; other service facts as a list.
+  const { view: result, loggedIn: _loggedIn, ...rest } = snapshot.service ?? {};
+  const facts = Object.entries(rest);
   return (
     <ScreenFrame title={t('service.menuTitle')}>
       <h2 className="section">{t('service.devices')}</h2>
@@ -29,15 +32,20 @@ export function ServiceMenuScreen() {
           <dd className={`health health-${d.bank}`}>{t(`health.${d.bank}`)}</dd>
         </div>
       </dl>
-      {snapshot.service ? (
+      {facts.length > 0 ? (
         <dl className="summary compact service-view">
-          {Object.entries(snapshot.service).map(([k, v]) => (
+          {facts.map(([k, v]) => (
             <div key={k}>
               <dt>{k}</dt>
               <dd>{show(v)}</dd>
             </div>
           ))}
         </dl>
+      ) : null}
+      {result !== undefined ? (
+        <pre className="service-result" aria-live="polite">
+          {JSON.stringify(result, null, 2)}
+        </pre>
       ) : null}
       <div className="choices choices-grid">
         {ACTIONS.map((a) => (
