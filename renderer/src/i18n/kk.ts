@@ -144,7 +144,7 @@ export const kk: Catalogue = {
   'amount.title': 'Соманы таңдаңыз немесе енгізіңіз',
   'amount.field': 'Теңгемен сома',
   'amount.other': 'Басқа соманы енгізу',
-  'amount.multipleOf': 'Сома {amount} еселігі болуы керек',
+  'amount.multipleOf': 'Сома {amount} сомасына еселі болуы керек',
   'amount.max': 'Ең үлкен сома — {amount}',
   'amount.zero': 'Соманы енгізіңіз',
 
