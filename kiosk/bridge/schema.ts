@@ -172,7 +172,15 @@ export const Snapshot = z.object({
     })
     .optional(),
   services: z.array(Service).optional(),
-  selectedService: z.object({ id: z.string(), name: z.string(), reference: z.string().max(40).optional() }).optional(),
+  selectedService: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      reference: z.string().max(40).optional(),
+      /** how the reference is typed (phone mask or account digits); the catalogue is not resent on that screen */
+      referenceKind: z.enum(['phone', 'account']).optional(),
+    })
+    .optional(),
   cashIn: z
     .object({
       target: z.object({ kind: z.enum(['account', 'wallet', 'loan', 'service']), label: z.string().max(80) }),

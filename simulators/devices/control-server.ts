@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DeviceEmulator } from './emulator.js';
+import { registerPanel } from './panel/panel.js';
 
 const FaultBody = z.object({ device: z.string(), fault: z.string(), params: z.record(z.string(), z.unknown()).optional() });
 
@@ -40,6 +41,7 @@ export function buildControlServer(options: ControlServerOptions): FastifyInstan
   });
 
   for (const e of options.emulators) e.routes(app);
+  registerPanel(app);
   options.extend?.(app);
   return app;
 }

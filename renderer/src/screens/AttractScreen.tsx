@@ -1,0 +1,31 @@
+import { useView } from '../app/view-context.js';
+import { LanguageSwitch } from '../components/Layout.js';
+import { catalogues, locales } from '../i18n/i18n.js';
+
+/** Idle: a calm moving greeting in all three languages; any touch starts. */
+export function AttractScreen() {
+  const { send, t } = useView();
+  return (
+    <div className="screen attract" onClick={() => send({ name: 'start' })}>
+      <div className="attract-glow" aria-hidden="true" />
+      <div className="attract-mark" aria-hidden="true">₸</div>
+      <div className="attract-greetings" aria-hidden="true">
+        {locales.map((l, i) => (
+          <p key={l} lang={l} className="greeting" style={{ animationDelay: `${i * 3}s` }}>
+            {catalogues[l]['attract.welcome']}
+          </p>
+        ))}
+      </div>
+      <h1 className="title attract-title">{t('attract.welcome')}</h1>
+      <p className="hint">{t('attract.services')}</p>
+      <button type="button" className="btn btn-primary btn-huge attract-start" onClick={(e) => {
+        e.stopPropagation();
+        send({ name: 'start' });
+      }}>
+        {t('attract.touch')}
+      </button>
+      <p className="hint">{t('attract.chooseLanguage')}</p>
+      <LanguageSwitch large />
+    </div>
+  );
+}

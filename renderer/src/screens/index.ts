@@ -1,0 +1,65 @@
+/** One component per Screen value; the type makes a missing screen a compile error. */
+import type { ComponentType } from 'react';
+import type { Screen } from '../../../kiosk/bridge/schema.js';
+import { AmountEntryScreen } from './AmountEntryScreen.js';
+import { ApprovalWaitScreen } from './ApprovalWaitScreen.js';
+import { AttractScreen } from './AttractScreen.js';
+import { BalanceScreen } from './BalanceScreen.js';
+import { CardInsertScreen } from './CardInsertScreen.js';
+import { CashInScreen } from './CashInScreen.js';
+import { ConfirmScreen } from './ConfirmScreen.js';
+import { DisambiguateScreen } from './DisambiguateScreen.js';
+import { DispensingScreen } from './DispensingScreen.js';
+import { GoodbyeScreen } from './GoodbyeScreen.js';
+import { IdentifyMethodScreen } from './IdentifyMethodScreen.js';
+import { IinEntryScreen } from './IinEntryScreen.js';
+import { OperationsScreen } from './OperationsScreen.js';
+import { OtpEntryScreen } from './OtpEntryScreen.js';
+import { OutOfServiceScreen } from './OutOfServiceScreen.js';
+import { PalmScanScreen } from './PalmScanScreen.js';
+import { PhoneEntryScreen, ReceiptPhoneScreen } from './PhoneEntryScreen.js';
+import { PleaseWaitScreen } from './PleaseWaitScreen.js';
+import { PrintingScreen } from './PrintingScreen.js';
+import { ProductSelectScreen } from './ProductSelectScreen.js';
+import { QrLoginScreen } from './QrLoginScreen.js';
+import { ReceiptChoiceScreen } from './ReceiptChoiceScreen.js';
+import { RefusalScreen } from './RefusalScreen.js';
+import { ServiceCatalogueScreen } from './ServiceCatalogueScreen.js';
+import { ServiceLoginScreen } from './ServiceLoginScreen.js';
+import { ServiceMenuScreen } from './ServiceMenuScreen.js';
+import { ServiceReferenceScreen } from './ServiceReferenceScreen.js';
+import { StartScreen } from './StartScreen.js';
+import { TakeCashScreen } from './TakeCashScreen.js';
+
+export const screens: Record<Screen, ComponentType> = {
+  attract: AttractScreen,
+  outOfService: OutOfServiceScreen,
+  pleaseWait: PleaseWaitScreen,
+  start: StartScreen,
+  identifyMethod: IdentifyMethodScreen,
+  phoneEntry: PhoneEntryScreen,
+  iinEntry: IinEntryScreen,
+  cardInsert: CardInsertScreen,
+  palmScan: PalmScanScreen,
+  qrLogin: QrLoginScreen,
+  disambiguate: DisambiguateScreen,
+  otpEntry: OtpEntryScreen,
+  operations: OperationsScreen,
+  productSelect: ProductSelectScreen,
+  balance: BalanceScreen,
+  serviceCatalogue: ServiceCatalogueScreen,
+  serviceReference: ServiceReferenceScreen,
+  cashIn: CashInScreen,
+  amountEntry: AmountEntryScreen,
+  confirm: ConfirmScreen,
+  approvalWait: ApprovalWaitScreen,
+  dispensing: DispensingScreen,
+  takeCash: TakeCashScreen,
+  receiptChoice: ReceiptChoiceScreen,
+  receiptPhone: ReceiptPhoneScreen,
+  printing: PrintingScreen,
+  refusal: RefusalScreen,
+  goodbye: GoodbyeScreen,
+  serviceLogin: ServiceLoginScreen,
+  serviceMenu: ServiceMenuScreen,
+};
