@@ -96,7 +96,7 @@ export interface BankApi {
  * applies each key once and answers 'applied' or 'alreadyApplied' (both count as delivered) or
  * 'rejected' (business rejection -> dead letter).
  */
-export type OutboxKind = 'cashInCredit' | 'servicePayment' | 'withdrawalComplete' | 'withdrawalReverse' | 'collection' | 'replenishment' | 'journalUpload';
+export type OutboxKind = 'cashInCredit' | 'servicePayment' | 'withdrawalComplete' | 'withdrawalReverse' | 'collection' | 'replenishment' | 'journalUpload' | 'receiptSms';
 
 export interface OutboxMessage {
   key: string; // terminalId + ':' + monotonic sequence; permanent identity

@@ -35,6 +35,12 @@ export const CashUnitsBody = z.object({
   ...base,
   units: z.array(z.object({ unit: z.string().max(40), denomination: Tiyn, count: z.number().int() })),
 });
+/** an electronic receipt (bank rules ch.2 item 5): the bank's SMS gateway sends `text` to `phone` */
+export const ReceiptSmsBody = z.object({
+  ...base,
+  phone: z.string().regex(/^\+[1-9][0-9]{7,14}$/, 'phone must be E.164'),
+  text: z.string().min(1).max(2000),
+});
 export const JournalUploadBody = z.object({ from: z.number().int(), to: z.number().int(), entries: z.array(z.unknown()) });
 
 export const OutboxMessageSchema = z.discriminatedUnion('kind', [
@@ -45,6 +51,7 @@ export const OutboxMessageSchema = z.discriminatedUnion('kind', [
   z.object({ key: z.string().max(80), kind: z.literal('collection'), body: CashUnitsBody }),
   z.object({ key: z.string().max(80), kind: z.literal('replenishment'), body: CashUnitsBody }),
   z.object({ key: z.string().max(80), kind: z.literal('journalUpload'), body: JournalUploadBody }),
+  z.object({ key: z.string().max(80), kind: z.literal('receiptSms'), body: ReceiptSmsBody }),
 ]);
 export type OutboxMessageWire = z.infer<typeof OutboxMessageSchema>;
 

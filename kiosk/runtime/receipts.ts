@@ -1,13 +1,13 @@
 /**
- * Receipts rendered from the store's journal-backed receipt data and printed on the ESC/POS
- * printer. SMS: the bank sends a payment's receipt to the phone carried in its payment message;
- * for a receipt asked for after the payment there is no gateway call yet, so the terminal says
- * it could not send (and the customer is offered print or none).
+ * Receipts rendered from the store's journal-backed receipt data: printed on the ESC/POS printer,
+ * or as plain text queued in the outbox for the bank's SMS gateway (store-and-forward, so an SMS
+ * receipt is given even while the bank is offline and goes out once it is back).
  */
 import type { Locale, Operation } from '../bridge/schema.js';
 import { ReceiptModel } from '../receipt/receipt-model.js';
 import { printReceipt } from '../receipt/print-receipt.js';
-import type { MoneyStore, ReceiptData } from '../store/money-store.js';
+import { receiptToText } from '../receipt/receipt-text.js';
+import type { MoneyStore, ReceiptData, ReceiptSmsStore } from '../store/money-store.js';
 import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
 import type { ReceiptDelivery } from '../session/ports.js';
 
@@ -44,7 +44,16 @@ export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSit
   });
 }
 
-export function receiptDelivery(store: MoneyStore, printer: ReceiptPrinter, site: ReceiptSite): ReceiptDelivery {
+export interface ReceiptDeliveryOptions {
+  /** wakes the sync worker once an SMS receipt is queued */
+  onEnqueue?: () => void;
+  /** language of SMS receipts when the session does not say (the terminal's default) */
+  locale?: Locale;
+}
+
+export function receiptDelivery(
+  store: MoneyStore & ReceiptSmsStore, printer: ReceiptPrinter, site: ReceiptSite, options: ReceiptDeliveryOptions = {},
+): ReceiptDelivery {
   return {
     async print(receiptNumber, locale) {
       const data = store.receipt(receiptNumber);
@@ -52,8 +61,13 @@ export function receiptDelivery(store: MoneyStore, printer: ReceiptPrinter, site
       const result = await printReceipt(printer, receiptModel(data, locale, site));
       return result.ok ? { ok: true } : { ok: false, failure: result.failure };
     },
-    async sms() {
-      return { ok: false };
+    async sms(receiptNumber, phoneE164, locale) {
+      const data = store.receipt(receiptNumber);
+      if (!data) return { ok: false };
+      const text = receiptToText(receiptModel(data, locale ?? options.locale ?? 'ru', site));
+      store.recordReceiptSms({ receiptNumber, phone: phoneE164, text, ...(data.sessionId ? { sessionId: data.sessionId } : {}) });
+      options.onEnqueue?.();
+      return { ok: true };
     },
   };
 }

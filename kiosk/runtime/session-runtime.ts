@@ -42,8 +42,8 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
       max: 500_000 * TENGE,
     },
     otpLength: 6,
-    // the gateway has no call to send a receipt after the payment yet (receipts.ts)
-    smsReceipts: false,
+    // SMS receipts go through the outbox (store-and-forward), so every terminal can offer them
+    smsReceipts: true,
   };
 }
 
@@ -126,7 +126,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   const sessionConfig = sessionConfigFrom(config, devices.cassetteDenominations);
   const planner = cassettePlanner(kstore.db, devices.dispenser, devices.cassetteDenominations);
   const site = { bankName: options.bankName ?? 'Bank', terminalId: config.terminalId, address: options.address ?? '' };
-  const receipts = receiptDelivery(kstore.money, devices.printer, site);
+  const receipts = receiptDelivery(kstore.money, devices.printer, site, { onEnqueue: () => sync.notify(), locale: config.locale });
   // a new outbox message wakes the sync worker instead of waiting for its idle poll
   const store = new StoreAdapter(kstore.money, planner, () => sync.notify());
 

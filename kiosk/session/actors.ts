@@ -179,7 +179,7 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
     }),
 
     printReceipt: fromPromise(async ({ input }) => receipts.print(input.receiptNumber, input.locale)),
-    smsReceipt: fromPromise(async ({ input }) => receipts.sms(input.receiptNumber, input.phone)),
+    smsReceipt: fromPromise(async ({ input }) => receipts.sms(input.receiptNumber, input.phone, input.locale)),
 
     ejectCard: fromPromise(async () => {
       await withTimeout(need(devices.cardReader, 'card reader').eject(), DEVICE_COMMAND_MS, 'card reader eject');

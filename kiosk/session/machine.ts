@@ -109,7 +109,7 @@ export function createSessionMachine(deps: MachineDeps) {
       retractAndReverse: unprovided<{ receiptNumber?: string }, { withdrawalId: string }>('retractAndReverse'),
       reverseWithdrawal: unprovided<{ receiptNumber?: string }, { withdrawalId: string; reason: string }>('reverseWithdrawal'),
       printReceipt: unprovided<PrintOutcome, { receiptNumber: string; locale: SessionContext['locale'] }>('printReceipt'),
-      smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string }>('smsReceipt'),
+      smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string; locale?: SessionContext['locale'] }>('smsReceipt'),
       ejectCard: unprovided<void, Record<string, never>>('ejectCard'),
       captureCard: unprovided<void, Record<string, never>>('captureCard'),
       serviceLogin: unprovided<{ ok: true; technician: string } | { ok: false }, { code: string }>('serviceLogin'),
@@ -1258,7 +1258,7 @@ export function createSessionMachine(deps: MachineDeps) {
                     invoke: {
                       id: 'smsReceipt',
                       src: 'smsReceipt',
-                      input: ({ context }) => ({ receiptNumber: context.receipt?.number ?? '', phone: context.receipt?.smsTo ?? '' }),
+                      input: ({ context }) => ({ receiptNumber: context.receipt?.number ?? '', phone: context.receipt?.smsTo ?? '', locale: context.locale }),
                       onDone: [
                         { guard: ({ event }) => event.output.ok, target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'sent' as const } }) },
                         { target: 'choosing', actions: assign({ error: { code: 'bankOffline' } }) },

@@ -131,7 +131,8 @@ export interface NotePlanner {
 /** Receipt delivery: printing renders the journal's receipt; SMS goes through the bank. */
 export interface ReceiptDelivery {
   print(receiptNumber: string, locale: Locale): Promise<{ ok: true } | { ok: false; failure: string }>;
-  sms(receiptNumber: string, phoneE164: string): Promise<{ ok: boolean }>;
+  /** queues the journal's receipt as text for the phone; `locale` is the session's language */
+  sms(receiptNumber: string, phoneE164: string, locale?: Locale): Promise<{ ok: boolean }>;
 }
 
 /** The technician's side (kiosk/service-mode implements it; every call is audited there). */

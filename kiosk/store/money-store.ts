@@ -166,6 +166,15 @@ export interface MoneyStore {
   offlineExposure(): Tiyn;
 }
 
+/** electronic receipts (bank rules ch.2 item 5): queued for the bank's SMS gateway */
+export interface ReceiptSmsStore {
+  /**
+   * Journals "receipt sent by SMS" (masked phone only) and queues the text for the bank in the
+   * same transaction. `phone` is E.164; `text` is the plain-text rendering of the journal's receipt.
+   */
+  recordReceiptSms(input: { receiptNumber: string; phone: string; text: string; sessionId?: string }): { messageKey: string };
+}
+
 /** technician operations on the cash units; journaled, audited and reported to the bank */
 export interface CashUnitStore {
   recordCollection(who: string): { receiptNumber: string; messageKey: string; removed: CashUnitCount[] };
@@ -219,11 +228,25 @@ function noteCounts(denominations: readonly number[]): Array<{ denomination: num
   return [...map.entries()].sort(([a], [b]) => a - b).map(([denomination, count]) => ({ denomination, count }));
 }
 
+/** the journal's form of a receipt phone: `+7 701 *** ** 67` (operator code and last two digits) */
+export function maskReceiptPhone(e164: string): string {
+  const kz = /^\+7([0-9]{3})[0-9]{5}([0-9]{2})$/.exec(e164);
+  if (kz) return `+7 ${kz[1] ?? ''} *** ** ${kz[2] ?? ''}`;
+  return e164.length <= 6 ? '*'.repeat(e164.length) : `${e164.slice(0, 3)} *** ${e164.slice(-2)}`;
+}
+
+const ReceiptSmsInput = z.object({
+  receiptNumber: z.string().min(1).max(40),
+  phone: z.string().regex(/^\+[1-9][0-9]{7,14}$/, 'phone must be E.164'),
+  text: z.string().min(1).max(2000),
+  sessionId: Id.optional(),
+});
+
 function maskPhone(phone: string): string {
   return phone.length <= 6 ? phone : `${phone.slice(0, phone.length - 7)}***${phone.slice(-4)}`;
 }
 
-export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
+export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsStore {
   private readonly db: Db;
   private readonly terminalId: string;
   private readonly now: () => Date;
@@ -615,6 +638,22 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore {
       ...receipt, receiptNumber, at: entry.at, journalSeq: entry.seq,
       ...(record ? { delivery: { key: record.key, state: record.state, ...(record.deadReason ? { reason: record.deadReason } : {}) } } : {}),
     };
+  }
+
+  recordReceiptSms(input: { receiptNumber: string; phone: string; text: string; sessionId?: string }): { messageKey: string } {
+    const { receiptNumber, phone, text, sessionId } = ReceiptSmsInput.parse(input);
+    return this.tx((at) => {
+      const source = journalEntryByReceipt(this.db, receiptNumber);
+      if (!source) throw new StoreStateError(`no receipt ${receiptNumber} to send by SMS`);
+      const session = sessionId ?? (typeof source.payload.receipt === 'object' && source.payload.receipt !== null
+        ? (source.payload.receipt as { sessionId?: unknown }).sessionId : undefined);
+      const bodySession = typeof session === 'string' && session.length > 0 ? session : `receipt-${receiptNumber}`;
+      // the receipt number goes under its own name: the journal indexes `receiptNumber` as unique
+      const entry = this.journal('receiptSms', { ofReceipt: receiptNumber, phone: maskReceiptPhone(phone), sessionId: bodySession }, at);
+      const body = { receiptNumber, sessionId: bodySession, at: at.toISOString(), phone, text };
+      const messageKey = this.enqueue('receiptSms', body, entry, at, { sessionId: bodySession, receiptNumber });
+      return { messageKey };
+    });
   }
 
   offlineExposure(): Tiyn {

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type {
-  CashInCreditBody, CashUnitsBody, JournalUploadBody, OutboxMessageWire, ServicePaymentBody,
+  CashInCreditBody, CashUnitsBody, JournalUploadBody, OutboxMessageWire, ReceiptSmsBody, ServicePaymentBody,
   WithdrawalCompleteBody, WithdrawalReverseBody,
 } from '../../kiosk/bank/messages.js';
 import type { BankContext } from './context.js';
@@ -72,6 +72,7 @@ function effect(ctx: BankContext, terminalId: string, message: OutboxMessageWire
     case 'servicePayment': return servicePayment(ctx, message.key, message.body);
     case 'withdrawalComplete': return withdrawalComplete(ctx, message.key, message.body);
     case 'withdrawalReverse': return withdrawalReverse(ctx, message.body);
+    case 'receiptSms': return receiptSms(ctx, message.body);
     case 'collection':
     case 'replenishment':
     case 'journalUpload':
@@ -163,6 +164,14 @@ function withdrawalReverse(ctx: BankContext, body: z.infer<typeof WithdrawalReve
   if (hold.status === 'reversed' || hold.status === 'refused') return; // nothing is held any more
   ctx.db.prepare('UPDATE accounts SET held = held - ? WHERE id = ?').run(hold.amount + hold.commission, hold.account_id);
   ctx.db.prepare("UPDATE holds SET status = 'reversed' WHERE id = ?").run(hold.id);
+}
+
+/**
+ * The key is registered with this effect, so a replayed message sends nothing a second time. The
+ * gateway is in memory: the send comes last, after anything in the transaction that could fail.
+ */
+function receiptSms(ctx: BankContext, body: z.infer<typeof ReceiptSmsBody>): void {
+  ctx.outbox.send(body.phone, 'sms', body.text);
 }
 
 function terminalEvent(
