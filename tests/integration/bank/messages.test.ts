@@ -34,6 +34,17 @@ async function balance(id: string): Promise<number> {
 }
 
 describe('POST /v1/messages', () => {
+  it('receiptSms: the text goes to the phone once; a replay sends nothing more; a phone not in E.164 is malformed', async () => {
+    const sms: OutboxMessageWire = { key: 'T-01:30', kind: 'receiptSms', body: { receiptNumber: 'T-01-20261125-000030', sessionId: 's-3', at, phone: '+77475556677', text: 'Receipt T-01-20261125-000030\nTotal 1 950 KZT' } };
+    expect((await post([sms])).json.results).toEqual([{ key: 'T-01:30', status: 'applied' }]);
+    expect((await post([sms])).json.results).toEqual([{ key: 'T-01:30', status: 'alreadyApplied' }]);
+    const outbox = await (await fetch(`${bank.url}/admin/sms?phone=${encodeURIComponent('+77475556677')}`)).json() as { messages: Array<{ channel: string; text: string }> };
+    expect(outbox.messages).toEqual([expect.objectContaining({ channel: 'sms', text: 'Receipt T-01-20261125-000030\nTotal 1 950 KZT' })]);
+    const local = { ...sms, key: 'T-01:31', body: { ...sms.body, phone: '87475556677' } };
+    const refused = await post([local]);
+    expect(refused.json.results[0]).toMatchObject({ key: 'T-01:31', status: 'rejected', reason: expect.stringMatching(/^malformedMessage: body\.phone/) });
+  });
+
   it('applies each key once; a replayed batch answers alreadyApplied and moves no money', async () => {
     const before = await balance('a-aigerim-cur');
     const batch = [credit('T-01:1', 'a-aigerim-cur', 500_000), credit('T-01:2', 'a-aigerim-cur', 200_000)];
