@@ -1261,9 +1261,10 @@ export function createSessionMachine(deps: MachineDeps) {
                       input: ({ context }) => ({ receiptNumber: context.receipt?.number ?? '', phone: context.receipt?.smsTo ?? '', locale: context.locale }),
                       onDone: [
                         { guard: ({ event }) => event.output.ok, target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'sent' as const } }) },
-                        { target: 'choosing', actions: assign({ error: { code: 'bankOffline' } }) },
+                        // the SMS is queued locally (store-and-forward), so a failure here is the terminal's own
+                        { target: 'choosing', actions: assign({ error: { code: 'internal' } }) },
                       ],
-                      onError: { target: 'choosing', actions: assign({ error: { code: 'bankOffline' } }) },
+                      onError: { target: 'choosing', actions: assign({ error: { code: 'internal' } }) },
                     },
                     on: { cancel: {} },
                   },

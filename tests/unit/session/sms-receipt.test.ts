@@ -30,7 +30,7 @@ afterEach(() => {
   cleanup = [];
 });
 
-function open() {
+function open(options: { smsFails?: boolean } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kiosk-sms-receipt-'));
   const kstore: KioskStore = openKioskStore({ dataDir: dir, terminalId: 'T-0001' });
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => kstore.close());
@@ -38,7 +38,8 @@ function open() {
   let queued = 0;
   const planSource = { plan: greedyPlanner, denominationOf: (c: number) => [500_000, 100_000][c] };
   world.ports.store = new StoreAdapter(kstore.money, planSource);
-  world.ports.receipts = receiptDelivery(kstore.money, new FakePrinter(), { bankName: 'Bank', terminalId: 'T-0001', address: 'Almaty' }, { onEnqueue: () => queued++ });
+  const delivery = receiptDelivery(kstore.money, new FakePrinter(), { bankName: 'Bank', terminalId: 'T-0001', address: 'Almaty' }, { onEnqueue: () => queued++ });
+  world.ports.receipts = options.smsFails ? { print: delivery.print, sms: () => Promise.reject(new Error('disk I/O error')) } : delivery;
   const session: RunningSession = startSession(world.ports);
   cleanup.push(() => session.close());
   const seen: Snapshot[] = [];
@@ -116,6 +117,20 @@ describe('receipt by SMS', () => {
     expect(k.seen.some((x) => x.receipt?.status === 'sent')).toBe(true);
     const kinds = listOutbox(k.kstore.db).map((m) => m.kind);
     expect(kinds).toEqual(['servicePayment', 'receiptSms']);
+  });
+
+  it('a receipt that could not be queued is never shown as sent: the choice comes back with the error', async () => {
+    const k = open({ smsFails: true });
+    const { intent, seen } = k;
+    expect((await payMobileInCash(k)).screen).toBe('receiptChoice');
+    await intent('chooseReceipt', { choice: 'sms' });
+    let s = await intent('submitReceiptPhone', { phone: '87475556677' });
+    expect(s.screen).toBe('receiptChoice');
+    expect(s.error?.code).toBe('internal');
+    expect(seen.some((x) => x.receipt?.status === 'sent')).toBe(false);
+    expect(listOutbox(k.kstore.db).map((m) => m.kind)).toEqual(['servicePayment']);
+    s = await intent('chooseReceipt', { choice: 'none' });
+    expect(s.screen).toBe('goodbye');
   });
 
   it('the store refuses an SMS for a receipt it never issued, and a phone not in E.164', () => {
