@@ -2,8 +2,8 @@
  * Driver for the CAB-HID 1 cabinet sensor board over any HidTransport. Asks for the state on
  * every (re)connect, so a switch flipped while the link was down is still reported.
  */
+import { HidDeviceLink } from '../common/hid-device-link.js';
 import type { HidTransport } from '../common/hid-transport.js';
-import type { LinkState } from '../common/device.js';
 import { TypedEmitter } from '../common/typed-emitter.js';
 import type { CabinetEvents, CabinetSensors, CabinetStatus } from './cabinet.js';
 import { decodeCabinetState, encodeGetState, type CabinetState } from './cab-hid-codec.js';
@@ -15,39 +15,32 @@ export interface HidCabinetOptions {
 }
 
 export class HidCabinet extends TypedEmitter<CabinetEvents> implements CabinetSensors {
-  #link: LinkState = 'closed';
   #state: CabinetState | undefined;
   #waiters: (() => void)[] = [];
-  readonly #transport: HidTransport;
+  readonly #link: HidDeviceLink;
 
   constructor(private readonly options: HidCabinetOptions) {
     super();
-    this.#transport = options.transport;
-    this.#transport.on('online', () => {
-      this.#link = 'online';
-      this.emit('online', {});
-      this.refresh().catch(() => undefined); // the board also reports on its next change
+    this.#link = new HidDeviceLink(options.transport, {
+      online: () => {
+        this.emit('online', {});
+        this.refresh().catch(() => undefined); // the board also reports on its next change
+      },
+      offline: (reason) => this.emit('offline', { reason }),
+      report: (report) => this.#onReport(report),
     });
-    this.#transport.on('offline', ({ reason }) => {
-      if (this.#link === 'closed') return;
-      this.#link = 'offline';
-      this.emit('offline', { reason });
-    });
-    this.#transport.on('report', (report) => this.#onReport(report));
   }
 
   async open(): Promise<void> {
-    this.#link = 'connecting';
-    await this.#transport.open();
+    await this.#link.open();
   }
 
   async close(): Promise<void> {
-    this.#link = 'closed';
-    await this.#transport.close();
+    await this.#link.close();
   }
 
   status(): CabinetStatus {
-    const status: CabinetStatus = { link: this.#link };
+    const status: CabinetStatus = { link: this.#link.state };
     if (this.#state) {
       status.serviceSwitchOpen = this.#state.serviceSwitchOpen;
       status.safeDoorOpen = this.#state.safeDoorOpen;
@@ -67,7 +60,7 @@ export class HidCabinet extends TypedEmitter<CabinetEvents> implements CabinetSe
       };
       this.#waiters.push(done);
     });
-    await this.#transport.write(encodeGetState());
+    await this.#link.transport.write(encodeGetState());
     await answered;
   }
 

@@ -7,8 +7,8 @@
  * A swipe reader holds no card: `cardRemoved` is synthetic (see README.md), `eject()` has nothing
  * to move, and `capture()` resolves false.
  */
+import { HidDeviceLink } from '../common/hid-device-link.js';
 import type { HidTransport } from '../common/hid-transport.js';
-import type { LinkState } from '../common/device.js';
 import { TypedEmitter } from '../common/typed-emitter.js';
 import type { CardInfo, CardReader, CardReaderEvents, CardReaderStatus } from './card-reader.js';
 import { maskPan, panToken } from './pan-token.js';
@@ -24,37 +24,28 @@ export interface HidCardReaderOptions {
 }
 
 export class HidCardReader extends TypedEmitter<CardReaderEvents> implements CardReader {
-  #link: LinkState = 'closed';
   #cardPresent = false;
-  readonly #transport: HidTransport;
+  readonly #link: HidDeviceLink;
 
   constructor(private readonly options: HidCardReaderOptions) {
     super();
-    this.#transport = options.transport;
-    this.#transport.on('online', () => {
-      this.#link = 'online';
-      this.emit('online', {});
+    this.#link = new HidDeviceLink(options.transport, {
+      online: () => this.emit('online', {}),
+      offline: (reason) => this.emit('offline', { reason }),
+      report: (report) => this.#onReport(report),
     });
-    this.#transport.on('offline', ({ reason }) => {
-      if (this.#link === 'closed') return;
-      this.#link = 'offline';
-      this.emit('offline', { reason });
-    });
-    this.#transport.on('report', (report) => this.#onReport(report));
   }
 
   async open(): Promise<void> {
-    this.#link = 'connecting';
-    await this.#transport.open();
+    await this.#link.open();
   }
 
   async close(): Promise<void> {
-    this.#link = 'closed';
-    await this.#transport.close();
+    await this.#link.close();
   }
 
   status(): CardReaderStatus {
-    return { link: this.#link, cardPresent: this.#cardPresent, motorised: false };
+    return { link: this.#link.state, cardPresent: this.#cardPresent, motorised: false };
   }
 
   /** Nothing to move: the card left the slot with the swipe. Ends the card's presence. */

@@ -5,8 +5,9 @@
  * window and the CRC-32 matches. The template goes to the caller, who zeroes it after the bank
  * call; every other copy (reports, partial templates) is zeroed here. Nothing is logged.
  */
+import { HidDeviceLink } from '../common/hid-device-link.js';
 import type { HidTransport } from '../common/hid-transport.js';
-import type { DeviceStatusBase, LinkState } from '../common/device.js';
+import type { DeviceStatusBase } from '../common/device.js';
 import { TypedEmitter } from '../common/typed-emitter.js';
 import { crc32 } from './crc32.js';
 import type { PalmCaptureResult, PalmGuidance, PalmScanner, PalmScannerEvents } from './palm-scanner.js';
@@ -73,46 +74,41 @@ export function deviceTimeoutSeconds(timeoutMs: number): number {
 }
 
 export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements PalmScanner {
-  #link: LinkState = 'closed';
   #tag = 0;
   readonly #pending = new Map<number, PendingReply>();
   #run: CaptureRun | undefined;
-  readonly #transport: HidTransport;
+  readonly #link: HidDeviceLink;
 
   constructor(private readonly options: PvHidScannerOptions) {
     super();
-    this.#transport = options.transport;
-    this.#transport.on('online', () => {
-      this.#link = 'online';
-      this.emit('online', {});
+    this.#link = new HidDeviceLink(options.transport, {
+      online: () => this.emit('online', {}),
+      offline: (reason) => {
+        this.#run?.finish({ kind: 'error', message: `palm scanner offline: ${reason}` });
+        this.emit('offline', { reason });
+      },
+      report: (report) => this.#onReport(report),
+      closing: () => {
+        this.#run?.finish({ kind: 'cancelled' });
+        for (const [tag, p] of this.#pending) {
+          clearTimeout(p.timer);
+          p.resolve(undefined);
+          this.#pending.delete(tag);
+        }
+      },
     });
-    this.#transport.on('offline', ({ reason }) => {
-      if (this.#link === 'closed') return;
-      this.#link = 'offline';
-      this.#run?.finish({ kind: 'error', message: `palm scanner offline: ${reason}` });
-      this.emit('offline', { reason });
-    });
-    this.#transport.on('report', (report) => this.#onReport(report));
   }
 
   async open(): Promise<void> {
-    this.#link = 'connecting';
-    await this.#transport.open();
+    await this.#link.open();
   }
 
   async close(): Promise<void> {
-    this.#link = 'closed';
-    this.#run?.finish({ kind: 'cancelled' });
-    for (const [tag, p] of this.#pending) {
-      clearTimeout(p.timer);
-      p.resolve(undefined);
-      this.#pending.delete(tag);
-    }
-    await this.#transport.close();
+    await this.#link.close();
   }
 
   status(): DeviceStatusBase {
-    return { link: this.#link };
+    return { link: this.#link.state };
   }
 
   /** GET_INFO: firmware, serial, maximum template length (for the technician's device test). */
@@ -151,7 +147,7 @@ export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements
       this.#pending.set(tag, { resolve, timer });
     });
     try {
-      await this.#transport.write(encodeCommand(cmd, tag, payload));
+      await this.#link.transport.write(encodeCommand(cmd, tag, payload));
     } catch {
       const p = this.#pending.get(tag);
       if (p) {
@@ -185,7 +181,7 @@ export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements
   async capture(options: { timeoutMs: number; signal?: AbortSignal }): Promise<PalmCaptureResult> {
     if (this.#run) return { kind: 'error', message: 'a palm capture is already running' };
     if (options.signal?.aborted) return { kind: 'cancelled' };
-    if (!this.#transport.isOpen) return { kind: 'error', message: 'palm scanner offline' };
+    if (!this.#link.transport.isOpen) return { kind: 'error', message: 'palm scanner offline' };
     const timeoutS = deviceTimeoutSeconds(options.timeoutMs);
 
     return new Promise<PalmCaptureResult>((resolve) => {
