@@ -16,11 +16,10 @@
  * Routes: `POST /cash-acceptor/insert {denomination: tenge} | {counterfeit: true}`.
  */
 import { join } from 'node:path';
-import { SerialPort } from 'serialport';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ADDR_BILL_VALIDATOR, CcnetParser, Cmd, ILLEGAL_COMMAND, encodeFrame, lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
-import { openPtyPair, type PtyPair } from '../../common/pty-pair.js';
+import { PtySerialLine } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { CcnetValidator, defaultTiming, type HardFault, type ValidatorTiming } from './ccnet-validator.js';
 
@@ -55,11 +54,9 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   readonly endpoint: Endpoint;
   readonly faults = CASH_ACCEPTOR_FAULTS;
   readonly validator: CcnetValidator;
-  readonly #emulatorPath: string;
+  readonly #line: PtySerialLine;
   readonly #baud: number;
   readonly #replyDelayMs: number;
-  #pty: PtyPair | undefined;
-  #port: SerialPort | undefined;
   #parser = new CcnetParser((d) => {
     if (d === 'crc') this.#send(encodeFrame(ADDR_BILL_VALIDATOR, [Cmd.nak]));
   });
@@ -77,7 +74,7 @@ export class CashAcceptorEmulator implements DeviceEmulator {
     this.#baud = options.baudRate ?? 9600;
     this.#replyDelayMs = options.replyDelayMs ?? 3;
     this.endpoint = { type: 'serial', path: join(options.runDir, options.devicePathName ?? defaultEndpointName.cashAcceptor), baudRate: this.#baud };
-    this.#emulatorPath = join(options.runDir, options.emulatorPathName ?? 'cash-acceptor.emu.tty');
+    this.#line = new PtySerialLine(this.endpoint.path, join(options.runDir, options.emulatorPathName ?? 'cash-acceptor.emu.tty'), this.#baud);
     this.validator = new CcnetValidator({ ...defaultTiming, ...options.timing });
     let s = (options.seed ?? 0x5eed) >>> 0;
     this.#rand = () => {
@@ -90,22 +87,12 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   }
 
   async start(): Promise<void> {
-    this.#pty = await openPtyPair(this.endpoint.path, this.#emulatorPath);
-    const port = new SerialPort({ path: this.#emulatorPath, baudRate: this.#baud, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    port.on('data', (chunk: Buffer) => this.#onData(chunk));
-    port.on('error', () => undefined);
-    this.#port = port;
+    await this.#line.open((chunk) => this.#onData(chunk));
     this.#parser.reset();
   }
 
   async stop(): Promise<void> {
-    const port = this.#port;
-    this.#port = undefined;
-    await this.#writeChain.catch(() => undefined);
-    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
-    await this.#pty?.close();
-    this.#pty = undefined;
+    await this.#line.close(() => this.#writeChain.catch(() => undefined));
   }
 
   /** stop() keeps the validator's state (a cable pulled); dispose() also stops its timers */
@@ -215,10 +202,9 @@ export class CashAcceptorEmulator implements DeviceEmulator {
     this.#pendingReplies++;
     this.#writeChain = this.#writeChain.then(async () => {
       await new Promise((r) => setTimeout(r, wait));
-      const port = this.#port;
-      if (!port?.isOpen) return;
+      if (!this.#line.isOpen) return;
       this.stats.replies++;
-      await new Promise<void>((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
+      await this.#line.write(bytes);
     }).catch(() => undefined).finally(() => {
       this.#pendingReplies--;
     });
