@@ -7,9 +7,8 @@
  * A swipe reader holds no card: `cardRemoved` is synthetic (see README.md), `eject()` has nothing
  * to move, and `capture()` resolves false.
  */
-import { HidDeviceLink } from '../common/hid-device-link.js';
+import { HidLinkDriver } from '../common/hid-link-driver.js';
 import type { HidTransport } from '../common/hid-transport.js';
-import { TypedEmitter } from '../common/typed-emitter.js';
 import type { CardInfo, CardReader, CardReaderEvents, CardReaderStatus } from './card-reader.js';
 import { maskPan, panToken } from './pan-token.js';
 import { decodeSwipe } from './swipe-decoder.js';
@@ -23,29 +22,15 @@ export interface HidCardReaderOptions {
   lrcMode?: LrcMode;
 }
 
-export class HidCardReader extends TypedEmitter<CardReaderEvents> implements CardReader {
+export class HidCardReader extends HidLinkDriver<CardReaderEvents> implements CardReader {
   #cardPresent = false;
-  readonly #link: HidDeviceLink;
 
   constructor(private readonly options: HidCardReaderOptions) {
-    super();
-    this.#link = new HidDeviceLink(options.transport, {
-      online: () => this.emit('online', {}),
-      offline: (reason) => this.emit('offline', { reason }),
-      report: (report) => this.#onReport(report),
-    });
-  }
-
-  async open(): Promise<void> {
-    await this.#link.open();
-  }
-
-  async close(): Promise<void> {
-    await this.#link.close();
+    super(options.transport);
   }
 
   status(): CardReaderStatus {
-    return { link: this.#link.state, cardPresent: this.#cardPresent, motorised: false };
+    return { link: this.link, cardPresent: this.#cardPresent, motorised: false };
   }
 
   /** Nothing to move: the card left the slot with the swipe. Ends the card's presence. */
@@ -64,7 +49,7 @@ export class HidCardReader extends TypedEmitter<CardReaderEvents> implements Car
     this.emit('cardRemoved', {});
   }
 
-  #onReport(report: Uint8Array): void {
+  protected onReport(report: Uint8Array): void {
     let event: CardReaderEvents['cardInserted'];
     try {
       const result = decodeSwipe(report, this.options.lrcMode ?? 'auto');

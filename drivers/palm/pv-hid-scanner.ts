@@ -5,10 +5,9 @@
  * window and the CRC-32 matches. The template goes to the caller, who zeroes it after the bank
  * call; every other copy (reports, partial templates) is zeroed here. Nothing is logged.
  */
-import { HidDeviceLink } from '../common/hid-device-link.js';
+import { HidLinkDriver } from '../common/hid-link-driver.js';
 import type { HidTransport } from '../common/hid-transport.js';
 import type { DeviceStatusBase } from '../common/device.js';
-import { TypedEmitter } from '../common/typed-emitter.js';
 import { crc32 } from './crc32.js';
 import type { PalmCaptureResult, PalmGuidance, PalmScanner, PalmScannerEvents } from './palm-scanner.js';
 import {
@@ -73,42 +72,30 @@ export function deviceTimeoutSeconds(timeoutMs: number): number {
   return Math.min(60, Math.max(1, Math.ceil(timeoutMs / 1000)));
 }
 
-export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements PalmScanner {
+export class PvHidPalmScanner extends HidLinkDriver<PalmScannerEvents> implements PalmScanner {
   #tag = 0;
   readonly #pending = new Map<number, PendingReply>();
   #run: CaptureRun | undefined;
-  readonly #link: HidDeviceLink;
 
   constructor(private readonly options: PvHidScannerOptions) {
-    super();
-    this.#link = new HidDeviceLink(options.transport, {
-      online: () => this.emit('online', {}),
-      offline: (reason) => {
-        this.#run?.finish({ kind: 'error', message: `palm scanner offline: ${reason}` });
-        this.emit('offline', { reason });
-      },
-      report: (report) => this.#onReport(report),
-      closing: () => {
-        this.#run?.finish({ kind: 'cancelled' });
-        for (const [tag, p] of this.#pending) {
-          clearTimeout(p.timer);
-          p.resolve(undefined);
-          this.#pending.delete(tag);
-        }
-      },
-    });
+    super(options.transport);
   }
 
-  async open(): Promise<void> {
-    await this.#link.open();
+  protected override linkLost(reason: string): void {
+    this.#run?.finish({ kind: 'error', message: `palm scanner offline: ${reason}` });
   }
 
-  async close(): Promise<void> {
-    await this.#link.close();
+  protected override closing(): void {
+    this.#run?.finish({ kind: 'cancelled' });
+    for (const [tag, p] of this.#pending) {
+      clearTimeout(p.timer);
+      p.resolve(undefined);
+      this.#pending.delete(tag);
+    }
   }
 
   status(): DeviceStatusBase {
-    return { link: this.#link.state };
+    return { link: this.link };
   }
 
   /** GET_INFO: firmware, serial, maximum template length (for the technician's device test). */
@@ -147,7 +134,7 @@ export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements
       this.#pending.set(tag, { resolve, timer });
     });
     try {
-      await this.#link.transport.write(encodeCommand(cmd, tag, payload));
+      await this.transport.write(encodeCommand(cmd, tag, payload));
     } catch {
       const p = this.#pending.get(tag);
       if (p) {
@@ -159,7 +146,7 @@ export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements
     return reply;
   }
 
-  #onReport(report: Uint8Array): void {
+  protected onReport(report: Uint8Array): void {
     try {
       const decoded = decodeDeviceReport(report);
       // a malformed report is dropped; a capture it belonged to fails on its CRC or deadline
@@ -181,7 +168,7 @@ export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements
   async capture(options: { timeoutMs: number; signal?: AbortSignal }): Promise<PalmCaptureResult> {
     if (this.#run) return { kind: 'error', message: 'a palm capture is already running' };
     if (options.signal?.aborted) return { kind: 'cancelled' };
-    if (!this.#link.transport.isOpen) return { kind: 'error', message: 'palm scanner offline' };
+    if (!this.transport.isOpen) return { kind: 'error', message: 'palm scanner offline' };
     const timeoutS = deviceTimeoutSeconds(options.timeoutMs);
 
     return new Promise<PalmCaptureResult>((resolve) => {
