@@ -3,8 +3,21 @@
  * end the kiosk opens, and whose emulator end is opened here with the real serialport stack.
  * Every serial emulator opens and closes its line the same way; what it says on it is its own.
  */
+import { join } from 'node:path';
 import { SerialPort } from 'serialport';
+import type { Endpoint } from '../devices/emulator.js';
 import { openPtyPair, type PtyPair } from './pty-pair.js';
+
+/** Where a serial emulator's line lives: both pty links in the run folder. */
+export interface SerialLinePlacement {
+  runDir: string;
+  baudRate?: number;
+  /** file names in runDir; each device has its own defaults */
+  devicePathName?: string;
+  emulatorPathName?: string;
+}
+
+export type SerialLineDefaults = Required<Omit<SerialLinePlacement, 'runDir'>>;
 
 export class PtySerialLine {
   #pty: PtyPair | undefined;
@@ -17,6 +30,19 @@ export class PtySerialLine {
     readonly emulatorPath: string,
     readonly baudRate: number,
   ) {}
+
+  static inRunDir(placement: SerialLinePlacement, defaults: SerialLineDefaults): PtySerialLine {
+    return new PtySerialLine(
+      join(placement.runDir, placement.devicePathName ?? defaults.devicePathName),
+      join(placement.runDir, placement.emulatorPathName ?? defaults.emulatorPathName),
+      placement.baudRate ?? defaults.baudRate,
+    );
+  }
+
+  /** what the kiosk opens, for GET /devices */
+  get endpoint(): Endpoint {
+    return { type: 'serial', path: this.devicePath, baudRate: this.baudRate };
+  }
 
   /** the emulator's open port; undefined before open() and from the moment close() starts */
   get port(): SerialPort | undefined {

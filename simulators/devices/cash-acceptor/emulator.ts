@@ -15,11 +15,10 @@
  *   reported as 11 / 12 at power-up).
  * Routes: `POST /cash-acceptor/insert {denomination: tenge} | {counterfeit: true}`.
  */
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ADDR_BILL_VALIDATOR, CcnetParser, Cmd, ILLEGAL_COMMAND, encodeFrame, lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
-import { PtySerialLine } from '../../common/pty-serial-line.js';
+import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { CcnetValidator, defaultTiming, type HardFault, type ValidatorTiming } from './ccnet-validator.js';
 
@@ -35,15 +34,10 @@ const InsertBody = z.union([
   z.object({ counterfeit: z.literal(true) }),
 ]);
 
-export interface CashAcceptorEmulatorOptions {
-  runDir: string;
-  baudRate?: number;
+export interface CashAcceptorEmulatorOptions extends SerialLinePlacement {
   /** delay before a reply starts (the device's own processing time) */
   replyDelayMs?: number;
   timing?: Partial<ValidatorTiming>;
-  /** file names in runDir */
-  devicePathName?: string;
-  emulatorPathName?: string;
   /** seed for the garbage generator, so runs are reproducible */
   seed?: number;
 }
@@ -71,10 +65,10 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   readonly stats = { commands: 0, replies: 0 };
 
   constructor(private readonly options: CashAcceptorEmulatorOptions) {
-    this.#baud = options.baudRate ?? 9600;
+    this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.cashAcceptor, emulatorPathName: 'cash-acceptor.emu.tty', baudRate: 9600 });
+    this.endpoint = this.#line.endpoint;
+    this.#baud = this.#line.baudRate;
     this.#replyDelayMs = options.replyDelayMs ?? 3;
-    this.endpoint = { type: 'serial', path: join(options.runDir, options.devicePathName ?? defaultEndpointName.cashAcceptor), baudRate: this.#baud };
-    this.#line = new PtySerialLine(this.endpoint.path, join(options.runDir, options.emulatorPathName ?? 'cash-acceptor.emu.tty'), this.#baud);
     this.validator = new CcnetValidator({ ...defaultTiming, ...options.timing });
     let s = (options.seed ?? 0x5eed) >>> 0;
     this.#rand = () => {

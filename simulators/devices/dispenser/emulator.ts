@@ -17,12 +17,11 @@
  * - `badBcc` {every = 2}: every `every`-th reply goes out with a corrupted BCC.
  * Routes: `POST /dispenser/take`, `POST /dispenser/load {cassettes: [{denomination: tenge, count}]}`.
  */
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ACK, EOT, LcdmParser, NAK, encodeDeviceFrame } from '../../../drivers/dispenser/lcdm-codec.js';
 import { lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
-import { PtySerialLine } from '../../common/pty-serial-line.js';
+import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { LcdmDevice, type DispenserFault } from './lcdm-device.js';
 
@@ -33,12 +32,8 @@ const LoadBody = z.object({
   cassettes: z.array(z.object({ denomination: z.number().int().positive().max(1_000_000), count: z.number().int().min(0).max(3000) })).min(1).max(2),
 });
 
-export interface DispenserEmulatorOptions {
-  runDir: string;
-  baudRate?: number;
+export interface DispenserEmulatorOptions extends SerialLinePlacement {
   perNoteMs?: number;
-  devicePathName?: string;
-  emulatorPathName?: string;
   /** how long the device waits for the host's ACK of a reply before re-sending it */
   ackWaitMs?: number;
 }
@@ -63,10 +58,10 @@ export class DispenserEmulator implements DeviceEmulator {
   #replies = 0;
 
   constructor(options: DispenserEmulatorOptions) {
-    this.#baud = options.baudRate ?? 9600;
+    this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.dispenser, emulatorPathName: 'dispenser.emu.tty', baudRate: 9600 });
+    this.endpoint = this.#line.endpoint;
+    this.#baud = this.#line.baudRate;
     this.#ackWaitMs = options.ackWaitMs ?? 500;
-    this.endpoint = { type: 'serial', path: join(options.runDir, options.devicePathName ?? defaultEndpointName.dispenser), baudRate: this.#baud };
-    this.#line = new PtySerialLine(this.endpoint.path, join(options.runDir, options.emulatorPathName ?? 'dispenser.emu.tty'), this.#baud);
     this.device = new LcdmDevice(options.perNoteMs ?? 25);
   }
 

@@ -10,10 +10,9 @@
  *   cutterError    - autocutter error: offline, DLE EOT 3 reports it
  * POST /printer/load-paper {lines?} puts in a fresh roll (clears paper out / near end).
  */
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { PtySerialLine } from '../../common/pty-serial-line.js';
+import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { PrintMechanism } from './print-mechanism.js';
 import { receiptSvg } from './receipt-svg.js';
@@ -22,8 +21,7 @@ export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'co
 
 const LoadPaperBody = z.object({ lines: z.number().int().positive().optional() }).strict().optional();
 
-export interface PrinterEmulatorOptions extends EmulatorContext {
-  baudRate?: number;
+export interface PrinterEmulatorOptions extends SerialLinePlacement {
   /** columns of the emulated paper, for the SVG (48 = 80 mm, 32 = 58 mm) */
   columns?: number;
   /** false: a printer without native QR (GS ( k is skipped); the kiosk must send the raster fallback */
@@ -41,9 +39,8 @@ export class PrinterEmulator implements DeviceEmulator {
   #activeFaults = new Set<string>();
 
   constructor(options: PrinterEmulatorOptions) {
-    const baudRate = options.baudRate ?? 115_200;
-    this.endpoint = { type: 'serial', path: join(options.runDir, defaultEndpointName.printer), baudRate };
-    this.#line = new PtySerialLine(this.endpoint.path, join(options.runDir, 'printer.emulator.tty'), baudRate);
+    this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.printer, emulatorPathName: 'printer.emulator.tty', baudRate: 115_200 });
+    this.endpoint = this.#line.endpoint;
     this.#columns = options.columns ?? 48;
     this.mechanism = new PrintMechanism(undefined, { nativeQr: options.nativeQr ?? true });
   }
