@@ -2,9 +2,8 @@
  * Driver for the CAB-HID 1 cabinet sensor board over any HidTransport. Asks for the state on
  * every (re)connect, so a switch flipped while the link was down is still reported.
  */
+import { HidLinkDriver } from '../common/hid-link-driver.js';
 import type { HidTransport } from '../common/hid-transport.js';
-import type { LinkState } from '../common/device.js';
-import { TypedEmitter } from '../common/typed-emitter.js';
 import type { CabinetEvents, CabinetSensors, CabinetStatus } from './cabinet.js';
 import { decodeCabinetState, encodeGetState, type CabinetState } from './cab-hid-codec.js';
 
@@ -14,40 +13,20 @@ export interface HidCabinetOptions {
   replyTimeoutMs?: number;
 }
 
-export class HidCabinet extends TypedEmitter<CabinetEvents> implements CabinetSensors {
-  #link: LinkState = 'closed';
+export class HidCabinet extends HidLinkDriver<CabinetEvents> implements CabinetSensors {
   #state: CabinetState | undefined;
   #waiters: (() => void)[] = [];
-  readonly #transport: HidTransport;
 
   constructor(private readonly options: HidCabinetOptions) {
-    super();
-    this.#transport = options.transport;
-    this.#transport.on('online', () => {
-      this.#link = 'online';
-      this.emit('online', {});
-      this.refresh().catch(() => undefined); // the board also reports on its next change
-    });
-    this.#transport.on('offline', ({ reason }) => {
-      if (this.#link === 'closed') return;
-      this.#link = 'offline';
-      this.emit('offline', { reason });
-    });
-    this.#transport.on('report', (report) => this.#onReport(report));
+    super(options.transport);
   }
 
-  async open(): Promise<void> {
-    this.#link = 'connecting';
-    await this.#transport.open();
-  }
-
-  async close(): Promise<void> {
-    this.#link = 'closed';
-    await this.#transport.close();
+  protected override linkUp(): void {
+    this.refresh().catch(() => undefined); // the board also reports on its next change
   }
 
   status(): CabinetStatus {
-    const status: CabinetStatus = { link: this.#link };
+    const status: CabinetStatus = { link: this.link };
     if (this.#state) {
       status.serviceSwitchOpen = this.#state.serviceSwitchOpen;
       status.safeDoorOpen = this.#state.safeDoorOpen;
@@ -67,11 +46,11 @@ export class HidCabinet extends TypedEmitter<CabinetEvents> implements CabinetSe
       };
       this.#waiters.push(done);
     });
-    await this.#transport.write(encodeGetState());
+    await this.transport.write(encodeGetState());
     await answered;
   }
 
-  #onReport(report: Uint8Array): void {
+  protected onReport(report: Uint8Array): void {
     const decoded = decodeCabinetState(report);
     if (!decoded.ok) return;
     const next = decoded.state;

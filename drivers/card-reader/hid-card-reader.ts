@@ -7,9 +7,8 @@
  * A swipe reader holds no card: `cardRemoved` is synthetic (see README.md), `eject()` has nothing
  * to move, and `capture()` resolves false.
  */
+import { HidLinkDriver } from '../common/hid-link-driver.js';
 import type { HidTransport } from '../common/hid-transport.js';
-import type { LinkState } from '../common/device.js';
-import { TypedEmitter } from '../common/typed-emitter.js';
 import type { CardInfo, CardReader, CardReaderEvents, CardReaderStatus } from './card-reader.js';
 import { maskPan, panToken } from './pan-token.js';
 import { decodeSwipe } from './swipe-decoder.js';
@@ -23,38 +22,15 @@ export interface HidCardReaderOptions {
   lrcMode?: LrcMode;
 }
 
-export class HidCardReader extends TypedEmitter<CardReaderEvents> implements CardReader {
-  #link: LinkState = 'closed';
+export class HidCardReader extends HidLinkDriver<CardReaderEvents> implements CardReader {
   #cardPresent = false;
-  readonly #transport: HidTransport;
 
   constructor(private readonly options: HidCardReaderOptions) {
-    super();
-    this.#transport = options.transport;
-    this.#transport.on('online', () => {
-      this.#link = 'online';
-      this.emit('online', {});
-    });
-    this.#transport.on('offline', ({ reason }) => {
-      if (this.#link === 'closed') return;
-      this.#link = 'offline';
-      this.emit('offline', { reason });
-    });
-    this.#transport.on('report', (report) => this.#onReport(report));
-  }
-
-  async open(): Promise<void> {
-    this.#link = 'connecting';
-    await this.#transport.open();
-  }
-
-  async close(): Promise<void> {
-    this.#link = 'closed';
-    await this.#transport.close();
+    super(options.transport);
   }
 
   status(): CardReaderStatus {
-    return { link: this.#link, cardPresent: this.#cardPresent, motorised: false };
+    return { link: this.link, cardPresent: this.#cardPresent, motorised: false };
   }
 
   /** Nothing to move: the card left the slot with the swipe. Ends the card's presence. */
@@ -73,7 +49,7 @@ export class HidCardReader extends TypedEmitter<CardReaderEvents> implements Car
     this.emit('cardRemoved', {});
   }
 
-  #onReport(report: Uint8Array): void {
+  protected onReport(report: Uint8Array): void {
     let event: CardReaderEvents['cardInserted'];
     try {
       const result = decodeSwipe(report, this.options.lrcMode ?? 'auto');

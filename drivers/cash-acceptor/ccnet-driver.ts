@@ -6,6 +6,7 @@
  */
 import type { ByteTransport } from '../common/serial-transport.js';
 import { TypedEmitter } from '../common/typed-emitter.js';
+import { WakeableSleep } from '../common/wakeable-sleep.js';
 import type { LinkState, Tiyn } from '../common/device.js';
 import type { AcceptorState, CashAcceptor, CashAcceptorEvents, CashAcceptorStatus } from './cash-acceptor.js';
 import {
@@ -57,7 +58,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   #lock: Promise<unknown> = Promise.resolve();
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  readonly #pause = new WakeableSleep();
   #ready = false;
   #link: LinkState = 'closed';
   #state: AcceptorState = 'unknown';
@@ -77,7 +78,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   #serial: string | undefined;
   readonly #onData = (chunk: Buffer): void => this.#receive(chunk);
   readonly #onOffline = ({ reason }: { reason: string }): void => this.#goOffline(`serial link: ${reason}`);
-  readonly #onOnline = (): void => this.#wake?.();
+  readonly #onOnline = (): void => this.#pause.wake();
   /** counters for diagnostics and the technician's tool */
   readonly stats = { transactions: 0, retries: 0, crcErrors: 0, timeouts: 0, garbage: 0 };
 
@@ -119,7 +120,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   async close(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#wake?.();
+    this.#pause.wake();
     await this.#loop?.catch(() => undefined);
     this.#t.off('data', this.#onData);
     this.#t.off('offline', this.#onOffline);
@@ -293,20 +294,6 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
 
   // ---- the loop ----
 
-  async #sleepInterruptible(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.#wake = undefined;
-        resolve();
-      }, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-    });
-  }
-
   async #run(): Promise<void> {
     while (this.#running) {
       if (!this.#ready) {
@@ -315,7 +302,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
         } catch (err) {
           if (!this.#running) return;
           this.#goOffline(err instanceof Error ? err.message : String(err));
-          await this.#sleepInterruptible(this.#o.reinitIntervalMs);
+          await this.#pause.sleep(this.#o.reinitIntervalMs);
           continue;
         }
       }
@@ -333,7 +320,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
           this.#goOffline(err instanceof Error ? err.message : String(err));
         }
       }
-      if (this.#running) await this.#sleepInterruptible(this.#o.pollIntervalMs);
+      if (this.#running) await this.#pause.sleep(this.#o.pollIntervalMs);
     }
   }
 

@@ -7,6 +7,7 @@
  */
 import type { ByteTransport } from '../common/serial-transport.js';
 import { TypedEmitter } from '../common/typed-emitter.js';
+import { WakeableSleep } from '../common/wakeable-sleep.js';
 import type { LinkState, Tiyn } from '../common/device.js';
 import type {
   CashDispenser, CashDispenserEvents, CashDispenserStatus, CassetteResult, CassetteStatus, DispensePlanItem, DispenseResult,
@@ -46,7 +47,7 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
   #lock: Promise<unknown> = Promise.resolve();
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  readonly #pause = new WakeableSleep();
   #link: LinkState = 'closed';
   #bits: StatusBits | undefined;
   #empty = [false, false];
@@ -90,7 +91,7 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
   async close(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#wake?.();
+    this.#pause.wake();
     await this.#loop?.catch(() => undefined);
     this.#t.off('data', this.#onData);
     this.#t.off('offline', this.#onOffline);
@@ -218,7 +219,7 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
     if (r.err.ok && r.shutterOpen && r.presented > 0) {
       this.#notesInPresenter = r.presented;
       this.#presented = true;
-      this.#wake?.();
+      this.#pause.wake();
       return 'presented';
     }
     if (!r.err.ok) this.#fault = { code: `presenter.0x${r.err.code.toString(16)}`, message: `shutter: ${r.err.message}` };
@@ -315,14 +316,7 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
     let lastStatus = Date.now();
     while (this.#running) {
       const interval = this.#presented ? this.#o.takenPollMs : this.#o.statusIntervalMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, interval - (Date.now() - lastStatus)));
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
+      await this.#pause.sleep(Math.max(0, interval - (Date.now() - lastStatus)));
       if (!this.#running) return;
       lastStatus = Date.now();
       try {

@@ -5,9 +5,9 @@
  * window and the CRC-32 matches. The template goes to the caller, who zeroes it after the bank
  * call; every other copy (reports, partial templates) is zeroed here. Nothing is logged.
  */
+import { HidLinkDriver } from '../common/hid-link-driver.js';
 import type { HidTransport } from '../common/hid-transport.js';
-import type { DeviceStatusBase, LinkState } from '../common/device.js';
-import { TypedEmitter } from '../common/typed-emitter.js';
+import type { DeviceStatusBase } from '../common/device.js';
 import { crc32 } from './crc32.js';
 import type { PalmCaptureResult, PalmGuidance, PalmScanner, PalmScannerEvents } from './palm-scanner.js';
 import {
@@ -72,47 +72,30 @@ export function deviceTimeoutSeconds(timeoutMs: number): number {
   return Math.min(60, Math.max(1, Math.ceil(timeoutMs / 1000)));
 }
 
-export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements PalmScanner {
-  #link: LinkState = 'closed';
+export class PvHidPalmScanner extends HidLinkDriver<PalmScannerEvents> implements PalmScanner {
   #tag = 0;
   readonly #pending = new Map<number, PendingReply>();
   #run: CaptureRun | undefined;
-  readonly #transport: HidTransport;
 
   constructor(private readonly options: PvHidScannerOptions) {
-    super();
-    this.#transport = options.transport;
-    this.#transport.on('online', () => {
-      this.#link = 'online';
-      this.emit('online', {});
-    });
-    this.#transport.on('offline', ({ reason }) => {
-      if (this.#link === 'closed') return;
-      this.#link = 'offline';
-      this.#run?.finish({ kind: 'error', message: `palm scanner offline: ${reason}` });
-      this.emit('offline', { reason });
-    });
-    this.#transport.on('report', (report) => this.#onReport(report));
+    super(options.transport);
   }
 
-  async open(): Promise<void> {
-    this.#link = 'connecting';
-    await this.#transport.open();
+  protected override linkLost(reason: string): void {
+    this.#run?.finish({ kind: 'error', message: `palm scanner offline: ${reason}` });
   }
 
-  async close(): Promise<void> {
-    this.#link = 'closed';
+  protected override closing(): void {
     this.#run?.finish({ kind: 'cancelled' });
     for (const [tag, p] of this.#pending) {
       clearTimeout(p.timer);
       p.resolve(undefined);
       this.#pending.delete(tag);
     }
-    await this.#transport.close();
   }
 
   status(): DeviceStatusBase {
-    return { link: this.#link };
+    return { link: this.link };
   }
 
   /** GET_INFO: firmware, serial, maximum template length (for the technician's device test). */
@@ -151,7 +134,7 @@ export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements
       this.#pending.set(tag, { resolve, timer });
     });
     try {
-      await this.#transport.write(encodeCommand(cmd, tag, payload));
+      await this.transport.write(encodeCommand(cmd, tag, payload));
     } catch {
       const p = this.#pending.get(tag);
       if (p) {
@@ -163,7 +146,7 @@ export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements
     return reply;
   }
 
-  #onReport(report: Uint8Array): void {
+  protected onReport(report: Uint8Array): void {
     try {
       const decoded = decodeDeviceReport(report);
       // a malformed report is dropped; a capture it belonged to fails on its CRC or deadline
@@ -185,7 +168,7 @@ export class PvHidPalmScanner extends TypedEmitter<PalmScannerEvents> implements
   async capture(options: { timeoutMs: number; signal?: AbortSignal }): Promise<PalmCaptureResult> {
     if (this.#run) return { kind: 'error', message: 'a palm capture is already running' };
     if (options.signal?.aborted) return { kind: 'cancelled' };
-    if (!this.#transport.isOpen) return { kind: 'error', message: 'palm scanner offline' };
+    if (!this.transport.isOpen) return { kind: 'error', message: 'palm scanner offline' };
     const timeoutS = deviceTimeoutSeconds(options.timeoutMs);
 
     return new Promise<PalmCaptureResult>((resolve) => {

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { encodeCabinetState, isGetState, type CabinetState } from '../../../drivers/cabinet/cab-hid-codec.js';
 import { HidSocketServer } from '../../common/hid-socket.js';
+import { hidSocketDeviceLifecycle } from '../../common/hid-socket-device.js';
 import { defaultEndpointName, type EmulatorFactory } from '../emulator.js';
 
 const OpenBody = z.object({ open: z.boolean() }).strict();
@@ -34,19 +35,9 @@ export const createCabinetEmulator: EmulatorFactory = (ctx) => {
   return {
     kind: 'cabinet',
     protocol: 'cab-hid-1',
-    endpoint: { type: 'hidSocket', path: server.path },
+    ...hidSocketDeviceLifecycle(server, faults),
     faults: ['unplugged'],
-    start: () => server.listen(),
-    stop: () => server.close(),
     state: () => ({ hostConnected: server.hostConnected, serviceSwitchOpen: state.serviceSwitchOpen, safeDoorOpen: state.safeDoorOpen, faults: [...faults] }),
-    setFault(fault) {
-      faults.add(fault);
-      if (fault === 'unplugged') void server.setUnplugged(true);
-    },
-    clearFaults() {
-      faults.clear();
-      void server.setUnplugged(false);
-    },
     routes(app: FastifyInstance) {
       app.post('/service-switch', async (req, reply) => {
         const body = OpenBody.safeParse(req.body);

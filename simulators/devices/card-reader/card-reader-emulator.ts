@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { encodeMagtekReport, EncodeType } from '../../../drivers/card-reader/magtek-report.js';
 import { HidSocketServer } from '../../common/hid-socket.js';
+import { hidSocketDeviceLifecycle } from '../../common/hid-socket-device.js';
 import { testCards } from '../../common/test-cards.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorFactory } from '../emulator.js';
 import { encodeTrack1, encodeTrack2, type CardFace } from './tracks.js';
@@ -48,10 +49,8 @@ export const createCardReaderEmulator: EmulatorFactory = (ctx) => {
   const emulator: DeviceEmulator = {
     kind: 'cardReader',
     protocol: 'magtek-hid',
-    endpoint: { type: 'hidSocket', path: server.path },
+    ...hidSocketDeviceLifecycle(server, faults),
     faults: CARD_READER_FAULTS,
-    start: () => server.listen(),
-    stop: () => server.close(),
     state: () => ({
       hostConnected: server.hostConnected,
       cardInSlot,
@@ -61,14 +60,6 @@ export const createCardReaderEmulator: EmulatorFactory = (ctx) => {
       lrcExtension: true,
       faults: [...faults],
     }),
-    setFault(fault) {
-      faults.add(fault);
-      if (fault === 'unplugged') void server.setUnplugged(true);
-    },
-    clearFaults() {
-      faults.clear();
-      void server.setUnplugged(false);
-    },
     routes(app: FastifyInstance) {
       app.post('/card-reader/insert', async (req, reply) => {
         const body = Insert.safeParse(req.body);

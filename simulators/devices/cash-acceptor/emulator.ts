@@ -15,12 +15,10 @@
  *   reported as 11 / 12 at power-up).
  * Routes: `POST /cash-acceptor/insert {denomination: tenge} | {counterfeit: true}`.
  */
-import { join } from 'node:path';
-import { SerialPort } from 'serialport';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ADDR_BILL_VALIDATOR, CcnetParser, Cmd, ILLEGAL_COMMAND, encodeFrame, lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
-import { openPtyPair, type PtyPair } from '../../common/pty-pair.js';
+import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { CcnetValidator, defaultTiming, type HardFault, type ValidatorTiming } from './ccnet-validator.js';
 
@@ -36,15 +34,10 @@ const InsertBody = z.union([
   z.object({ counterfeit: z.literal(true) }),
 ]);
 
-export interface CashAcceptorEmulatorOptions {
-  runDir: string;
-  baudRate?: number;
+export interface CashAcceptorEmulatorOptions extends SerialLinePlacement {
   /** delay before a reply starts (the device's own processing time) */
   replyDelayMs?: number;
   timing?: Partial<ValidatorTiming>;
-  /** file names in runDir */
-  devicePathName?: string;
-  emulatorPathName?: string;
   /** seed for the garbage generator, so runs are reproducible */
   seed?: number;
 }
@@ -55,11 +48,9 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   readonly endpoint: Endpoint;
   readonly faults = CASH_ACCEPTOR_FAULTS;
   readonly validator: CcnetValidator;
-  readonly #emulatorPath: string;
+  readonly #line: PtySerialLine;
   readonly #baud: number;
   readonly #replyDelayMs: number;
-  #pty: PtyPair | undefined;
-  #port: SerialPort | undefined;
   #parser = new CcnetParser((d) => {
     if (d === 'crc') this.#send(encodeFrame(ADDR_BILL_VALIDATOR, [Cmd.nak]));
   });
@@ -74,10 +65,10 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   readonly stats = { commands: 0, replies: 0 };
 
   constructor(private readonly options: CashAcceptorEmulatorOptions) {
-    this.#baud = options.baudRate ?? 9600;
+    this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.cashAcceptor, emulatorPathName: 'cash-acceptor.emu.tty', baudRate: 9600 });
+    this.endpoint = this.#line.endpoint;
+    this.#baud = this.#line.baudRate;
     this.#replyDelayMs = options.replyDelayMs ?? 3;
-    this.endpoint = { type: 'serial', path: join(options.runDir, options.devicePathName ?? defaultEndpointName.cashAcceptor), baudRate: this.#baud };
-    this.#emulatorPath = join(options.runDir, options.emulatorPathName ?? 'cash-acceptor.emu.tty');
     this.validator = new CcnetValidator({ ...defaultTiming, ...options.timing });
     let s = (options.seed ?? 0x5eed) >>> 0;
     this.#rand = () => {
@@ -90,22 +81,12 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   }
 
   async start(): Promise<void> {
-    this.#pty = await openPtyPair(this.endpoint.path, this.#emulatorPath);
-    const port = new SerialPort({ path: this.#emulatorPath, baudRate: this.#baud, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    port.on('data', (chunk: Buffer) => this.#onData(chunk));
-    port.on('error', () => undefined);
-    this.#port = port;
+    await this.#line.open((chunk) => this.#onData(chunk));
     this.#parser.reset();
   }
 
   async stop(): Promise<void> {
-    const port = this.#port;
-    this.#port = undefined;
-    await this.#writeChain.catch(() => undefined);
-    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
-    await this.#pty?.close();
-    this.#pty = undefined;
+    await this.#line.close(() => this.#writeChain.catch(() => undefined));
   }
 
   /** stop() keeps the validator's state (a cable pulled); dispose() also stops its timers */
@@ -215,10 +196,9 @@ export class CashAcceptorEmulator implements DeviceEmulator {
     this.#pendingReplies++;
     this.#writeChain = this.#writeChain.then(async () => {
       await new Promise((r) => setTimeout(r, wait));
-      const port = this.#port;
-      if (!port?.isOpen) return;
+      if (!this.#line.isOpen) return;
       this.stats.replies++;
-      await new Promise<void>((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
+      await this.#line.write(bytes);
     }).catch(() => undefined).finally(() => {
       this.#pendingReplies--;
     });

@@ -17,13 +17,11 @@
  * - `badBcc` {every = 2}: every `every`-th reply goes out with a corrupted BCC.
  * Routes: `POST /dispenser/take`, `POST /dispenser/load {cassettes: [{denomination: tenge, count}]}`.
  */
-import { join } from 'node:path';
-import { SerialPort } from 'serialport';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ACK, EOT, LcdmParser, NAK, encodeDeviceFrame } from '../../../drivers/dispenser/lcdm-codec.js';
 import { lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
-import { openPtyPair, type PtyPair } from '../../common/pty-pair.js';
+import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { LcdmDevice, type DispenserFault } from './lcdm-device.js';
 
@@ -34,12 +32,8 @@ const LoadBody = z.object({
   cassettes: z.array(z.object({ denomination: z.number().int().positive().max(1_000_000), count: z.number().int().min(0).max(3000) })).min(1).max(2),
 });
 
-export interface DispenserEmulatorOptions {
-  runDir: string;
-  baudRate?: number;
+export interface DispenserEmulatorOptions extends SerialLinePlacement {
   perNoteMs?: number;
-  devicePathName?: string;
-  emulatorPathName?: string;
   /** how long the device waits for the host's ACK of a reply before re-sending it */
   ackWaitMs?: number;
 }
@@ -52,11 +46,9 @@ export class DispenserEmulator implements DeviceEmulator {
   readonly endpoint: Endpoint;
   readonly faults = DISPENSER_FAULTS;
   readonly device: LcdmDevice;
-  readonly #emulatorPath: string;
+  readonly #line: PtySerialLine;
   readonly #baud: number;
   readonly #ackWaitMs: number;
-  #pty: PtyPair | undefined;
-  #port: SerialPort | undefined;
   #parser = new LcdmParser(EOT, (d) => {
     if (d === 'bcc') void this.#write(Uint8Array.of(NAK));
   });
@@ -66,31 +58,23 @@ export class DispenserEmulator implements DeviceEmulator {
   #replies = 0;
 
   constructor(options: DispenserEmulatorOptions) {
-    this.#baud = options.baudRate ?? 9600;
+    this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.dispenser, emulatorPathName: 'dispenser.emu.tty', baudRate: 9600 });
+    this.endpoint = this.#line.endpoint;
+    this.#baud = this.#line.baudRate;
     this.#ackWaitMs = options.ackWaitMs ?? 500;
-    this.endpoint = { type: 'serial', path: join(options.runDir, options.devicePathName ?? defaultEndpointName.dispenser), baudRate: this.#baud };
-    this.#emulatorPath = join(options.runDir, options.emulatorPathName ?? 'dispenser.emu.tty');
     this.device = new LcdmDevice(options.perNoteMs ?? 25);
   }
 
   async start(): Promise<void> {
-    this.#pty = await openPtyPair(this.endpoint.path, this.#emulatorPath);
-    const port = new SerialPort({ path: this.#emulatorPath, baudRate: this.#baud, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    port.on('data', (chunk: Buffer) => this.#onData(chunk));
-    port.on('error', () => undefined);
-    this.#port = port;
+    await this.#line.open((chunk) => this.#onData(chunk));
     this.#parser.reset();
   }
 
   async stop(): Promise<void> {
-    const port = this.#port;
-    this.#port = undefined;
-    this.#hostAnswer?.('nak');
-    await this.#work.catch(() => undefined);
-    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
-    await this.#pty?.close();
-    this.#pty = undefined;
+    await this.#line.close(async () => {
+      this.#hostAnswer?.('nak');
+      await this.#work.catch(() => undefined);
+    });
   }
 
   state(): Record<string, unknown> {
@@ -158,7 +142,7 @@ export class DispenserEmulator implements DeviceEmulator {
     if (this.#wire.has('lostReply')) return;
     const reply = encodeDeviceFrame(cmd, result.data);
     for (let attempt = 0; attempt < 4; attempt++) {
-      if (!this.#port) return;
+      if (!this.#line.port) return;
       let out = reply;
       const bad = this.#wire.get('badBcc');
       this.#replies++;
@@ -185,9 +169,7 @@ export class DispenserEmulator implements DeviceEmulator {
 
   async #write(bytes: Uint8Array): Promise<void> {
     await sleep(1 + lineTimeMs(bytes.length, this.#baud));
-    const port = this.#port;
-    if (!port?.isOpen) return;
-    await new Promise<void>((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
+    await this.#line.write(bytes);
   }
 }
 

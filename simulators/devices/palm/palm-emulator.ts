@@ -27,6 +27,7 @@ import {
   type HostCommand,
 } from '../../../drivers/palm/pv-hid-codec.js';
 import { HidSocketServer } from '../../common/hid-socket.js';
+import { hidSocketDeviceLifecycle } from '../../common/hid-socket-device.js';
 import { palmTemplateFor } from '../../common/palm-subjects.js';
 import { defaultEndpointName, type EmulatorFactory } from '../emulator.js';
 
@@ -213,14 +214,8 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
   return {
     kind: 'palm',
     protocol: 'pv-hid-1',
-    endpoint: { type: 'hidSocket', path: server.path },
+    ...hidSocketDeviceLifecycle(server, faults, { beforeStop: reset }),
     faults: PALM_FAULTS,
-    start: () => server.listen(),
-    async stop() {
-      abortQueue();
-      endCapture();
-      await server.close();
-    },
     state: () => ({
       hostConnected: server.hostConnected,
       state: Object.entries(DeviceState).find(([, v]) => v === state)?.[0] ?? 'unknown',
@@ -228,14 +223,6 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
       captures,
       faults: [...faults],
     }),
-    setFault(fault) {
-      faults.add(fault);
-      if (fault === 'unplugged') void server.setUnplugged(true);
-    },
-    clearFaults() {
-      faults.clear();
-      void server.setUnplugged(false);
-    },
     routes(app: FastifyInstance) {
       app.post('/palm/present', async (req, reply) => {
         const body = Present.safeParse(req.body);

@@ -10,11 +10,9 @@
  *   cutterError    - autocutter error: offline, DLE EOT 3 reports it
  * POST /printer/load-paper {lines?} puts in a fresh roll (clears paper out / near end).
  */
-import { join } from 'node:path';
-import { SerialPort } from 'serialport';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { openPtyPair, type PtyPair } from '../../common/pty-pair.js';
+import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { PrintMechanism } from './print-mechanism.js';
 import { receiptSvg } from './receipt-svg.js';
@@ -23,8 +21,7 @@ export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'co
 
 const LoadPaperBody = z.object({ lines: z.number().int().positive().optional() }).strict().optional();
 
-export interface PrinterEmulatorOptions extends EmulatorContext {
-  baudRate?: number;
+export interface PrinterEmulatorOptions extends SerialLinePlacement {
   /** columns of the emulated paper, for the SVG (48 = 80 mm, 32 = 58 mm) */
   columns?: number;
   /** false: a printer without native QR (GS ( k is skipped); the kiosk must send the raster fallback */
@@ -37,44 +34,31 @@ export class PrinterEmulator implements DeviceEmulator {
   readonly endpoint: Endpoint;
   readonly faults: readonly string[] = PRINTER_FAULTS;
   readonly mechanism: PrintMechanism;
-  readonly #emulatorPath: string;
+  readonly #line: PtySerialLine;
   readonly #columns: number;
-  #pty: PtyPair | undefined;
-  #port: SerialPort | undefined;
   #activeFaults = new Set<string>();
 
   constructor(options: PrinterEmulatorOptions) {
-    const baudRate = options.baudRate ?? 115_200;
-    this.endpoint = { type: 'serial', path: join(options.runDir, defaultEndpointName.printer), baudRate };
-    this.#emulatorPath = join(options.runDir, 'printer.emulator.tty');
+    this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.printer, emulatorPathName: 'printer.emulator.tty', baudRate: 115_200 });
+    this.endpoint = this.#line.endpoint;
     this.#columns = options.columns ?? 48;
     this.mechanism = new PrintMechanism(undefined, { nativeQr: options.nativeQr ?? true });
   }
 
   async start(): Promise<void> {
-    if (this.endpoint.type !== 'serial') throw new Error('printer endpoint must be serial');
-    this.#pty = await openPtyPair(this.endpoint.path, this.#emulatorPath);
-    const port = new SerialPort({ path: this.#emulatorPath, baudRate: this.endpoint.baudRate, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-    port.on('data', (chunk: Buffer) => {
+    await this.#line.open((chunk, port) => {
       const replies = this.mechanism.receive(chunk);
       if (replies.length > 0) port.write(Buffer.from(replies));
     });
-    port.on('error', () => undefined);
-    this.#port = port;
   }
 
   async stop(): Promise<void> {
-    const port = this.#port;
-    this.#port = undefined;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    await this.#pty?.close();
-    this.#pty = undefined;
+    await this.#line.close();
   }
 
   state(): Record<string, unknown> {
     return {
-      portOpen: this.#port?.isOpen ?? false,
+      portOpen: this.#line.isOpen,
       sensors: { ...this.mechanism.sensors },
       linesLeft: this.mechanism.linesLeft ?? null,
       nativeQr: this.mechanism.nativeQr,
