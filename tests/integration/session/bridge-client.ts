@@ -3,20 +3,40 @@
  * WebSocket (every frame checked against the bridge schema) and small HTTP helpers for the
  * simulators' control and admin APIs.
  */
-import { createServer } from 'node:net';
+import { startStack, type Stack, type StackOptions } from '../../../scripts/lib/stack.js';
+import { freePorts } from '../../support/ports.js';
+import { suiteDir } from '../../support/artifacts.js';
 import WebSocket from 'ws';
 import { CoreToUi, type Intent, type Snapshot } from '../../../kiosk/bridge/schema.js';
 
+/** one port that was free a moment ago (see tests/support/ports.ts for why several are taken together) */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+  const [port] = await freePorts(1);
+  if (port === undefined) throw new Error('no free port');
+  return port;
+}
+
+/**
+ * Starts bank simulator, device simulators and (unless told not to) the core on fresh ports, with
+ * every child's log kept in the run's artefact folder (read by the card-data leak scan, and by a
+ * person when start-up fails). A port can be taken by another process between the probe and the
+ * child's bind on a busy machine, so a failed start is tried once more on new ports.
+ */
+export async function startTestStack(
+  name: string,
+  options: Omit<StackOptions, 'root' | 'bankPort' | 'devicesPort' | 'kioskPort' | 'logDir' | 'output'>,
+): Promise<Stack> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const [bankPort, devicesPort, kioskPort] = await freePorts(3);
+    if (bankPort === undefined || devicesPort === undefined || kioskPort === undefined) throw new Error('no free ports');
+    try {
+      return await startStack({ ...options, root: process.cwd(), bankPort, devicesPort, kioskPort, output: 'quiet', logDir: suiteDir(`${name}-logs`) });
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
 }
 
 export class BridgeClient {

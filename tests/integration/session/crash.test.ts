@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, KIOSK_CLI, type Stack } from '../../../scripts/lib/stack.js';
 import { spawnTsx, waitForHttp, type Service } from '../../../scripts/lib/services.js';
-import { BridgeClient, eventually, freePort, http } from './bridge-client.js';
+import { BridgeClient, eventually, http } from './bridge-client.js';
+import { freePorts } from '../../support/ports.js';
+import { suiteDir } from '../../support/artifacts.js';
 
 const TOKEN = 'crash-test-token-0123456789abcdef';
 
@@ -47,8 +49,10 @@ async function killCore(): Promise<void> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'kiosk-crash-'));
-  kioskPort = await freePort();
-  stack = await startStack({ root: process.cwd(), bankPort: await freePort(), devicesPort: await freePort(), kioskPort, dataDir, token: TOKEN, startCore: false, output: 'quiet' });
+  const [bankPort, devicesPort, corePort] = await freePorts(3);
+  if (bankPort === undefined || devicesPort === undefined || corePort === undefined) throw new Error('no free ports');
+  kioskPort = corePort;
+  stack = await startStack({ root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token: TOKEN, startCore: false, output: 'quiet', logDir: suiteDir('crash-logs') });
 }, 90_000);
 
 afterAll(async () => {

@@ -8,8 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../../scripts/lib/stack.js';
-import { BridgeClient, eventually, freePort, http } from './bridge-client.js';
+import type { Stack } from '../../../scripts/lib/stack.js';
+import { BridgeClient, eventually, http, startTestStack } from './bridge-client.js';
 
 const TOKEN = 'scenario-token-0123456789abcdef';
 
@@ -23,8 +23,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'kiosk-session-'));
-  const [bankPort, devicesPort, kioskPort] = [await freePort(), await freePort(), await freePort()];
-  stack = await startStack({ root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token: TOKEN, output: 'quiet' });
+  stack = await startTestStack('scenarios', { dataDir, token: TOKEN });
 }, 90_000);
 
 afterAll(async () => {

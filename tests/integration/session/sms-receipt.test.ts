@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../../scripts/lib/stack.js';
+import type { Stack } from '../../../scripts/lib/stack.js';
 import { dbPath } from '../../../kiosk/store/db.js';
-import { BridgeClient, eventually, freePort, http } from './bridge-client.js';
+import { BridgeClient, eventually, http, startTestStack } from './bridge-client.js';
 
 const TOKEN = 'sms-receipt-token-0123456789abcdef';
 const PHONE = '+77475556677';
@@ -20,8 +20,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'kiosk-sms-receipt-'));
-  const [bankPort, devicesPort, kioskPort] = [await freePort(), await freePort(), await freePort()];
-  stack = await startStack({ root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token: TOKEN, output: 'quiet' });
+  stack = await startTestStack('sms-receipt', { dataDir, token: TOKEN });
 }, 90_000);
 
 afterAll(async () => {
