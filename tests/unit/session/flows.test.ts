@@ -255,7 +255,9 @@ describe('session flows', () => {
     await k.intent('start');
     let s = await k.intent('payWithoutIdentification');
     expect(s.screen).toBe('serviceCatalogue');
-    await k.intent('selectService', { serviceId: 'svc-mobile' });
+    s = await k.intent('selectService', { serviceId: 'svc-mobile' });
+    expect(s.screen).toBe('serviceReference');
+    expect(s.selectedService?.referenceKind).toBe('phone');
     s = await k.intent('submitReference', { reference: '12345' });
     expect(s.error?.code).toBe('invalidReference');
     s = await k.intent('submitReference', { reference: '8 701 123 45 67' });
