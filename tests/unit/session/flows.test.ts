@@ -44,6 +44,21 @@ async function signIn(k: ReturnType<typeof open>): Promise<void> {
 }
 
 describe('session flows', () => {
+  it('the language switched mid-session changes the snapshot and keeps the screen and the customer', async () => {
+    const k = open();
+    await signIn(k);
+    const name = k.session.snapshot().customer?.maskedName;
+    for (const locale of ['ru', 'en'] as const) {
+      const s = await k.intent('setLocale', { locale });
+      expect(s.locale).toBe(locale);
+      expect(s.screen).toBe('operations');
+      expect(s.customer?.maskedName).toBe(name);
+    }
+    const s = await k.intent('chooseOperation', { operation: 'cashIn' });
+    expect(s.screen).toBe('productSelect');
+    expect(s.locale).toBe('en');
+  });
+
   it('phone + OTP + cash-in of three notes: recorded before stacked, closed once, receipt printed', async () => {
     const k = open();
     await signIn(k);
