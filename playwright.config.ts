@@ -13,6 +13,8 @@ const claimed = (await Promise.all(extraE2eConfigs().map(async (file) => (await 
   .map((m) => m.default?.testMatch)
   .flatMap((m) => (m === undefined ? [] : Array.isArray(m) ? m : [m]));
 const ignore = [/\.electron\.spec\.ts$/, ...claimed];
+// customer flows whose logic does not depend on the screen's shape: once, in portrait, to keep CI short
+const portraitOnly = [/card-withdrawal\.spec\.ts$/, /walk-up-payment\.spec\.ts$/, /refusals\.spec\.ts$/, /language-mid-session\.spec\.ts$/, /inactivity\.spec\.ts$/];
 
 const chromium = {
   browserName: 'chromium' as const,
@@ -24,7 +26,7 @@ const chromium = {
 
 const projects: NonNullable<PlaywrightTestConfig['projects']> = [
   { name: 'portrait', testIgnore: ignore, use: { ...chromium, viewport: { width: 1080, height: 1920 } } },
-  { name: 'landscape', testIgnore: ignore, use: { ...chromium, viewport: { width: 1920, height: 1080 } } },
+  { name: 'landscape', testIgnore: [...ignore, ...portraitOnly], use: { ...chromium, viewport: { width: 1920, height: 1080 } } },
 ];
 
 const electron = electronBinary();

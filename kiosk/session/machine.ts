@@ -119,6 +119,7 @@ export function createSessionMachine(deps: MachineDeps) {
       markActivity: raise({ type: 'session.activity' }),
       markBusy: raise({ type: 'session.busy' }),
       clearError: assign({ error: undefined }),
+      applyLocale: assign(({ context, event }) => ({ locale: event.type === 'setLocale' ? event.locale : context.locale })),
       bankOffline: assign(({ context }) => ({
         devices: { ...context.devices, bank: 'offline' as const },
         error: { code: 'bankOffline' as const },
@@ -155,7 +156,7 @@ export function createSessionMachine(deps: MachineDeps) {
       smsReceipts: config.smsReceipts ?? true,
     },
     on: {
-      setLocale: { actions: assign({ locale: ({ event }) => event.locale }) },
+      setLocale: { actions: 'applyLocale' },
       'device.health': { actions: assign({ devices: ({ context, event }) => ({ ...context.devices, ...event.devices }) }) },
       'device.serviceSwitch': { actions: assign({ servicePending: ({ event }) => event.open }) },
       'device.palmGuidance': { actions: assign({ palmGuidance: ({ event }) => event.guidance }) },
@@ -1343,6 +1344,8 @@ export function createSessionMachine(deps: MachineDeps) {
                 after: { inactivity: 'prompt' },
                 on: {
                   ...(Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting', reenter: true }])) as Record<string, never>),
+                  // a touch on the language switch is activity too; handled here, the event would not reach the root's setLocale
+                  setLocale: { target: 'counting', reenter: true, actions: 'applyLocale' },
                   'session.activity': { target: 'counting', reenter: true },
                 },
               },
@@ -1351,6 +1354,7 @@ export function createSessionMachine(deps: MachineDeps) {
                 after: { moreTime: { target: 'paused', actions: raise({ type: 'session.timeout' }) } },
                 on: {
                   ...(Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting' }])) as Record<string, never>),
+                  setLocale: { target: 'counting', actions: 'applyLocale' },
                   'session.activity': 'counting',
                 },
               },

@@ -111,6 +111,7 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
     out.selectedService = {
       id: c.service.id,
       name: c.service.name,
+      ...(kind ? { referenceKind: kind } : {}),
       ...(reference ? { reference: kind === 'phone' ? maskPhone(reference) : reference } : {}),
     };
   }

@@ -44,6 +44,21 @@ async function signIn(k: ReturnType<typeof open>): Promise<void> {
 }
 
 describe('session flows', () => {
+  it('the language switched mid-session changes the snapshot and keeps the screen and the customer', async () => {
+    const k = open();
+    await signIn(k);
+    const name = k.session.snapshot().customer?.maskedName;
+    for (const locale of ['ru', 'en'] as const) {
+      const s = await k.intent('setLocale', { locale });
+      expect(s.locale).toBe(locale);
+      expect(s.screen).toBe('operations');
+      expect(s.customer?.maskedName).toBe(name);
+    }
+    const s = await k.intent('chooseOperation', { operation: 'cashIn' });
+    expect(s.screen).toBe('productSelect');
+    expect(s.locale).toBe('en');
+  });
+
   it('phone + OTP + cash-in of three notes: recorded before stacked, closed once, receipt printed', async () => {
     const k = open();
     await signIn(k);
@@ -255,7 +270,9 @@ describe('session flows', () => {
     await k.intent('start');
     let s = await k.intent('payWithoutIdentification');
     expect(s.screen).toBe('serviceCatalogue');
-    await k.intent('selectService', { serviceId: 'svc-mobile' });
+    s = await k.intent('selectService', { serviceId: 'svc-mobile' });
+    expect(s.screen).toBe('serviceReference');
+    expect(s.selectedService?.referenceKind).toBe('phone');
     s = await k.intent('submitReference', { reference: '12345' });
     expect(s.error?.code).toBe('invalidReference');
     s = await k.intent('submitReference', { reference: '8 701 123 45 67' });

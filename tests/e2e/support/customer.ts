@@ -1,0 +1,67 @@
+/**
+ * What a customer does at the kiosk in every flow (types on the on-screen keypad, reads the SMS the
+ * bank sent), and what the test reads back from the simulators' admin routes.
+ */
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { ru } from '../../../renderer/src/i18n/ru.js';
+import { stack } from './stack-env.js';
+
+/** presses the digits on the on-screen keypad (its group is named in the screen's language) */
+export async function typeDigits(page: Page, digits: string, keypadLabel: string = ru['keypad.label']): Promise<void> {
+  const pad = page.getByRole('group', { name: keypadLabel });
+  for (const d of digits) await pad.getByRole('button', { name: d, exact: true }).click();
+}
+
+/** the texts of the SMS the bank simulator has sent to the phone, oldest first */
+export async function smsTo(request: APIRequestContext, phone: string): Promise<string[]> {
+  const res = await request.get(`${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
+  expect(res.ok(), await res.text()).toBe(true);
+  const body = (await res.json()) as { messages: Array<{ channel: string; text: string }> };
+  return body.messages.filter((m) => m.channel === 'sms').map((m) => m.text);
+}
+
+/** waits for an SMS newer than the first `before` ones and returns the one-time code in it */
+export async function newOtp(request: APIRequestContext, phone: string, before: number): Promise<string> {
+  let code = '';
+  await expect
+    .poll(
+      async () => {
+        const sms = await smsTo(request, phone);
+        code = sms.length > before ? (/\b(\d{6})\b/.exec(sms.at(-1) ?? '')?.[1] ?? '') : '';
+        return code;
+      },
+      { timeout: 15_000 },
+    )
+    .toMatch(/^\d{6}$/);
+  return code;
+}
+
+export interface AdminAccount {
+  id: string;
+  balance: number;
+  held: number;
+  available: number;
+}
+
+/** an account as the bank's ledger has it, amounts in tiyn */
+export async function account(request: APIRequestContext, id: string): Promise<AdminAccount> {
+  const res = await request.get(`${stack.bankUrl}/admin/accounts/${encodeURIComponent(id)}`);
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()) as AdminAccount;
+}
+
+/** the receipts the printer simulator has printed, oldest first */
+export async function receipts(request: APIRequestContext): Promise<Array<{ lines: string[] }>> {
+  const res = await request.get(`${stack.devicesUrl}/printer/receipts`);
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()) as Array<{ lines: string[] }>;
+}
+
+/** a device simulator action that must succeed */
+export async function device(request: APIRequestContext, path: string, data?: unknown): Promise<void> {
+  const res = await request.post(`${stack.devicesUrl}${path}`, data === undefined ? {} : { data });
+  expect(res.ok(), `${path}: ${await res.text()}`).toBe(true);
+}
+
+/** the thin spaces and no-break spaces of formatted money, matched as any whitespace */
+export const tenge = (formatted: string): RegExp => new RegExp(`^${formatted.replace(/\s/g, '\\s')}\\s₸$`);
