@@ -205,11 +205,13 @@ describe('printer supervision', () => {
     await printer.open();
     expect(printer.status().link).toBe('online');
     await emulator.stop();
-    await waitFor(() => printer.status().link === 'offline');
+    // the hang-up reaches serialport through the kernel's pty and the event loop: on a loaded
+    // 2-core CI machine that has taken over 5 s once, so this wait is generous
+    await waitFor(() => printer.status().link === 'offline', 15_000);
     expect(await printer.print(receiptToEscPos(model('en')))).toMatchObject({ ok: false });
     emulator = new PrinterEmulator({ runDir: dir });
     await emulator.start();
-    await waitFor(() => printer.status().link === 'online' && printer.status().online);
+    await waitFor(() => printer.status().link === 'online' && printer.status().online, 15_000);
     expect(await printer.print(receiptToEscPos(model('en')))).toEqual({ ok: true });
     expect(emulator.mechanism.receipts).toHaveLength(1);
   });
