@@ -21,7 +21,9 @@ export function cassettePlanner(db: Db, dispenser: CashDispenser, denominations:
       return {
         index,
         denomination,
-        count: counted ?? NOMINAL_LOAD,
+        // without a journaled load the counter holds only what was dispensed (zero or below):
+        // plan with the nominal load less that, the dispenser's shortfall staying the final word
+        count: counted === undefined ? NOMINAL_LOAD : counted < 0 ? Math.max(0, NOMINAL_LOAD + counted) : counted,
         lowThreshold: 10,
         emptyThreshold: 0,
         usable: state !== 'missing' && state !== 'empty',
