@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { BankClient } from '../../../kiosk/bank/client.js';
 import { startBankServer, type BankServer, type BankServerOptions } from '../../../simulators/bank/server.js';
 
 export interface TestBank {
@@ -42,6 +44,53 @@ export async function startTestBank(options: Partial<BankServerOptions> = {}): P
     async close() {
       await bank.close();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** a bank of its own for each test, on a clock the test moves, and the kiosk's client to it */
+export interface ClockedBank {
+  /** the bank's business time (ms); assign to move it */
+  now: number;
+  readonly t: TestBank;
+  readonly client: BankClient;
+}
+
+/**
+ * Registers beforeEach/afterEach: every test gets a fresh ledger whose clock starts at `startIso`
+ * and moves only when the test moves it, and a BankClient (2 s timeout) pointed at it.
+ */
+export function useClockedBank(startIso = '2026-11-25T09:00:00Z'): ClockedBank {
+  let t: TestBank | undefined;
+  let client: BankClient | undefined;
+  const state = { now: Date.parse(startIso) };
+  beforeEach(async () => {
+    state.now = Date.parse(startIso);
+    t = await startTestBank({ now: () => state.now });
+    client = new BankClient({ baseUrl: t.bank.url, timeoutMs: 2000 });
+  });
+  afterEach(async () => {
+    client?.close();
+    await t?.close();
+    client = undefined;
+    t = undefined;
+  });
+  const running = <T,>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('the test bank runs only inside a test');
+    return v;
+  };
+  return {
+    get now() {
+      return state.now;
+    },
+    set now(ms: number) {
+      state.now = ms;
+    },
+    get t() {
+      return running(t);
+    },
+    get client() {
+      return running(client);
     },
   };
 }

@@ -1,8 +1,13 @@
 /**
  * The customer's and the technician's hands in scenario tests: a bridge client over the core's
- * WebSocket (every frame checked against the bridge schema) and small HTTP helpers for the
- * simulators' control and admin APIs.
+ * WebSocket (every frame checked against the bridge schema), small HTTP helpers for the
+ * simulators' control and admin APIs, one stack per test file (`useTestStack`) and the opening of
+ * a customer's visit (`visit`, `BridgeClient.begin`, `signIn`).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { startStack, type Stack, type StackOptions } from '../../../scripts/lib/stack.js';
 import { freePorts } from '../../support/ports.js';
 import { suiteDir } from '../../support/artifacts.js';
@@ -37,6 +42,102 @@ export async function startTestStack(
     }
   }
   throw lastError;
+}
+
+/** the stack a test file shares, readable once its beforeAll has run */
+export interface SharedStack {
+  readonly stack: Stack;
+  readonly dataDir: string;
+  readonly token: string;
+  readonly bankUrl: string;
+  readonly devicesUrl: string;
+  readonly kioskUrl: string;
+}
+
+/**
+ * One stack for the whole test file: started in beforeAll on a fresh temporary data directory,
+ * stopped (and the directory removed) in afterAll. `env` reaches every child, e.g. the core's
+ * `KIOSK_TIMEOUTS_*` keys for short timeouts.
+ */
+export function useTestStack(name: string, options: { token: string; env?: NodeJS.ProcessEnv }): SharedStack {
+  let stack: Stack | undefined;
+  let dataDir: string | undefined;
+  const started = (): Stack => {
+    if (stack === undefined) throw new Error(`the ${name} stack is not running (used outside a test?)`);
+    return stack;
+  };
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), `kiosk-${name}-`));
+    stack = await startTestStack(name, { dataDir, token: options.token, ...(options.env ? { env: options.env } : {}) });
+  }, 90_000);
+  afterAll(async () => {
+    await stack?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+  return {
+    get stack() {
+      return started();
+    },
+    get dataDir() {
+      started();
+      return dataDir ?? '';
+    },
+    token: options.token,
+    get bankUrl() {
+      return started().bankUrl;
+    },
+    get devicesUrl() {
+      return started().devicesUrl;
+    },
+    get kioskUrl() {
+      return started().kioskUrl;
+    },
+  };
+}
+
+/**
+ * A customer at the terminal: the bridge connected and the attract screen showing before `body`
+ * runs; the connection is closed however `body` ends.
+ */
+export async function visit<T>(at: { kioskUrl: string; token: string }, body: (ui: BridgeClient) => Promise<T>): Promise<T> {
+  const ui = await BridgeClient.connect(at.kioskUrl, at.token);
+  try {
+    await ui.screen('attract', 30_000);
+    return await body(ui);
+  } finally {
+    ui.close();
+  }
+}
+
+/** the 6-digit code in the newest message the bank's SMS gateway holds for a phone (E.164) */
+export async function latestOtp(bankUrl: string, phone: string): Promise<string> {
+  const { messages } = await http<{ messages: unknown[] }>('GET', `${bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
+  const text = JSON.stringify(messages.at(-1) ?? {});
+  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  if (!code) throw new Error(`no OTP in the SMS outbox for ${phone}: ${text}`);
+  return code;
+}
+
+export type SignIn =
+  | { method: 'phone'; typed: string; otpTo: string }
+  | { method: 'iin'; iin: string; otpTo: string };
+
+/**
+ * From the attract screen: start, identify by phone or IIN, and enter the code the bank sent to
+ * `otpTo`. Returns once the code is submitted; the caller waits for what it expects next.
+ */
+export async function signIn(ui: BridgeClient, bankUrl: string, how: SignIn): Promise<void> {
+  await ui.begin();
+  ui.send('chooseIdentification', { method: how.method });
+  if (how.method === 'phone') {
+    await ui.screen('phoneEntry');
+    ui.send('submitPhone', { phone: how.typed });
+  } else {
+    await ui.screen('iinEntry');
+    ui.send('submitIin', { iin: how.iin });
+  }
+  await ui.screen('otpEntry');
+  ui.send('submitOtp', { code: await latestOtp(bankUrl, how.otpTo) });
 }
 
 export class BridgeClient {
@@ -96,6 +197,12 @@ export class BridgeClient {
 
   async screen(screen: Snapshot['screen'], timeoutMs?: number): Promise<Snapshot> {
     return this.waitFor(`screen ${screen}`, (s) => s.screen === screen, timeoutMs);
+  }
+
+  /** attract -> the start screen */
+  async begin(): Promise<Snapshot> {
+    this.send('start');
+    return this.screen('start');
   }
 
   close(): void {

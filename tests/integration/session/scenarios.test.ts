@@ -4,56 +4,23 @@
  * temporary data directory. The customer acts through the bridge and the simulators' control API;
  * the bank's ledger and the printer's paper say what really happened.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../../scripts/lib/stack.js';
-import { BridgeClient, eventually, http, startTestStack } from './bridge-client.js';
-
-const TOKEN = 'scenario-token-0123456789abcdef';
+import { describe, expect, it } from 'vitest';
+import { eventually, http, signIn, useTestStack, visit } from './bridge-client.js';
 
 interface Account {
   balance: number;
   entries: Array<{ amount: number; messageKey: string | null }>;
 }
 
-let stack: Stack;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kiosk-session-'));
-  stack = await startTestStack('scenarios', { dataDir, token: TOKEN });
-}, 90_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-async function latestOtp(phone: string): Promise<string> {
-  const { messages } = await http<{ messages: Array<{ text?: string; body?: string }> }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
-  const text = JSON.stringify(messages.at(-1) ?? {});
-  const code = /\b(\d{6})\b/.exec(text)?.[1];
-  if (!code) throw new Error(`no OTP in the SMS outbox for ${phone}: ${text}`);
-  return code;
-}
+const stack = useTestStack('scenarios', { token: 'scenario-token-0123456789abcdef' });
 
 describe('session scenarios against the simulators', () => {
   it('phone + OTP + cash-in of three notes: the account is credited once and the receipt printed', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
-      await ui.screen('attract', 30_000);
+    await visit(stack, async (ui) => {
       const before = await http<Account>('GET', `${stack.bankUrl}/admin/accounts/a-aigerim-cur`);
       const printedBefore = (await http<unknown[]>('GET', `${stack.devicesUrl}/printer/receipts`)).length;
 
-      ui.send('start');
-      await ui.screen('start');
-      ui.send('chooseIdentification', { method: 'phone' });
-      await ui.screen('phoneEntry');
-      ui.send('submitPhone', { phone: '87011234567' });
-      await ui.screen('otpEntry');
-      ui.send('submitOtp', { code: await latestOtp('+77011234567') });
+      await signIn(ui, stack.bankUrl, { method: 'phone', typed: '87011234567', otpTo: '+77011234567' });
       await ui.waitFor('cash-in on the menu', (s) => s.screen === 'operations' && s.operations.includes('cashIn'));
       ui.send('chooseOperation', { operation: 'cashIn' });
       await ui.screen('productSelect');
@@ -92,17 +59,12 @@ describe('session scenarios against the simulators', () => {
       ui.send('finish');
       await ui.screen('attract', 20_000);
       for (const s of ui.snapshots) expect(JSON.stringify(s)).not.toContain('+77011234567');
-    } finally {
-      ui.close();
-    }
+    });
   });
 
   it('service payment in cash without identification: fee shown before consent, receipt numbered', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
-      await ui.screen('attract', 30_000);
-      ui.send('start');
-      await ui.screen('start');
+    await visit(stack, async (ui) => {
+      await ui.begin();
       ui.send('payWithoutIdentification');
       const catalogue = await ui.screen('serviceCatalogue');
       expect(catalogue.services?.map((s) => s.id)).toContain('kcell');
@@ -121,17 +83,12 @@ describe('session scenarios against the simulators', () => {
       ui.send('chooseReceipt', { choice: 'none' });
       await ui.screen('attract', 20_000);
       expect(r.receipt?.number).toBeTruthy();
-    } finally {
-      ui.close();
-    }
+    });
   });
 
   it('palm identification: a matching palm signs in; withdrawn consent offers the other methods (8.15)', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
-      await ui.screen('attract', 30_000);
-      ui.send('start');
-      await ui.screen('start');
+    await visit(stack, async (ui) => {
+      await ui.begin();
       ui.send('chooseIdentification', { method: 'palm' });
       await ui.screen('palmScan');
       await http('POST', `${stack.devicesUrl}/palm/present`, { subject: 'palm-nocons' });
@@ -140,8 +97,7 @@ describe('session scenarios against the simulators', () => {
       ui.send('cancel');
       await ui.screen('attract', 20_000);
 
-      ui.send('start');
-      await ui.screen('start');
+      await ui.begin();
       ui.send('chooseIdentification', { method: 'palm' });
       await ui.screen('palmScan');
       await http('POST', `${stack.devicesUrl}/palm/present`, { subject: 'palm-aigerim' });
@@ -149,17 +105,12 @@ describe('session scenarios against the simulators', () => {
       expect(otp.customer?.maskedName).toBeTruthy();
       ui.send('cancel');
       await ui.screen('attract', 20_000);
-    } finally {
-      ui.close();
-    }
+    });
   });
 
   it('QR login: the payload on screen, confirmed in the bank app, the session signs in', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
-      await ui.screen('attract', 30_000);
-      ui.send('start');
-      await ui.screen('start');
+    await visit(stack, async (ui) => {
+      await ui.begin();
       ui.send('chooseIdentification', { method: 'qr' });
       const shown = await ui.waitFor('QR payload', (s) => s.screen === 'qrLogin' && s.qr !== undefined);
       const token = new URL(shown.qr?.payload ?? '').searchParams.get('token');
@@ -169,15 +120,11 @@ describe('session scenarios against the simulators', () => {
       expect(otp.customer?.maskedName).toBeTruthy();
       ui.send('cancel');
       await ui.screen('attract', 20_000);
-    } finally {
-      ui.close();
-    }
+    });
   });
 
   it('service mode through the cabinet switch: login, journal check, cash units, switch closed', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
-      await ui.screen('attract', 30_000);
+    await visit(stack, async (ui) => {
       await http('POST', `${stack.devicesUrl}/service-switch`, { open: true });
       await ui.screen('serviceLogin', 20_000);
       ui.send('serviceLogin', { code: '000000' });
@@ -191,56 +138,44 @@ describe('session scenarios against the simulators', () => {
       await ui.waitFor('cash units', (s) => JSON.stringify(s.service ?? {}).includes('counters'));
       await http('POST', `${stack.devicesUrl}/service-switch`, { open: false });
       await ui.screen('attract', 20_000);
-    } finally {
-      ui.close();
-    }
+    });
   });
 
   it('bank down: a walk-up payment is still taken within the offline cap, and the terminal sees the bank come back', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
     try {
-      await ui.screen('attract', 30_000);
-      ui.send('start');
-      await ui.screen('start');
-      ui.send('payWithoutIdentification');
-      await ui.screen('serviceCatalogue'); // the catalogue is fetched (and kept) while the bank answers
-      ui.send('selectService', { serviceId: 'alseco' });
-      await ui.screen('serviceReference');
-      await http('POST', `${stack.bankUrl}/admin/faults`, { mode: 'down' });
-      ui.send('submitReference', { reference: '1234567890' });
-      const cash = await ui.waitFor('offline cash-in', (s) => s.screen === 'cashIn' && s.cashIn?.acceptor === 'accepting');
-      expect(cash.cashIn?.offline).toBe(true);
-      expect(cash.devices.bank).toBe('offline');
-      expect(cash.cashIn?.max).toBeLessThanOrEqual(5_000_000); // the per-payment offline cap (default 50 000 tenge)
-      await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: 1000 });
-      await ui.waitFor('stacked', (s) => s.cashIn?.total === 100_000 && s.cashIn.acceptor === 'accepting');
-      ui.send('finishCashIn');
-      await ui.screen('confirm');
-      ui.send('confirm');
-      const receipt = await ui.screen('receiptChoice');
-      expect(receipt.receipt?.number).toBeTruthy();
-      ui.send('chooseReceipt', { choice: 'none' });
-      await ui.screen('attract', 20_000);
-      await http('DELETE', `${stack.bankUrl}/admin/faults`);
-      await ui.waitFor('bank back online', (s) => s.devices.bank === 'online', 45_000);
+      await visit(stack, async (ui) => {
+        await ui.begin();
+        ui.send('payWithoutIdentification');
+        await ui.screen('serviceCatalogue'); // the catalogue is fetched (and kept) while the bank answers
+        ui.send('selectService', { serviceId: 'alseco' });
+        await ui.screen('serviceReference');
+        await http('POST', `${stack.bankUrl}/admin/faults`, { mode: 'down' });
+        ui.send('submitReference', { reference: '1234567890' });
+        const cash = await ui.waitFor('offline cash-in', (s) => s.screen === 'cashIn' && s.cashIn?.acceptor === 'accepting');
+        expect(cash.cashIn?.offline).toBe(true);
+        expect(cash.devices.bank).toBe('offline');
+        expect(cash.cashIn?.max).toBeLessThanOrEqual(5_000_000); // the per-payment offline cap (default 50 000 tenge)
+        await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: 1000 });
+        await ui.waitFor('stacked', (s) => s.cashIn?.total === 100_000 && s.cashIn.acceptor === 'accepting');
+        ui.send('finishCashIn');
+        await ui.screen('confirm');
+        ui.send('confirm');
+        const receipt = await ui.screen('receiptChoice');
+        expect(receipt.receipt?.number).toBeTruthy();
+        ui.send('chooseReceipt', { choice: 'none' });
+        await ui.screen('attract', 20_000);
+        await http('DELETE', `${stack.bankUrl}/admin/faults`);
+        await ui.waitFor('bank back online', (s) => s.devices.bank === 'online', 45_000);
+      });
     } finally {
       await http('DELETE', `${stack.bankUrl}/admin/faults`).catch(() => undefined);
-      ui.close();
     }
   }, 120_000);
 
   it('withdrawal waiting for the trusted person (8.15-1): approved in the app, then dispensed and debited once', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
     const before = await http<Account>('GET', `${stack.bankUrl}/admin/accounts/a-dauren-cur`);
-    try {
-      await ui.screen('attract', 30_000);
-      ui.send('start');
-      await ui.screen('start');
-      ui.send('chooseIdentification', { method: 'iin' });
-      await ui.screen('iinEntry');
-      ui.send('submitIin', { iin: '900101300017' });
-      await ui.screen('otpEntry');
-      ui.send('submitOtp', { code: await latestOtp('+77021112233') });
+    await visit(stack, async (ui) => {
+      await signIn(ui, stack.bankUrl, { method: 'iin', iin: '900101300017', otpTo: '+77021112233' });
       await ui.waitFor('withdraw on the menu', (s) => s.screen === 'operations' && s.operations.includes('withdraw'));
       ui.send('chooseOperation', { operation: 'withdraw' });
       await ui.screen('amountEntry');
@@ -266,8 +201,6 @@ describe('session scenarios against the simulators', () => {
         return a.balance < before.balance ? a : undefined;
       });
       expect(before.balance - after.balance).toBe(1_000_000 + fee);
-    } finally {
-      ui.close();
-    }
+    });
   }, 120_000);
 });

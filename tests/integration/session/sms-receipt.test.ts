@@ -3,31 +3,14 @@
  * cash payment, the receipt asked for by SMS while the bank is unreachable, then delivered through
  * a lost acknowledgement. The bank's SMS gateway must hold the receipt text exactly once.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../../scripts/lib/stack.js';
+import { describe, expect, it } from 'vitest';
 import { dbPath } from '../../../kiosk/store/db.js';
-import { BridgeClient, eventually, http, startTestStack } from './bridge-client.js';
+import { eventually, http, useTestStack, visit } from './bridge-client.js';
 
-const TOKEN = 'sms-receipt-token-0123456789abcdef';
 const PHONE = '+77475556677';
 
-let stack: Stack;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kiosk-sms-receipt-'));
-  stack = await startTestStack('sms-receipt', { dataDir, token: TOKEN });
-}, 90_000);
-
-afterAll(async () => {
-  await http('DELETE', `${stack.bankUrl}/admin/faults`).catch(() => undefined);
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const stack = useTestStack('sms-receipt', { token: 'sms-receipt-token-0123456789abcdef' });
 
 interface Sms { phone: string; channel: string; text: string }
 interface Applied { key: string; kind: string; status: string }
@@ -38,7 +21,7 @@ const applied = async (): Promise<Applied[]> => (await http<{ messages: Applied[
 
 /** the kiosk's own outbox row for the SMS receipt, read from its SQLite file */
 function kioskSmsRow(): { state: string; attempts: number } | undefined {
-  const db = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
+  const db = new Database(dbPath(stack.dataDir), { readonly: true, fileMustExist: true });
   try {
     return db.prepare("SELECT state, attempts FROM outbox WHERE kind = 'receiptSms'").get() as { state: string; attempts: number } | undefined;
   } finally {
@@ -48,11 +31,8 @@ function kioskSmsRow(): { state: string; attempts: number } | undefined {
 
 describe('receipt by SMS against the simulators', () => {
   it('walk-up cash payment, SMS receipt asked for while the bank is down: the text arrives once, despite a lost answer', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
-      await ui.screen('attract', 30_000);
-      ui.send('start');
-      await ui.screen('start');
+    await visit(stack, async (ui) => {
+      await ui.begin();
       ui.send('payWithoutIdentification');
       await ui.screen('serviceCatalogue');
       ui.send('selectService', { serviceId: 'kcell' });
@@ -96,8 +76,6 @@ describe('receipt by SMS against the simulators', () => {
       expect(messages[0]?.text).toContain(receiptNumber);
       expect(messages[0]?.text).toContain('1 950'); // the amount paid after the 50 tenge fee
       expect((await applied()).filter((m) => m.kind === 'receiptSms')).toEqual([expect.objectContaining({ status: 'applied' })]);
-    } finally {
-      ui.close();
-    }
+    });
   }, 120_000);
 });
