@@ -255,6 +255,8 @@ export function createSessionMachine(deps: MachineDeps) {
               identify: {
                 id: 'identify',
                 initial: 'choose',
+                // a new attempt starts afresh: a birth date or code typed for the last lookup must not narrow the next
+                entry: assign({ narrowing: undefined, askFor: undefined }),
                 states: {
                   choose: {
                     ...screen('identifyMethod'),
