@@ -65,6 +65,17 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faul
     return { messages: ctx.outbox.list(request.query.phone) };
   });
 
+  // the OTP register as the back office sees it: attempts and state, never the code, salt or hash
+  app.get<{ Querystring: { customer?: string } }>('/admin/otps', async (request) => {
+    const customer = request.query.customer ?? null;
+    return {
+      otps: db.prepare(
+        `SELECT session_id AS sessionId, customer_id AS customerId, attempts, state, issued_at AS issuedAt, expires_at AS expiresAt
+         FROM otps WHERE ? IS NULL OR customer_id = ? ORDER BY issued_at, session_id`,
+      ).all(customer, customer),
+    };
+  });
+
   app.post<{ Params: { id: string } }>('/admin/approvals/:id', async (request, reply) => {
     const body = parseOr400(z.object({ approve: z.boolean() }), request.body, reply);
     if (body === undefined) return reply;

@@ -44,6 +44,11 @@ describe('OTP over SMS', () => {
     expect(await bank.client.requestOtp('s-1', 'c-aigerim')).toEqual({ ok: false, reason: 'otpLocked' });
     // another session starts afresh
     expect(await bank.client.requestOtp('s-2', 'c-aigerim')).toMatchObject({ ok: true });
+    // the back office sees the lock per session, and never the code
+    const { otps } = await bank.t.admin<{ otps: Array<Record<string, unknown>> }>('GET', '/admin/otps?customer=c-aigerim');
+    expect(otps.map((o) => [o.sessionId, o.attempts, o.state])).toEqual([['s-1', 3, 'locked'], ['s-2', 0, 'active']]);
+    expect(JSON.stringify(otps)).not.toMatch(/\b\d{6}\b|hash|salt/i);
+    expect((await bank.t.admin<{ otps: unknown[] }>('GET', '/admin/otps?customer=c-olga')).otps).toEqual([]);
   });
 
   it('expires after 15 minutes on the bank clock', async () => {
