@@ -8,7 +8,7 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import type { IdentifyOutcome } from '../../../kiosk/bank/bank-api.js';
 import { createSessionMachine } from '../../../kiosk/session/machine.js';
 import { screenOf } from '../../../kiosk/session/snapshot.js';
-import type { IdentifyInput } from '../../../kiosk/session/types.js';
+import type { IdentifyInput, OtpRequestOutcome } from '../../../kiosk/session/types.js';
 import { testConfig } from './world.js';
 
 const SHARED_PHONE = '+77017654321';
@@ -26,7 +26,7 @@ function sharedPhoneSession() {
         if (birthDate === SERGEY) return { ok: true, status: 'identified', customerId: 'c-sergey', maskedName: 'Sergey I.' };
         return { ok: false, reason: 'notIdentified' };
       }),
-      requestOtp: fromPromise(async () => ({ ok: true as const, sentTo: '+7701***4321', expiresAt: Date.UTC(2026, 10, 25, 10, 15), resendAt: Date.UTC(2026, 10, 25, 10, 1) })),
+      requestOtp: fromPromise<OtpRequestOutcome, { sessionId: string; customerId: string }>(async () => ({ ok: true, sentTo: '+7701***4321', expiresAt: Date.UTC(2026, 10, 25, 10, 15), resendAt: Date.UTC(2026, 10, 25, 10, 1) })),
     },
   });
   const actor = createActor(machine).start();
