@@ -163,4 +163,40 @@ describe('service payment from an account against the simulators', () => {
       ui.close();
     }
   });
+
+  it("a trusted person's approval (8.15-1) lets the payment through; the debit waits for it", async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      const before = await account('a-dauren-cur');
+      await toPaymentSource(ui, '+77021112233', '87021112233');
+      ui.send('selectPaymentSource', { source: 'product', productId: 'a-dauren-cur' });
+      await ui.screen('amountEntry');
+      ui.send('selectAmount', { amount: 100_000 });
+      await ui.screen('confirm');
+      ui.send('confirm');
+      const waiting = await ui.screen('approvalWait');
+      expect(waiting.approval?.deadline).toBeGreaterThan(Date.now());
+      expect(waiting.quote).toEqual({ operation: 'payService', amount: 100_000, commission: 5_000, total: 105_000 });
+      // the trusted person gets the request by SMS and approves it in the app
+      const request = await eventually('the approval request', async () => {
+        const { messages } = await http<{ messages: Array<{ text: string }> }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent('+77059998877')}`);
+        return /request (ap-[\w-]+)/.exec(messages.at(-1)?.text ?? '')?.[1];
+      });
+      expect((await account('a-dauren-cur')).held).toBe(105_000);
+      await http('POST', `${stack.bankUrl}/admin/approvals/${request}`, { approve: true });
+      await ui.screen('receiptChoice', 20_000);
+      ui.send('chooseReceipt', { choice: 'none' });
+      await ui.screen('operations');
+      const after = await eventually('the debit at the bank', async () => {
+        const a = await account('a-dauren-cur');
+        return a.balance < before.balance ? a : undefined;
+      });
+      expect(before.balance - after.balance).toBe(105_000);
+      expect(after.held).toBe(0);
+      ui.send('finish');
+      await ui.screen('attract', 20_000);
+    } finally {
+      ui.close();
+    }
+  });
 });
