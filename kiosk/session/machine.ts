@@ -1385,6 +1385,8 @@ export function createSessionMachine(deps: MachineDeps) {
                         actions: assign({
                           receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber),
                           accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'complete' as const },
+                          // the next operation in this session sees what is left (one OTP, several operations: 8.11)
+                          products: ({ context }) => spent(context.products, context.productId, context.quote?.total ?? 0),
                         }),
                       },
                       // nothing was recorded as paid: the hold is released
@@ -1757,6 +1759,10 @@ function withdrawalAmountProblem(context: SessionContext, amount: Tiyn, config: 
   const p = availableProduct(context);
   if (p && p.available < amount) return 'insufficientFunds';
   return undefined;
+}
+
+function spent(products: ProductView[] | undefined, productId: string | undefined, total: Tiyn): ProductView[] | undefined {
+  return products?.map((p) => (p.id === productId ? { ...p, balance: Math.max(0, p.balance - total), available: Math.max(0, p.available - total) } : p));
 }
 
 /** the products this customer may pay the service from now: none for walk-ups or with the bank offline */

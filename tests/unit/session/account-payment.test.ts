@@ -113,6 +113,8 @@ describe('service payment from an account', () => {
     s = await k.intent('chooseReceipt', { choice: 'print' });
     expect(k.log).toContain('print:R-P00001');
     expect(s.screen).toBe('operations');
+    // the same session's next operation sees what is left on the account
+    expect(s.products?.find((p) => p.id === 'p-current')?.available).toBe(T(150_000) - T(2050));
   });
 
   it.each([
