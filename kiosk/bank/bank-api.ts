@@ -51,6 +51,8 @@ export interface ProductView {
   available: Tiyn;
   dueAmount?: Tiyn;
   maxTopUp?: Tiyn;
+  /** may pay services; absent means by kind (current accounts and wallets) */
+  paysServices?: boolean;
 }
 
 export interface ServiceView {
@@ -81,7 +83,7 @@ export interface BankApi {
   history(accessToken: string, productId: string): Promise<BankResult<{ recent: Array<{ at: string; description: string; amount: number }> }>>;
   services(): Promise<ServiceView[]>;
   checkReference(serviceId: string, reference: string): Promise<BankResult<{ beneficiary: string }>>;
-  quote(operation: Operation, amount: Tiyn, productId?: string): Promise<Quote>;
+  quote(operation: Operation, amount: Tiyn, productId?: string, serviceId?: string): Promise<Quote>;
   /** cash-in pre-check: beneficiary exists, how much may be taken */
   precheckCashIn(target: { productId?: string; serviceId?: string; reference?: string; accessToken?: string }): Promise<BankResult<{ maxAmount: Tiyn; minAmount: Tiyn }>>;
   /** withdrawal hold; may wait for a trusted person's approval (8.15-1) */
@@ -89,6 +91,24 @@ export interface BankApi {
     BankResult<{ holdId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }>
   >;
   approvalStatus(approvalId: string): Promise<{ status: 'pending' | 'approved' | 'refused' | 'expired' }>;
+  /**
+   * Service payment from the customer's product: a hold on amount + commission, which may wait for
+   * a trusted person's approval (8.15-1). Completed or reversed later through the outbox.
+   */
+  authoriseServicePayment?(input: ServicePaymentAuthorisation): Promise<
+    BankResult<{ holdId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }>
+  >;
+}
+
+export interface ServicePaymentAuthorisation {
+  accessToken: string;
+  productId: string;
+  serviceId: string;
+  reference: string;
+  amount: Tiyn;
+  /** the commission the customer consented to */
+  commission: Tiyn;
+  idempotencyKey: string;
 }
 
 /**
@@ -96,7 +116,9 @@ export interface BankApi {
  * applies each key once and answers 'applied' or 'alreadyApplied' (both count as delivered) or
  * 'rejected' (business rejection -> dead letter).
  */
-export type OutboxKind = 'cashInCredit' | 'servicePayment' | 'withdrawalComplete' | 'withdrawalReverse' | 'collection' | 'replenishment' | 'journalUpload' | 'receiptSms';
+export type OutboxKind =
+  | 'cashInCredit' | 'servicePayment' | 'servicePaymentReverse' | 'withdrawalComplete' | 'withdrawalReverse' | 'collection'
+  | 'replenishment' | 'journalUpload' | 'receiptSms';
 
 export interface OutboxMessage {
   key: string; // terminalId + ':' + monotonic sequence; permanent identity

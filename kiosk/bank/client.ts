@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { IdentificationMethod, Operation } from '../bridge/schema.js';
 import {
   BankUnavailableError, type BankApi, type BankResult, type BankRefusal, type DeliveryResult, type IdentifyOutcome,
-  type IdentifyQuery, type Narrowing, type OutboxMessage, type ProductView, type Quote, type ServiceView, type Tiyn,
+  type IdentifyQuery, type Narrowing, type OutboxMessage, type ProductView, type Quote, type ServiceView, type ServicePaymentAuthorisation, type Tiyn,
 } from './bank-api.js';
 import { MessagesResponse, OutboxMessageSchema, type OutboxMessageWire } from './messages.js';
 
@@ -128,8 +128,9 @@ export class BankClient implements BankApi {
     return this.call(W.CheckReferenceResponse, 'POST', `/v1/services/${encodeURIComponent(serviceId)}/check-reference`, { body: { reference }, idempotent: true });
   }
 
-  quote(operation: Operation, amount: Tiyn, productId?: string): Promise<Quote> {
-    return this.call(W.QuoteResponse, 'POST', '/v1/quotes', { body: { operation, amount, ...(productId !== undefined ? { productId } : {}) }, idempotent: true });
+  quote(operation: Operation, amount: Tiyn, productId?: string, serviceId?: string): Promise<Quote> {
+    const body = { operation, amount, ...(productId !== undefined ? { productId } : {}), ...(serviceId !== undefined ? { serviceId } : {}) };
+    return this.call(W.QuoteResponse, 'POST', '/v1/quotes', { body, idempotent: true });
   }
 
   precheckCashIn(target: { productId?: string; serviceId?: string; reference?: string; accessToken?: string }): Promise<BankResult<{ maxAmount: Tiyn; minAmount: Tiyn }>> {
@@ -142,6 +143,15 @@ export class BankClient implements BankApi {
     const { accessToken, ...body } = input;
     // the idempotency key makes a retry after a lost answer return the first hold, not a second one
     return this.call(W.AuthoriseResponse, 'POST', '/v1/withdrawals', {
+      body, idempotent: true, accessToken, headers: { 'idempotency-key': input.idempotencyKey },
+    });
+  }
+
+  authoriseServicePayment(input: ServicePaymentAuthorisation):
+    Promise<BankResult<{ holdId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }>> {
+    const { accessToken, ...body } = input;
+    // as for withdrawals: a retry with the same key gets the first hold back, never a second one
+    return this.call(W.ServicePaymentAuthoriseResponse, 'POST', '/v1/service-payments', {
       body, idempotent: true, accessToken, headers: { 'idempotency-key': input.idempotencyKey },
     });
   }

@@ -27,8 +27,22 @@ export const ServicePaymentBody = z.object({
   /** cash payments carry notes; payments from an account carry the source */
   notes: z.array(NoteCount).optional(),
   source: z.object({ customerId: z.string(), productId: z.string() }).optional(),
+  /** a payment from an account settles the hold authorised online for it */
+  holdId: z.string().max(64).optional(),
   receiptPhone: z.string().max(16).optional(),
 });
+/**
+ * Releases what was held for a service payment from an account that did not complete. Names the
+ * hold, or (when the authorisation's answer never arrived) the authorisation's idempotency key, so
+ * the bank can release a hold the terminal never heard of and refuse the key from then on.
+ */
+export const ServicePaymentReverseBody = z
+  .object({
+    ...base,
+    holdId: z.string().max(64).optional(),
+    authorisationKey: z.string().min(8).max(80),
+    reason: z.string().max(80),
+  });
 export const WithdrawalCompleteBody = z.object({ ...base, holdId: z.string().max(64), amount: Tiyn, commission: Tiyn });
 export const WithdrawalReverseBody = z.object({ ...base, holdId: z.string().max(64), reason: z.string().max(80) });
 export const CashUnitsBody = z.object({
@@ -46,6 +60,7 @@ export const JournalUploadBody = z.object({ from: z.number().int(), to: z.number
 export const OutboxMessageSchema = z.discriminatedUnion('kind', [
   z.object({ key: z.string().max(80), kind: z.literal('cashInCredit'), body: CashInCreditBody }),
   z.object({ key: z.string().max(80), kind: z.literal('servicePayment'), body: ServicePaymentBody }),
+  z.object({ key: z.string().max(80), kind: z.literal('servicePaymentReverse'), body: ServicePaymentReverseBody }),
   z.object({ key: z.string().max(80), kind: z.literal('withdrawalComplete'), body: WithdrawalCompleteBody }),
   z.object({ key: z.string().max(80), kind: z.literal('withdrawalReverse'), body: WithdrawalReverseBody }),
   z.object({ key: z.string().max(80), kind: z.literal('collection'), body: CashUnitsBody }),

@@ -79,6 +79,8 @@ export const ProductViewWire = z.object({
   available: Tiyn,
   dueAmount: Tiyn.optional(),
   maxTopUp: Tiyn.optional(),
+  /** the product may pay services (current accounts and wallets; savings only where the product allows) */
+  paysServices: z.boolean().optional(),
 });
 export const ProductsResponse = result({ products: z.array(ProductViewWire) });
 export const HistoryResponse = result({
@@ -96,7 +98,13 @@ export const ServiceViewWire = z.object({
 export const ServicesResponse = z.object({ services: z.array(ServiceViewWire) });
 export const CheckReferenceRequest = z.object({ reference: z.string().min(1).max(40) });
 export const CheckReferenceResponse = result({ beneficiary: z.string().max(80) });
-export const QuoteRequest = z.object({ operation: Operation, amount: Tiyn, productId: z.string().max(64).optional() });
+export const QuoteRequest = z.object({
+  operation: Operation,
+  amount: Tiyn,
+  productId: z.string().max(64).optional(),
+  /** a service payment's commission follows that service's tariff where the bank sets one */
+  serviceId: z.string().max(64).optional(),
+});
 export const QuoteResponse = z.object({ operation: Operation, amount: Tiyn, commission: Tiyn, total: Tiyn });
 export const PrecheckRequest = z.object({
   productId: z.string().max(64).optional(),
@@ -114,6 +122,21 @@ export const AuthoriseResponse = result({
   status: z.enum(['approved', 'pendingApproval']),
   approvalId: z.string().max(64).optional(),
 });
+// --- service payment from an account ----------------------------------------------------------
+/**
+ * A hold on amount + commission for a service payment from the customer's product. `commission`
+ * is what the customer was shown before consent (5.5): the bank refuses if its tariff says other.
+ * The debit itself arrives later as a `servicePayment` outbox message naming the hold.
+ */
+export const ServicePaymentAuthoriseRequest = z.object({
+  productId: z.string().min(1).max(64),
+  serviceId: z.string().min(1).max(64),
+  reference: z.string().min(1).max(40),
+  amount: Tiyn.positive(),
+  commission: Tiyn,
+  idempotencyKey: IdempotencyKey,
+});
+export const ServicePaymentAuthoriseResponse = AuthoriseResponse;
 export const ApprovalStatusResponse = z.object({ status: z.enum(['pending', 'approved', 'refused', 'expired']) });
 
 /** error body of non-2xx answers */

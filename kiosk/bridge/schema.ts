@@ -44,6 +44,7 @@ export const Screen = z.enum([
   'balance',
   'serviceCatalogue',
   'serviceReference', // customer reference for a service (phone, account number)
+  'paymentSource', // pay a service in cash or from one of the customer's products
   'cashIn', // live running total, notes accepted/returned
   'amountEntry', // withdrawal / payment-from-account amount
   'confirm', // amount, commission and total before consent (bank rules 5.5)
@@ -172,6 +173,16 @@ export const Snapshot = z.object({
     })
     .optional(),
   services: z.array(Service).optional(),
+  /** how a service may be paid (paymentSource screen): in cash, and/or from these products */
+  paymentSources: z.object({ cash: z.boolean(), products: z.array(Product) }).optional(),
+  /** a service payment from a product: what it is paid from and the service's limits (amount entry) */
+  payment: z
+    .object({
+      source: z.object({ kind: z.enum(['current', 'savings', 'loan', 'wallet']), label: z.string().max(80), available: Tiyn.optional() }),
+      min: Tiyn,
+      max: Tiyn,
+    })
+    .optional(),
   selectedService: z
     .object({
       id: z.string(),
@@ -238,6 +249,13 @@ export const Intent = z.discriminatedUnion('name', [
   z.object({ name: z.literal('selectProduct'), payload: z.object({ productId: z.string().max(64) }).strict() }),
   z.object({ name: z.literal('selectService'), payload: z.object({ serviceId: z.string().max(64) }).strict() }),
   z.object({ name: z.literal('submitReference'), payload: z.object({ reference: z.string().min(1).max(40) }).strict() }),
+  z.object({
+    name: z.literal('selectPaymentSource'),
+    payload: z
+      .object({ source: z.enum(['cash', 'product']), productId: z.string().max(64).optional() })
+      .strict()
+      .refine((p) => p.source === 'cash' || p.productId !== undefined, 'paying from a product names the product'),
+  }),
   z.object({ name: z.literal('selectAmount'), payload: z.object({ amount: Tiyn }).strict() }),
   z.object({ name: z.literal('finishCashIn'), payload: empty }),
   z.object({ name: z.literal('confirm'), payload: empty }),

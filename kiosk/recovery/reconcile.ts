@@ -10,12 +10,13 @@
 import type { Tiyn } from '../../drivers/common/device.js';
 import type { CashAcceptor, CashAcceptorStatus } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { CashDispenser } from '../../drivers/dispenser/cash-dispenser.js';
-import type { CashInRecord, MoneyStore, WithdrawalRecord } from '../store/money-store.js';
+import type { AccountPaymentStore, CashInRecord, MoneyStore, WithdrawalRecord } from '../store/money-store.js';
 
 export type ReconcileStore = Pick<
   MoneyStore,
   'openCashIns' | 'openWithdrawals' | 'markCashInUnknown' | 'resolveStackIntent' | 'endCashIn' | 'recordRetracted' | 'reverseWithdrawal' | 'recordTaken'
->;
+> &
+  Partial<Pick<AccountPaymentStore, 'openAccountPayments' | 'reverseAccountPayment'>>;
 
 export interface ReconcileOptions {
   store: ReconcileStore;
@@ -39,8 +40,10 @@ export type Decision =
   | { kind: 'withdrawalRetracted'; withdrawalId: string; notes: number }
   | { kind: 'withdrawalReversed'; withdrawalId: string; reason: string; receiptNumber: string; messageKey: string }
   | { kind: 'withdrawalTaken'; withdrawalId: string; receiptNumber: string; messageKey: string }
+  /** a service payment from an account found open: its hold (or its unanswered authorisation) released */
+  | { kind: 'accountPaymentReversed'; paymentId: string; was: 'authorising' | 'authorised'; receiptNumber: string; messageKey: string }
   /** left for the technician: shows in service mode as open / undelivered */
-  | { kind: 'leftForTechnician'; subject: 'cashIn' | 'withdrawal' | 'escrow' | 'presenter'; id?: string; reason: string };
+  | { kind: 'leftForTechnician'; subject: 'cashIn' | 'withdrawal' | 'escrow' | 'presenter' | 'accountPayment'; id?: string; reason: string };
 
 export interface ReconcileReport {
   acceptor: { online: boolean; escrow?: Tiyn; escrowFoundAtOpen?: boolean; billInPathAtPowerUp?: 'validator' | 'stacker' };
@@ -225,6 +228,21 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
   }
   if (notesInPresenter !== undefined && notesInPresenter > 0 && !presenterClaimed) {
     left('presenter', `${notesInPresenter} notes in the presenter belong to no open withdrawal`);
+  }
+
+  // ---- service payments from an account ----
+  // No device witnesses these: the completion (receipt + debit message) is one transaction, so an
+  // open one was never completed and the customer never got a receipt. Its hold is released; an
+  // authorisation whose answer never arrived is voided by its key (the bank releases whatever it held).
+  for (const p of store.openAccountPayments?.() ?? []) {
+    try {
+      if (!store.reverseAccountPayment) throw new Error('the store cannot reverse payments from an account');
+      const was = p.state === 'authorising' ? 'authorising' : 'authorised';
+      const r = store.reverseAccountPayment(p.paymentId, was === 'authorising' ? 'no answer before restart' : 'not completed before restart');
+      decisions.push({ kind: 'accountPaymentReversed', paymentId: p.paymentId, was, receiptNumber: r.receiptNumber, messageKey: r.messageKey });
+    } catch (err) {
+      left('accountPayment', errorText(err), p.paymentId);
+    }
   }
 
   return {

@@ -14,6 +14,7 @@ import type { ReceiptDelivery } from '../session/ports.js';
 const OPERATION: Record<ReceiptData['operation'], Operation> = {
   cashIn: 'cashIn',
   servicePayment: 'payService',
+  servicePaymentReverse: 'payService',
   withdrawal: 'withdraw',
   withdrawalReverse: 'withdraw',
   collection: 'cashIn',
@@ -35,12 +36,15 @@ export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSit
     dateTime: data.at,
     receiptNumber: data.receiptNumber,
     operation: OPERATION[data.operation],
-    ...(data.customer?.label ? { beneficiary: data.customer.label } : data.service ? { beneficiary: `${data.service.serviceId} ${data.service.reference}`.slice(0, 120) } : {}),
+    // a service payment names the provider and the reference, also when paid from an account
+    ...(data.service
+      ? { beneficiary: `${data.service.name ?? data.service.serviceId} ${data.service.reference}`.slice(0, 120) }
+      : data.customer?.label ? { beneficiary: data.customer.label } : {}),
     ...(data.notes && data.notes.length > 0 ? { notes: data.notes } : {}),
     amount: data.amount,
     commission: data.commission,
     total: data.amount + data.commission,
-    status: data.operation === 'withdrawalReverse' ? 'declined' : 'completed',
+    status: data.operation === 'withdrawalReverse' || data.operation === 'servicePaymentReverse' ? 'declined' : 'completed',
   });
 }
 

@@ -3,7 +3,7 @@
  * (the oldest open intent of that denomination), so a note id here is `<denomination>#<n>`; the
  * withdrawal record carries its note plan from the start, so the plan is made at authorisation.
  */
-import type { MoneyStore, WithdrawalPlanItem } from '../store/money-store.js';
+import type { AccountPaymentStore, MoneyStore, WithdrawalPlanItem } from '../store/money-store.js';
 import type { CashInTarget, OpenCashIn, OpenWithdrawal, SessionStore } from '../session/ports.js';
 import type { DispensePlanItem } from '../../drivers/dispenser/cash-dispenser.js';
 
@@ -16,7 +16,7 @@ export class StoreAdapter implements SessionStore {
   #seq = 0;
 
   constructor(
-    private readonly store: MoneyStore,
+    private readonly store: MoneyStore & AccountPaymentStore,
     private readonly planner: PlanSource,
     /** called after each operation that put a message in the outbox */
     private readonly onQueued: () => void = () => undefined,
@@ -107,6 +107,30 @@ export class StoreAdapter implements SessionStore {
       amount: w.amount,
       stage: w.presentState === 'unknown' && w.state === 'dispensed' ? 'unknown' : w.state === 'dispensed' && w.presentState === 'presented' ? 'presented' : w.state === 'complete' || w.state === 'reversed' ? 'unknown' : w.state,
     }));
+  }
+
+  beginAccountPayment(input: Parameters<AccountPaymentStore['beginAccountPayment']>[0]) {
+    return this.store.beginAccountPayment(input);
+  }
+
+  recordAccountPaymentAuthorised(paymentId: string, input: { holdId: string; commission: number }) {
+    this.store.recordAccountPaymentAuthorised(paymentId, input);
+  }
+
+  recordAccountPaymentRefused(paymentId: string, reason: string) {
+    this.store.recordAccountPaymentRefused(paymentId, reason);
+  }
+
+  completeAccountPayment(paymentId: string) {
+    const r = this.store.completeAccountPayment(paymentId);
+    this.onQueued();
+    return { receiptNumber: r.receiptNumber };
+  }
+
+  reverseAccountPayment(paymentId: string, reason: string) {
+    const r = this.store.reverseAccountPayment(paymentId, reason);
+    this.onQueued();
+    return { receiptNumber: r.receiptNumber };
   }
 
   offlineQueuedTotal() {

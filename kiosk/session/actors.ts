@@ -8,7 +8,7 @@ import { fromPromise } from 'xstate';
 import { BankUnavailableError, type IdentifyOutcome } from '../bank/bank-api.js';
 import type { SessionMachine } from './machine.js';
 import type { CashInTarget, SessionPorts } from './ports.js';
-import type { PalmOutcome, PrecheckOutcome } from './types.js';
+import type { AccountPaymentAuthoriseInput, AccountPaymentAuthoriseOutcome, PalmOutcome, PrecheckOutcome } from './types.js';
 
 export class DeviceMissingError extends Error {
   override readonly name = 'DeviceMissingError';
@@ -132,7 +132,8 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
     recordReturned: fromPromise(async ({ input }) => {
       await store.recordReturned(input.cashInId, input.noteId, input.reason);
     }),
-    quote: fromPromise(async ({ input }) => bank.quote(input.operation, input.amount, input.productId)),
+    quote: fromPromise(async ({ input }) =>
+      input.serviceId !== undefined ? bank.quote(input.operation, input.amount, input.productId, input.serviceId) : bank.quote(input.operation, input.amount, input.productId)),
     endCashIn: fromPromise(async ({ input }) => store.endCashIn(input.cashInId, { commission: input.commission })),
 
     checkDispensable: fromPromise(async ({ input }) => ({ ok: planner.plan(input.amount) !== undefined })),
@@ -176,6 +177,57 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
     reverseWithdrawal: fromPromise(async ({ input }) => {
       if (!input.withdrawalId) return {};
       return store.reverseWithdrawal(input.withdrawalId, input.reason);
+    }),
+
+    /*
+     * Service payment from an account. The record goes to the store before the bank is asked, so
+     * whatever happens to the answer there is something to complete or reverse; an answer that
+     * never came is voided by the authorisation key through the outbox, never retried blind.
+     */
+    authoriseAccountPayment: fromPromise<AccountPaymentAuthoriseOutcome, AccountPaymentAuthoriseInput>(async ({ input }) => {
+      const authorise = bank.authoriseServicePayment?.bind(bank);
+      const begin = store.beginAccountPayment?.bind(store);
+      if (!authorise || !begin || !store.recordAccountPaymentAuthorised || !store.recordAccountPaymentRefused || !store.reverseAccountPayment) {
+        throw new Error('payments from an account are not supported by this bank client or store');
+      }
+      const { paymentId } = await begin({
+        sessionId: input.sessionId, customerId: input.customerId, productId: input.productId, label: input.label.slice(0, 80),
+        serviceId: input.serviceId, serviceName: input.serviceName.slice(0, 80), reference: input.reference, amount: input.amount,
+        commission: input.commission, authorisationKey: input.idempotencyKey,
+      });
+      let answer: Awaited<ReturnType<typeof authorise>>;
+      try {
+        answer = await authorise({
+          accessToken: input.accessToken, productId: input.productId, serviceId: input.serviceId, reference: input.reference,
+          amount: input.amount, commission: input.commission, idempotencyKey: input.idempotencyKey,
+        });
+      } catch (err) {
+        if (!(err instanceof BankUnavailableError)) throw err;
+        await store.reverseAccountPayment(paymentId, 'noAnswer');
+        return { ok: false, reason: 'bankOffline' };
+      }
+      if (!answer.ok) {
+        await store.recordAccountPaymentRefused(paymentId, answer.reason);
+        return { ok: false, reason: answer.reason, ...(answer.params ? { params: answer.params } : {}) };
+      }
+      try {
+        await store.recordAccountPaymentAuthorised(paymentId, { holdId: answer.holdId, commission: answer.commission });
+      } catch (err) {
+        // held at the bank but not recorded as such here: release it by the key
+        await store.reverseAccountPayment(paymentId, 'notRecorded');
+        throw err;
+      }
+      return { ok: true, paymentId, commission: answer.commission, status: answer.status, ...(answer.approvalId ? { approvalId: answer.approvalId } : {}) };
+    }),
+
+    completeAccountPayment: fromPromise(async ({ input }) => {
+      if (!store.completeAccountPayment) throw new Error('the store cannot complete payments from an account');
+      return store.completeAccountPayment(input.paymentId);
+    }),
+
+    reverseAccountPayment: fromPromise(async ({ input }) => {
+      if (!input.paymentId || !store.reverseAccountPayment) return {};
+      return store.reverseAccountPayment(input.paymentId, input.reason);
     }),
 
     printReceipt: fromPromise(async ({ input }) => receipts.print(input.receiptNumber, input.locale)),

@@ -15,6 +15,8 @@ import { allCriticalFailed, availableOperations, eligibleProducts, usable } from
 import { normalisePhone } from './phone.js';
 import type { CashInTarget, SessionConfig } from './ports.js';
 import type {
+  AccountPaymentAuthoriseInput,
+  AccountPaymentAuthoriseOutcome,
   AuthoriseOutcome,
   DispenseOutcome,
   IdentifyInput,
@@ -49,7 +51,7 @@ const initialDevices: Devices = { cashAcceptor: 'absent', dispenser: 'absent', p
 export const UI_EVENT_TYPES = [
   'start', 'setLocale', 'chooseIdentification', 'payWithoutIdentification', 'submitPhone', 'submitIin', 'submitBirthDate',
   'submitPersonalCode', 'submitOtp', 'resendOtp', 'chooseOperation', 'selectProduct', 'selectService', 'submitReference',
-  'selectAmount', 'finishCashIn', 'confirm', 'cancel', 'back', 'chooseReceipt', 'submitReceiptPhone', 'moreTime', 'finish',
+  'selectPaymentSource', 'selectAmount', 'finishCashIn', 'confirm', 'cancel', 'back', 'chooseReceipt', 'submitReceiptPhone', 'moreTime', 'finish',
 ] as const;
 
 function refusalCode(reason: string): ErrorCode {
@@ -94,7 +96,7 @@ export function createSessionMachine(deps: MachineDeps) {
       recordStacked: unprovided<void, { cashInId: string; noteId: string }>('recordStacked'),
       returnNote: unprovided<void, Record<string, never>>('returnNote'),
       recordReturned: unprovided<void, { cashInId: string; noteId: string; reason: string }>('recordReturned'),
-      quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string }>('quote'),
+      quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string; serviceId?: string }>('quote'),
       endCashIn: unprovided<{ receiptNumber: string }, { cashInId: string; commission: Tiyn }>('endCashIn'),
       checkDispensable: unprovided<{ ok: boolean }, { amount: Tiyn }>('checkDispensable'),
       authoriseWithdrawal: unprovided<AuthoriseOutcome, { accessToken: string; productId: string; amount: Tiyn; idempotencyKey: string }>('authoriseWithdrawal'),
@@ -108,6 +110,9 @@ export function createSessionMachine(deps: MachineDeps) {
       completeWithdrawal: unprovided<{ receiptNumber: string }, { withdrawalId: string }>('completeWithdrawal'),
       retractAndReverse: unprovided<{ receiptNumber?: string }, { withdrawalId: string }>('retractAndReverse'),
       reverseWithdrawal: unprovided<{ receiptNumber?: string }, { withdrawalId: string; reason: string }>('reverseWithdrawal'),
+      authoriseAccountPayment: unprovided<AccountPaymentAuthoriseOutcome, AccountPaymentAuthoriseInput>('authoriseAccountPayment'),
+      completeAccountPayment: unprovided<{ receiptNumber: string }, { paymentId: string }>('completeAccountPayment'),
+      reverseAccountPayment: unprovided<{ receiptNumber?: string }, { paymentId: string; reason: string }>('reverseAccountPayment'),
       printReceipt: unprovided<PrintOutcome, { receiptNumber: string; locale: SessionContext['locale'] }>('printReceipt'),
       smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string; locale?: SessionContext['locale'] }>('smsReceipt'),
       ejectCard: unprovided<void, Record<string, never>>('ejectCard'),
@@ -191,6 +196,7 @@ export function createSessionMachine(deps: MachineDeps) {
           service: undefined,
           cashIn: undefined,
           withdrawal: undefined,
+          accountPayment: undefined,
           quote: undefined,
           receipt: undefined,
           error: undefined,
@@ -532,7 +538,13 @@ export function createSessionMachine(deps: MachineDeps) {
               operations: {
                 id: 'operations',
                 ...screen('operations'),
-                entry: ['markActivity', assign({ operation: undefined, productId: undefined, cashIn: undefined, withdrawal: undefined, quote: undefined, receipt: undefined, service: undefined, balance: undefined })],
+                entry: [
+                  'markActivity',
+                  assign({
+                    operation: undefined, productId: undefined, cashIn: undefined, withdrawal: undefined, accountPayment: undefined, quote: undefined,
+                    receipt: undefined, service: undefined, balance: undefined,
+                  }),
+                ],
                 on: {
                   chooseOperation: [
                     { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#otp', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
@@ -670,7 +682,7 @@ export function createSessionMachine(deps: MachineDeps) {
                       onDone: [
                         {
                           guard: ({ event }) => event.output.ok,
-                          target: '#cashIn',
+                          target: '#paymentSource',
                           actions: assign({
                             service: ({ context, event }) => ({ ...(context.service ?? { id: '', name: '' }), beneficiary: event.output.ok ? event.output.beneficiary : '' }),
                           }),
@@ -680,6 +692,31 @@ export function createSessionMachine(deps: MachineDeps) {
                       onError: { target: '#refusal', actions: 'bankOffline' },
                     },
                   },
+                },
+              },
+
+              /*
+               * How to pay: in cash (while the acceptor works) or from one of the customer's products.
+               * Walk-ups, customers with no product that may pay, and a bank offline (the account path
+               * needs online authorisation) go straight on in cash, as before.
+               */
+              paymentSource: {
+                id: 'paymentSource',
+                ...screen('paymentSource'),
+                entry: ['markActivity', assign({ productId: undefined, accountPayment: undefined, quote: undefined })],
+                always: { guard: ({ context }) => paymentProducts(context).length === 0, target: '#cashIn' },
+                on: {
+                  selectPaymentSource: [
+                    { guard: ({ context, event }) => event.source === 'cash' && usable(context.devices.cashAcceptor), target: '#cashIn', actions: 'clearError' },
+                    { guard: ({ event }) => event.source === 'cash', actions: assign({ error: { code: 'deviceFailure' } }) },
+                    {
+                      guard: ({ context, event }) => paymentProducts(context).some((p) => p.id === event.productId),
+                      target: '#accountPayment',
+                      actions: assign({ error: undefined, productId: ({ event }) => event.productId }),
+                    },
+                    { actions: assign({ error: { code: 'restricted' } }) },
+                  ],
+                  back: { target: '#payment.reference', actions: 'clearError' },
                 },
               },
 
@@ -1188,6 +1225,193 @@ export function createSessionMachine(deps: MachineDeps) {
                 },
               },
 
+              /*
+               * A service payment from the customer's product. Nothing is held until the customer
+               * consents on the confirm screen (5.5); from then on leaving means reversing the hold.
+               */
+              accountPayment: {
+                id: 'accountPayment',
+                initial: 'amount',
+                entry: assign(({ context }) => ({
+                  accountPayment: { productId: context.productId ?? '', label: availableProduct(context)?.label ?? '', stage: 'amount' as const },
+                })),
+                states: {
+                  amount: {
+                    ...screen('amountEntry'),
+                    entry: ['markActivity', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'amount' as const } })],
+                    on: {
+                      selectAmount: [
+                        {
+                          guard: ({ context, event }) => paymentAmountProblem(context, event.amount) === undefined,
+                          target: 'quoting',
+                          actions: assign({ error: undefined, accountPayment: ({ context, event }) => context.accountPayment && { ...context.accountPayment, amount: event.amount } }),
+                        },
+                        { actions: assign({ error: ({ context, event }) => paymentAmountProblem(context, event.amount) ?? { code: 'invalidAmount' as const } }) },
+                      ],
+                      back: { target: '#paymentSource', actions: 'clearError' },
+                    },
+                  },
+                  quoting: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'quote',
+                      src: 'quote',
+                      input: ({ context }) => ({
+                        operation: 'payService' as const,
+                        amount: context.accountPayment?.amount ?? 0,
+                        productId: context.productId ?? '',
+                        serviceId: context.service?.id ?? '',
+                      }),
+                      onDone: {
+                        target: 'confirm',
+                        actions: assign(({ context, event }) => {
+                          const amount = context.accountPayment?.amount ?? 0;
+                          // the amount is the customer's; the commission is added on top (5.6)
+                          const commission = event.output.commission;
+                          return {
+                            quote: { operation: 'payService' as const, amount, commission, total: amount + commission },
+                            accountPayment: context.accountPayment && { ...context.accountPayment, commission },
+                          };
+                        }),
+                      },
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                  },
+                  confirm: {
+                    ...screen('confirm'),
+                    entry: ['markActivity', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'confirm' as const } })],
+                    on: {
+                      confirm: [
+                        { guard: ({ context }) => (availableProduct(context)?.available ?? 0) >= (context.quote?.total ?? 0), target: 'authorising' },
+                        { target: '#refusal', actions: assign({ error: { code: 'insufficientFunds' } }) },
+                      ],
+                      back: 'amount',
+                    },
+                  },
+                  authorising: {
+                    ...screen('pleaseWait'),
+                    entry: [
+                      'markBusy',
+                      assign(({ context }) => ({
+                        seq: context.seq + 1,
+                        accountPayment: context.accountPayment && { ...context.accountPayment, stage: 'authorising' as const },
+                      })),
+                    ],
+                    invoke: {
+                      id: 'authoriseAccountPayment',
+                      src: 'authoriseAccountPayment',
+                      input: ({ context }) => ({
+                        sessionId: context.sessionId,
+                        accessToken: context.access?.token ?? '',
+                        customerId: context.customer?.id ?? '',
+                        productId: context.productId ?? '',
+                        label: context.accountPayment?.label ?? '',
+                        serviceId: context.service?.id ?? '',
+                        serviceName: context.service?.name ?? '',
+                        reference: context.service?.reference ?? '',
+                        amount: context.accountPayment?.amount ?? 0,
+                        commission: context.accountPayment?.commission ?? 0,
+                        idempotencyKey: `${context.sessionId}:p${context.seq}`,
+                      }),
+                      onDone: [
+                        {
+                          guard: ({ event }) => event.output.ok,
+                          target: 'authorised',
+                          actions: assign({
+                            accountPayment: ({ context, event }) =>
+                              context.accountPayment && event.output.ok
+                                ? {
+                                    ...context.accountPayment,
+                                    paymentId: event.output.paymentId,
+                                    status: event.output.status,
+                                    ...(event.output.approvalId ? { approvalId: event.output.approvalId } : {}),
+                                  }
+                                : context.accountPayment,
+                          }),
+                        },
+                        {
+                          target: '#refusal',
+                          actions: assign({
+                            error: ({ event }) =>
+                              event.output.ok ? { code: 'internal' as const } : { code: refusalCode(event.output.reason), ...(event.output.params ? { params: event.output.params } : {}) },
+                          }),
+                        },
+                      ],
+                      onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  authorised: {
+                    always: [{ guard: ({ context }) => context.accountPayment?.status === 'pendingApproval', target: 'approvalWait' }, { target: 'completing' }],
+                  },
+                  // the trusted person approves or refuses (8.15-1): the same wait as for withdrawals
+                  approvalWait: {
+                    ...screen('approvalWait'),
+                    initial: 'waiting',
+                    entry: [
+                      'markBusy',
+                      assign({
+                        accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'approval' as const, approvalDeadline: now() + t.approvalMs },
+                      }),
+                    ],
+                    after: { approval: { target: 'reversing', actions: assign({ error: { code: 'approvalTimeout' } }) } },
+                    on: { cancel: { target: 'reversing', actions: assign({ error: { code: 'approvalRefused', params: { by: 'customer' } } }) } },
+                    states: {
+                      waiting: { after: { approvalPoll: 'checking' } },
+                      checking: {
+                        invoke: {
+                          id: 'approvalStatus',
+                          src: 'approvalStatus',
+                          input: ({ context }) => ({ approvalId: context.accountPayment?.approvalId ?? '' }),
+                          onDone: [
+                            { guard: ({ event }) => event.output.status === 'approved', target: '#accountPayment.completing' },
+                            { guard: ({ event }) => event.output.status === 'refused', target: '#accountPayment.reversing', actions: assign({ error: { code: 'approvalRefused' } }) },
+                            { guard: ({ event }) => event.output.status === 'expired', target: '#accountPayment.reversing', actions: assign({ error: { code: 'approvalTimeout' } }) },
+                            { target: 'waiting' },
+                          ],
+                          onError: { target: 'waiting' },
+                        },
+                      },
+                    },
+                  },
+                  completing: {
+                    ...screen('pleaseWait'),
+                    entry: ['markBusy', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'completing' as const } })],
+                    invoke: {
+                      id: 'completeAccountPayment',
+                      src: 'completeAccountPayment',
+                      input: ({ context }) => ({ paymentId: context.accountPayment?.paymentId ?? '' }),
+                      onDone: {
+                        target: '#receipt',
+                        actions: assign({
+                          receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber),
+                          accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'complete' as const },
+                          // the next operation in this session sees what is left (one OTP, several operations: 8.11)
+                          products: ({ context }) => spent(context.products, context.productId, context.quote?.total ?? 0),
+                        }),
+                      },
+                      // nothing was recorded as paid: the hold is released
+                      onError: { target: 'reversing', actions: assign({ error: { code: 'internal' } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  reversing: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'reverseAccountPayment',
+                      src: 'reverseAccountPayment',
+                      input: ({ context }) => ({ paymentId: context.accountPayment?.paymentId ?? '', reason: context.error?.code ?? 'cancelled' }),
+                      onDone: { target: '#refusal', actions: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }) },
+                      // the store keeps it open: start-up reconciliation reverses it
+                      onError: { target: '#refusal', actions: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                },
+              },
+
               receipt: {
                 id: 'receipt',
                 initial: 'choosing',
@@ -1536,6 +1760,26 @@ function withdrawalAmountProblem(context: SessionContext, amount: Tiyn, config: 
   if (amount > config.withdrawal.max) return 'limitExceeded';
   const p = availableProduct(context);
   if (p && p.available < amount) return 'insufficientFunds';
+  return undefined;
+}
+
+function spent(products: ProductView[] | undefined, productId: string | undefined, total: Tiyn): ProductView[] | undefined {
+  return products?.map((p) => (p.id === productId ? { ...p, balance: Math.max(0, p.balance - total), available: Math.max(0, p.available - total) } : p));
+}
+
+/** the products this customer may pay the service from now: none for walk-ups or with the bank offline */
+function paymentProducts(context: SessionContext): ProductView[] {
+  if (context.walkIn || !context.access || context.devices.bank !== 'online') return [];
+  return eligibleProducts('payService', context.products ?? []);
+}
+
+function paymentAmountProblem(context: SessionContext, amount: Tiyn): { code: ErrorCode; params?: Record<string, string | number> } | undefined {
+  if (!Number.isSafeInteger(amount) || amount <= 0) return { code: 'invalidAmount' };
+  const s = context.services?.find((x) => x.id === context.service?.id);
+  if (s && amount < s.min) return { code: 'belowMinimum', params: { min: s.min } };
+  if (s && amount > s.max) return { code: 'limitExceeded', params: { max: s.max } };
+  const p = availableProduct(context);
+  if (p && p.available < amount) return { code: 'insufficientFunds', params: { available: p.available } };
   return undefined;
 }
 

@@ -1,7 +1,8 @@
 /**
  * What the customer may do right now, from their products and the devices' health. A failed
  * device removes the operations that need it; with the bank offline only cash that can be queued
- * safely is offered (walk-up service payments within the offline caps).
+ * safely is offered (walk-up service payments within the offline caps). A service payment from an
+ * account needs online authorisation, so offline it is cash only.
  */
 import type { ProductView } from '../bank/bank-api.js';
 import type { Devices, Operation } from '../bridge/schema.js';
@@ -27,6 +28,8 @@ export function eligibleProducts(op: Operation, products: readonly ProductView[]
     case 'loanRepayment':
       return products.filter((p) => p.kind === 'loan');
     case 'payService':
+      // current accounts and wallets; savings only where the bank's product says so; never loans
+      return products.filter((p) => p.kind !== 'loan' && (p.paysServices ?? (p.kind === 'current' || p.kind === 'wallet')));
     case 'changePin':
       return [];
   }
@@ -39,7 +42,8 @@ export function availableOperations(products: readonly ProductView[] | undefined
   if (online && products.length > 0) ops.push('balance');
   if (usable(d.cashAcceptor) && online && eligibleProducts('cashIn', products).length > 0) ops.push('cashIn');
   if (usable(d.dispenser) && online && eligibleProducts('withdraw', products).length > 0) ops.push('withdraw');
-  if (usable(d.cashAcceptor)) ops.push('payService');
+  // in cash while the acceptor works, or from an account, which needs the bank online
+  if (usable(d.cashAcceptor) || (online && eligibleProducts('payService', products).length > 0)) ops.push('payService');
   if (usable(d.cashAcceptor) && online && eligibleProducts('loanRepayment', products).length > 0) ops.push('loanRepayment');
   return ops;
 }

@@ -119,6 +119,27 @@ export interface SessionStore {
   recordRetracted(withdrawalId: string): Awaitable<void>;
   reverseWithdrawal(withdrawalId: string, reason: string): Awaitable<{ receiptNumber?: string }>;
   openWithdrawals(): Awaitable<OpenWithdrawal[]>;
+  /*
+   * Service payment from an account (optional: a store without them offers cash only). The record
+   * is written before the bank is asked; completion puts the debit in the outbox; reversal
+   * releases the hold, by the authorisation key when the bank's answer was lost.
+   */
+  beginAccountPayment?(input: {
+    sessionId: string;
+    customerId: string;
+    productId: string;
+    label: string;
+    serviceId: string;
+    serviceName: string;
+    reference: string;
+    amount: Tiyn;
+    commission: Tiyn;
+    authorisationKey: string;
+  }): Awaitable<{ paymentId: string }>;
+  recordAccountPaymentAuthorised?(paymentId: string, input: { holdId: string; commission: Tiyn }): Awaitable<void>;
+  recordAccountPaymentRefused?(paymentId: string, reason: string): Awaitable<void>;
+  completeAccountPayment?(paymentId: string): Awaitable<{ receiptNumber: string }>;
+  reverseAccountPayment?(paymentId: string, reason: string): Awaitable<{ receiptNumber?: string }>;
   /** sum of what was accepted while offline and not yet delivered (offline total cap) */
   offlineQueuedTotal(): Awaitable<Tiyn>;
 }

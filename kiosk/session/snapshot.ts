@@ -5,7 +5,7 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { Screen, Snapshot } from '../bridge/schema.js';
-import { availableOperations } from './operations.js';
+import { availableOperations, eligibleProducts, usable } from './operations.js';
 import { maskPhone } from './phone.js';
 import type { SessionConfig } from './ports.js';
 import type { SessionContext } from './types.js';
@@ -105,6 +105,23 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
   if (c.services && screen === 'serviceCatalogue') {
     out.services = c.services.map((s) => ({ id: s.id, category: s.category, name: s.name, referenceKind: s.referenceKind, min: s.min, max: s.max }));
   }
+  if (screen === 'paymentSource') {
+    const products = c.access && c.devices.bank === 'online' ? eligibleProducts('payService', c.products ?? []) : [];
+    out.paymentSources = {
+      cash: usable(c.devices.cashAcceptor),
+      products: products.map((p) => ({ id: p.id, kind: p.kind, label: p.label, currency: p.currency, balance: p.balance, available: p.available })),
+    };
+  }
+  if (c.accountPayment && (screen === 'amountEntry' || screen === 'confirm')) {
+    const p = c.products?.find((x) => x.id === c.accountPayment?.productId);
+    const s = c.services?.find((x) => x.id === c.service?.id);
+    out.payment = {
+      source: { kind: p?.kind ?? 'current', label: c.accountPayment.label, ...(p ? { available: p.available } : {}) },
+      min: s?.min ?? 0,
+      max: Math.min(s?.max ?? Number.MAX_SAFE_INTEGER, p?.available ?? Number.MAX_SAFE_INTEGER),
+    };
+  }
+  if (c.accountPayment?.approvalDeadline !== undefined && screen === 'approvalWait') out.approval = { deadline: c.accountPayment.approvalDeadline };
   if (c.service) {
     const reference = c.service.reference;
     const kind = c.services?.find((s) => s.id === c.service?.id)?.referenceKind;

@@ -75,6 +75,19 @@ export interface WithdrawalView {
   reverseReason?: string;
 }
 
+/** a service payment from the customer's product (the account path of payService) */
+export interface AccountPaymentView {
+  productId: string;
+  label: string;
+  amount?: Tiyn;
+  commission?: Tiyn;
+  paymentId?: string;
+  approvalId?: string;
+  approvalDeadline?: number;
+  status?: 'approved' | 'pendingApproval';
+  stage: 'amount' | 'confirm' | 'authorising' | 'approval' | 'completing' | 'complete' | 'reversed';
+}
+
 export interface ReceiptView {
   number?: string;
   options: ReceiptChoice[];
@@ -114,6 +127,7 @@ export interface SessionContext {
   smsReceipts: boolean;
   cashIn?: CashInView;
   withdrawal?: WithdrawalView;
+  accountPayment?: AccountPaymentView;
   quote?: Quote;
   receipt?: ReceiptView;
   error?: { code: ErrorCode; params?: Record<string, string | number> };
@@ -139,6 +153,23 @@ export type OtpRequestOutcome = BankOutcome<{ sentTo: string; expiresAt: number;
 export type OtpVerifyOutcome = BankOutcome<{ accessToken: string; expiresAt: number }>;
 export type PrecheckOutcome = BankOutcome<{ maxAmount: Tiyn; minAmount: Tiyn; offline: boolean }>;
 export type AuthoriseOutcome = BankOutcome<{ holdId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }>;
+/** the hold for a payment from an account; `paymentId` is the store's record (kept even when refused) */
+export type AccountPaymentAuthoriseOutcome =
+  | { ok: true; paymentId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }
+  | { ok: false; reason: RefusalReason | 'bankOffline'; params?: Record<string, string | number> };
+export interface AccountPaymentAuthoriseInput {
+  sessionId: string;
+  accessToken: string;
+  customerId: string;
+  productId: string;
+  label: string;
+  serviceId: string;
+  serviceName: string;
+  reference: string;
+  amount: Tiyn;
+  commission: Tiyn;
+  idempotencyKey: string;
+}
 export type DispenseOutcome = { ok: true } | { ok: false; reason: string; anyDispensed: boolean };
 export type PresentOutcome = PresentState;
 export type PrintOutcome = { ok: true } | { ok: false; failure: string };

@@ -121,6 +121,35 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'service payments from an account',
+    sql: `
+      -- a payment from the customer's product: asked (authorising), held (authorised), then
+      -- completed through the outbox or reversed; refused means the bank held nothing
+      CREATE TABLE account_payments (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        product_id TEXT NOT NULL,
+        label TEXT,
+        service_id TEXT NOT NULL,
+        service_name TEXT,
+        reference TEXT NOT NULL,
+        amount INTEGER NOT NULL CHECK (amount > 0),
+        commission INTEGER NOT NULL CHECK (commission >= 0),
+        authorisation_key TEXT NOT NULL UNIQUE,
+        hold_id TEXT,
+        state TEXT NOT NULL CHECK (state IN ('authorising', 'authorised', 'refused', 'complete', 'reversed')),
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        receipt_number TEXT,
+        message_key TEXT,
+        end_reason TEXT
+      );
+      CREATE INDEX account_payments_open ON account_payments(state);
+    `,
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

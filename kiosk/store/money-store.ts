@@ -112,7 +112,7 @@ export interface WithdrawalRecord extends WithdrawalInput {
   messageKey: string | null;
 }
 
-export type ReceiptOperation = 'cashIn' | 'servicePayment' | 'withdrawal' | 'withdrawalReverse' | 'collection' | 'replenishment';
+export type ReceiptOperation = 'cashIn' | 'servicePayment' | 'servicePaymentReverse' | 'withdrawal' | 'withdrawalReverse' | 'collection' | 'replenishment';
 
 export interface ReceiptData {
   receiptNumber: string;
@@ -125,11 +125,58 @@ export interface ReceiptData {
   total: Tiyn;
   notes?: Array<{ denomination: Tiyn; count: number }>;
   customer?: { customerId: string; productId: string; label?: string };
-  service?: { serviceId: string; reference: string; receiptPhone?: string };
+  service?: { serviceId: string; reference: string; receiptPhone?: string; name?: string };
   sessionId?: string;
   technician?: string;
   /** the bank's side, for disputes: is the message still queued, delivered, or dead-lettered */
   delivery?: { key: string; state: OutboxState; reason?: string };
+}
+
+const AccountPaymentInput = z.object({
+  sessionId: Id,
+  customerId: Id,
+  productId: Id,
+  label: z.string().max(80).optional(),
+  serviceId: Id,
+  serviceName: z.string().max(80).optional(),
+  reference: z.string().min(1).max(40),
+  amount: Money.positive(),
+  commission: Money,
+  authorisationKey: z.string().min(8).max(80),
+});
+export type AccountPaymentInput = z.infer<typeof AccountPaymentInput>;
+export type AccountPaymentState = 'authorising' | 'authorised' | 'refused' | 'complete' | 'reversed';
+
+export interface AccountPaymentRecord extends AccountPaymentInput {
+  paymentId: string;
+  state: AccountPaymentState;
+  holdId: string | null;
+  startedAt: string;
+  receiptNumber: string | null;
+  messageKey: string | null;
+}
+
+/**
+ * Service payments from the customer's product (see README: "Payments from an account"). The
+ * record is written before the bank is asked, so a lost answer still leaves something to reverse.
+ */
+export interface AccountPaymentStore {
+  beginAccountPayment(input: AccountPaymentInput): { paymentId: string };
+  recordAccountPaymentAuthorised(paymentId: string, input: { holdId: string; commission: Tiyn }): void;
+  /** the bank said no: nothing is held, nothing goes to the bank */
+  recordAccountPaymentRefused(paymentId: string, reason: string): void;
+  /** journal entry with the receipt number and the debit message, in one transaction */
+  completeAccountPayment(paymentId: string): { receiptNumber: string; messageKey: string };
+  /** releases the hold (or voids the authorisation key when the hold was never learnt) */
+  reverseAccountPayment(paymentId: string, reason: string): { receiptNumber: string; messageKey: string };
+  openAccountPayments(): AccountPaymentRecord[];
+  accountPayment(paymentId: string): AccountPaymentRecord | undefined;
+}
+
+interface AccountPaymentRow {
+  id: string; session_id: string; customer_id: string; product_id: string; label: string | null; service_id: string; service_name: string | null;
+  reference: string; amount: number; commission: number; authorisation_key: string; hold_id: string | null; state: AccountPaymentState;
+  started_at: string; receipt_number: string | null; message_key: string | null;
 }
 
 export interface CashUnitCount {
@@ -246,7 +293,7 @@ function maskPhone(phone: string): string {
   return phone.length <= 6 ? phone : `${phone.slice(0, phone.length - 7)}***${phone.slice(-4)}`;
 }
 
-export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsStore {
+export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsStore, AccountPaymentStore {
   private readonly db: Db;
   private readonly terminalId: string;
   private readonly now: () => Date;
@@ -623,6 +670,118 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
   withdrawal(withdrawalId: string): WithdrawalRecord | undefined {
     const row = this.db.prepare('SELECT * FROM withdrawals WHERE id = ?').get(withdrawalId) as WithdrawalRow | undefined;
     return row ? this.toWithdrawal(row) : undefined;
+  }
+
+  // ---- service payment from an account ------------------------------------------------------
+
+  beginAccountPayment(input: AccountPaymentInput): { paymentId: string } {
+    const p = AccountPaymentInput.parse(input);
+    return this.tx((at) => {
+      const paymentId = `ap-${this.newId()}`;
+      this.db
+        .prepare(
+          `INSERT INTO account_payments (id, session_id, customer_id, product_id, label, service_id, service_name, reference, amount, commission, authorisation_key, state, started_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'authorising', ?)`,
+        )
+        .run(paymentId, p.sessionId, p.customerId, p.productId, p.label ?? null, p.serviceId, p.serviceName ?? null, p.reference, p.amount, p.commission, p.authorisationKey, at.toISOString());
+      this.journal('accountPaymentAuthorising', { paymentId, ...p }, at);
+      return { paymentId };
+    });
+  }
+
+  private accountPaymentRow(id: string): AccountPaymentRow {
+    const row = this.db.prepare('SELECT * FROM account_payments WHERE id = ?').get(id) as AccountPaymentRow | undefined;
+    if (!row) throw new StoreStateError(`no account payment ${id}`);
+    return row;
+  }
+
+  recordAccountPaymentAuthorised(paymentId: string, input: { holdId: string; commission: Tiyn }): void {
+    const holdId = Id.parse(input.holdId);
+    const commission = Money.parse(input.commission);
+    this.tx((at) => {
+      const row = this.accountPaymentRow(paymentId);
+      if (row.state !== 'authorising') throw new StoreStateError(`account payment ${paymentId} is ${row.state}, not authorising`);
+      // the customer consented to the commission shown; a different one is never charged
+      if (commission !== row.commission) throw new StoreStateError(`the bank held commission ${commission}, the customer agreed to ${row.commission}`);
+      this.db.prepare("UPDATE account_payments SET state = 'authorised', hold_id = ? WHERE id = ?").run(holdId, paymentId);
+      this.journal('accountPaymentAuthorised', { paymentId, holdId }, at);
+    });
+  }
+
+  recordAccountPaymentRefused(paymentId: string, reason: string): void {
+    this.tx((at) => {
+      const row = this.accountPaymentRow(paymentId);
+      if (row.state !== 'authorising') throw new StoreStateError(`account payment ${paymentId} is ${row.state}, not authorising`);
+      const why = reason.slice(0, 80);
+      this.db.prepare("UPDATE account_payments SET state = 'refused', ended_at = ?, end_reason = ? WHERE id = ?").run(at.toISOString(), why, paymentId);
+      this.journal('accountPaymentRefused', { paymentId, reason: why }, at);
+    });
+  }
+
+  completeAccountPayment(paymentId: string): { receiptNumber: string; messageKey: string } {
+    return this.tx((at) => {
+      const row = this.accountPaymentRow(paymentId);
+      if (row.state !== 'authorised' || !row.hold_id) throw new StoreStateError(`account payment ${paymentId} is ${row.state}; only an authorised one completes`);
+      const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
+      const receipt = {
+        operation: 'servicePayment', status: 'ok', amount: row.amount, commission: row.commission, total: row.amount + row.commission,
+        service: { serviceId: row.service_id, reference: row.reference, ...(row.service_name ? { name: row.service_name } : {}) },
+        customer: { customerId: row.customer_id, productId: row.product_id, ...(row.label ? { label: row.label } : {}) },
+        sessionId: row.session_id,
+      };
+      const entry = this.journal('accountPaymentComplete', { paymentId, receiptNumber, holdId: row.hold_id, receipt }, at);
+      const body = {
+        receiptNumber, sessionId: row.session_id, at: at.toISOString(), serviceId: row.service_id, reference: row.reference,
+        amount: row.amount, commission: row.commission, source: { customerId: row.customer_id, productId: row.product_id }, holdId: row.hold_id,
+      };
+      const messageKey = this.enqueue('servicePayment', body, entry, at, { sessionId: row.session_id, receiptNumber });
+      this.db.prepare("UPDATE account_payments SET state = 'complete', ended_at = ?, receipt_number = ?, message_key = ? WHERE id = ?")
+        .run(at.toISOString(), receiptNumber, messageKey, paymentId);
+      return { receiptNumber, messageKey };
+    });
+  }
+
+  reverseAccountPayment(paymentId: string, reason: string): { receiptNumber: string; messageKey: string } {
+    return this.tx((at) => {
+      const row = this.accountPaymentRow(paymentId);
+      if (row.state !== 'authorising' && row.state !== 'authorised') throw new StoreStateError(`account payment ${paymentId} is already ${row.state}`);
+      const why = reason.slice(0, 80);
+      const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
+      const receipt = {
+        operation: 'servicePaymentReverse', status: 'reversed', amount: 0, commission: 0, total: 0,
+        service: { serviceId: row.service_id, reference: row.reference, ...(row.service_name ? { name: row.service_name } : {}) },
+        customer: { customerId: row.customer_id, productId: row.product_id, ...(row.label ? { label: row.label } : {}) },
+        sessionId: row.session_id,
+      };
+      const entry = this.journal('accountPaymentReversed', { paymentId, receiptNumber, reason: why, holdId: row.hold_id, receipt }, at);
+      const body = {
+        receiptNumber, sessionId: row.session_id, at: at.toISOString(), authorisationKey: row.authorisation_key, reason: why,
+        ...(row.hold_id ? { holdId: row.hold_id } : {}),
+      };
+      const messageKey = this.enqueue('servicePaymentReverse', body, entry, at, { sessionId: row.session_id, receiptNumber });
+      this.db.prepare("UPDATE account_payments SET state = 'reversed', ended_at = ?, receipt_number = ?, message_key = ?, end_reason = ? WHERE id = ?")
+        .run(at.toISOString(), receiptNumber, messageKey, why, paymentId);
+      return { receiptNumber, messageKey };
+    });
+  }
+
+  private toAccountPayment(r: AccountPaymentRow): AccountPaymentRecord {
+    return {
+      paymentId: r.id, sessionId: r.session_id, customerId: r.customer_id, productId: r.product_id, ...(r.label ? { label: r.label } : {}),
+      serviceId: r.service_id, ...(r.service_name ? { serviceName: r.service_name } : {}), reference: r.reference, amount: r.amount,
+      commission: r.commission, authorisationKey: r.authorisation_key, holdId: r.hold_id, state: r.state, startedAt: r.started_at,
+      receiptNumber: r.receipt_number, messageKey: r.message_key,
+    };
+  }
+
+  openAccountPayments(): AccountPaymentRecord[] {
+    const rows = this.db.prepare("SELECT * FROM account_payments WHERE state IN ('authorising', 'authorised') ORDER BY started_at, id").all() as AccountPaymentRow[];
+    return rows.map((r) => this.toAccountPayment(r));
+  }
+
+  accountPayment(paymentId: string): AccountPaymentRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM account_payments WHERE id = ?').get(paymentId) as AccountPaymentRow | undefined;
+    return row ? this.toAccountPayment(row) : undefined;
   }
 
   // ---- receipts, exposure -----------------------------------------------------------------

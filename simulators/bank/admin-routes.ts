@@ -111,6 +111,21 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faul
   app.get('/admin/messages', async () => ({
     messages: db.prepare('SELECT key, terminal_id AS terminalId, kind, status, reason, at FROM applied_messages ORDER BY at, key').all(),
   }));
+
+  /** what each provider is owed: the service side of every applied service payment */
+  app.get<{ Querystring: { serviceId?: string } }>('/admin/service-payments', async (request) => ({
+    payments: db.prepare(
+      `SELECT service_id AS serviceId, reference, amount, commission, at, message_key AS messageKey FROM service_payments
+       WHERE ? IS NULL OR service_id = ? ORDER BY id`,
+    ).all(request.query.serviceId ?? null, request.query.serviceId ?? null),
+  }));
+
+  /** holds, for tests and demos: what is held, completed or released */
+  app.get<{ Params: { id: string } }>('/admin/holds/:id', async (request, reply) => {
+    const hold = db.prepare('SELECT id, account_id AS accountId, amount, commission, status, purpose, service_id AS serviceId, debited FROM holds WHERE id = ?').get(request.params.id);
+    if (hold === undefined) return reply.code(404).send({ error: 'no such hold' });
+    return hold;
+  });
 }
 
 function customerView(ctx: BankContext, id: string): Record<string, unknown> | undefined {

@@ -7,11 +7,12 @@
 import type { z } from 'zod';
 import type {
   CashInCreditBody, CashUnitsBody, JournalUploadBody, OutboxMessageWire, ReceiptSmsBody, ServicePaymentBody,
-  WithdrawalCompleteBody, WithdrawalReverseBody,
+  ServicePaymentReverseBody, WithdrawalCompleteBody, WithdrawalReverseBody,
 } from '../../kiosk/bank/messages.js';
 import type { BankContext } from './context.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { getAccount, getCustomer, type AccountRow } from './customers.js';
+import { holdForVoidedKey } from './service-payments.js';
 
 export interface MessageResult {
   key: string;
@@ -72,6 +73,7 @@ function effect(ctx: BankContext, terminalId: string, message: OutboxMessageWire
     case 'servicePayment': return servicePayment(ctx, message.key, message.body);
     case 'withdrawalComplete': return withdrawalComplete(ctx, message.key, message.body);
     case 'withdrawalReverse': return withdrawalReverse(ctx, message.body);
+    case 'servicePaymentReverse': return servicePaymentReverse(ctx, message.body);
     case 'receiptSms': return receiptSms(ctx, message.body);
     case 'collection':
     case 'replenishment':
@@ -118,7 +120,9 @@ function servicePayment(ctx: BankContext, key: string, body: z.infer<typeof Serv
   if (!new RegExp(service.reference_pattern).test(body.reference)) throw new Rejection('invalidReference');
   if (body.amount < service.min_amount) throw new Rejection('belowMinimum');
   if (body.amount > service.max_amount) throw new Rejection('limitExceeded');
-  if (body.source !== undefined) {
+  if (body.holdId !== undefined) {
+    settleServiceHold(ctx, key, body, service);
+  } else if (body.source !== undefined) {
     const account = usableAccount(ctx, body.source.productId, body.source.customerId);
     if (account.kind === 'loan') throw new Rejection('unknownProduct');
     const total = body.amount + body.commission;
@@ -137,7 +141,41 @@ function servicePayment(ctx: BankContext, key: string, body: z.infer<typeof Serv
   }
 }
 
-interface HoldRow { id: string; account_id: string; customer_id: string; amount: number; commission: number; status: string }
+interface HoldRow {
+  id: string; account_id: string; customer_id: string; amount: number; commission: number; status: string; purpose: string; service_id: string | null;
+}
+
+/**
+ * A payment from an account: the hold authorised online becomes the debit. The account goes down
+ * by amount + commission once (the message key is registered with this effect); the service side
+ * gets the amount (the service_payments row written by the caller).
+ */
+function settleServiceHold(ctx: BankContext, key: string, body: z.infer<typeof ServicePaymentBody>, service: { id: string; name: string }): void {
+  const hold = getHold(ctx, body.holdId ?? '');
+  if (hold.purpose !== 'payService' || hold.service_id !== service.id) throw new Rejection('holdNotForThisService');
+  if (body.source !== undefined && (body.source.productId !== hold.account_id || body.source.customerId !== hold.customer_id)) throw new Rejection('holdNotForThisAccount');
+  if (hold.status === 'completed' || hold.status === 'reversed') throw new Rejection('holdAlreadySettled');
+  if (hold.status !== 'held') throw new Rejection('notAuthorised');
+  if (body.amount !== hold.amount) throw new Rejection('notAuthorisedAmount');
+  if (body.commission > hold.commission) throw new Rejection('aboveAuthorisedCommission');
+  const debit = body.amount + body.commission;
+  ctx.db.prepare('UPDATE accounts SET balance = balance - ?, held = held - ? WHERE id = ?').run(debit, hold.amount + hold.commission, hold.account_id);
+  ctx.db.prepare("UPDATE holds SET status = 'completed', debited = ? WHERE id = ?").run(debit, hold.id);
+  postEntry(ctx, hold.account_id, -body.amount, `${service.name} ${body.reference}, receipt ${body.receiptNumber}`, key);
+  if (body.commission > 0) postEntry(ctx, hold.account_id, -body.commission, `${service.name} payment fee`, key);
+}
+
+/** releases a service payment's hold; by the authorisation key when the terminal never learnt the hold */
+function servicePaymentReverse(ctx: BankContext, body: z.infer<typeof ServicePaymentReverseBody>): void {
+  const holdId = body.holdId ?? holdForVoidedKey(ctx, body.authorisationKey);
+  if (holdId === undefined) return; // nothing was held, and the key is refused from now on
+  const hold = getHold(ctx, holdId);
+  if (hold.purpose !== 'payService') throw new Rejection('holdNotForAPayment');
+  if (hold.status === 'completed') throw new Rejection('holdAlreadySettled');
+  if (hold.status === 'reversed' || hold.status === 'refused') return;
+  ctx.db.prepare('UPDATE accounts SET held = held - ? WHERE id = ?').run(hold.amount + hold.commission, hold.account_id);
+  ctx.db.prepare("UPDATE holds SET status = 'reversed' WHERE id = ?").run(hold.id);
+}
 
 function getHold(ctx: BankContext, holdId: string): HoldRow {
   const hold = ctx.db.prepare('SELECT * FROM holds WHERE id = ?').get(holdId) as HoldRow | undefined;
@@ -147,6 +185,7 @@ function getHold(ctx: BankContext, holdId: string): HoldRow {
 
 function withdrawalComplete(ctx: BankContext, key: string, body: z.infer<typeof WithdrawalCompleteBody>): void {
   const hold = getHold(ctx, body.holdId);
+  if (hold.purpose !== 'withdraw') throw new Rejection('holdNotForAWithdrawal');
   if (hold.status === 'completed' || hold.status === 'reversed') throw new Rejection('holdAlreadySettled');
   if (hold.status !== 'held') throw new Rejection('notAuthorised');
   if (body.amount > hold.amount) throw new Rejection('aboveAuthorisedAmount');
@@ -160,6 +199,7 @@ function withdrawalComplete(ctx: BankContext, key: string, body: z.infer<typeof 
 
 function withdrawalReverse(ctx: BankContext, body: z.infer<typeof WithdrawalReverseBody>): void {
   const hold = getHold(ctx, body.holdId);
+  if (hold.purpose !== 'withdraw') throw new Rejection('holdNotForAWithdrawal');
   if (hold.status === 'completed') throw new Rejection('holdAlreadySettled');
   if (hold.status === 'reversed' || hold.status === 'refused') return; // nothing is held any more
   ctx.db.prepare('UPDATE accounts SET held = held - ? WHERE id = ?').run(hold.amount + hold.commission, hold.account_id);

@@ -14,6 +14,7 @@ export const MIN_CASH_IN = 200_00;
 
 export interface ProductView {
   id: string; kind: AccountRow['kind']; label: string; currency: 'KZT'; balance: number; available: number; dueAmount?: number; maxTopUp?: number;
+  paysServices?: boolean;
 }
 
 export function productView(a: AccountRow): ProductView {
@@ -24,6 +25,7 @@ export function productView(a: AccountRow): ProductView {
   };
   if (a.due_amount !== null) view.dueAmount = a.due_amount;
   if (a.max_top_up !== null) view.maxTopUp = a.max_top_up;
+  view.paysServices = a.kind === 'current' || a.kind === 'wallet';
   return view;
 }
 
@@ -68,8 +70,15 @@ export function tariffFor(ctx: BankContext, operation: Operation | string): Tari
   return row === undefined ? { fixed: 0, bps: 0, minFee: 0, maxFee: null } : { fixed: row.fixed, bps: row.bps, minFee: row.min_fee, maxFee: row.max_fee };
 }
 
-export function quote(ctx: BankContext, operation: Operation, amount: number): { operation: Operation; amount: number; commission: number; total: number } {
-  const commission = commissionFor(amount, tariffFor(ctx, operation));
+/** a service's own tariff (`payService:<id>`) where the bank set one, else the payService tariff */
+export function serviceTariff(ctx: BankContext, serviceId: string): Tariff {
+  const own = ctx.db.prepare('SELECT 1 FROM tariffs WHERE operation = ?').get(`payService:${serviceId}`);
+  return tariffFor(ctx, own === undefined ? 'payService' : `payService:${serviceId}`);
+}
+
+export function quote(ctx: BankContext, operation: Operation, amount: number, serviceId?: string): { operation: Operation; amount: number; commission: number; total: number } {
+  const tariff = operation === 'payService' && serviceId !== undefined ? serviceTariff(ctx, serviceId) : tariffFor(ctx, operation);
+  const commission = commissionFor(amount, tariff);
   return { operation, amount, commission, total: amount + commission };
 }
 

@@ -86,7 +86,9 @@ CREATE TABLE IF NOT EXISTS holds (
   status TEXT NOT NULL CHECK (status IN ('pendingApproval','held','completed','reversed','refused')),
   approval_id TEXT,
   created_at INTEGER NOT NULL,
-  debited INTEGER
+  debited INTEGER,
+  purpose TEXT NOT NULL DEFAULT 'withdraw' CHECK (purpose IN ('withdraw','payService')),
+  service_id TEXT
 );
 CREATE TABLE IF NOT EXISTS approvals (
   id TEXT PRIMARY KEY,
@@ -149,7 +151,14 @@ CREATE TABLE IF NOT EXISTS qr_logins (
 `;
 
 /** bump with every schema change; a ledger written by a newer simulator is refused, not guessed at */
-export const LEDGER_VERSION = 1;
+export const LEDGER_VERSION = 2;
+
+/** changes to tables an older ledger already has (new tables come from SCHEMA itself) */
+const UPGRADES: Record<number, string> = {
+  // version 2: holds also back service payments from an account, which never count as cash
+  2: `ALTER TABLE holds ADD COLUMN purpose TEXT NOT NULL DEFAULT 'withdraw' CHECK (purpose IN ('withdraw','payService'));
+      ALTER TABLE holds ADD COLUMN service_id TEXT;`,
+};
 
 export function openLedger(file: string): Db {
   const db = new Database(file);
@@ -162,6 +171,12 @@ export function openLedger(file: string): Db {
       throw new Error(`bank ledger ${file} is version ${version}, this simulator knows up to ${LEDGER_VERSION}: use a newer simulator or a fresh data dir`);
     }
     db.transaction(() => {
+      if (version > 0) {
+        for (let v = version + 1; v <= LEDGER_VERSION; v++) {
+          const upgrade = UPGRADES[v];
+          if (upgrade !== undefined) db.exec(upgrade);
+        }
+      }
       db.exec(SCHEMA);
       db.pragma(`user_version = ${LEDGER_VERSION}`);
     })();

@@ -14,6 +14,7 @@ import { createQrLogin, identify, pollQrLogin } from './identification.js';
 import { authenticate, requestOtp, verifyOtp } from './otp.js';
 import { checkReference, history, precheckCashIn, products, quote, services } from './catalogue.js';
 import { approvalStatus, authoriseWithdrawal } from './withdrawals.js';
+import { authoriseServicePayment } from './service-payments.js';
 
 /** the batch envelope; each message is then checked on its own */
 const MessagesEnvelope = z.object({
@@ -80,7 +81,7 @@ export function registerTerminalRoutes(app: FastifyInstance, ctx: BankContext): 
   app.post('/v1/quotes', async (request, reply) => {
     const body = parseOr400(W.QuoteRequest, request.body, reply);
     if (body === undefined) return reply;
-    return answer(reply, W.QuoteResponse, quote(ctx, body.operation, body.amount));
+    return answer(reply, W.QuoteResponse, quote(ctx, body.operation, body.amount, body.serviceId));
   });
 
   app.post('/v1/cash-in/precheck', async (request, reply) => {
@@ -102,6 +103,13 @@ export function registerTerminalRoutes(app: FastifyInstance, ctx: BankContext): 
     const who = authenticate(ctx, bearer(request));
     if ('ok' in who) return answer(reply, W.AuthoriseResponse, who);
     return answer(reply, W.AuthoriseResponse, authoriseWithdrawal(ctx, who.customerId, body));
+  });
+  app.post('/v1/service-payments', async (request, reply) => {
+    const body = parseOr400(W.ServicePaymentAuthoriseRequest, request.body, reply);
+    if (body === undefined) return reply;
+    const who = authenticate(ctx, bearer(request));
+    if ('ok' in who) return answer(reply, W.ServicePaymentAuthoriseResponse, who);
+    return answer(reply, W.ServicePaymentAuthoriseResponse, authoriseServicePayment(ctx, who.customerId, body));
   });
   app.get<{ Params: { id: string } }>('/v1/approvals/:id', async (request, reply) => {
     const status = approvalStatus(ctx, request.params.id);

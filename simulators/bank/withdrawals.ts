@@ -56,7 +56,7 @@ function decide(ctx: BankContext, customerId: string, input: { productId: string
   const now = ctx.now();
   const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
   const usedToday = (ctx.db.prepare(
-    "SELECT coalesce(sum(amount), 0) AS s FROM holds WHERE customer_id = ? AND created_at >= ? AND status IN ('pendingApproval', 'held', 'completed')",
+    "SELECT coalesce(sum(amount), 0) AS s FROM holds WHERE customer_id = ? AND created_at >= ? AND purpose = 'withdraw' AND status IN ('pendingApproval', 'held', 'completed')",
   ).get(customerId, dayStart) as { s: number }).s;
   if (usedToday + input.amount > customer.daily_cash_limit) {
     return refuse('limitExceeded', { limit: customer.daily_cash_limit, remaining: Math.max(0, customer.daily_cash_limit - usedToday) });

@@ -8,20 +8,25 @@ export function AmountEntryScreen() {
   const { snapshot, send, t } = useView();
   const money = useMoney();
   const w = snapshot.withdrawal;
+  // a service paid from an account: the service's limits, and no more than the product holds
+  const pay = snapshot.payment;
   const multipleOf = w?.multipleOf ?? 100;
-  const max = w?.max;
+  const max = w?.max ?? pay?.max;
+  const min = pay?.min;
   const problem = (digits: string): string | null => {
     if (digits === '') return null;
     const tiyn = tengeDigitsToTiyn(digits);
     if (tiyn === null) return t('amount.max', { amount: money(max ?? 0) });
     if (max !== undefined && tiyn > max) return t('amount.max', { amount: money(max) });
+    if (min !== undefined && tiyn < min) return t('amount.min', { amount: money(min) });
     if (multipleOf > 0 && tiyn % multipleOf !== 0) return t('amount.multipleOf', { amount: money(multipleOf) });
     return null;
   };
   const presets = w?.presets ?? [];
   return (
     <DigitEntry
-      title={t('amount.title')}
+      title={pay ? t('amount.payTitle') : t('amount.title')}
+      hint={pay ? t('amount.payFrom', { label: pay.source.label, amount: money(pay.source.available ?? pay.max) }) : undefined}
       label={t('amount.field')}
       maxLength={9}
       format={(d) => (d === '' ? '' : money(tengeDigitsToTiyn(d) ?? 0))}

@@ -35,6 +35,12 @@ export function ConfirmScreen() {
               </dd>
             </div>
           ) : null}
+          {snapshot.payment ? (
+            <div>
+              <dt>{t('confirm.from')}</dt>
+              <dd>{snapshot.payment.source.label}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>{t('confirm.amount')}</dt>
             <dd>{money(q.amount)}</dd>

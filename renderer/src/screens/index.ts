@@ -16,6 +16,7 @@ import { IinEntryScreen } from './IinEntryScreen.js';
 import { OperationsScreen } from './OperationsScreen.js';
 import { OtpEntryScreen } from './OtpEntryScreen.js';
 import { OutOfServiceScreen } from './OutOfServiceScreen.js';
+import { PaymentSourceScreen } from './PaymentSourceScreen.js';
 import { PalmScanScreen } from './PalmScanScreen.js';
 import { PhoneEntryScreen, ReceiptPhoneScreen } from './PhoneEntryScreen.js';
 import { PleaseWaitScreen } from './PleaseWaitScreen.js';
@@ -49,6 +50,7 @@ export const screens: Record<Screen, ComponentType> = {
   balance: BalanceScreen,
   serviceCatalogue: ServiceCatalogueScreen,
   serviceReference: ServiceReferenceScreen,
+  paymentSource: PaymentSourceScreen,
   cashIn: CashInScreen,
   amountEntry: AmountEntryScreen,
   confirm: ConfirmScreen,

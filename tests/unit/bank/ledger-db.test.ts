@@ -32,11 +32,25 @@ describe('openLedger', () => {
     db.close();
   });
 
+  it('upgrades a version-1 ledger in place: its holds become withdrawals', () => {
+    const path = file();
+    const raw = new Database(path);
+    raw.exec(`CREATE TABLE holds (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, customer_id TEXT NOT NULL, amount INTEGER NOT NULL,
+      commission INTEGER NOT NULL, status TEXT NOT NULL, approval_id TEXT, created_at INTEGER NOT NULL, debited INTEGER);
+      INSERT INTO holds VALUES ('h-old', 'a-1', 'c-1', 100, 1, 'held', NULL, 0, NULL);`);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const db = openLedger(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(LEDGER_VERSION);
+    expect(db.prepare('SELECT purpose, service_id FROM holds WHERE id = ?').get('h-old')).toEqual({ purpose: 'withdraw', service_id: null });
+    db.close();
+  });
+
   it('refuses a ledger from a newer version with a clear message', () => {
     const path = file();
     const raw = new Database(path);
     raw.pragma(`user_version = ${LEDGER_VERSION + 1}`);
     raw.close();
-    expect(() => openLedger(path)).toThrow(/is version 2, this simulator knows up to 1/);
+    expect(() => openLedger(path)).toThrow(new RegExp(`is version ${LEDGER_VERSION + 1}, this simulator knows up to ${LEDGER_VERSION}`));
   });
 });

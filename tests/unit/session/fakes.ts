@@ -10,6 +10,7 @@ import {
   type IdentifyOutcome,
   type IdentifyQuery,
   type ProductView,
+  type RefusalReason,
 } from '../../../kiosk/bank/bank-api.js';
 import { TypedEmitter } from '../../../drivers/common/typed-emitter.js';
 import type { CashAcceptor, CashAcceptorEvents, CashAcceptorStatus } from '../../../drivers/cash-acceptor/cash-acceptor.js';
@@ -36,6 +37,12 @@ export class FakeBank implements BankApi {
   offline = false;
   customerProducts: ProductView[] = worldProducts.map((p) => ({ ...p }));
   approval: 'none' | 'pending' | 'approved' | 'refused' = 'none';
+  /** commission a service's tariff charges on a payment from an account */
+  serviceCommission = 0;
+  /** the bank refuses the next payment from an account with this reason */
+  paymentRefusal: RefusalReason | undefined;
+  /** the next authorisation of a payment from an account gets no answer (after the bank holds) */
+  losePaymentAnswer = false;
   otpAttempts = 3;
   identifyCalls: IdentifyQuery[] = [];
   palmTemplates: Uint8Array[] = [];
@@ -98,9 +105,9 @@ export class FakeBank implements BankApi {
     this.#up();
     return { ok: true as const, beneficiary: 'Kcell' };
   }
-  async quote(operation: Parameters<BankApi['quote']>[0], amount: number) {
+  async quote(operation: Parameters<BankApi['quote']>[0], amount: number, _productId?: string, serviceId?: string) {
     this.#up();
-    const commission = operation === 'withdraw' ? Math.round(amount / 100) : 0;
+    const commission = operation === 'withdraw' ? Math.round(amount / 100) : serviceId !== undefined ? this.serviceCommission : 0;
     return { operation, amount, commission, total: amount + commission };
   }
   async precheckCashIn(target: { productId?: string; serviceId?: string }) {
@@ -113,6 +120,17 @@ export class FakeBank implements BankApi {
     this.log.push(`bank.authorise:${input.amount}:${input.idempotencyKey}`);
     if (this.approval === 'none') return { ok: true as const, holdId: 'h-1', commission: Math.round(input.amount / 100), status: 'approved' as const };
     return { ok: true as const, holdId: 'h-1', commission: Math.round(input.amount / 100), status: 'pendingApproval' as const, approvalId: 'a-1' };
+  }
+  async authoriseServicePayment(input: { amount: number; commission: number; idempotencyKey: string; productId: string }) {
+    this.#up();
+    this.log.push(`bank.authorisePayment:${input.productId}:${input.amount}:${input.commission}:${input.idempotencyKey}`);
+    if (this.losePaymentAnswer) {
+      this.losePaymentAnswer = false;
+      throw new BankUnavailableError('answer lost');
+    }
+    if (this.paymentRefusal) return { ok: false as const, reason: this.paymentRefusal };
+    if (this.approval === 'none') return { ok: true as const, holdId: 'hp-1', commission: input.commission, status: 'approved' as const };
+    return { ok: true as const, holdId: 'hp-1', commission: input.commission, status: 'pendingApproval' as const, approvalId: 'a-2' };
   }
   async approvalStatus() {
     this.#up();
@@ -201,6 +219,35 @@ export class FakeStore implements SessionStore {
   }
   offlineQueuedTotal() {
     return this.offlineQueued;
+  }
+
+  accountPayments = new Map<string, { state: string; amount: number; commission: number; key: string; holdId?: string; reason?: string }>();
+  beginAccountPayment(input: { amount: number; commission: number; authorisationKey: string }) {
+    const paymentId = `ap-${++this.#seq}`;
+    this.accountPayments.set(paymentId, { state: 'authorising', amount: input.amount, commission: input.commission, key: input.authorisationKey });
+    this.log.push(`store.accountPayment:authorising:${input.amount}`);
+    return { paymentId };
+  }
+  #payment(id: string, state: string) {
+    const p = this.accountPayments.get(id);
+    if (!p) throw new Error(`no account payment ${id}`);
+    p.state = state;
+    this.log.push(`store.accountPayment:${state}`);
+    return p;
+  }
+  recordAccountPaymentAuthorised(id: string, input: { holdId: string }) {
+    this.#payment(id, 'authorised').holdId = input.holdId;
+  }
+  recordAccountPaymentRefused(id: string, reason: string) {
+    this.#payment(id, 'refused').reason = reason;
+  }
+  completeAccountPayment(id: string) {
+    this.#payment(id, 'complete');
+    return { receiptNumber: 'R-P00001' };
+  }
+  reverseAccountPayment(id: string, reason: string) {
+    this.#payment(id, 'reversed').reason = reason;
+    return { receiptNumber: 'R-P00002' };
   }
 }
 

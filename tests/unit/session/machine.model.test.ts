@@ -13,7 +13,7 @@ import { getShortestPaths } from '@xstate/graph';
 import { createActor, fromPromise, type AnyActorLogic, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { Snapshot } from '../../../kiosk/bridge/schema.js';
 import { createSessionMachine } from '../../../kiosk/session/machine.js';
-import { toBridgeSnapshot } from '../../../kiosk/session/snapshot.js';
+import { stateName, toBridgeSnapshot } from '../../../kiosk/session/snapshot.js';
 import type { SessionContext } from '../../../kiosk/session/types.js';
 import { activeInvokeIds, config, DELAYS, eventsFor, outputs, serialize } from './model.js';
 import { CARD, CARD_PAN, CUSTOMER_IIN, CUSTOMER_PHONE, ManualClock, SECRET_OTP } from './world.js';
@@ -27,7 +27,7 @@ interface Deferred {
 
 interface Scripted {
   clock: ManualClock;
-  log: Array<{ id: string; input: unknown; result?: 'done' | 'error' }>;
+  log: Array<{ id: string; input: unknown; result?: 'done' | 'error'; output?: unknown }>;
   pending: Map<string, Deferred>;
 }
 
@@ -47,6 +47,7 @@ const scriptedMachine = createSessionMachine({ config, now: () => world.clock.no
             input,
             resolve: (v) => {
               entry.result = 'done';
+              entry.output = v;
               resolve(v);
             },
             reject: (e) => {
@@ -163,6 +164,14 @@ describe('session machine, model-based', () => {
     for (const screen of Snapshot.shape.screen.options) expect(screens, `no path reaches ${screen}`).toContain(screen);
   });
 
+  it('reaches every step of a service payment from an account', () => {
+    const states = new Set(paths.map((p) => stateName((p.state as AnyMachineSnapshot).value)));
+    for (const step of ['paymentSource', 'amount', 'confirm', 'authorising', 'approvalWait.waiting', 'approvalWait.checking', 'completing', 'reversing']) {
+      const name = step === 'paymentSource' ? 'session.paymentSource' : `session.accountPayment.${step}`;
+      expect(states, `no path reaches ${name}`).toContain(name);
+    }
+  });
+
   it(`replays every shortest path with the invariants at each step`, async () => {
     expect(paths.length).toBeGreaterThan(100);
     for (const path of paths) {
@@ -182,6 +191,12 @@ describe('session machine, model-based', () => {
         const end = s.actor.getSnapshot() as AnyMachineSnapshot;
         expect((end.context as SessionContext).card, 'card left behind').toBeUndefined();
         if (cardEver) expect(s.log.some((e) => e.id === 'ejectCard' || e.id === 'captureCard'), 'card never given back').toBe(true);
+        // a payment from an account the bank held is always completed or reversed, never left held
+        const held = s.log.some((e) => e.id === 'authoriseAccountPayment' && e.result === 'done' && (e.output as { ok?: boolean } | undefined)?.ok === true);
+        if (held) {
+          const settled = s.log.filter((e) => (e.id === 'completeAccountPayment' || e.id === 'reverseAccountPayment') && e.result !== undefined);
+          expect(settled.length, `a held account payment was neither completed nor reversed: ${path.steps.map((st) => st.event.type).join(' > ')}`).toBeGreaterThan(0);
+        }
         // every stacked note ends in a closed cash-in (a payment message with a receipt number)
         const stacked = s.log.some((e) => e.id === 'recordStacked' && e.result === 'done');
         if (stacked) {

@@ -60,6 +60,13 @@ export const outputs: Record<string, unknown[]> = {
   completeWithdrawal: [{ receiptNumber: 'R-000002' }],
   retractAndReverse: [{}],
   reverseWithdrawal: [{}],
+  authoriseAccountPayment: [
+    { ok: true, paymentId: 'ap-1', commission: T(50), status: 'approved' },
+    { ok: true, paymentId: 'ap-1', commission: T(50), status: 'pendingApproval', approvalId: 'a-2' },
+    { ok: false, reason: 'insufficientFunds' },
+  ],
+  completeAccountPayment: [{ receiptNumber: 'R-000003' }],
+  reverseAccountPayment: [{}],
   printReceipt: [{ ok: true }, { ok: false, failure: 'paperOut' }],
   smsReceipt: [{ ok: true }],
   ejectCard: [undefined],
@@ -87,6 +94,9 @@ const uiEvents: SessionEvent[] = [
   { type: 'selectService', serviceId: 'svc-mobile' },
   { type: 'submitReference', reference: '87011234567' },
   { type: 'submitReference', reference: '12' },
+  { type: 'selectPaymentSource', source: 'cash' },
+  { type: 'selectPaymentSource', source: 'product', productId: 'p-current' },
+  { type: 'selectPaymentSource', source: 'product', productId: 'p-loan' },
   { type: 'selectAmount', amount: T(10000) },
   { type: 'selectAmount', amount: T(10500) },
   { type: 'finishCashIn' },
@@ -167,6 +177,7 @@ export function serialize(state: AnyMachineSnapshot): string {
     c.identificationMethods.length,
     inFlow('cashIn') ? [(c.cashIn?.total ?? 0) > 0, c.cashIn?.acceptor === 'failed'] : null,
     inFlow('withdrawal') ? c.withdrawal?.status : null,
+    inFlow('accountPayment') ? c.accountPayment?.status : null,
     inFlow('receipt') ? c.receipt?.options.length : null,
   ]);
 }

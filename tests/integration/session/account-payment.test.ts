@@ -1,0 +1,202 @@
+/**
+ * Paying a service from an account over real processes (bank simulator, device simulators, kiosk
+ * core on ephemeral ports): phone + OTP, the mobile operator paid 2 000 tenge from the current
+ * account. The bank's ledger must show the account lowered by amount + commission exactly once, the
+ * provider's side the amount, and the printed receipt the number, service, reference, amount,
+ * commission and total. An insufficient-funds refusal must change nothing.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../../scripts/lib/stack.js';
+import type { Snapshot } from '../../../kiosk/bridge/schema.js';
+import { BridgeClient, eventually, http, startTestStack } from './bridge-client.js';
+
+const TOKEN = 'account-payment-token-0123456789abcdef';
+
+interface Account {
+  balance: number;
+  held: number;
+  entries: Array<{ amount: number; description: string; messageKey: string | null }>;
+}
+interface Applied { key: string; kind: string; status: string }
+
+let stack: Stack;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'kiosk-account-payment-'));
+  stack = await startTestStack('account-payment', { dataDir, token: TOKEN });
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function latestOtp(phone: string): Promise<string> {
+  const { messages } = await http<{ messages: Array<{ text?: string }> }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
+  const text = JSON.stringify(messages.at(-1) ?? {});
+  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  if (!code) throw new Error(`no OTP in the SMS outbox for ${phone}: ${text}`);
+  return code;
+}
+
+const account = (id: string) => http<Account>('GET', `${stack.bankUrl}/admin/accounts/${id}`);
+const applied = async (): Promise<Applied[]> => (await http<{ messages: Applied[] }>('GET', `${stack.bankUrl}/admin/messages`)).messages;
+
+/** attract -> phone + OTP -> pay Kcell 701 123 45 67 -> the "how to pay" screen */
+async function toPaymentSource(ui: BridgeClient, phone: string, typed: string): Promise<Snapshot> {
+  await ui.screen('attract', 30_000);
+  ui.send('start');
+  await ui.screen('start');
+  ui.send('setLocale', { locale: 'en' });
+  ui.send('chooseIdentification', { method: 'phone' });
+  await ui.screen('phoneEntry');
+  ui.send('submitPhone', { phone: typed });
+  await ui.screen('otpEntry');
+  ui.send('submitOtp', { code: await latestOtp(phone) });
+  await ui.waitFor('pay a service on the menu', (s) => s.screen === 'operations' && s.operations.includes('payService'));
+  ui.send('chooseOperation', { operation: 'payService' });
+  await ui.screen('serviceCatalogue');
+  ui.send('selectService', { serviceId: 'kcell' });
+  await ui.screen('serviceReference');
+  ui.send('submitReference', { reference: '7011234567' });
+  return ui.screen('paymentSource');
+}
+
+describe('service payment from an account against the simulators', () => {
+  it('phone + OTP, Kcell 2 000 tenge from the current account: debited amount + commission once, receipt printed', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      const before = await account('a-aigerim-cur');
+      const printedBefore = (await http<unknown[]>('GET', `${stack.devicesUrl}/printer/receipts`)).length;
+
+      const source = await toPaymentSource(ui, '+77011234567', '87011234567');
+      expect(source.paymentSources?.cash).toBe(true);
+      // current account and wallet may pay; never a loan; labels masked as the bank gives them
+      expect(source.paymentSources?.products.map((p) => p.id)).toEqual(['a-aigerim-cur', 'a-aigerim-wal']);
+      ui.send('selectPaymentSource', { source: 'product', productId: 'a-aigerim-cur' });
+      const amount = await ui.screen('amountEntry');
+      expect(amount.payment).toMatchObject({ min: 10_000, max: 5_000_000 });
+      ui.send('selectAmount', { amount: 200_000 });
+      const confirm = await ui.screen('confirm');
+      // 1 % of 2 000 tenge is 20, below the 50 tenge minimum: the commission is added on top (5.6)
+      expect(confirm.quote).toEqual({ operation: 'payService', amount: 200_000, commission: 5_000, total: 205_000 });
+      expect((await account('a-aigerim-cur')).held).toBe(0); // nothing held before consent
+      ui.send('confirm');
+      const choice = await ui.screen('receiptChoice');
+      const receiptNumber = choice.receipt?.number ?? '';
+      expect(receiptNumber).not.toBe('');
+      ui.send('chooseReceipt', { choice: 'print' });
+      await ui.screen('operations');
+
+      const printed = await http<Array<{ text?: string; lines?: string[] }>>('GET', `${stack.devicesUrl}/printer/receipts`);
+      expect(printed.length).toBe(printedBefore + 1);
+      const paper = JSON.stringify(printed.at(-1));
+      for (const expected of [receiptNumber, 'Kcell / activ', '7011234567', '2,000.00 KZT', '50.00 KZT', '2,050.00 KZT']) {
+        expect(paper, `the receipt shows ${expected}: ${paper}`).toContain(expected);
+      }
+
+      const after = await eventually('the debit at the bank', async () => {
+        const a = await account('a-aigerim-cur');
+        return a.balance < before.balance ? a : undefined;
+      });
+      expect(before.balance - after.balance).toBe(205_000);
+      expect(after.held).toBe(0);
+      // exactly once: amount and fee, both under one outbox message key
+      const fresh = after.entries.slice(0, after.entries.length - before.entries.length);
+      expect(fresh.map((e) => e.amount).sort((a, b) => a - b)).toEqual([-200_000, -5_000]);
+      expect(new Set(fresh.map((e) => e.messageKey)).size).toBe(1);
+      const payments = await http<{ payments: Array<{ amount: number; reference: string; messageKey: string }> }>('GET', `${stack.bankUrl}/admin/service-payments?serviceId=kcell`);
+      expect(payments.payments.filter((p) => p.messageKey === fresh[0]?.messageKey)).toEqual([expect.objectContaining({ amount: 200_000, reference: '7011234567' })]);
+      expect((await applied()).filter((m) => m.kind === 'servicePayment' && m.key === fresh[0]?.messageKey)).toHaveLength(1);
+
+      ui.send('finish');
+      await ui.screen('attract', 20_000);
+      for (const s of ui.snapshots) expect(JSON.stringify(s)).not.toContain('+77011234567');
+    } finally {
+      ui.close();
+    }
+  });
+
+  it('insufficient funds for amount + commission is refused with its reason and changes nothing', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      // Sergey (shares the phone with Olga) has 15 000 tenge: all of it leaves nothing for the fee
+      await ui.screen('attract', 30_000);
+      ui.send('start');
+      await ui.screen('start');
+      ui.send('chooseIdentification', { method: 'iin' });
+      await ui.screen('iinEntry');
+      ui.send('submitIin', { iin: '010203500078' });
+      await ui.screen('otpEntry');
+      ui.send('submitOtp', { code: await latestOtp('+77017654321') });
+      await ui.waitFor('menu', (s) => s.screen === 'operations');
+      const before = await account('a-sergey-cur');
+      const keysBefore = (await applied()).length;
+      ui.send('chooseOperation', { operation: 'payService' });
+      await ui.screen('serviceCatalogue');
+      ui.send('selectService', { serviceId: 'kcell' });
+      await ui.screen('serviceReference');
+      ui.send('submitReference', { reference: '7011234567' });
+      await ui.screen('paymentSource');
+      ui.send('selectPaymentSource', { source: 'product', productId: 'a-sergey-cur' });
+      await ui.screen('amountEntry');
+      ui.send('selectAmount', { amount: before.balance });
+      const confirm = await ui.screen('confirm');
+      expect(confirm.quote?.total).toBe(before.balance + 15_000);
+      ui.send('confirm');
+      const refusal = await ui.screen('refusal');
+      expect(refusal.error?.code).toBe('insufficientFunds');
+      ui.send('back');
+      await ui.screen('operations');
+      ui.send('finish');
+      await ui.screen('attract', 20_000);
+
+      const after = await account('a-sergey-cur');
+      expect(after).toMatchObject({ balance: before.balance, held: 0 });
+      expect(after.entries).toHaveLength(before.entries.length);
+      expect((await applied()).length).toBe(keysBefore);
+    } finally {
+      ui.close();
+    }
+  });
+
+  it("a trusted person's approval (8.15-1) lets the payment through; the debit waits for it", async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      const before = await account('a-dauren-cur');
+      await toPaymentSource(ui, '+77021112233', '87021112233');
+      ui.send('selectPaymentSource', { source: 'product', productId: 'a-dauren-cur' });
+      await ui.screen('amountEntry');
+      ui.send('selectAmount', { amount: 100_000 });
+      await ui.screen('confirm');
+      ui.send('confirm');
+      const waiting = await ui.screen('approvalWait');
+      expect(waiting.approval?.deadline).toBeGreaterThan(Date.now());
+      expect(waiting.quote).toEqual({ operation: 'payService', amount: 100_000, commission: 5_000, total: 105_000 });
+      // the trusted person gets the request by SMS and approves it in the app
+      const request = await eventually('the approval request', async () => {
+        const { messages } = await http<{ messages: Array<{ text: string }> }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent('+77059998877')}`);
+        return /request (ap-[\w-]+)/.exec(messages.at(-1)?.text ?? '')?.[1];
+      });
+      expect((await account('a-dauren-cur')).held).toBe(105_000);
+      await http('POST', `${stack.bankUrl}/admin/approvals/${request}`, { approve: true });
+      await ui.screen('receiptChoice', 20_000);
+      ui.send('chooseReceipt', { choice: 'none' });
+      await ui.screen('operations');
+      const after = await eventually('the debit at the bank', async () => {
+        const a = await account('a-dauren-cur');
+        return a.balance < before.balance ? a : undefined;
+      });
+      expect(before.balance - after.balance).toBe(105_000);
+      expect(after.held).toBe(0);
+      ui.send('finish');
+      await ui.screen('attract', 20_000);
+    } finally {
+      ui.close();
+    }
+  });
+});
