@@ -24,7 +24,10 @@ CREATE INDEX IF NOT EXISTS customers_phone ON customers(phone);
 CREATE TABLE IF NOT EXISTS cards (
   pan_token TEXT PRIMARY KEY,
   customer_id TEXT NOT NULL REFERENCES customers(id),
-  masked_pan TEXT NOT NULL
+  masked_pan TEXT NOT NULL,
+  product TEXT NOT NULL DEFAULT 'debit',
+  -- the card product allows changing the PIN through a terminal
+  pin_change INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS palm_enrolments (
   subject TEXT PRIMARY KEY,
@@ -140,6 +143,19 @@ CREATE TABLE IF NOT EXISTS access_tokens (
   customer_id TEXT NOT NULL,
   expires_at INTEGER NOT NULL
 );
+-- PIN changes started at a terminal. The PIN is set in the bank's app or secure SMS link and is
+-- never here: only that a change was asked for, and whether and when it happened.
+CREATE TABLE IF NOT EXISTS pin_changes (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL REFERENCES customers(id),
+  pan_token TEXT NOT NULL REFERENCES cards(pan_token),
+  channel TEXT NOT NULL CHECK (channel IN ('push','sms')),
+  status TEXT NOT NULL CHECK (status IN ('pending','done','failed','expired','cancelled')),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  completed_at INTEGER
+);
 CREATE TABLE IF NOT EXISTS qr_logins (
   token TEXT PRIMARY KEY,
   session_id TEXT NOT NULL,
@@ -149,7 +165,14 @@ CREATE TABLE IF NOT EXISTS qr_logins (
 `;
 
 /** bump with every schema change; a ledger written by a newer simulator is refused, not guessed at */
-export const LEDGER_VERSION = 1;
+export const LEDGER_VERSION = 2;
+
+/** steps from one version to the next, for ledgers made by an older simulator */
+const UPGRADES: Record<number, string> = {
+  // 1 -> 2: card products (PIN change flag); the pin_changes table comes with SCHEMA
+  1: `ALTER TABLE cards ADD COLUMN product TEXT NOT NULL DEFAULT 'debit';
+      ALTER TABLE cards ADD COLUMN pin_change INTEGER NOT NULL DEFAULT 0;`,
+};
 
 export function openLedger(file: string): Db {
   const db = new Database(file);
@@ -162,6 +185,8 @@ export function openLedger(file: string): Db {
       throw new Error(`bank ledger ${file} is version ${version}, this simulator knows up to ${LEDGER_VERSION}: use a newer simulator or a fresh data dir`);
     }
     db.transaction(() => {
+      const fresh = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'customers'").get() as { n: number }).n === 0;
+      if (!fresh) for (let v = Math.max(version, 1); v < LEDGER_VERSION; v++) db.exec(UPGRADES[v] ?? "");
       db.exec(SCHEMA);
       db.pragma(`user_version = ${LEDGER_VERSION}`);
     })();
