@@ -18,6 +18,7 @@ const OPERATION: Record<ReceiptData['operation'], Operation> = {
   withdrawalReverse: 'withdraw',
   collection: 'cashIn',
   replenishment: 'withdraw',
+  pinChange: 'changePin',
 };
 
 export interface ReceiptSite {
@@ -36,6 +37,7 @@ export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSit
     receiptNumber: data.receiptNumber,
     operation: OPERATION[data.operation],
     ...(data.customer?.label ? { beneficiary: data.customer.label } : data.service ? { beneficiary: `${data.service.serviceId} ${data.service.reference}`.slice(0, 120) } : {}),
+    ...(data.card ? { payer: { kind: 'card', masked: data.card.masked } } : {}),
     ...(data.notes && data.notes.length > 0 ? { notes: data.notes } : {}),
     amount: data.amount,
     commission: data.commission,
