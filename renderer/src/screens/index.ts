@@ -18,6 +18,7 @@ import { OtpEntryScreen } from './OtpEntryScreen.js';
 import { OutOfServiceScreen } from './OutOfServiceScreen.js';
 import { PalmScanScreen } from './PalmScanScreen.js';
 import { PhoneEntryScreen, ReceiptPhoneScreen } from './PhoneEntryScreen.js';
+import { PinChangeWaitScreen } from './PinChangeWaitScreen.js';
 import { PleaseWaitScreen } from './PleaseWaitScreen.js';
 import { PrintingScreen } from './PrintingScreen.js';
 import { ProductSelectScreen } from './ProductSelectScreen.js';
@@ -53,6 +54,7 @@ export const screens: Record<Screen, ComponentType> = {
   amountEntry: AmountEntryScreen,
   confirm: ConfirmScreen,
   approvalWait: ApprovalWaitScreen,
+  pinChangeWait: PinChangeWaitScreen,
   dispensing: DispensingScreen,
   takeCash: TakeCashScreen,
   receiptChoice: ReceiptChoiceScreen,
