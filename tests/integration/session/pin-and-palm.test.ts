@@ -156,8 +156,27 @@ describe('PIN change and palm on the attract screen, against the simulators', ()
       expect(ui.snapshots.some((s) => s.screen === 'palmScan')).toBe(true);
       ui.send('cancel');
       await ui.screen('attract', 20_000);
-      const scan = scanArtifacts([dataDir]);
+      const scan = scanArtifacts([dataDir, logDir()]);
+      expect(scan.errors).toEqual([]);
       expect(scan.findings).toEqual([]);
+    } finally {
+      ui.close();
+    }
+  }, 90_000);
+
+  it('the scanner unplugged on the attract screen disarms it; plugged back, a palm signs in again', async () => {
+    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
+    try {
+      await ui.waitFor('palm armed', (s) => s.screen === 'attract' && s.attract?.palm === true, 30_000);
+      await http('POST', `${stack.devicesUrl}/faults`, { device: 'palm', fault: 'unplugged' });
+      await ui.waitFor('palm disarmed', (s) => s.screen === 'attract' && s.attract?.palm === false && s.devices.palm !== 'ok', 20_000);
+      await http('DELETE', `${stack.devicesUrl}/faults`);
+      await ui.waitFor('palm armed again', (s) => s.screen === 'attract' && s.attract?.palm === true, 30_000);
+      await http('POST', `${stack.devicesUrl}/palm/present`, { subject: 'palm-dauren' });
+      const otp = await ui.screen('otpEntry', 30_000);
+      expect(otp.customer?.maskedName).toBe('Dauren N.');
+      ui.send('cancel');
+      await ui.screen('attract', 20_000);
     } finally {
       ui.close();
     }
