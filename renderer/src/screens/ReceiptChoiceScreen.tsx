@@ -12,7 +12,7 @@ export function ReceiptChoiceScreen() {
   return (
     <ScreenFrame title={t('receipt.title')} hint={r?.number ? t('receipt.number', { number: r.number }) : undefined}>
       {snapshot.pinChange?.status === 'done' ? (
-        <p className="banner" role="status">
+        <p className="banner banner-success" role="status">
           <strong>{t('pinChange.done')}</strong>
         </p>
       ) : null}
