@@ -579,7 +579,7 @@ export function createSessionMachine(deps: MachineDeps) {
               operations: {
                 id: 'operations',
                 ...screen('operations'),
-                entry: ['markActivity', assign({ operation: undefined, productId: undefined, cashIn: undefined, withdrawal: undefined, quote: undefined, receipt: undefined, service: undefined, balance: undefined })],
+                entry: ['markActivity', assign({ operation: undefined, productId: undefined, cashIn: undefined, withdrawal: undefined, quote: undefined, receipt: undefined, service: undefined, balance: undefined, pinChange: undefined })],
                 on: {
                   chooseOperation: [
                     { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#otp', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },

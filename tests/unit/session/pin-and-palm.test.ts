@@ -88,6 +88,8 @@ describe('change PIN', () => {
     s = await k.intent('chooseReceipt', { choice: 'print' });
     expect(k.log).toContain('print:R-P00001');
     expect(s.screen).toBe('operations');
+    // the next operation's receipt does not say "PIN changed"
+    expect(k.ctx().pinChange).toBeUndefined();
     s = await k.intent('finish');
     expect(k.log).toContain('card.eject');
     for (const snap of k.seen) expect(JSON.stringify(snap)).not.toContain(CARD.panToken);
