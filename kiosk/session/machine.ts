@@ -1254,12 +1254,17 @@ export function createSessionMachine(deps: MachineDeps) {
                           guard: ({ event }) => event.output.ok,
                           target: 'waiting',
                           actions: assign({
-                            pinChange: ({ event }) =>
+                            pinChange: ({ context, event }) =>
                               event.output.ok
                                 ? {
                                     id: event.output.pinChangeId,
                                     channel: event.output.channel,
-                                    deadline: Math.min(event.output.expiresAt, now() + (t.pinChangeMs ?? defaultTimeouts.pinChangeMs ?? 180_000)),
+                                    // the earliest of the bank's expiry, the terminal's limit and the session's access
+                                    deadline: Math.min(
+                                      event.output.expiresAt,
+                                      now() + (t.pinChangeMs ?? defaultTimeouts.pinChangeMs ?? 180_000),
+                                      context.access?.expiresAt ?? Number.MAX_SAFE_INTEGER,
+                                    ),
                                     status: 'waiting' as const,
                                   }
                                 : undefined,

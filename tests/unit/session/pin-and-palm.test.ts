@@ -163,6 +163,18 @@ describe('change PIN', () => {
     expect(k.log).toContain('card.eject');
   });
 
+  it('the countdown never outlives the session access (the status calls need it)', async () => {
+    const k = open();
+    const verify = k.bank.verifyOtp.bind(k.bank);
+    k.bank.verifyOtp = async (...args: Parameters<typeof verify>) => {
+      const r = await verify(...args);
+      return r.ok ? { ...r, expiresAt: k.clock.now() + 60_000 } : r;
+    };
+    await cardAndOtp(k);
+    const s = await k.intent('chooseOperation', { operation: 'changePin' });
+    expect(s.pinChange?.deadline).toBe(k.clock.now() + 60_000);
+  });
+
   it('cancel on the waiting screen withdraws the change and ends the session with the card returned', async () => {
     const k = open();
     await cardAndOtp(k);
