@@ -25,4 +25,10 @@ export interface PalmScanner extends TypedEmitter<PalmScannerEvents> {
   close(): Promise<void>;
   status(): DeviceStatusBase;
   capture(options: { timeoutMs: number; signal?: AbortSignal }): Promise<PalmCaptureResult>;
+  /**
+   * Whether a hand is over the sensor now, from its proximity reading alone: no capture, no
+   * template. False while a capture runs. Optional: a scanner without it cannot start a session
+   * from the attract screen.
+   */
+  handPresent?(): Promise<boolean>;
 }

@@ -13,6 +13,7 @@ import type { PalmCaptureResult, PalmGuidance, PalmScanner, PalmScannerEvents } 
 import {
   CaptureMode,
   Command,
+  DeviceState,
   decodeDeviceReport,
   encodeCommand,
   PV_CHUNK_DATA,
@@ -110,6 +111,16 @@ export class PvHidPalmScanner extends HidLinkDriver<PalmScannerEvents> implement
     const reply = await this.#request(Command.getStatus);
     if (reply?.kind !== 'status') throw new Error(this.#describeFailure('GET_STATUS', reply));
     return reply.status;
+  }
+
+  /**
+   * Presence from GET_STATUS: an idle device with a non-zero distance has something over the
+   * sensor. Nothing is captured; the template exists only after START_CAPTURE.
+   */
+  async handPresent(): Promise<boolean> {
+    if (this.#run) return false;
+    const status = await this.deviceStatus();
+    return status.state === DeviceState.idle && status.distanceMm > 0;
   }
 
   #describeFailure(what: string, reply: Reply | undefined): string {

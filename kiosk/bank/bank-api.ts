@@ -12,7 +12,9 @@ export type RefusalReason =
   | 'notIdentified' | 'notFound' | 'blocked' | 'restricted' | 'insufficientFunds' | 'aboveMaxTopUp'
   | 'belowMinimum' | 'limitExceeded' | 'notAuthorised' | 'currencyMismatch' | 'amlRefused'
   | 'invalidReference' | 'otpWrong' | 'otpLocked' | 'otpExpired' | 'consentWithdrawn'
-  | 'walletNoCash' | 'approvalRefused' | 'approvalTimeout';
+  | 'walletNoCash' | 'approvalRefused' | 'approvalTimeout'
+  /** the card's product does not allow a PIN change at a terminal */
+  | 'pinChangeNotAllowed';
 
 export interface BankRefusal {
   ok: false;
@@ -38,7 +40,8 @@ export interface Narrowing {
 }
 
 export type IdentifyOutcome =
-  | { ok: true; status: 'identified'; customerId: string; maskedName: string }
+  /** `cardPinChange`: for a card query, whether the card's product allows a PIN change */
+  | { ok: true; status: 'identified'; customerId: string; maskedName: string; cardPinChange?: boolean }
   | { ok: true; status: 'ambiguous'; askFor: Array<'birthDate' | 'personalCode'> }
   | BankRefusal;
 
@@ -72,6 +75,10 @@ export interface Quote {
   total: Tiyn;
 }
 
+/** how the customer sets the new PIN: the bank's mobile app (push) or the bank's secure SMS link */
+export type PinChangeChannel = 'push' | 'sms';
+export type PinChangeStatus = 'pending' | 'done' | 'failed' | 'expired' | 'cancelled';
+
 export interface BankApi {
   identify(sessionId: string, method: IdentificationMethod, query: IdentifyQuery, narrowing?: Narrowing): Promise<IdentifyOutcome>;
   createQrLogin(sessionId: string): Promise<{ token: string; payload: string; expiresAt: number }>;
@@ -91,6 +98,17 @@ export interface BankApi {
     BankResult<{ holdId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }>
   >;
   approvalStatus(approvalId: string): Promise<{ status: 'pending' | 'approved' | 'refused' | 'expired' }>;
+  /**
+   * Starts a PIN change for the inserted card (its HMAC token, never the PAN). The customer sets
+   * the new PIN in the bank's app or through its secure SMS link: no PIN ever reaches the kiosk.
+   * Optional so that gateways without the service still satisfy the interface.
+   */
+  startPinChange?(input: { accessToken: string; sessionId: string; panToken: string }): Promise<
+    BankResult<{ pinChangeId: string; channel: PinChangeChannel; expiresAt: number }>
+  >;
+  pinChangeStatus?(accessToken: string, pinChangeId: string): Promise<{ status: PinChangeStatus }>;
+  /** the customer gave up at the terminal: the bank withdraws the app prompt / SMS link */
+  cancelPinChange?(accessToken: string, pinChangeId: string): Promise<{ status: PinChangeStatus }>;
   /**
    * Service payment from the customer's product: a hold on amount + commission, which may wait for
    * a trusted person's approval (8.15-1). Completed or reversed later through the outbox.

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { IdentificationMethod, Operation } from '../bridge/schema.js';
 import {
   BankUnavailableError, type BankApi, type BankResult, type BankRefusal, type DeliveryResult, type IdentifyOutcome,
-  type IdentifyQuery, type Narrowing, type OutboxMessage, type ProductView, type Quote, type ServiceView, type ServicePaymentAuthorisation, type Tiyn,
+  type IdentifyQuery, type Narrowing, type OutboxMessage, type PinChangeChannel, type PinChangeStatus, type ProductView, type Quote, type ServiceView, type ServicePaymentAuthorisation, type Tiyn,
 } from './bank-api.js';
 import { MessagesResponse, OutboxMessageSchema, type OutboxMessageWire } from './messages.js';
 
@@ -158,6 +158,22 @@ export class BankClient implements BankApi {
 
   approvalStatus(approvalId: string): Promise<{ status: 'pending' | 'approved' | 'refused' | 'expired' }> {
     return this.call(W.ApprovalStatusResponse, 'GET', `/v1/approvals/${encodeURIComponent(approvalId)}`, { idempotent: true });
+  }
+
+  startPinChange(input: { accessToken: string; sessionId: string; panToken: string }):
+    Promise<BankResult<{ pinChangeId: string; channel: PinChangeChannel; expiresAt: number }>> {
+    const { accessToken, ...body } = input;
+    // not retried: a second start would send the customer a second app prompt or SMS link
+    return this.call(W.StartPinChangeResponse, 'POST', '/v1/pin-changes', { body, idempotent: false, accessToken });
+  }
+
+  pinChangeStatus(accessToken: string, pinChangeId: string): Promise<{ status: PinChangeStatus }> {
+    return this.call(W.PinChangeStatusResponse, 'GET', `/v1/pin-changes/${encodeURIComponent(pinChangeId)}`, { idempotent: true, accessToken });
+  }
+
+  cancelPinChange(accessToken: string, pinChangeId: string): Promise<{ status: PinChangeStatus }> {
+    // cancelling twice leaves it cancelled: safe to repeat
+    return this.call(W.PinChangeStatusResponse, 'POST', `/v1/pin-changes/${encodeURIComponent(pinChangeId)}/cancel`, { body: {}, idempotent: true, accessToken });
   }
 
   /** store-and-forward delivery; every message key is applied once by the bank, so retries are safe */

@@ -13,7 +13,7 @@ export const RefusalReasonSchema = z.enum([
   'notIdentified', 'notFound', 'blocked', 'restricted', 'insufficientFunds', 'aboveMaxTopUp',
   'belowMinimum', 'limitExceeded', 'notAuthorised', 'currencyMismatch', 'amlRefused',
   'invalidReference', 'otpWrong', 'otpLocked', 'otpExpired', 'consentWithdrawn',
-  'walletNoCash', 'approvalRefused', 'approvalTimeout',
+  'walletNoCash', 'approvalRefused', 'approvalTimeout', 'pinChangeNotAllowed',
 ]);
 
 const Params = z.record(z.string(), z.union([z.string(), z.number()]));
@@ -48,7 +48,7 @@ export const IdentifyRequest = z.object({
   narrowing: NarrowingWire.optional(),
 });
 export const IdentifyResponse = z.union([
-  z.object({ ok: z.literal(true), status: z.literal('identified'), customerId: CustomerId, maskedName: z.string().max(80) }),
+  z.object({ ok: z.literal(true), status: z.literal('identified'), customerId: CustomerId, maskedName: z.string().max(80), cardPinChange: z.boolean().optional() }),
   z.object({ ok: z.literal(true), status: z.literal('ambiguous'), askFor: z.array(z.enum(['birthDate', 'personalCode'])).min(1) }),
   RefusalSchema,
 ]);
@@ -138,6 +138,13 @@ export const ServicePaymentAuthoriseRequest = z.object({
 });
 export const ServicePaymentAuthoriseResponse = AuthoriseResponse;
 export const ApprovalStatusResponse = z.object({ status: z.enum(['pending', 'approved', 'refused', 'expired']) });
+
+// --- PIN change (the PIN itself is set in the bank's app or secure SMS link, never here) ------
+export const PanToken = z.string().regex(/^[0-9a-f]{64}$/);
+export const PinChangeId = z.string().min(1).max(64);
+export const StartPinChangeRequest = z.object({ sessionId: SessionId, panToken: PanToken }).strict();
+export const StartPinChangeResponse = result({ pinChangeId: PinChangeId, channel: z.enum(['push', 'sms']), expiresAt: z.number().int() });
+export const PinChangeStatusResponse = z.object({ status: z.enum(['pending', 'done', 'failed', 'expired', 'cancelled']) });
 
 /** error body of non-2xx answers */
 export const ErrorBody = z.object({ error: z.string() });

@@ -49,6 +49,7 @@ export const Screen = z.enum([
   'amountEntry', // withdrawal / payment-from-account amount
   'confirm', // amount, commission and total before consent (bank rules 5.5)
   'approvalWait', // trusted-person pre-approval (8.15-1)
+  'pinChangeWait', // the customer sets the new PIN in the bank's app or secure SMS link; countdown and cancel
   'dispensing',
   'takeCash',
   'receiptChoice',
@@ -110,6 +111,9 @@ export const ErrorCode = z.enum([
   'cashNotTaken',
   'timeout',
   'internal',
+  'pinChangeNotAllowed', // the card's product does not allow a PIN change at a terminal
+  'pinChangeFailed', // the customer did not set a new PIN in the app / link
+  'pinChangeTimeout', // the app / link was not finished in time
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -215,6 +219,10 @@ export const Snapshot = z.object({
   /** shown before consent (bank rules 5.5) */
   quote: z.object({ operation: Operation, amount: Tiyn, commission: Tiyn, total: Tiyn }).optional(),
   approval: z.object({ deadline: z.number().int() }).optional(),
+  /** PIN change: set on the customer's phone (push to the app or secure SMS link), never on this screen */
+  pinChange: z.object({ channel: z.enum(['push', 'sms']), deadline: z.number().int(), status: z.enum(['waiting', 'done']) }).optional(),
+  /** attract screen: the palm scanner is watching for a hand (presenting one means consent, 8.15) */
+  attract: z.object({ palm: z.boolean() }).optional(),
   receipt: z
     .object({
       number: z.string().max(40).optional(),

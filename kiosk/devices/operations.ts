@@ -14,7 +14,12 @@ export interface Availability {
   outOfService: boolean;
 }
 
-export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: boolean): Availability {
+/**
+ * `card`: the card in the reader, as the bank described it at identification. A PIN change is
+ * offered only for a card whose product allows it (the PIN is then set on the customer's phone),
+ * so without a card identified that way it is never offered.
+ */
+export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: boolean, card?: { pinChange?: boolean }): Availability {
   const acceptor = usable(devices.cashAcceptor);
   const dispenser = usable(devices.dispenser);
   const cardReader = usable(devices.cardReader);
@@ -28,7 +33,7 @@ export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: 
   // a walk-up cash payment can be queued offline, within the offline caps
   if (acceptor) operations.push('payService');
   if (acceptor && bankOnline) operations.push('loanRepayment');
-  if (cardReader && bankOnline) operations.push('changePin');
+  if (cardReader && bankOnline && card?.pinChange === true) operations.push('changePin');
 
   const identificationMethods: IdentificationMethod[] = [];
   if (bankOnline) {

@@ -103,9 +103,12 @@ export function layoutReceipt(model: ReceiptModel, options: LayoutOptions): Layo
     line(p(t.notes));
     for (const n of model.notes) row(`  ${money(n.denomination)} x ${n.count}`, money(n.denomination * n.count));
   }
-  row(t.amount, money(model.amount));
-  row(t.commission, money(model.commission));
-  row(t.total, money(model.total), true);
+  // a PIN change moves no money: the slip says what was done to which (masked) card, nothing more
+  if (model.operation !== 'changePin') {
+    row(t.amount, money(model.amount));
+    row(t.commission, money(model.commission));
+    row(t.total, money(model.total), true);
+  }
   row(t.status, t.statuses[model.status], true);
   rule();
   blocks.push({ kind: 'qr', payload: model.qrPayload ?? model.receiptNumber });

@@ -19,6 +19,7 @@ const OPERATION: Record<ReceiptData['operation'], Operation> = {
   withdrawalReverse: 'withdraw',
   collection: 'cashIn',
   replenishment: 'withdraw',
+  pinChange: 'changePin',
 };
 
 export interface ReceiptSite {
@@ -40,6 +41,7 @@ export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSit
     ...(data.service
       ? { beneficiary: `${data.service.name ?? data.service.serviceId} ${data.service.reference}`.slice(0, 120) }
       : data.customer?.label ? { beneficiary: data.customer.label } : {}),
+    ...(data.card ? { payer: { kind: 'card', masked: data.card.masked } } : {}),
     ...(data.notes && data.notes.length > 0 ? { notes: data.notes } : {}),
     amount: data.amount,
     commission: data.commission,

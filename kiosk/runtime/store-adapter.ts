@@ -4,7 +4,7 @@
  * withdrawal record carries its note plan from the start, so the plan is made at authorisation.
  */
 import type { AccountPaymentStore, MoneyStore, WithdrawalPlanItem } from '../store/money-store.js';
-import type { CashInTarget, OpenCashIn, OpenWithdrawal, SessionStore } from '../session/ports.js';
+import type { CashInTarget, OpenCashIn, OpenWithdrawal, PinChangeRecord, SessionStore } from '../session/ports.js';
 import type { DispensePlanItem } from '../../drivers/dispenser/cash-dispenser.js';
 
 export interface PlanSource {
@@ -135,6 +135,11 @@ export class StoreAdapter implements SessionStore {
 
   offlineQueuedTotal() {
     return this.store.offlineExposure();
+  }
+
+  recordPinChange(input: PinChangeRecord) {
+    if (!this.store.recordPinChange) throw new Error('this store cannot journal a PIN change');
+    return this.store.recordPinChange(input);
   }
 }
 

@@ -31,6 +31,19 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
 
 const DEVICE_COMMAND_MS = 15_000;
 
+/** waits `ms`, or less if the signal aborts */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 function need<T>(device: T | undefined, name: string): T {
   if (!device) throw new DeviceMissingError(`${name} is not configured on this terminal`);
   return device;
@@ -238,6 +251,41 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
     }),
     captureCard: fromPromise(async () => {
       if (devices.cardReader) await withTimeout(devices.cardReader.capture(), DEVICE_COMMAND_MS, 'card reader capture');
+    }),
+
+    watchPalm: fromPromise<{ present: true }, Record<string, never>>(async ({ signal }) => {
+      const palm = need(devices.palm, 'palm scanner');
+      const pollMs = config.timeouts.palmPresencePollMs ?? 300;
+      // a scanner that cannot tell presence simply never starts a session from the attract screen
+      const present = palm.handPresent?.bind(palm);
+      while (!signal.aborted) {
+        if (present) {
+          try {
+            if (await withTimeout(present(), DEVICE_COMMAND_MS, 'palm scanner presence')) return { present: true };
+          } catch {
+            // reconnecting or busy: keep watching; health events disarm a scanner that stays away
+          }
+        }
+        await pause(present ? pollMs : 60_000, signal);
+      }
+      throw new Error('palm watch stopped');
+    }),
+
+    startPinChange: fromPromise(async ({ input }) => {
+      if (!bank.startPinChange) return { ok: false as const, reason: 'pinChangeNotAllowed' as const };
+      return bank.startPinChange(input);
+    }),
+    pinChangeStatus: fromPromise(async ({ input }) => {
+      if (!bank.pinChangeStatus) throw new Error('the bank gateway offers no PIN change status');
+      return bank.pinChangeStatus(input.accessToken, input.pinChangeId);
+    }),
+    cancelPinChange: fromPromise(async ({ input }) => {
+      if (!bank.cancelPinChange) throw new Error('the bank gateway offers no PIN change cancel');
+      return bank.cancelPinChange(input.accessToken, input.pinChangeId);
+    }),
+    recordPinChange: fromPromise(async ({ input }) => {
+      if (!store.recordPinChange) throw new Error('the store cannot journal a PIN change');
+      return store.recordPinChange(input);
     }),
 
     serviceLogin: fromPromise(async ({ input }) => service.login(input.code)),

@@ -13,7 +13,7 @@ import type { Devices, ErrorCode, Operation, ReceiptChoice, Screen } from '../br
 import { checkIin } from './iin.js';
 import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
 import { normalisePhone } from './phone.js';
-import type { CashInTarget, SessionConfig } from './ports.js';
+import { defaultTimeouts, type CashInTarget, type PinChangeRecord, type SessionConfig } from './ports.js';
 import type {
   AccountPaymentAuthoriseInput,
   AccountPaymentAuthoriseOutcome,
@@ -23,6 +23,9 @@ import type {
   OtpRequestOutcome,
   OtpVerifyOutcome,
   PalmOutcome,
+  PinChangeOutcome,
+  PinChangeStartOutcome,
+  PinChangeStatus,
   PrecheckOutcome,
   PresentOutcome,
   PrintOutcome,
@@ -60,6 +63,7 @@ function refusalCode(reason: string): ErrorCode {
     'limitExceeded', 'notAuthorised', 'currencyMismatch', 'amlRefused', 'approvalRefused', 'approvalTimeout', 'invalidReference',
     'otpWrong', 'otpLocked', 'otpExpired', 'consentWithdrawn', 'palmNotRecognised', 'palmLiveness', 'palmTimeout', 'walletNoCash',
     'deviceFailure', 'cashNotTaken', 'bankOffline', 'offlineCapExceeded', 'noteReturned', 'timeout',
+    'pinChangeNotAllowed', 'pinChangeFailed', 'pinChangeTimeout',
   ];
   return (known.includes(reason) ? reason : 'internal') as ErrorCode;
 }
@@ -119,12 +123,18 @@ export function createSessionMachine(deps: MachineDeps) {
       captureCard: unprovided<void, Record<string, never>>('captureCard'),
       serviceLogin: unprovided<{ ok: true; technician: string } | { ok: false }, { code: string }>('serviceLogin'),
       serviceAction: unprovided<Record<string, unknown>, { technician: string; action: string; params?: Record<string, string | number> }>('serviceAction'),
+      watchPalm: unprovided<{ present: true }, Record<string, never>>('watchPalm'),
+      startPinChange: unprovided<PinChangeStartOutcome, { accessToken: string; sessionId: string; panToken: string }>('startPinChange'),
+      pinChangeStatus: unprovided<{ status: PinChangeStatus }, { accessToken: string; pinChangeId: string }>('pinChangeStatus'),
+      cancelPinChange: unprovided<{ status: PinChangeStatus }, { accessToken: string; pinChangeId: string }>('cancelPinChange'),
+      recordPinChange: unprovided<{ receiptNumber?: string }, PinChangeRecord>('recordPinChange'),
     },
     actions: {
       markActivity: raise({ type: 'session.activity' }),
       markBusy: raise({ type: 'session.busy' }),
       clearError: assign({ error: undefined }),
       applyLocale: assign(({ context, event }) => ({ locale: event.type === 'setLocale' ? event.locale : context.locale })),
+      pinChangeExpired: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'expired' as const } }),
       bankOffline: assign(({ context }) => ({
         devices: { ...context.devices, bank: 'offline' as const },
         error: { code: 'bankOffline' as const },
@@ -140,12 +150,17 @@ export function createSessionMachine(deps: MachineDeps) {
       qrPoll: t.qrPollMs,
       cardRemove: t.cardRemoveMs,
       noteSettle: t.noteSettleMs,
+      pinChangePoll: t.pinChangePollMs ?? defaultTimeouts.pinChangePollMs ?? 2_000,
+      // what is left of the PIN change's deadline (re-armed on every return to the waiting state)
+      pinChangeLeft: ({ context }) => Math.max(0, (context.pinChange?.deadline ?? 0) - now()),
+      palmRetry: 5_000,
     },
     guards: {
       hasAccess: ({ context }) => context.access !== undefined,
       hasCard: ({ context }) => context.card !== undefined,
       allCriticalFailed: ({ context }) => allCriticalFailed(context.devices),
       servicePending: ({ context }) => context.servicePending,
+      palmArmable: ({ context }) => palmArmable(context),
     },
   }).createMachine({
     id: 'kiosk',
@@ -192,6 +207,8 @@ export function createSessionMachine(deps: MachineDeps) {
           balance: undefined,
           qr: undefined,
           palmGuidance: undefined,
+          palmAttract: undefined,
+          pinChange: undefined,
           services: undefined,
           service: undefined,
           cashIn: undefined,
@@ -214,6 +231,29 @@ export function createSessionMachine(deps: MachineDeps) {
           'device.cardInserted': {
             target: 'session',
             actions: assign({ sessionId: () => deps.newSessionId(), card: ({ event }) => event.card }),
+          },
+        },
+        // A hand over the scanner starts the session. Only presence is watched here: no capture,
+        // no template; the attract screen says that presenting a palm is consent (8.15), and the
+        // capture happens in the session's palm identification.
+        initial: 'palmOff',
+        states: {
+          palmOff: {
+            always: { guard: 'palmArmable', target: 'palmArmed' },
+          },
+          palmArmed: {
+            always: { guard: ({ context }) => !palmArmable(context), target: 'palmOff' },
+            invoke: {
+              id: 'watchPalm',
+              src: 'watchPalm',
+              input: () => ({}),
+              onDone: { target: '#kiosk.session', actions: assign({ sessionId: () => deps.newSessionId(), palmAttract: true }) },
+              onError: 'palmResting',
+            },
+          },
+          // a watch that failed is retried after a pause, not in a tight loop
+          palmResting: {
+            after: { palmRetry: 'palmOff' },
           },
         },
       },
@@ -240,7 +280,10 @@ export function createSessionMachine(deps: MachineDeps) {
                 id: 'start',
                 ...screen('start'),
                 entry: ['markActivity', 'clearError'],
-                always: { guard: 'hasCard', target: '#identify.cardRead' },
+                always: [
+                  { guard: 'hasCard', target: '#identify.cardRead' },
+                  { guard: ({ context }) => context.palmAttract === true, target: '#identify.palm', actions: assign({ palmAttract: false }) },
+                ],
                 on: {
                   chooseIdentification: [
                     { guard: ({ context, event }) => !context.identificationMethods.includes(event.method), actions: assign({ error: { code: 'restricted' } }) },
@@ -399,7 +442,13 @@ export function createSessionMachine(deps: MachineDeps) {
                         actions: assign(({ context }) => {
                           const o = outcomeOf(context);
                           return o?.ok && o.status === 'identified'
-                            ? { customer: { id: o.customerId, maskedName: o.maskedName }, error: undefined, identifyOutcome: undefined }
+                            ? {
+                                customer: { id: o.customerId, maskedName: o.maskedName },
+                                error: undefined,
+                                identifyOutcome: undefined,
+                                // only a card identification can say what the inserted card allows
+                                card: context.card && { ...context.card, pinChange: context.method === 'card' && o.cardPinChange === true },
+                              }
                             : {};
                         }),
                       },
@@ -542,22 +591,23 @@ export function createSessionMachine(deps: MachineDeps) {
                   'markActivity',
                   assign({
                     operation: undefined, productId: undefined, cashIn: undefined, withdrawal: undefined, accountPayment: undefined, quote: undefined,
-                    receipt: undefined, service: undefined, balance: undefined,
+                    receipt: undefined, service: undefined, balance: undefined, pinChange: undefined,
                   }),
                 ],
                 on: {
                   chooseOperation: [
                     { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#otp', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
                     {
-                      guard: ({ context, event }) => !availableOperations(context.products, context.devices).includes(event.operation),
+                      guard: ({ context, event }) => !availableOperations(context.products, context.devices, context.card).includes(event.operation),
                       actions: assign({
                         error: ({ context, event }) => ({
                           code: event.operation === 'withdraw' && hasOnlyWallets(context) ? 'walletNoCash' : 'restricted',
-                          params: { operation: String(event.operation), available: availableOperations(context.products, context.devices).join(',') },
+                          params: { operation: String(event.operation), available: availableOperations(context.products, context.devices, context.card).join(',') },
                         }),
                       }),
                     },
                     { guard: ({ event }) => event.operation === 'payService', target: '#payment', actions: assign({ operation: 'payService', error: undefined }) },
+                    { guard: ({ event }) => event.operation === 'changePin', target: '#pinChange', actions: assign({ operation: 'changePin', error: undefined }) },
                     { target: 'productSelect', actions: assign({ operation: ({ event }) => event.operation, error: undefined }) },
                   ],
                   finish: '#ending',
@@ -1412,6 +1462,128 @@ export function createSessionMachine(deps: MachineDeps) {
                 },
               },
 
+              // PIN change (ch.2 item 1.4): no PIN pad, so the PIN is set on the customer's phone
+              // (bank app push or secure SMS link) while this screen counts down (docs/session-chart.md)
+              pinChange: {
+                id: 'pinChange',
+                initial: 'starting',
+                states: {
+                  starting: {
+                    ...screen('pleaseWait'),
+                    entry: ['markBusy', assign({ pinChange: undefined })],
+                    invoke: {
+                      id: 'startPinChange',
+                      src: 'startPinChange',
+                      input: ({ context }) => ({ accessToken: context.access?.token ?? '', sessionId: context.sessionId, panToken: context.card?.panToken ?? '' }),
+                      onDone: [
+                        {
+                          guard: ({ event }) => event.output.ok,
+                          target: 'waiting',
+                          actions: assign({
+                            pinChange: ({ context, event }) =>
+                              event.output.ok
+                                ? {
+                                    id: event.output.pinChangeId,
+                                    channel: event.output.channel,
+                                    // the earliest of the bank's expiry, the terminal's limit and the session's access
+                                    deadline: Math.min(
+                                      event.output.expiresAt,
+                                      now() + (t.pinChangeMs ?? defaultTimeouts.pinChangeMs ?? 180_000),
+                                      context.access?.expiresAt ?? Number.MAX_SAFE_INTEGER,
+                                    ),
+                                    status: 'waiting' as const,
+                                  }
+                                : undefined,
+                          }),
+                        },
+                        { target: '#refusal', actions: assign({ error: ({ event }) => ({ code: refusalCode(event.output.ok ? 'internal' : event.output.reason) }) }) },
+                      ],
+                      onError: { target: '#refusal', actions: 'bankOffline' },
+                    },
+                    // once asked, the bank may already have prompted the phone: wait for its answer
+                    on: { cancel: {} },
+                  },
+                  waiting: {
+                    ...screen('pinChangeWait'),
+                    entry: 'markBusy',
+                    after: { pinChangeLeft: { target: 'withdrawing', actions: 'pinChangeExpired' }, pinChangePoll: 'polling' },
+                    on: { cancel: { target: 'withdrawing', actions: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }) } },
+                  },
+                  polling: {
+                    ...screen('pinChangeWait'),
+                    invoke: {
+                      id: 'pinChangeStatus',
+                      src: 'pinChangeStatus',
+                      input: ({ context }) => ({ accessToken: context.access?.token ?? '', pinChangeId: context.pinChange?.id ?? '' }),
+                      onDone: [
+                        { guard: ({ event }) => event.output.status === 'pending', target: 'waiting' },
+                        {
+                          target: 'recording',
+                          actions: assign({
+                            pinChange: ({ context, event }) =>
+                              context.pinChange && { ...context.pinChange, status: event.output.status === 'pending' ? ('failed' as const) : event.output.status },
+                          }),
+                        },
+                      ],
+                      // a lost poll is not the end: the deadline still holds
+                      onError: 'waiting',
+                    },
+                    on: { cancel: { target: 'withdrawing', actions: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }) } },
+                  },
+                  // the customer gave up or the time ran out: the bank withdraws the prompt / link
+                  withdrawing: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'cancelPinChange',
+                      src: 'cancelPinChange',
+                      input: ({ context }) => ({ accessToken: context.access?.token ?? '', pinChangeId: context.pinChange?.id ?? '' }),
+                      onDone: {
+                        target: 'recording',
+                        // the customer may have finished on the phone just before: the bank's answer wins
+                        actions: assign({
+                          pinChange: ({ context, event }) =>
+                            context.pinChange && (event.output.status === 'done' || event.output.status === 'failed' ? { ...context.pinChange, status: event.output.status } : context.pinChange),
+                        }),
+                      },
+                      onError: 'recording',
+                    },
+                    on: { cancel: {} },
+                  },
+                  recording: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'recordPinChange',
+                      src: 'recordPinChange',
+                      input: ({ context }) => ({
+                        sessionId: context.sessionId,
+                        customerId: context.customer?.id ?? '',
+                        maskedPan: context.card?.maskedPan ?? '',
+                        pinChangeId: context.pinChange?.id ?? '',
+                        channel: context.pinChange?.channel ?? 'push',
+                        outcome: pinChangeOutcome(context),
+                      }),
+                      onDone: [
+                        {
+                          guard: ({ context, event }) => pinChangeOutcome(context) === 'done' && event.output.receiptNumber !== undefined,
+                          target: '#receipt',
+                          actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber ?? '') }),
+                        },
+                        { guard: ({ context }) => pinChangeOutcome(context) === 'cancelled', target: '#ending' },
+                        { target: '#refusal', actions: assign({ error: ({ context }) => ({ code: pinChangeError(pinChangeOutcome(context)) }) }) },
+                      ],
+                      // the PIN change itself stands at the bank; only the terminal's record failed
+                      onError: [
+                        { guard: ({ context }) => pinChangeOutcome(context) === 'cancelled', target: '#ending' },
+                        { target: '#refusal', actions: assign({ error: ({ context }) => ({ code: pinChangeOutcome(context) === 'done' ? 'internal' : pinChangeError(pinChangeOutcome(context)) }) }) },
+                      ],
+                    },
+                    on: { cancel: {} },
+                  },
+                },
+              },
+
               receipt: {
                 id: 'receipt',
                 initial: 'choosing',
@@ -1656,6 +1828,30 @@ export function createSessionMachine(deps: MachineDeps) {
 export type SessionMachine = ReturnType<typeof createSessionMachine>;
 
 /* ---- pure helpers the machine's guards and actions use ---- */
+
+/**
+ * The attract screen watches for a hand only when a palm can sign the customer in: palm allowed,
+ * the scanner usable, the bank reachable (the match is the bank's), and the terminal in service
+ * for customers (never with the service switch open or nothing working).
+ */
+export function palmArmable(context: SessionContext): boolean {
+  return (
+    context.identificationMethods.includes('palm')
+    && usable(context.devices.palm)
+    && context.devices.bank === 'online'
+    && !context.servicePending
+    && !allCriticalFailed(context.devices)
+  );
+}
+
+function pinChangeOutcome(context: SessionContext): PinChangeOutcome {
+  const s = context.pinChange?.status;
+  return s === undefined || s === 'waiting' ? 'failed' : s;
+}
+
+function pinChangeError(outcome: PinChangeOutcome): ErrorCode {
+  return outcome === 'expired' ? 'pinChangeTimeout' : outcome === 'done' ? 'internal' : 'pinChangeFailed';
+}
 
 function outcomeOf(context: SessionContext): SessionContext['identifyOutcome'] {
   return context.identifyOutcome;

@@ -35,7 +35,16 @@ export function eligibleProducts(op: Operation, products: readonly ProductView[]
   }
 }
 
-export function availableOperations(products: readonly ProductView[] | undefined, d: Devices): Operation[] {
+/**
+ * A PIN change needs the card in the reader (identified by inserting it), a card product the bank
+ * says allows it, a working card reader and the bank online. The PIN is set on the customer's
+ * phone, so nothing else of the terminal is involved.
+ */
+export function pinChangeOffered(card: { pinChange?: boolean } | undefined, d: Devices): boolean {
+  return card?.pinChange === true && usable(d.cardReader) && d.bank === 'online';
+}
+
+export function availableOperations(products: readonly ProductView[] | undefined, d: Devices, card?: { pinChange?: boolean }): Operation[] {
   if (!products) return [];
   const online = d.bank === 'online';
   const ops: Operation[] = [];
@@ -45,5 +54,6 @@ export function availableOperations(products: readonly ProductView[] | undefined
   // in cash while the acceptor works, or from an account, which needs the bank online
   if (usable(d.cashAcceptor) || (online && eligibleProducts('payService', products).length > 0)) ops.push('payService');
   if (usable(d.cashAcceptor) && online && eligibleProducts('loanRepayment', products).length > 0) ops.push('loanRepayment');
+  if (pinChangeOffered(card, d)) ops.push('changePin');
   return ops;
 }

@@ -42,6 +42,11 @@ export interface SessionTimeouts {
   cardRemoveMs: number;
   /** acceptor must report a stacked/returned note this long after the command */
   noteSettleMs: number;
+  /** the longest the kiosk waits for a PIN change set in the app / SMS link (the bank's own expiry may be sooner) */
+  pinChangeMs?: number;
+  pinChangePollMs?: number;
+  /** how often the idle palm scanner is asked whether a hand is over it */
+  palmPresencePollMs?: number;
 }
 
 export interface SessionConfig {
@@ -69,6 +74,9 @@ export const defaultTimeouts: SessionTimeouts = {
   palmCaptureMs: 15_000,
   cardRemoveMs: 30_000,
   noteSettleMs: 10_000,
+  pinChangeMs: 180_000,
+  pinChangePollMs: 2_000,
+  palmPresencePollMs: 300,
 };
 
 /** Where a cash-in goes. Walk-up service payments carry the service and the reference. */
@@ -142,6 +150,20 @@ export interface SessionStore {
   reverseAccountPayment?(paymentId: string, reason: string): Awaitable<{ receiptNumber?: string }>;
   /** sum of what was accepted while offline and not yet delivered (offline total cap) */
   offlineQueuedTotal(): Awaitable<Tiyn>;
+  /**
+   * Journals how a PIN change ended (audit trail, bank rules 8.27); a completed change gets a
+   * receipt number. Masked card only: the PIN never reaches the kiosk.
+   */
+  recordPinChange?(input: PinChangeRecord): Awaitable<{ receiptNumber?: string }>;
+}
+
+export interface PinChangeRecord {
+  sessionId: string;
+  customerId: string;
+  maskedPan: string;
+  pinChangeId: string;
+  channel: 'push' | 'sms';
+  outcome: 'done' | 'failed' | 'expired' | 'cancelled';
 }
 
 /** Turns an amount into cassette picks, or says the cassettes cannot make it. */

@@ -61,7 +61,7 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
     state: stateName(snapshot.value),
     screen,
     locale: c.locale,
-    operations: screen === 'operations' ? availableOperations(c.products, c.devices) : [],
+    operations: screen === 'operations' ? availableOperations(c.products, c.devices, c.card) : [],
     devices: { ...c.devices },
   };
   if (c.deadline !== undefined) out.deadline = c.deadline;
@@ -159,6 +159,10 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
       ...(c.receipt.smsTo ? { smsTo: maskPhone(c.receipt.smsTo) } : {}),
     };
   }
+  if (c.pinChange && (screen === 'pinChangeWait' || (screen === 'receiptChoice' && c.pinChange.status === 'done'))) {
+    out.pinChange = { channel: c.pinChange.channel, deadline: c.pinChange.deadline, status: c.pinChange.status === 'done' ? 'done' : 'waiting' };
+  }
+  if (screen === 'attract') out.attract = { palm: snapshot.matches({ idle: 'palmArmed' } as never) };
   if (c.error) out.error = { code: c.error.code, ...(c.error.params ? { params: { ...c.error.params } } : {}) };
   if (screen === 'serviceMenu' || screen === 'serviceLogin') {
     out.service = { loggedIn: c.technician !== undefined, ...(c.serviceView ? { view: c.serviceView } : {}) };

@@ -5,7 +5,7 @@
  * it never enters the context, so it never reaches a snapshot, a log or a row.
  */
 import type { z } from 'zod';
-import type { IdentifyOutcome, IdentifyQuery, Narrowing, ProductView, Quote, RefusalReason, ServiceView, Tiyn } from '../bank/bank-api.js';
+import type { IdentifyOutcome, IdentifyQuery, Narrowing, PinChangeChannel, PinChangeStatus, ProductView, Quote, RefusalReason, ServiceView, Tiyn } from '../bank/bank-api.js';
 import type { Devices, ErrorCode, IdentificationMethod, Intent, Locale, NoteEvent, Operation, ReceiptChoice } from '../bridge/schema.js';
 import type { RejectReason } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { PalmGuidance } from '../../drivers/palm/palm-scanner.js';
@@ -20,6 +20,8 @@ export type UiEvent = IntentEvent<Intent>;
 export interface CardOnSession {
   maskedPan: string;
   panToken: string;
+  /** the bank said at identification that this card's product allows a PIN change */
+  pinChange?: boolean;
 }
 
 export type DeviceEvent =
@@ -120,6 +122,10 @@ export interface SessionContext {
   balance?: { productId: string; recent: Array<{ at: string; description: string; amount: number }> };
   qr?: { token: string; payload: string; expiresAt: number };
   palmGuidance?: PalmGuidance;
+  /** the session was started by a hand presented on the attract screen: go straight to palm identification */
+  palmAttract?: boolean;
+  /** a PIN change in progress; the PIN itself never reaches the kiosk */
+  pinChange?: { id: string; channel: PinChangeChannel; deadline: number; status: 'waiting' | PinChangeOutcome };
   services?: ServiceView[];
   service?: { id: string; name: string; reference?: string; beneficiary?: string };
   walkIn: boolean;
@@ -172,4 +178,8 @@ export interface AccountPaymentAuthoriseInput {
 }
 export type DispenseOutcome = { ok: true } | { ok: false; reason: string; anyDispensed: boolean };
 export type PresentOutcome = PresentState;
+export type PinChangeStartOutcome = BankOutcome<{ pinChangeId: string; channel: PinChangeChannel; expiresAt: number }>;
+/** how a PIN change ended, as the journal records it */
+export type PinChangeOutcome = 'done' | 'failed' | 'expired' | 'cancelled';
+export type { PinChangeStatus };
 export type PrintOutcome = { ok: true } | { ok: false; failure: string };

@@ -112,7 +112,7 @@ export interface WithdrawalRecord extends WithdrawalInput {
   messageKey: string | null;
 }
 
-export type ReceiptOperation = 'cashIn' | 'servicePayment' | 'servicePaymentReverse' | 'withdrawal' | 'withdrawalReverse' | 'collection' | 'replenishment';
+export type ReceiptOperation = 'cashIn' | 'servicePayment' | 'servicePaymentReverse' | 'withdrawal' | 'withdrawalReverse' | 'collection' | 'replenishment' | 'pinChange';
 
 export interface ReceiptData {
   receiptNumber: string;
@@ -126,6 +126,8 @@ export interface ReceiptData {
   notes?: Array<{ denomination: Tiyn; count: number }>;
   customer?: { customerId: string; productId: string; label?: string };
   service?: { serviceId: string; reference: string; receiptPhone?: string; name?: string };
+  /** non-financial operations on the inserted card (PIN change): the card, masked */
+  card?: { masked: string };
   sessionId?: string;
   technician?: string;
   /** the bank's side, for disputes: is the message still queued, delivered, or dead-lettered */
@@ -211,7 +213,32 @@ export interface MoneyStore {
   receipt(receiptNumber: string): ReceiptData | undefined;
   /** credits accepted but not yet confirmed by the bank (offline caps) */
   offlineExposure(): Tiyn;
+  /**
+   * Non-financial: journals how a PIN change started here ended (audit trail, bank rules 8.27).
+   * Only a completed change gets a receipt number. No money moves and nothing goes to the bank,
+   * which holds the change itself; the PIN never reaches the kiosk.
+   */
+  recordPinChange?(input: PinChangeJournalInput): { receiptNumber?: string };
 }
+
+export interface PinChangeJournalInput {
+  sessionId: string;
+  customerId: string;
+  /** first 6 and last 4 digits only */
+  maskedPan: string;
+  pinChangeId: string;
+  channel: 'push' | 'sms';
+  outcome: 'done' | 'failed' | 'expired' | 'cancelled';
+}
+
+const PinChangeJournalInput = z.object({
+  sessionId: z.string().min(1).max(64),
+  customerId: z.string().min(1).max(64),
+  maskedPan: z.string().regex(/^\d{6}\*{3,9}\d{4}$/, 'card must be masked: first 6, last 4'),
+  pinChangeId: z.string().min(1).max(64),
+  channel: z.enum(['push', 'sms']),
+  outcome: z.enum(['done', 'failed', 'expired', 'cancelled']),
+}).strict();
 
 /** electronic receipts (bank rules ch.2 item 5): queued for the bank's SMS gateway */
 export interface ReceiptSmsStore {
@@ -797,6 +824,23 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
       ...receipt, receiptNumber, at: entry.at, journalSeq: entry.seq,
       ...(record ? { delivery: { key: record.key, state: record.state, ...(record.deadReason ? { reason: record.deadReason } : {}) } } : {}),
     };
+  }
+
+  recordPinChange(input: PinChangeJournalInput): { receiptNumber?: string } {
+    const c = PinChangeJournalInput.parse(input);
+    return this.tx((at) => {
+      const base = { sessionId: c.sessionId, customerId: c.customerId, card: c.maskedPan, pinChangeId: c.pinChangeId, channel: c.channel, outcome: c.outcome };
+      if (c.outcome !== 'done') {
+        this.journal('pinChange', base, at);
+        return {};
+      }
+      const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
+      const receipt = {
+        operation: 'pinChange', status: 'completed', amount: 0, commission: 0, total: 0, card: { masked: c.maskedPan }, sessionId: c.sessionId,
+      };
+      this.journal('pinChange', { ...base, receiptNumber, receipt }, at);
+      return { receiptNumber };
+    });
   }
 
   recordReceiptSms(input: { receiptNumber: string; phone: string; text: string; sessionId?: string }): { messageKey: string } {

@@ -10,6 +10,7 @@ import { FaultRequest, type FaultInjector } from './faults.js';
 import { parseOr400 } from './server.js';
 import { decideApproval } from './withdrawals.js';
 import { confirmQrLogin } from './identification.js';
+import { completePinChange, listPinChanges } from './pin-changes.js';
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faults: FaultInjector, advanceClock: (ms: number) => void): void {
   const { db } = ctx;
@@ -89,6 +90,17 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faul
     const outcome = confirmQrLogin(ctx, request.params.token, body.customer);
     return outcome === 'confirmed' ? { status: outcome } : reply.code(404).send({ error: outcome });
   });
+
+  // plays the customer's app or secure SMS link: the new PIN was set there (done) or not (failed)
+  app.post<{ Params: { id: string } }>('/admin/pin-changes/:id', async (request, reply) => {
+    const body = parseOr400(z.object({ done: z.boolean() }).strict(), request.body, reply);
+    if (body === undefined) return reply;
+    const outcome = completePinChange(ctx, request.params.id, body.done);
+    if (outcome === 'no such PIN change') return reply.code(404).send({ error: outcome });
+    if (typeof outcome === 'string') return reply.code(409).send({ error: outcome });
+    return outcome;
+  });
+  app.get<{ Querystring: { customer?: string } }>('/admin/pin-changes', async (request) => ({ pinChanges: listPinChanges(ctx, request.query.customer) }));
 
   app.post('/admin/faults', async (request, reply) => {
     const body = parseOr400(FaultRequest, request.body, reply);

@@ -34,8 +34,14 @@ export const CustomerInput = z.object({
   /** phone of the trusted person who must pre-approve withdrawals (8.15-1) */
   trustedPhone: z.string().regex(/^\+7\d{10}$/).optional(),
   dailyCashLimit: Tiyn.default(50_000_000),
-  /** card numbers are turned into tokens at once; the PAN itself is not stored */
-  cards: z.array(z.string().regex(/^\d{12,19}$/)).default([]),
+  /**
+   * card numbers are turned into tokens at once; the PAN itself is not stored. A bare number is a
+   * 'debit' card whose product does not allow a PIN change at a terminal.
+   */
+  cards: z.array(z.union([
+    z.string().regex(/^\d{12,19}$/),
+    z.object({ pan: z.string().regex(/^\d{12,19}$/), product: z.string().min(1).max(40).default('debit'), pinChange: z.boolean().default(false) }).strict(),
+  ])).default([]),
   palmSubjects: z.array(z.string().min(1).max(64)).default([]),
   products: z.array(ProductInput).default([]),
 });
@@ -49,8 +55,11 @@ export function insertCustomer(db: Db, raw: CustomerInput, tokenKey: string): vo
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(c.id, c.name, c.phone, c.iin ?? null, c.birthDate, c.personalCode ?? null, +c.blocked, +c.restricted, +c.palmConsent, +c.hasApp,
       c.trustedPhone ?? null, c.dailyCashLimit);
-    for (const pan of c.cards) {
-      db.prepare('INSERT INTO cards (pan_token, customer_id, masked_pan) VALUES (?, ?, ?)').run(panToken(pan, tokenKey), c.id, maskPan(pan));
+    for (const card of c.cards) {
+      const { pan, product, pinChange } = typeof card === 'string' ? { pan: card, product: 'debit', pinChange: false } : card;
+      db.prepare('INSERT INTO cards (pan_token, customer_id, masked_pan, product, pin_change) VALUES (?, ?, ?, ?, ?)').run(
+        panToken(pan, tokenKey), c.id, maskPan(pan), product, +pinChange,
+      );
     }
     for (const subject of c.palmSubjects) {
       db.prepare('INSERT INTO palm_enrolments (subject, customer_id, template) VALUES (?, ?, ?)').run(subject, c.id, Buffer.from(palmTemplateFor(subject)));

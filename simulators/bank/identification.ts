@@ -55,7 +55,13 @@ export function identify(ctx: BankContext, query: Query, narrowing: Narrowing = 
     }
     candidates = narrowed;
   }
-  return verdict(candidates[0]!);
+  const outcome = verdict(candidates[0]!);
+  if (query.by === 'card' && outcome.ok && outcome.status === 'identified') {
+    // ch.2 item 4 step 3: the products linked to the inserted card
+    const card = db.prepare('SELECT pin_change FROM cards WHERE pan_token = ?').get(query.panToken) as { pin_change: number } | undefined;
+    return { ...outcome, cardPinChange: card?.pin_change === 1 };
+  }
+  return outcome;
 }
 
 function verdict(customer: CustomerRow): Outcome {

@@ -24,7 +24,10 @@ CREATE INDEX IF NOT EXISTS customers_phone ON customers(phone);
 CREATE TABLE IF NOT EXISTS cards (
   pan_token TEXT PRIMARY KEY,
   customer_id TEXT NOT NULL REFERENCES customers(id),
-  masked_pan TEXT NOT NULL
+  masked_pan TEXT NOT NULL,
+  product TEXT NOT NULL DEFAULT 'debit',
+  -- the card product allows changing the PIN through a terminal
+  pin_change INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS palm_enrolments (
   subject TEXT PRIMARY KEY,
@@ -142,6 +145,19 @@ CREATE TABLE IF NOT EXISTS access_tokens (
   customer_id TEXT NOT NULL,
   expires_at INTEGER NOT NULL
 );
+-- PIN changes started at a terminal. The PIN is set in the bank's app or secure SMS link and is
+-- never here: only that a change was asked for, and whether and when it happened.
+CREATE TABLE IF NOT EXISTS pin_changes (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL REFERENCES customers(id),
+  pan_token TEXT NOT NULL REFERENCES cards(pan_token),
+  channel TEXT NOT NULL CHECK (channel IN ('push','sms')),
+  status TEXT NOT NULL CHECK (status IN ('pending','done','failed','expired','cancelled')),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  completed_at INTEGER
+);
 CREATE TABLE IF NOT EXISTS qr_logins (
   token TEXT PRIMARY KEY,
   session_id TEXT NOT NULL,
@@ -151,13 +167,16 @@ CREATE TABLE IF NOT EXISTS qr_logins (
 `;
 
 /** bump with every schema change; a ledger written by a newer simulator is refused, not guessed at */
-export const LEDGER_VERSION = 2;
+export const LEDGER_VERSION = 3;
 
 /** changes to tables an older ledger already has (new tables come from SCHEMA itself) */
 const UPGRADES: Record<number, string> = {
   // version 2: holds also back service payments from an account, which never count as cash
   2: `ALTER TABLE holds ADD COLUMN purpose TEXT NOT NULL DEFAULT 'withdraw' CHECK (purpose IN ('withdraw','payService'));
       ALTER TABLE holds ADD COLUMN service_id TEXT;`,
+  // version 3: card products (PIN change flag); the pin_changes table comes with SCHEMA
+  3: `ALTER TABLE cards ADD COLUMN product TEXT NOT NULL DEFAULT 'debit';
+      ALTER TABLE cards ADD COLUMN pin_change INTEGER NOT NULL DEFAULT 0;`,
 };
 
 export function openLedger(file: string): Db {

@@ -10,7 +10,7 @@ const T = 100; // tiyn per tenge
 export const seedCustomers: CustomerInput[] = [
   {
     id: 'c-aigerim', name: 'Aigerim Seitkali', phone: '+77011234567', iin: '921215401236', birthDate: '1992-12-15',
-    personalCode: '1234', hasApp: true, cards: ['4400430000000015'], palmSubjects: ['palm-aigerim'],
+    personalCode: '1234', hasApp: true, cards: [{ pan: '4400430000000015', product: 'Visa Gold', pinChange: true }], palmSubjects: ['palm-aigerim'],
     products: [
       { id: 'a-aigerim-cur', kind: 'current', label: 'Current account *0101', balance: 250_000 * T },
       { id: 'a-aigerim-wal', kind: 'wallet', label: 'Wallet *0202', balance: 5_000 * T, maxTopUp: 500_000 * T },
@@ -23,7 +23,7 @@ export const seedCustomers: CustomerInput[] = [
   },
   {
     id: 'c-olga', name: 'Olga Ivanova', phone: '+77017654321', iin: '780314400014', birthDate: '1978-03-14',
-    personalCode: '4321', cards: ['5269880000000018'],
+    personalCode: '4321', cards: [{ pan: '5269880000000018', product: 'Mastercard Standard', pinChange: true }],
     products: [
       { id: 'a-olga-cur', kind: 'current', label: 'Current account *0404', balance: 80_000 * T },
       { id: 'a-olga-sav', kind: 'savings', label: 'Savings account *0505', balance: 1_000_000 * T },

@@ -15,6 +15,7 @@ import { authenticate, requestOtp, verifyOtp } from './otp.js';
 import { checkReference, history, precheckCashIn, products, quote, services } from './catalogue.js';
 import { approvalStatus, authoriseWithdrawal } from './withdrawals.js';
 import { authoriseServicePayment } from './service-payments.js';
+import { cancelPinChange, pinChangeStatus, startPinChange } from './pin-changes.js';
 
 /** the batch envelope; each message is then checked on its own */
 const MessagesEnvelope = z.object({
@@ -115,6 +116,28 @@ export function registerTerminalRoutes(app: FastifyInstance, ctx: BankContext): 
     const status = approvalStatus(ctx, request.params.id);
     if (status === undefined) return reply.code(404).send({ error: 'no such approval' });
     return answer(reply, W.ApprovalStatusResponse, { status });
+  });
+
+  app.post('/v1/pin-changes', async (request, reply) => {
+    const body = parseOr400(W.StartPinChangeRequest, request.body, reply);
+    if (body === undefined) return reply;
+    const who = authenticate(ctx, bearer(request));
+    if ('ok' in who) return answer(reply, W.StartPinChangeResponse, who);
+    return answer(reply, W.StartPinChangeResponse, startPinChange(ctx, who.customerId, body));
+  });
+  app.get<{ Params: { id: string } }>('/v1/pin-changes/:id', async (request, reply) => {
+    const who = authenticate(ctx, bearer(request));
+    if ('ok' in who) return reply.code(401).send({ error: `not authenticated: ${who.reason}` });
+    const status = pinChangeStatus(ctx, who.customerId, request.params.id);
+    if (status === undefined) return reply.code(404).send({ error: 'no such PIN change' });
+    return answer(reply, W.PinChangeStatusResponse, { status });
+  });
+  app.post<{ Params: { id: string } }>('/v1/pin-changes/:id/cancel', async (request, reply) => {
+    const who = authenticate(ctx, bearer(request));
+    if ('ok' in who) return reply.code(401).send({ error: `not authenticated: ${who.reason}` });
+    const status = cancelPinChange(ctx, who.customerId, request.params.id);
+    if (status === undefined) return reply.code(404).send({ error: 'no such PIN change' });
+    return answer(reply, W.PinChangeStatusResponse, { status });
   });
 
   app.post('/v1/messages', async (request, reply) => {

@@ -20,6 +20,8 @@ export const en = {
   'attract.touch': 'Touch the screen to start',
   'attract.services': 'Top up · Withdraw cash · Pay for services',
   'attract.chooseLanguage': 'Choose your language',
+  'attract.palm': 'Or hold your palm over the scanner to sign in',
+  'attract.palmConsent': 'By holding your palm over the scanner you consent to the processing of your palm-vein data to identify you',
 
   'start.title': 'What would you like to do?',
   'start.identify': 'Sign in to my accounts',
@@ -165,6 +167,12 @@ export const en = {
   'approval.title': 'Waiting for approval',
   'approval.hint': 'Your trusted person has been asked to approve this operation',
 
+  'pinChange.title': 'Set your new PIN on your phone',
+  'pinChange.hintPush': 'We sent a request to the bank app. Open it and set the new PIN there',
+  'pinChange.hintSms': 'We sent a secure link by SMS. Open it and set the new PIN there',
+  'pinChange.safety': 'Never enter your PIN on this screen or tell it to anyone',
+  'pinChange.done': 'Your PIN has been changed',
+
   'dispensing.title': 'Counting your cash…',
   'dispensing.hint': 'Please wait, this takes a few seconds',
   'takeCash.title': 'Please take your cash',
@@ -297,6 +305,12 @@ export const en = {
   'error.timeout.next': 'Start again when you are ready',
   'error.internal.reason': 'Something went wrong in the terminal',
   'error.internal.next': 'Please try again. If it happens again, call the bank',
+  'error.pinChangeNotAllowed.reason': 'A PIN change at the terminal is not available for this card',
+  'error.pinChangeNotAllowed.next': 'Change your PIN in the bank app or at a branch',
+  'error.pinChangeFailed.reason': 'The new PIN was not set',
+  'error.pinChangeFailed.next': 'Your old PIN still works. Try again or change it in the bank app',
+  'error.pinChangeTimeout.reason': 'The time for the PIN change ran out',
+  'error.pinChangeTimeout.next': 'Your old PIN still works. Try again when you have your phone at hand',
 } as const;
 
 export type MessageKey = keyof typeof en;

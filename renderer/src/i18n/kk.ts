@@ -22,6 +22,8 @@ export const kk: Catalogue = {
   'attract.touch': 'Бастау үшін экранды түртіңіз',
   'attract.services': 'Толықтыру · Қолма-қол ақша алу · Қызметтерге төлеу',
   'attract.chooseLanguage': 'Тілді таңдаңыз',
+  'attract.palm': 'Немесе кіру үшін алақаныңызды сканерге жақындатыңыз',
+  'attract.palmConsent': 'Алақаныңызды сканерге жақындату арқылы сіз сәйкестендіру үшін алақан тамырлары суретінің деректерін өңдеуге келісім бересіз',
 
   'start.title': 'Не істегіңіз келеді?',
   'start.identify': 'Шоттарыма кіру',
@@ -167,6 +169,12 @@ export const kk: Catalogue = {
   'approval.title': 'Мақұлдауды күтудеміз',
   'approval.hint': 'Сенім білдірілген тұлғаңызға операцияны мақұлдау туралы сұрау жіберілді',
 
+  'pinChange.title': 'Жаңа PIN-кодты телефоныңызда орнатыңыз',
+  'pinChange.hintPush': 'Банк қосымшасына сұрау жібердік. Оны ашып, жаңа PIN-кодты сонда орнатыңыз',
+  'pinChange.hintSms': 'SMS арқылы қорғалған сілтеме жібердік. Оны ашып, жаңа PIN-кодты орнатыңыз',
+  'pinChange.safety': 'PIN-кодты ешқашан осы экранға енгізбеңіз және ешкімге айтпаңыз',
+  'pinChange.done': 'PIN-код ауыстырылды',
+
   'dispensing.title': 'Қолма-қол ақшаны санап жатырмыз…',
   'dispensing.hint': 'Күте тұрыңыз, бұл бірнеше секундқа созылады',
   'takeCash.title': 'Қолма-қол ақшаңызды алыңыз',
@@ -299,4 +307,10 @@ export const kk: Catalogue = {
   'error.timeout.next': 'Дайын болғанда қайта бастаңыз',
   'error.internal.reason': 'Терминал жұмысында қате орын алды',
   'error.internal.next': 'Қайталап көріңіз. Қате қайталанса, банкке қоңырау шалыңыз',
+  'error.pinChangeNotAllowed.reason': 'Бұл карта үшін терминалда PIN-кодты ауыстыру қолжетімсіз',
+  'error.pinChangeNotAllowed.next': 'PIN-кодты банк қосымшасында немесе бөлімшеде ауыстырыңыз',
+  'error.pinChangeFailed.reason': 'Жаңа PIN-код орнатылмады',
+  'error.pinChangeFailed.next': 'Ескі PIN-код жарамды. Қайталап көріңіз немесе банк қосымшасында ауыстырыңыз',
+  'error.pinChangeTimeout.reason': 'PIN-кодты ауыстыру уақыты өтіп кетті',
+  'error.pinChangeTimeout.next': 'Ескі PIN-код жарамды. Телефон қолыңызда болғанда қайталап көріңіз',
 };

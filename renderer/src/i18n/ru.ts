@@ -22,6 +22,8 @@ export const ru: Catalogue = {
   'attract.touch': 'Коснитесь экрана, чтобы начать',
   'attract.services': 'Пополнение · Снятие наличных · Оплата услуг',
   'attract.chooseLanguage': 'Выберите язык',
+  'attract.palm': 'Или поднесите ладонь к сканеру, чтобы войти',
+  'attract.palmConsent': 'Поднося ладонь к сканеру, вы даёте согласие на обработку данных рисунка вен ладони для вашей идентификации',
 
   'start.title': 'Что вы хотите сделать?',
   'start.identify': 'Войти в мои счета',
@@ -167,6 +169,12 @@ export const ru: Catalogue = {
   'approval.title': 'Ожидаем одобрения',
   'approval.hint': 'Вашему доверенному лицу отправлен запрос на одобрение операции',
 
+  'pinChange.title': 'Задайте новый PIN-код в телефоне',
+  'pinChange.hintPush': 'Мы отправили запрос в приложение банка. Откройте его и задайте новый PIN-код там',
+  'pinChange.hintSms': 'Мы отправили защищённую ссылку по SMS. Откройте её и задайте новый PIN-код',
+  'pinChange.safety': 'Никогда не вводите PIN-код на этом экране и никому его не сообщайте',
+  'pinChange.done': 'PIN-код изменён',
+
   'dispensing.title': 'Отсчитываем наличные…',
   'dispensing.hint': 'Подождите, это займёт несколько секунд',
   'takeCash.title': 'Заберите наличные',
@@ -299,4 +307,10 @@ export const ru: Catalogue = {
   'error.timeout.next': 'Начните заново, когда будете готовы',
   'error.internal.reason': 'В работе терминала произошла ошибка',
   'error.internal.next': 'Попробуйте ещё раз. Если ошибка повторится, позвоните в банк',
+  'error.pinChangeNotAllowed.reason': 'Для этой карты смена PIN-кода в терминале недоступна',
+  'error.pinChangeNotAllowed.next': 'Смените PIN-код в приложении банка или в отделении',
+  'error.pinChangeFailed.reason': 'Новый PIN-код не был задан',
+  'error.pinChangeFailed.next': 'Старый PIN-код действует. Попробуйте ещё раз или смените его в приложении банка',
+  'error.pinChangeTimeout.reason': 'Время на смену PIN-кода истекло',
+  'error.pinChangeTimeout.next': 'Старый PIN-код действует. Попробуйте ещё раз, когда телефон будет под рукой',
 };

@@ -11,6 +11,11 @@ export function ReceiptChoiceScreen() {
   const options = r?.options ?? ['print', 'sms', 'none'];
   return (
     <ScreenFrame title={t('receipt.title')} hint={r?.number ? t('receipt.number', { number: r.number }) : undefined}>
+      {snapshot.pinChange?.status === 'done' ? (
+        <p className="banner banner-success" role="status">
+          <strong>{t('pinChange.done')}</strong>
+        </p>
+      ) : null}
       <div className="choices">
         {options.map((o) => (
           <button key={o} type="button" className="choice" onClick={() => send({ name: 'chooseReceipt', payload: { choice: o } })}>

@@ -19,6 +19,7 @@ import { OutOfServiceScreen } from './OutOfServiceScreen.js';
 import { PaymentSourceScreen } from './PaymentSourceScreen.js';
 import { PalmScanScreen } from './PalmScanScreen.js';
 import { PhoneEntryScreen, ReceiptPhoneScreen } from './PhoneEntryScreen.js';
+import { PinChangeWaitScreen } from './PinChangeWaitScreen.js';
 import { PleaseWaitScreen } from './PleaseWaitScreen.js';
 import { PrintingScreen } from './PrintingScreen.js';
 import { ProductSelectScreen } from './ProductSelectScreen.js';
@@ -55,6 +56,7 @@ export const screens: Record<Screen, ComponentType> = {
   amountEntry: AmountEntryScreen,
   confirm: ConfirmScreen,
   approvalWait: ApprovalWaitScreen,
+  pinChangeWait: PinChangeWaitScreen,
   dispensing: DispensingScreen,
   takeCash: TakeCashScreen,
   receiptChoice: ReceiptChoiceScreen,

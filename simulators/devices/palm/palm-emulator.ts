@@ -4,6 +4,7 @@
  * capture takes it): a subject yields palmTemplateFor(subject) (an unknown one such as
  * 'palm-stranger' simply is not enrolled at the bank); `{fake: true}` fails liveness. With
  * nothing presented the capture times out. Guidance events are spaced at least 250 ms apart.
+ * GET_STATUS reports the held hand's distance (presence, with no capture and no template).
  * Faults: `unplugged`, `sensorFault` (capture ends with ERROR 05), `badCrc` (the template's CRC
  * is wrong), `dropChunk` (one chunk never arrives). The emulator keeps no template after the
  * last chunk.
@@ -42,6 +43,9 @@ export const HAND_HOLD_MS = 10_000;
 
 type Hand = { subject: string; at: number } | { fake: true; at: number };
 
+/** where a presented hand is held (inside the 40-80 mm window), as GET_STATUS reports it */
+export const HAND_DISTANCE_MM = 60;
+
 export const createPalmEmulator: EmulatorFactory = (ctx) => {
   const server = new HidSocketServer(join(ctx.runDir, defaultEndpointName.palm));
   const faults = new Set<string>();
@@ -55,6 +59,8 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
   let queueTimer: NodeJS.Timeout | undefined;
   let queue: { message: DeviceMessage; spaced: boolean; after?: () => void }[] = [];
   let lastSpacedAt = 0;
+
+  const handHeld = (): boolean => hand !== undefined && Date.now() - hand.at <= HAND_HOLD_MS;
 
   function send(message: DeviceMessage): void {
     const report = encodeDeviceMessage(message);
@@ -152,7 +158,8 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
         });
       case Command.getStatus:
         if (c.payload.length !== 0) return nak(PvError.badParameter);
-        return send({ kind: 'status', tag: c.tag, status: { state, lastEvent, lastError, distanceMm: 0 } });
+        // the proximity reading works in every state: a hand held over the sensor is at 60 mm
+        return send({ kind: 'status', tag: c.tag, status: { state, lastEvent, lastError, distanceMm: handHeld() ? HAND_DISTANCE_MM : 0 } });
       case Command.cancel: {
         if (c.payload.length !== 0) return nak(PvError.badParameter);
         const running = state !== DeviceState.idle;
@@ -219,7 +226,7 @@ export const createPalmEmulator: EmulatorFactory = (ctx) => {
     state: () => ({
       hostConnected: server.hostConnected,
       state: Object.entries(DeviceState).find(([, v]) => v === state)?.[0] ?? 'unknown',
-      handPresented: hand !== undefined && Date.now() - hand.at <= HAND_HOLD_MS,
+      handPresented: handHeld(),
       captures,
       faults: [...faults],
     }),

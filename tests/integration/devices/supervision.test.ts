@@ -71,7 +71,7 @@ describe('device set from the config, supervised against every emulator', () => 
     const s = supervisor;
     await until('every device ok', () => Object.values(s.health()).every((h) => h === 'ok'));
     expect(s.devices()).toEqual({ cashAcceptor: 'ok', dispenser: 'ok', printer: 'ok', cardReader: 'ok', palm: 'ok', bank: 'online' });
-    expect(s.availability().operations).toEqual(['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment', 'changePin']);
+    expect(s.availability().operations).toEqual(['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment']);
 
     // the acceptor's cable is pulled (serial, over the pty)
     await emulator('cashAcceptor').stop();

@@ -58,8 +58,8 @@ describe('device health', () => {
 describe('availableOperations', () => {
   const all: Omit<Devices, 'bank'> = { cashAcceptor: 'ok', dispenser: 'ok', printer: 'ok', cardReader: 'ok', palm: 'ok' };
 
-  it('everything working and the bank online offers everything', () => {
-    expect(availableOperations(all, true)).toEqual({
+  it('everything working, the bank online and a card that allows it offers everything', () => {
+    expect(availableOperations(all, true, { pinChange: true })).toEqual({
       operations: ['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment', 'changePin'],
       identificationMethods: ['phone', 'iin', 'card', 'palm', 'qr'],
       receipts: ['print', 'sms', 'none'],
@@ -82,8 +82,16 @@ describe('availableOperations', () => {
 
   it('no acceptor: no cash-in, no cash service payment, no loan repayment in cash', () => {
     const a = availableOperations({ ...all, cashAcceptor: 'offline' }, true);
-    expect(a.operations).toEqual(['balance', 'withdraw', 'changePin']);
+    expect(a.operations).toEqual(['balance', 'withdraw']);
     expect(a.outOfService).toBe(false);
+  });
+
+  it('a PIN change only for a card whose product allows it, with the card reader working and the bank online', () => {
+    expect(availableOperations(all, true).operations).not.toContain('changePin');
+    expect(availableOperations(all, true, { pinChange: false }).operations).not.toContain('changePin');
+    expect(availableOperations(all, true, { pinChange: true }).operations).toContain('changePin');
+    expect(availableOperations({ ...all, cardReader: 'offline' }, true, { pinChange: true }).operations).not.toContain('changePin');
+    expect(availableOperations(all, false, { pinChange: true }).operations).not.toContain('changePin');
   });
 
   it('no printer: electronic receipts only', () => {

@@ -9,6 +9,7 @@ import {
   type BankApi,
   type IdentifyOutcome,
   type IdentifyQuery,
+  type PinChangeStatus,
   type ProductView,
   type RefusalReason,
 } from '../../../kiosk/bank/bank-api.js';
@@ -26,7 +27,7 @@ import type { CardReader, CardReaderEvents, CardReaderStatus } from '../../../dr
 import type { PalmCaptureResult, PalmScanner, PalmScannerEvents } from '../../../drivers/palm/palm-scanner.js';
 import type { DeviceStatusBase } from '../../../drivers/common/device.js';
 import type { PrintResult, PrinterStatus, ReceiptPrinter, ReceiptPrinterEvents } from '../../../drivers/printer/receipt-printer.js';
-import type { CashInTarget, OpenCashIn, OpenWithdrawal, SessionPorts, SessionStore } from '../../../kiosk/session/ports.js';
+import type { CashInTarget, OpenCashIn, OpenWithdrawal, PinChangeRecord, SessionPorts, SessionStore } from '../../../kiosk/session/ports.js';
 import { CARD, CUSTOMER_IIN, CUSTOMER_PHONE, ManualClock, SECRET_OTP, products as worldProducts, services, testConfig } from './world.js';
 
 export type Log = string[];
@@ -47,6 +48,11 @@ export class FakeBank implements BankApi {
   identifyCalls: IdentifyQuery[] = [];
   palmTemplates: Uint8Array[] = [];
   palmOutcome: IdentifyOutcome = { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.' };
+  /** what a card identification says of the card's product */
+  cardPinChange = true;
+  /** PIN changes as the bank holds them: no PIN, only how each ended */
+  pinChanges = new Map<string, PinChangeStatus>();
+  pinChangeAllowedForToken = CARD.panToken;
 
   constructor(
     private readonly log: Log,
@@ -67,7 +73,8 @@ export class FakeBank implements BankApi {
     }
     const known =
       (query.by === 'phone' && query.phone === CUSTOMER_PHONE) || (query.by === 'iin' && query.iin === CUSTOMER_IIN) || (query.by === 'card' && query.panToken === CARD.panToken);
-    return known ? { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.' } : { ok: false, reason: 'notFound' };
+    if (!known) return { ok: false, reason: 'notFound' };
+    return { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.', ...(query.by === 'card' ? { cardPinChange: this.cardPinChange } : {}) };
   }
   async createQrLogin() {
     this.#up();
@@ -135,6 +142,29 @@ export class FakeBank implements BankApi {
   async approvalStatus() {
     this.#up();
     return { status: this.approval === 'none' ? ('approved' as const) : this.approval === 'refused' ? ('refused' as const) : this.approval };
+  }
+  async startPinChange(input: { accessToken: string; sessionId: string; panToken: string }) {
+    this.#up();
+    this.log.push(`bank.startPinChange:${input.panToken}`);
+    if (!this.cardPinChange || input.panToken !== this.pinChangeAllowedForToken) return { ok: false as const, reason: 'pinChangeNotAllowed' as const };
+    const pinChangeId = `pc-${this.pinChanges.size + 1}`;
+    this.pinChanges.set(pinChangeId, 'pending');
+    return { ok: true as const, pinChangeId, channel: 'push' as const, expiresAt: this.clock.now() + 180_000 };
+  }
+  async pinChangeStatus(_token: string, id: string) {
+    this.#up();
+    this.log.push(`bank.pinChangeStatus:${id}`);
+    return { status: this.pinChanges.get(id) ?? ('failed' as const) };
+  }
+  async cancelPinChange(_token: string, id: string) {
+    this.#up();
+    this.log.push(`bank.cancelPinChange:${id}`);
+    if (this.pinChanges.get(id) === 'pending') this.pinChanges.set(id, 'cancelled');
+    return { status: this.pinChanges.get(id) ?? ('failed' as const) };
+  }
+  /** the customer's app finishes the change (or gives up) */
+  finishPinChange(id: string, done: boolean): void {
+    this.pinChanges.set(id, done ? 'done' : 'failed');
   }
 }
 
@@ -248,6 +278,12 @@ export class FakeStore implements SessionStore {
   reverseAccountPayment(id: string, reason: string) {
     this.#payment(id, 'reversed').reason = reason;
     return { receiptNumber: 'R-P00002' };
+  }
+  pinChangeRecords: PinChangeRecord[] = [];
+  recordPinChange(input: PinChangeRecord) {
+    this.pinChangeRecords.push(input);
+    this.log.push(`store.pinChange:${input.outcome}`);
+    return input.outcome === 'done' ? { receiptNumber: `R-P${String(this.pinChangeRecords.length).padStart(5, '0')}` } : {};
   }
 }
 
@@ -365,12 +401,32 @@ export class FakeCardReader extends TypedEmitter<CardReaderEvents> implements Ca
 }
 
 export class FakePalm extends TypedEmitter<PalmScannerEvents> implements PalmScanner {
+  /** a hand held over the sensor (presence only) */
+  hand = false;
+  link: 'online' | 'offline' = 'online';
+  presenceChecks = 0;
+  captures = 0;
   async open() {}
   async close() {}
   status(): DeviceStatusBase {
-    return { link: 'online' };
+    return { link: this.link };
+  }
+  async handPresent(): Promise<boolean> {
+    this.presenceChecks++;
+    if (this.link !== 'online') throw new Error('palm scanner offline');
+    return this.hand;
+  }
+  goOffline(): void {
+    this.link = 'offline';
+    this.emit('offline', { reason: 'unplugged' });
+  }
+  goOnline(): void {
+    this.link = 'online';
+    this.emit('online', {});
   }
   async capture(): Promise<PalmCaptureResult> {
+    this.captures++;
+    this.hand = false;
     await tick();
     this.emit('guidance', { guidance: 'holdStill' });
     return { kind: 'template', template: new Uint8Array(64).fill(7) };

@@ -172,6 +172,16 @@ describe('session machine, model-based', () => {
     }
   });
 
+  it('reaches a session started by a palm on the attract screen and every end of a PIN change', () => {
+    const events = new Set(paths.flatMap((p) => p.steps.map((st) => st.event.type)));
+    for (const e of ['xstate.done.actor.watchPalm', 'xstate.done.actor.startPinChange']) {
+      expect(events, `no path through ${e}`).toContain(e);
+    }
+    const values = paths.map((p) => JSON.stringify(p.state.value));
+    for (const sub of ['waiting', 'polling', 'withdrawing', 'recording']) expect(values.some((v) => v.includes(`"pinChange":"${sub}"`)), sub).toBe(true);
+    expect(values.some((v) => v.includes('palmArmed'))).toBe(true);
+  });
+
   it(`replays every shortest path with the invariants at each step`, async () => {
     expect(paths.length).toBeGreaterThan(100);
     for (const path of paths) {

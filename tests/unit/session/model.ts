@@ -11,7 +11,8 @@ export const config = testConfig;
 /** what each invoked actor may answer, by invoke id */
 export const outputs: Record<string, unknown[]> = {
   identify: [
-    { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.' },
+    // for a card identification: the card's product allows a PIN change (ignored for other methods)
+    { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.', cardPinChange: true },
     { ok: true, status: 'ambiguous', askFor: ['birthDate', 'personalCode'] },
     { ok: false, reason: 'notFound' },
   ],
@@ -73,6 +74,14 @@ export const outputs: Record<string, unknown[]> = {
   captureCard: [undefined],
   serviceLogin: [{ ok: true, technician: 'tech-1' }, { ok: false }],
   serviceAction: [{ ok: true }],
+  watchPalm: [{ present: true }],
+  startPinChange: [
+    { ok: true, pinChangeId: 'pc-1', channel: 'push', expiresAt: Date.UTC(2026, 10, 25, 10, 3) },
+    { ok: false, reason: 'pinChangeNotAllowed' },
+  ],
+  pinChangeStatus: [{ status: 'pending' }, { status: 'done' }, { status: 'failed' }, { status: 'expired' }],
+  cancelPinChange: [{ status: 'cancelled' }, { status: 'done' }],
+  recordPinChange: [{ receiptNumber: 'R-000003' }, {}],
 };
 
 const allOk = { cashAcceptor: 'ok', dispenser: 'ok', printer: 'ok', cardReader: 'ok', palm: 'ok', bank: 'online' } as const;
@@ -89,7 +98,7 @@ const uiEvents: SessionEvent[] = [
   { type: 'submitBirthDate', birthDate: '1990-01-01' },
   { type: 'submitOtp', code: SECRET_OTP },
   { type: 'resendOtp' },
-  ...(['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment'] as const).map((operation) => ({ type: 'chooseOperation' as const, operation })),
+  ...(['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment', 'changePin'] as const).map((operation) => ({ type: 'chooseOperation' as const, operation })),
   { type: 'selectProduct', productId: 'p-current' },
   { type: 'selectService', serviceId: 'svc-mobile' },
   { type: 'submitReference', reference: '87011234567' },
@@ -139,6 +148,9 @@ export const DELAYS: Record<string, number> = {
   qrPoll: config.timeouts.qrPollMs,
   cardRemove: config.timeouts.cardRemoveMs,
   noteSettle: config.timeouts.noteSettleMs,
+  pinChangePoll: config.timeouts.pinChangePollMs ?? 0,
+  pinChangeLeft: config.timeouts.pinChangeMs ?? 0,
+  palmRetry: 5_000,
 };
 
 export function activeInvokeIds(state: AnyMachineSnapshot): string[] {
