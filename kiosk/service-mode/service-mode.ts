@@ -38,6 +38,10 @@ export interface ServiceModeDeps {
 /** a view whose `refusal` is set was refused: audited as not done */
 const refusalOf = (view: Record<string, unknown>): unknown => view.refusal;
 
+/** the journal holds integers only: a number that is not one is kept as the text that was sent */
+const auditParams = (params: RawParams): Record<string, string | number> =>
+  Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'number' && !Number.isSafeInteger(v) ? String(v) : v]));
+
 const sameCode = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
@@ -66,11 +70,11 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
         // every answer crosses the bridge: checked here against the schema the screen reads it with
         view = ServiceModeView.parse(await run(technician, action, params)) as Record<string, unknown>;
       } catch (err) {
-        store.recordAudit(technician, action, { params: params ?? {}, ok: false, error: err instanceof Error ? err.message : String(err) });
+        store.recordAudit(technician, action, { params: auditParams(params), ok: false, error: err instanceof Error ? err.message : String(err) });
         throw err;
       }
       const refusal = refusalOf(view);
-      store.recordAudit(technician, action, { params: params ?? {}, ok: refusal === undefined, ...(refusal === undefined ? {} : { refusal }) });
+      store.recordAudit(technician, action, { params: auditParams(params), ok: refusal === undefined, ...(refusal === undefined ? {} : { refusal }) });
       return view;
     },
   };
