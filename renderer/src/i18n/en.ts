@@ -206,7 +206,6 @@ export const en = {
   'service.action.verifyJournal': 'Verify the journal',
   'service.action.exit': 'Exit service mode',
   'service.backToMenu': 'Back to menu',
-  'service.field.select': '{field}: tap to type',
   'service.notes': '{count, plural, one {# note} other {# notes}}',
   'service.unit.cashBox': 'Cash box',
   'service.unit.reject': 'Reject bin',

@@ -208,7 +208,6 @@ export const kk: Catalogue = {
   'service.action.verifyJournal': 'Журналды тексеру',
   'service.action.exit': 'Сервистік режимнен шығу',
   'service.backToMenu': 'Мәзірге',
-  'service.field.select': '{field}: енгізу үшін басыңыз',
   'service.notes': '{count, plural, one {# купюра} other {# купюра}}',
   'service.unit.cashBox': 'Купюра қоймасы',
   'service.unit.reject': 'Ақау қоймасы',

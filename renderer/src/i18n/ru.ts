@@ -208,7 +208,6 @@ export const ru: Catalogue = {
   'service.action.verifyJournal': 'Проверить журнал',
   'service.action.exit': 'Выйти из сервисного режима',
   'service.backToMenu': 'В меню',
-  'service.field.select': '{field}: нажмите, чтобы ввести',
   'service.notes': '{count, plural, one {# купюра} few {# купюры} many {# купюр} other {# купюры}}',
   'service.unit.cashBox': 'Кассета приёма',
   'service.unit.reject': 'Отбраковка',

@@ -60,7 +60,8 @@ function Count({ view, onBack }: { view: View; onBack(): void }) {
                 </span>
                 <CountField
                   id={keyOf(u)}
-                  label={`${unitName(u.unit)} ${money(u.denomination)} ${t('service.collect.counted')}`}
+                  line={`${unitName(u.unit)} ${money(u.denomination)}`}
+                  label={t('service.collect.counted')}
                   value={fields.values[keyOf(u)]}
                   placeholder={t('service.collect.asCounter')}
                   selected={fields.selected === keyOf(u)}

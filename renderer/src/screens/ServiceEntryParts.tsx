@@ -42,11 +42,12 @@ export function useCountFields(first: string | undefined, maxDigits: number) {
   };
 }
 
-export function CountField(props: { id: string; label: string; value: string | undefined; placeholder: string; selected: boolean; bad?: boolean; select(id: string): void }) {
-  const { t } = useView();
+/** a count the keypad types into; its name is the line it belongs to and what it counts */
+export function CountField(props: { id: string; line: string; label: string; value: string | undefined; placeholder: string; selected: boolean; bad?: boolean; select(id: string): void }) {
   const cls = ['count-field', props.selected ? 'count-field-selected' : '', props.bad ? 'field-bad' : ''].filter(Boolean).join(' ');
   return (
-    <button type="button" className={cls} aria-pressed={props.selected} aria-label={t('service.field.select', { field: props.label })} data-field={props.id} onClick={() => props.select(props.id)}>
+    <button type="button" className={cls} aria-pressed={props.selected} data-field={props.id} onClick={() => props.select(props.id)}>
+      <span className="visually-hidden">{props.line} </span>
       <span className="count-field-label">{props.label}</span>
       <output className="count-field-value">{props.value ? props.value : <span className="placeholder">{props.placeholder}</span>}</output>
     </button>

@@ -85,7 +85,8 @@ function Found({ view, onBack }: { view: View; onBack(): void }) {
       ) : null}
       {view.printerUsable === false ? <Notice tone="problem">{t('service.printerUnusable')}</Notice> : null}
       {view.delivery ? <p className={`service-delivery delivery-${view.delivery}`}>{t(`service.lookup.delivery.${view.delivery}`)}</p> : null}
-      <pre className="receipt-paper" aria-label={t('service.lookup.paper')}>
+      {/* focusable: the paper scrolls, and a keyboard must be able to scroll it too */}
+      <pre className="receipt-paper" role="region" aria-label={t('service.lookup.paper')} tabIndex={0}>
         {(view.lines ?? []).join('\n')}
       </pre>
     </ScreenFrame>

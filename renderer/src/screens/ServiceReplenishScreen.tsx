@@ -62,7 +62,8 @@ function Enter({ view, onBack }: { view: View; onBack(): void }) {
                       <CountField
                         key={id}
                         id={id}
-                        label={`${name} ${t(kind === 'load' ? 'service.replenish.loaded' : 'service.replenish.removed')}`}
+                        line={name}
+                        label={t(kind === 'load' ? 'service.replenish.loaded' : 'service.replenish.removed')}
                         value={fields.values[id]}
                         placeholder={t(kind === 'load' ? 'service.replenish.loaded' : 'service.replenish.removed')}
                         selected={fields.selected === id}
