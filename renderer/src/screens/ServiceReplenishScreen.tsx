@@ -65,7 +65,7 @@ function Enter({ view, onBack }: { view: View; onBack(): void }) {
                         line={name}
                         label={t(kind === 'load' ? 'service.replenish.loaded' : 'service.replenish.removed')}
                         value={fields.values[id]}
-                        placeholder={t(kind === 'load' ? 'service.replenish.loaded' : 'service.replenish.removed')}
+                        placeholder="—"
                         selected={fields.selected === id}
                         bad={over(id) || refusalKey === id}
                         select={fields.select}
