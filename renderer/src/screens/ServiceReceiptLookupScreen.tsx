@@ -16,7 +16,8 @@ const MAX_DIGITS = 14;
  * a copy (marked as one). An unknown number says so and leaves the field for another try.
  */
 export function ServiceReceiptLookupScreen({ view, onBack }: { view: View; onBack(): void }) {
-  return view.stage === 'found' ? <Found view={view} onBack={onBack} /> : <EnterNumber view={view} onBack={onBack} />;
+  // a new answer (a refusal naming what was typed) starts a fresh field
+  return view.stage === 'found' ? <Found view={view} onBack={onBack} /> : <EnterNumber key={`${view.typed ?? ''}/${view.refusal?.code ?? ''}`} view={view} onBack={onBack} />;
 }
 
 function EnterNumber({ view, onBack }: { view: View; onBack(): void }) {
