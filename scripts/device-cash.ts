@@ -5,6 +5,7 @@ import { CcnetBillValidator } from '../drivers/cash-acceptor/ccnet-driver.js';
 import { LcdmDispenser } from '../drivers/dispenser/lcdm-driver.js';
 import { SerialTransport } from '../drivers/common/serial-transport.js';
 import type { CashAcceptorEvents } from '../drivers/cash-acceptor/cash-acceptor.js';
+import { kioskConfig } from './device-common.js';
 
 const runDir = (): string => resolve(process.env.SIM_RUN_DIR ?? 'data/run');
 const tenge = (tiyn: number): string => `${tiyn / 100} KZT`;
@@ -112,7 +113,11 @@ export async function dispenser(command: string, argv: string[]): Promise<void> 
   const baudRate = Number(values.baud ?? 9600);
   const driver = new LcdmDispenser({
     transport: new SerialTransport({ path, baudRate }),
-    denominations: [Number(values.upper_denomination ?? 5000) * 100, Number(values.lower_denomination ?? 10000) * 100],
+    // the configured cassettes (devices.dispenser.cassettesTenge) unless the flags say otherwise
+    denominations: [
+      Number(values.upper_denomination ?? kioskConfig().devices.dispenser.cassettesTenge[0]) * 100,
+      Number(values.lower_denomination ?? kioskConfig().devices.dispenser.cassettesTenge[1]) * 100,
+    ],
     replyTimeoutMs: 60_000,
   });
   try {

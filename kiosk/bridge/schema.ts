@@ -144,6 +144,87 @@ export const NoteEvent = z.object({
   reason: z.string().max(40).optional(),
 });
 
+/**
+ * Service mode: what the core answers an action with (`snapshot.service.view`). The entry screens
+ * (receipt look-up, collection, replenishment) are driven by `stage`; anything the technician typed
+ * travels back as integers in `serviceAction.params`. Other actions' answers stay free-form.
+ */
+export const ServiceRefusal = z.enum([
+  'unknownReceipt', // no receipt with that number on this terminal
+  'badNumber', // a receipt number that cannot be one
+  'badCount', // a count that is not a whole number of notes
+  'overCapacity', // more notes than a cassette holds
+  'nothingLoaded', // a replenishment with no cassette
+  'unknownCassette',
+]);
+export type ServiceRefusal = z.infer<typeof ServiceRefusal>;
+
+const CashUnitName = z.string().regex(/^(cashBox|reject|retract|presenter|cassette:[0-9])$/);
+export const ServiceCashUnit = z.object({
+  unit: CashUnitName,
+  denomination: Tiyn,
+  /** what the counter says (collection, before) or the notes loaded (replenishment, after) */
+  count: z.number().int(),
+  counted: z.number().int().nonnegative().optional(),
+  removed: z.number().int().nonnegative().optional(),
+});
+export const ServiceDiscrepancy = z.object({
+  unit: CashUnitName,
+  denomination: Tiyn,
+  counter: z.number().int(),
+  counted: z.number().int().nonnegative(),
+  difference: z.number().int(),
+});
+/** a slip printed after a collection or replenishment, or a receipt copy: did it come out */
+const PrintOutcome = z.object({ printed: z.boolean(), failure: z.string().max(80).optional() });
+const Refused = z.object({ code: ServiceRefusal, key: z.string().max(40).optional() });
+
+export const ServiceLookupView = z.object({
+  action: z.literal('lookupReceipt'),
+  stage: z.enum(['enter', 'found']),
+  /** what was typed, on a refusal */
+  typed: z.string().max(40).optional(),
+  refusal: Refused.optional(),
+  receiptNumber: z.string().max(40).optional(),
+  operation: z.string().max(40).optional(),
+  at: z.string().max(40).optional(),
+  /** the receipt as it reads on paper (masked card only), one entry per line */
+  lines: z.array(z.string().max(64)).max(120).optional(),
+  /** the bank's side: queued, delivered or dead-lettered */
+  delivery: z.enum(['pending', 'delivered', 'deadLetter']).optional(),
+  copy: PrintOutcome.optional(),
+  printerUsable: z.boolean().optional(),
+});
+export const ServiceCollectView = z.object({
+  action: z.literal('collect'),
+  stage: z.enum(['count', 'done']),
+  units: z.array(ServiceCashUnit).max(32),
+  receiptNumber: z.string().max(40).optional(),
+  total: Tiyn.optional(),
+  discrepancies: z.array(ServiceDiscrepancy).max(32).optional(),
+  refusal: Refused.optional(),
+  slip: PrintOutcome.optional(),
+  printerUsable: z.boolean().optional(),
+});
+export const ServiceReplenishView = z.object({
+  action: z.literal('replenish'),
+  stage: z.enum(['enter', 'done']),
+  /** most notes one cassette holds */
+  capacity: z.number().int().positive(),
+  /** enter: each cassette's denomination and counter; done: what was loaded */
+  cassettes: z.array(z.object({ cassette: z.number().int().nonnegative(), denomination: Tiyn, count: z.number().int(), removed: z.number().int().nonnegative().optional() })).max(8),
+  receiptNumber: z.string().max(40).optional(),
+  discrepancies: z.array(ServiceDiscrepancy).max(8).optional(),
+  refusal: Refused.optional(),
+  slip: PrintOutcome.optional(),
+});
+/** the other actions' answers (diagnostics, counters, journal check ...), free-form */
+export const ServiceOtherView = z
+  .object({ action: z.enum(['diagnostics', 'cashUnits', 'testPrint', 'resetDevice', 'deadLetters', 'verifyJournal', 'exit']) })
+  .catchall(z.unknown());
+export const ServiceModeView = z.union([ServiceLookupView, ServiceCollectView, ServiceReplenishView, ServiceOtherView]);
+export type ServiceModeView = z.infer<typeof ServiceModeView>;
+
 export const Snapshot = z.object({
   state: z.string().max(200), // the session machine's state value, dotted
   screen: Screen,
@@ -279,7 +360,7 @@ export const Intent = z.discriminatedUnion('name', [
     name: z.literal('serviceAction'),
     payload: z
       .object({
-        action: z.enum(['diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'verifyJournal', 'exit']),
+        action: z.enum(['diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'verifyJournal', 'exit', 'printReceiptCopy']),
         params: z.record(z.string().max(40), z.union([z.string().max(80), z.number().int()])).optional(),
       })
       .strict(),

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 
-type LeafKind = 'number' | 'string' | 'boolean' | 'array' | 'other';
+type LeafKind = 'number' | 'string' | 'boolean' | 'array' | 'numberArray' | 'other';
 
 export interface EnvKey {
   name: string;
@@ -23,6 +23,7 @@ interface Def {
   innerType?: z.ZodType;
   shape?: Record<string, z.ZodType>;
   in?: z.ZodType;
+  element?: z.ZodType;
 }
 
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
@@ -45,6 +46,9 @@ export function envKeys(schema: z.ZodType, prefix: string[] = []): EnvKey[] {
   if (def.type === 'object' && def.shape) {
     return Object.entries(def.shape).flatMap(([key, child]) => envKeys(child, [...prefix, key]));
   }
+  if (def.type === 'array' && def.element && defOf(unwrap(def.element)).type === 'number') {
+    return [{ name: `KIOSK_${prefix.map(snake).join('_')}`, path: prefix, kind: 'numberArray' }];
+  }
   const kind: LeafKind = def.type === 'number' || def.type === 'string' || def.type === 'boolean' || def.type === 'array' ? def.type : 'other';
   return [{ name: `KIOSK_${prefix.map(snake).join('_')}`, path: prefix, kind }];
 }
@@ -54,5 +58,6 @@ export function coerceEnv(raw: string, kind: LeafKind): unknown {
   if (kind === 'number') return /^-?[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
   if (kind === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
   if (kind === 'array') return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (kind === 'numberArray') return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => (/^-?[0-9]+$/.test(s) ? Number(s) : s));
   return raw;
 }

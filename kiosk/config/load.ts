@@ -73,7 +73,9 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown, fromEnv: Map<strin
   const key = issue.path.map(String).join('.') || '(root)';
   const value = getPath(input, issue.path);
   const shown = SECRET_KEYS.has(String(issue.path.at(-1))) ? '<hidden>' : JSON.stringify(value);
-  const got = value === undefined ? '' : ` (got ${shown}${fromEnv.has(key) ? ` from ${fromEnv.get(key)}` : ''})`;
+  // an element of a list names the variable that carried the whole list
+  const envName = issue.path.map((_, i) => fromEnv.get(issue.path.slice(0, issue.path.length - i).map(String).join('.'))).find((n) => n !== undefined);
+  const got = value === undefined ? '' : ` (got ${shown}${envName ? ` from ${envName}` : ''})`;
   return `${key}: ${issue.message}${got}`;
 }
 
@@ -115,7 +117,7 @@ export function loadConfig(options: LoadOptions = {}): KioskConfig {
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
 
   const devices = { ...c.devices } as KioskConfig['devices'];
-  for (const kind of serialKinds) devices[kind] = { ...c.devices[kind], path: abs(c.devices[kind].path ?? runPath(kind)) };
+  for (const kind of serialKinds) Object.assign(devices, { [kind]: { ...c.devices[kind], path: abs(c.devices[kind].path ?? runPath(kind)) } });
   for (const kind of hidKinds) {
     const d = c.devices[kind];
     const path = d.path ?? (d.transport === 'socket' ? runPath(kind) : undefined);

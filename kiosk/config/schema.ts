@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEV_CARD_TOKEN_KEY } from '../../drivers/card-reader/pan-token.js';
+import { iinCheckDigit } from '../session/iin.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -45,6 +46,43 @@ const HidDevice = z
   });
 
 const serial = (baudRate: number) => SerialDevice.default({ baudRate });
+
+/**
+ * Tenge banknotes in circulation (National Bank: 200 ... 20 000). Cassette denominations are
+ * configured in whole tenge, as printed on the note, and become tiyn (x100) inside the kiosk.
+ */
+export const KZT_BANKNOTES_TENGE = [200, 500, 1000, 2000, 5000, 10000, 20000] as const;
+export const DEFAULT_CASSETTES_TENGE: [number, number] = [5000, 10000];
+export const DEFAULT_CASSETTE_CAPACITY = 2500;
+const BANKNOTE_MESSAGE = `must be a tenge banknote in whole tenge (${KZT_BANKNOTES_TENGE.join(', ')})`;
+const banknoteTenge = () =>
+  z
+    .number({ error: BANKNOTE_MESSAGE })
+    .int({ error: BANKNOTE_MESSAGE })
+    .refine((n) => (KZT_BANKNOTES_TENGE as readonly number[]).includes(n), { error: BANKNOTE_MESSAGE });
+
+const DispenserDevice = SerialDevice.extend({
+  /** own default so one dispenser key set alone (e.g. from the environment) keeps the baud rate */
+  baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(9600),
+  /** one denomination per cassette, upper (0) then lower (1), in whole tenge */
+  cassettesTenge: z
+    .array(banknoteTenge(), { error: 'must be two tenge banknotes, upper then lower cassette, e.g. [5000, 10000]' })
+    .length(2, { error: 'must be two tenge banknotes, upper then lower cassette, e.g. [5000, 10000]' })
+    .default(DEFAULT_CASSETTES_TENGE),
+  /** most notes one cassette holds; a replenishment above it is refused */
+  cassetteCapacity: intIn(1, 10_000, 'a number of notes 1-10000').default(DEFAULT_CASSETTE_CAPACITY),
+}).strict();
+
+/**
+ * The bank's business identification number (БИН), printed on receipts: 12 digits, the 5th saying
+ * legal entity (4-6), and the same decree-406 check digit as an IIN.
+ */
+const BIN_MESSAGE = 'must be a 12-digit BIN (5th digit 4-6, valid check digit)';
+const Bin = z
+  .string({ error: BIN_MESSAGE })
+  .regex(/^[0-9]{4}[4-6][0-9]{7}$/, { error: BIN_MESSAGE })
+  .refine((s) => !/^[0-9]{12}$/.test(s) || iinCheckDigit(s.slice(0, 11)) === Number(s[11]), { error: BIN_MESSAGE });
+
 const hid = () => HidDevice.default({ transport: 'socket' });
 
 const BankUrl = z
@@ -103,7 +141,7 @@ export const ConfigSchema = z
     devices: z
       .object({
         cashAcceptor: serial(9600),
-        dispenser: serial(9600),
+        dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY }),
         printer: serial(19200),
         cardReader: hid(),
         palm: hid(),
@@ -112,7 +150,7 @@ export const ConfigSchema = z
       .strict()
       .default({
         cashAcceptor: { baudRate: 9600 },
-        dispenser: { baudRate: 9600 },
+        dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY },
         printer: { baudRate: 19200 },
         cardReader: { transport: 'socket' },
         palm: { transport: 'socket' },
@@ -148,6 +186,16 @@ export const ConfigSchema = z
       .object({ tokenKey: text('a key of 16-200 characters').min(16, { error: 'must be a key of 16-200 characters' }).default(DEV_CARD_TOKEN_KEY) })
       .strict()
       .default({ tokenKey: DEV_CARD_TOKEN_KEY }),
+    /** what every receipt says about its issuer (receipts are primary documents, bank rules ch.2 item 6) */
+    receipt: z
+      .object({
+        bankName: text('the bank name as printed on receipts', 80).default('Bank'),
+        address: z.string({ error: 'must be the terminal address' }).max(200, { error: 'must be at most 200 characters' }).default(''),
+        /** absent: no BIN line on the receipt */
+        bankBin: Bin.optional(),
+      })
+      .strict()
+      .default({ bankName: 'Bank', address: '' }),
     service: z
       .object({
         technicianCode: z

@@ -89,14 +89,28 @@ export function layoutReceipt(model: ReceiptModel, options: LayoutOptions): Layo
   };
   const rule = (): void => line('-'.repeat(columns));
 
+  if (model.copy) centered(t.copy, true, 2);
   centered(model.bankName, true, 2);
+  if (model.bankBin) centered(`${t.bin} ${model.bankBin}`);
   if (model.address) centered(model.address);
   rule();
   row(t.terminal, model.terminalId);
   row(t.date, formatDateTime(model.dateTime));
   row(t.receiptNo, model.receiptNumber);
   rule();
-  centered(t.operations[model.operation], true);
+  centered(model.cashSlip ? t.slips[model.cashSlip.kind] : t.operations[model.operation], true);
+  for (const u of model.cashSlip?.units ?? []) {
+    const [kind = '', index] = u.unit.split(':');
+    const name = kind === 'cassette' ? `${t.units.cassette} ${Number(index ?? 0) + 1}` : (t.units as Record<string, string>)[kind] ?? u.unit;
+    line(p(`${name}: ${money(u.denomination)}`));
+    if (u.removed !== undefined) row(`  ${t.removed}`, String(u.removed));
+    row(`  ${t.counter}`, `${u.count} = ${money(u.denomination * u.count)}`);
+    if (u.counted !== undefined) {
+      row(`  ${t.counted}`, `${u.counted} = ${money(u.denomination * u.counted)}`);
+      const diff = u.counted - u.count;
+      row(`  ${t.difference}`, `${diff > 0 ? '+' : ''}${diff}`, true);
+    }
+  }
   if (model.beneficiary) row(t.beneficiary, model.beneficiary);
   if (model.payer) row(model.payer.kind === 'card' ? t.card : t.phone, model.payer.masked);
   if (model.notes && model.notes.length > 0) {
@@ -113,6 +127,9 @@ export function layoutReceipt(model: ReceiptModel, options: LayoutOptions): Layo
   rule();
   blocks.push({ kind: 'qr', payload: model.qrPayload ?? model.receiptNumber });
   centered(model.receiptNumber);
-  centered(t.footer);
+  if (model.copy) {
+    centered(`${t.copyPrinted} ${formatDateTime(model.copy.printedAt)}`);
+    centered(t.copy, true);
+  } else centered(t.footer);
   return blocks;
 }

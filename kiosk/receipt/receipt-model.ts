@@ -20,10 +20,24 @@ export type ReceiptStatus = z.infer<typeof ReceiptStatus>;
 /** ISO 8601 local date-time with its offset; printed as the local wall time it carries */
 export const LocalDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
 
+/** a cash-unit line on a technician's slip: what the counters said and, if counted, what was found */
+export const CashUnitLine = z.object({
+  unit: z.string().min(1).max(20),
+  denomination: Tiyn.refine((d) => d > 0, 'denomination must be positive'),
+  count: z.number().int(),
+  /** notes counted by the technician when that differs from the counter (a discrepancy) */
+  counted: z.number().int().nonnegative().optional(),
+  /** replenishment: notes taken out of the cassette */
+  removed: z.number().int().nonnegative().optional(),
+});
+export type CashUnitLine = z.infer<typeof CashUnitLine>;
+
 export const ReceiptModel = z
   .object({
     locale: Locale,
     bankName: z.string().min(1).max(80),
+    /** the bank's BIN (12 digits), when configured */
+    bankBin: z.string().regex(/^[0-9]{12}$/).optional(),
     terminalId: z.string().min(1).max(32),
     address: z.string().max(200),
     dateTime: LocalDateTime,
@@ -43,6 +57,15 @@ export const ReceiptModel = z
     status: ReceiptStatus,
     /** what the QR carries (a lookup URL or id); defaults to the receipt number */
     qrPayload: z.string().min(1).max(256).optional(),
+    /** a reprint: marked as a copy on paper, with when it was made */
+    copy: z.object({ printedAt: LocalDateTime }).optional(),
+    /** a technician's cash slip (collection, replenishment) instead of a customer operation */
+    cashSlip: z
+      .object({
+        kind: z.enum(['collection', 'replenishment']),
+        units: z.array(CashUnitLine).max(32),
+      })
+      .optional(),
   })
   .refine((m) => m.total === m.amount + m.commission, { message: 'total must equal amount + commission', path: ['total'] });
 export type ReceiptModel = z.infer<typeof ReceiptModel>;

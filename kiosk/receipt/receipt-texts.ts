@@ -17,10 +17,29 @@ export interface ReceiptTexts {
   statuses: Record<ReceiptStatus, string>;
   operations: Record<Operation, string>;
   footer: string;
+  bin: string;
+  /** the mark a reprint carries, top and bottom */
+  copy: string;
+  copyPrinted: string;
+  slips: Record<'collection' | 'replenishment', string>;
+  units: Record<'cashBox' | 'reject' | 'retract' | 'cassette', string>;
+  counter: string;
+  counted: string;
+  difference: string;
+  removed: string;
 }
 
 export const RECEIPT_TEXTS: Record<Locale, ReceiptTexts> = {
   kk: {
+    bin: 'БСН',
+    copy: 'КӨШІРМЕ (ТЕЛНҰСҚА)',
+    copyPrinted: 'Көшірме басылды',
+    slips: { collection: 'Инкассация', replenishment: 'Кассеталарды толтыру' },
+    units: { cashBox: 'Купюра қоймасы', reject: 'Ақау қоймасы', retract: 'Қайтарылған', cassette: 'Кассета' },
+    counter: 'Есептегіш',
+    counted: 'Саналды',
+    difference: 'Айырма',
+    removed: 'Алынды',
     terminal: 'Терминал',
     date: 'Күні',
     receiptNo: 'Түбіртек №',
@@ -44,6 +63,15 @@ export const RECEIPT_TEXTS: Record<Locale, ReceiptTexts> = {
     footer: 'Түбіртекті сақтаңыз. Рақмет!',
   },
   ru: {
+    bin: 'БИН',
+    copy: 'КОПИЯ (ДУБЛИКАТ)',
+    copyPrinted: 'Копия напечатана',
+    slips: { collection: 'Инкассация', replenishment: 'Загрузка кассет' },
+    units: { cashBox: 'Кассета приёма', reject: 'Отбраковка', retract: 'Возврат', cassette: 'Кассета' },
+    counter: 'По счётчику',
+    counted: 'Пересчитано',
+    difference: 'Расхождение',
+    removed: 'Изъято',
     terminal: 'Терминал',
     date: 'Дата',
     receiptNo: 'Чек №',
@@ -67,6 +95,15 @@ export const RECEIPT_TEXTS: Record<Locale, ReceiptTexts> = {
     footer: 'Сохраните чек. Спасибо!',
   },
   en: {
+    bin: 'BIN',
+    copy: 'COPY (DUPLICATE)',
+    copyPrinted: 'Copy printed',
+    slips: { collection: 'Cash collection', replenishment: 'Cassette replenishment' },
+    units: { cashBox: 'Cash box', reject: 'Reject bin', retract: 'Retract bin', cassette: 'Cassette' },
+    counter: 'Counter',
+    counted: 'Counted',
+    difference: 'Difference',
+    removed: 'Removed',
     terminal: 'Terminal',
     date: 'Date',
     receiptNo: 'Receipt No.',

@@ -26,12 +26,21 @@ export interface ReceiptSite {
   bankName: string;
   terminalId: string;
   address: string;
+  /** the bank's BIN, printed under its name when configured */
+  bankBin?: string;
 }
 
-export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSite): ReceiptModel {
+export interface ReceiptModelOptions {
+  /** a reprint: marked as a copy, with the local time it was made */
+  copyPrintedAt?: string;
+}
+
+export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSite, options: ReceiptModelOptions = {}): ReceiptModel {
+  const slip = data.operation === 'collection' || data.operation === 'replenishment' ? data.operation : undefined;
   return ReceiptModel.parse({
     locale,
     bankName: site.bankName,
+    ...(site.bankBin ? { bankBin: site.bankBin } : {}),
     terminalId: site.terminalId,
     address: site.address,
     dateTime: data.at,
@@ -47,6 +56,8 @@ export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSit
     commission: data.commission,
     total: data.amount + data.commission,
     status: data.operation === 'withdrawalReverse' || data.operation === 'servicePaymentReverse' ? 'declined' : 'completed',
+    ...(slip ? { cashSlip: { kind: slip, units: data.units ?? [] } } : {}),
+    ...(options.copyPrintedAt ? { copy: { printedAt: options.copyPrintedAt } } : {}),
   });
 }
 

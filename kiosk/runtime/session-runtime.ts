@@ -58,7 +58,9 @@ function gcd(a: number, b: number): number {
 export interface SessionRuntimeOptions {
   /** how long start-up may hold the web shell back before serving "please wait" (default 8 s) */
   startupWaitMs?: number;
+  /** overrides devices.dispenser.cassettesTenge */
   cassetteDenominations?: readonly [number, number];
+  /** override the receipt.* config keys */
   bankName?: string;
   address?: string;
 }
@@ -125,7 +127,12 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
 
   const sessionConfig = sessionConfigFrom(config, devices.cassetteDenominations);
   const planner = cassettePlanner(kstore.db, devices.dispenser, devices.cassetteDenominations);
-  const site = { bankName: options.bankName ?? 'Bank', terminalId: config.terminalId, address: options.address ?? '' };
+  const site = {
+    bankName: options.bankName ?? config.receipt.bankName,
+    terminalId: config.terminalId,
+    address: options.address ?? config.receipt.address,
+    ...(config.receipt.bankBin ? { bankBin: config.receipt.bankBin } : {}),
+  };
   const receipts = receiptDelivery(kstore.money, devices.printer, site, { onEnqueue: () => sync.notify(), locale: config.locale });
   // a new outbox message wakes the sync worker instead of waiting for its idle poll
   const store = new StoreAdapter(kstore.money, planner, () => sync.notify());
@@ -141,6 +148,9 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       store: kstore.money,
       db: kstore.db,
       devices,
+      site,
+      locale: config.locale,
+      cassetteCapacity: config.devices.dispenser.cassetteCapacity,
       testPrint: async () => {
         const r = await receipts.print('TEST', config.locale);
         return r.ok ? { ok: true } : { ok: false, failure: r.failure };

@@ -1,15 +1,24 @@
 /**
  * Service mode for the field technician: login with the site's technician code, then the menu's
  * actions. Every login attempt and every action is written to the audit trail, whatever its
- * outcome; cash-unit changes are journal entries of their own (store).
+ * outcome - a refusal (a bad count, an unknown receipt) is audited as one; cash-unit changes are
+ * journal entries of their own (store). Actions that need input answer first with the form their
+ * entry screen needs (`stage`), then, with the typed values in `params`, do the work.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { ServiceModeView, type Locale } from '../bridge/schema.js';
 import type { CashUnitStore, MoneyStore } from '../store/money-store.js';
 import type { ServiceModePort } from '../session/ports.js';
 import type { KioskDevices } from '../runtime/devices.js';
+import type { ReceiptSite } from '../runtime/receipts.js';
 import type { Db } from '../store/db.js';
 import { readCounters } from '../store/counters.js';
 import { verifyJournal } from '../store/journal.js';
+import { DEFAULT_CASSETTE_CAPACITY } from '../config/schema.js';
+import { collectionParams, localeOf, receiptNumberOf, replenishParams, type RawParams } from './service-params.js';
+import { enterNumberView, foundView, printCopy, refusedView, type LookupDeps } from './receipt-lookup.js';
+import { collect, collectionPreview } from './cash-collection.js';
+import { checkEntries, replenish, replenishForm, type ReplenishDeps } from './cassette-replenishment.js';
 
 export interface ServiceModeDeps {
   technicianCode: string;
@@ -17,12 +26,31 @@ export interface ServiceModeDeps {
   db: Db;
   devices: KioskDevices;
   testPrint: () => Promise<{ ok: boolean; failure?: string }>;
+  /** what receipts and slips say about the bank and terminal (config `receipt.*`, `terminalId`) */
+  site?: ReceiptSite;
+  /** language of receipts shown or printed when the screen does not say */
+  locale?: Locale;
+  /** most notes one cassette holds (config `devices.dispenser.cassetteCapacity`) */
+  cassetteCapacity?: number;
+  now?: () => Date;
 }
+
+/** a view whose `refusal` is set was refused: audited as not done */
+const refusalOf = (view: Record<string, unknown>): unknown => view.refusal;
+
+/** the journal holds integers only: a number that is not one is kept as the text that was sent */
+const auditParams = (params: RawParams): Record<string, string | number> =>
+  Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'number' && !Number.isSafeInteger(v) ? String(v) : v]));
 
 const sameCode = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
   const { store, devices } = deps;
+  const site: ReceiptSite = deps.site ?? { bankName: 'Bank', terminalId: 'terminal', address: '' };
+  const lookupDeps: LookupDeps = { store, printer: devices.printer, site, now: deps.now ?? (() => new Date()) };
+  const cashDeps = { store, db: deps.db, printer: devices.printer, site };
+  const replenishDeps: ReplenishDeps = { ...cashDeps, denominations: devices.cassetteDenominations, capacity: deps.cassetteCapacity ?? DEFAULT_CASSETTE_CAPACITY };
+  const locale: Locale = deps.locale ?? 'ru';
   let failures = 0;
   return {
     async login(code) {
@@ -39,17 +67,19 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
     async perform(technician, action, params) {
       let view: Record<string, unknown>;
       try {
-        view = await run(action, params);
+        // every answer crosses the bridge: checked here against the schema the screen reads it with
+        view = ServiceModeView.parse(await run(technician, action, params)) as Record<string, unknown>;
       } catch (err) {
-        store.recordAudit(technician, action, { params: params ?? {}, ok: false, error: err instanceof Error ? err.message : String(err) });
+        store.recordAudit(technician, action, { params: auditParams(params), ok: false, error: err instanceof Error ? err.message : String(err) });
         throw err;
       }
-      store.recordAudit(technician, action, { params: params ?? {}, ok: true });
+      const refusal = refusalOf(view);
+      store.recordAudit(technician, action, { params: auditParams(params), ok: refusal === undefined, ...(refusal === undefined ? {} : { refusal }) });
       return view;
     },
   };
 
-  async function run(action: string, params: Record<string, string | number> | undefined): Promise<Record<string, unknown>> {
+  async function run(who: string, action: string, params: RawParams): Promise<Record<string, unknown>> {
     switch (action) {
       case 'diagnostics':
         return {
@@ -64,16 +94,18 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
       case 'cashUnits':
         return { action, counters: readCounters(deps.db) };
       case 'collect': {
-        const r = store.recordCollection('technician');
-        return { action, receiptNumber: r.receiptNumber, removed: r.removed };
+        const p = collectionParams(params);
+        if (!p.ok) return collectionPreview(cashDeps, { code: 'badCount', key: p.key });
+        if (!p.confirm) return collectionPreview(cashDeps);
+        return collect(cashDeps, who, p.counted, localeOf(params, locale));
       }
       case 'replenish': {
-        const cassette = Number(params?.cassette ?? 0);
-        const count = Number(params?.count ?? 0);
-        const denomination = devices.cassetteDenominations[cassette];
-        if (!denomination || !Number.isInteger(count) || count <= 0) throw new Error('replenish needs cassette (0|1) and a positive count');
-        const r = store.recordReplenishment('technician', [{ cassette, denomination, count }]);
-        return { action, receiptNumber: r.receiptNumber };
+        if (!params || Object.keys(params).every((k) => k === 'locale')) return replenishForm(replenishDeps);
+        const p = replenishParams(params);
+        if (!p.ok) return replenishForm(replenishDeps, { code: 'badCount', key: p.key });
+        const refusal = checkEntries(replenishDeps, p.cassettes);
+        if (refusal) return replenishForm(replenishDeps, refusal);
+        return replenish(replenishDeps, who, p.cassettes, localeOf(params, locale));
       }
       case 'testPrint':
         return { action, ...(await deps.testPrint()) };
@@ -83,8 +115,15 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
       case 'deadLetters':
         return { action, undelivered: store.undelivered() };
       case 'lookupReceipt': {
-        const number = String(params?.receiptNumber ?? '');
-        return { action, receipt: store.receipt(number) ?? null };
+        if (params?.receiptNumber === undefined) return enterNumberView();
+        const number = receiptNumberOf(params);
+        if (!number) return refusedView(String(params.receiptNumber), 'badNumber');
+        return foundView(lookupDeps, number, localeOf(params, locale));
+      }
+      case 'printReceiptCopy': {
+        const number = receiptNumberOf(params);
+        if (!number) return refusedView(String(params?.receiptNumber ?? ''), 'badNumber');
+        return printCopy(lookupDeps, who, number, localeOf(params, locale));
       }
       case 'verifyJournal':
         return { action, ...verifyJournal(deps.db) };

@@ -130,6 +130,8 @@ export interface ReceiptData {
   card?: { masked: string };
   sessionId?: string;
   technician?: string;
+  /** collection / replenishment: the cash units the slip lists (counter, counted, removed) */
+  units?: CashUnitSlipLine[];
   /** the bank's side, for disputes: is the message still queued, delivered, or dead-lettered */
   delivery?: { key: string; state: OutboxState; reason?: string };
 }
@@ -179,6 +181,28 @@ interface AccountPaymentRow {
   id: string; session_id: string; customer_id: string; product_id: string; label: string | null; service_id: string; service_name: string | null;
   reference: string; amount: number; commission: number; authorisation_key: string; hold_id: string | null; state: AccountPaymentState;
   started_at: string; receipt_number: string | null; message_key: string | null;
+}
+
+/** one cash unit on a collection or replenishment slip */
+export interface CashUnitSlipLine {
+  unit: string;
+  denomination: Tiyn;
+  /** what the counter said (collection: removed from the unit; replenishment: loaded) */
+  count: number;
+  /** collection: notes the technician counted, when given */
+  counted?: number;
+  /** replenishment: notes the technician took out of the cassette, when given */
+  removed?: number;
+}
+
+/** a counter and a count that disagree; recorded as found, never silently "fixed" */
+export interface CashDiscrepancy {
+  unit: string;
+  denomination: Tiyn;
+  counter: number;
+  counted: number;
+  /** counted - counter */
+  difference: number;
 }
 
 export interface CashUnitCount {
@@ -251,8 +275,19 @@ export interface ReceiptSmsStore {
 
 /** technician operations on the cash units; journaled, audited and reported to the bank */
 export interface CashUnitStore {
-  recordCollection(who: string): { receiptNumber: string; messageKey: string; removed: CashUnitCount[] };
-  recordReplenishment(who: string, cassettes: ReadonlyArray<{ cassette: number; denomination: Tiyn; count: number }>): { receiptNumber: string; messageKey: string };
+  /**
+   * Empties cash box and bins. `counted` (optional) is what the technician counted per unit and
+   * denomination; every difference from the counters is journaled as a discrepancy.
+   */
+  recordCollection(who: string, options?: { counted?: ReadonlyArray<CashUnitCount> }): { receiptNumber: string; messageKey: string; removed: CashUnitCount[]; discrepancies?: CashDiscrepancy[] };
+  /** `removed` (optional, an exchange): notes counted out of the cassette; a difference from its counter is a discrepancy */
+  recordReplenishment(
+    who: string, cassettes: ReadonlyArray<{ cassette: number; denomination: Tiyn; count: number; removed?: number }>,
+  ): { receiptNumber: string; messageKey: string; discrepancies?: CashDiscrepancy[] };
+  /** a reprint of a receipt (service mode): journaled and audited whether or not it printed */
+  recordReceiptCopy?(who: string, receiptNumber: string, outcome: { printed: boolean; failure?: string }): void;
+  /** the receipt number a technician typed: the full number, or its digits (date + sequence, or the sequence alone) */
+  findReceiptNumber?(typed: string): string | undefined;
   recordAudit(who: string, action: string, details: Record<string, unknown>): void;
   /** messages still queued or dead-lettered, each with its receipt number (invariant 1) */
   undelivered(): Array<{ key: string; kind: OutboxKind; state: OutboxState; receiptNumber: string | null; amount: Tiyn; attempts: number; reason: string | null; createdAt: number }>;
@@ -294,6 +329,27 @@ interface WithdrawalRow {
   authorised_at: string;
   receipt_number: string | null;
   message_key: string | null;
+}
+
+const CountedUnit = z.object({ unit: z.enum([CASH_BOX, REJECT_BIN, RETRACT_BIN]), denomination: Denomination, count: z.number().int().nonnegative() });
+
+/** every unit/denomination where the technician's count and the counter disagree */
+function collectionDiscrepancies(units: ReadonlyArray<CashUnitCount>, counted: ReadonlyArray<CashUnitCount>): CashDiscrepancy[] {
+  const key = (u: { unit: string; denomination: number }): string => `${u.unit}\u0000${u.denomination}`;
+  const counter = new Map(units.map((u) => [key(u), u] as const));
+  const found = new Map(counted.map((u) => [key(u), u] as const));
+  const out: CashDiscrepancy[] = [];
+  for (const id of new Set([...counter.keys(), ...found.keys()])) {
+    const c = counter.get(id);
+    const f = found.get(id);
+    const base = c ?? f;
+    if (!base) continue;
+    // a unit the technician did not count is taken as the counter says
+    const countedN = f ? f.count : (c?.count ?? 0);
+    const counterN = c?.count ?? 0;
+    if (countedN !== counterN) out.push({ unit: base.unit, denomination: base.denomination, counter: counterN, counted: countedN, difference: countedN - counterN });
+  }
+  return out.sort((a, b) => (a.unit === b.unit ? a.denomination - b.denomination : a.unit < b.unit ? -1 : 1));
 }
 
 function noteCounts(denominations: readonly number[]): Array<{ denomination: number; count: number }> {
@@ -865,42 +921,96 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
 
   // ---- cash units (service mode) ----------------------------------------------------------
 
-  recordCollection(who: string): { receiptNumber: string; messageKey: string; removed: CashUnitCount[] } {
+  recordCollection(
+    who: string, options: { counted?: ReadonlyArray<CashUnitCount> } = {},
+  ): { receiptNumber: string; messageKey: string; removed: CashUnitCount[]; discrepancies?: CashDiscrepancy[] } {
+    const counted = options.counted === undefined ? undefined : z.array(CountedUnit).max(32).parse(options.counted);
     return this.tx((at) => {
       const removed = [CASH_BOX, REJECT_BIN, RETRACT_BIN].flatMap((u) => unitCounts(this.db, u)).filter((r) => r.count !== 0);
+      // the counters follow the journal: what they said leaves the machine; a count that differs
+      // is recorded beside it as found, so the books show the difference instead of hiding it
       const counterDeltas: CounterDelta[] = removed.map((r) => ({ unit: r.unit, denomination: r.denomination, delta: -r.count }));
       applyCounterDeltas(this.db, counterDeltas);
       const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
       const total = removed.reduce((s, r) => s + r.count * r.denomination, 0);
       const units = removed.map((r) => ({ unit: r.unit, denomination: r.denomination, count: r.count }));
-      const receipt = { operation: 'collection', status: 'ok', amount: total, commission: 0, total, technician: who };
-      const entry = this.journal('collection', { receiptNumber, who, units, counterDeltas, receipt }, at);
-      recordAuditIn(this.db, who, 'collection', { receiptNumber, total }, at, entry);
+      const discrepancies = counted ? collectionDiscrepancies(units, counted) : [];
+      const slip: CashUnitSlipLine[] = units.map((u) => {
+        const c = counted?.find((x) => x.unit === u.unit && x.denomination === u.denomination);
+        return c && c.count !== u.count ? { ...u, counted: c.count } : u;
+      });
+      for (const d of discrepancies) {
+        if (d.counter === 0) slip.push({ unit: d.unit, denomination: d.denomination, count: 0, counted: d.counted });
+      }
+      const receipt = { operation: 'collection', status: 'ok', amount: total, commission: 0, total, technician: who, units: slip };
+      const entry = this.journal('collection', { receiptNumber, who, units, counterDeltas, receipt, ...(counted ? { counted, discrepancies } : {}) }, at);
+      recordAuditIn(this.db, who, 'collection', { receiptNumber, total, discrepancies: discrepancies.length }, at, entry);
       const messageKey = this.enqueue('collection', { receiptNumber, sessionId: `service-${receiptNumber}`, at: at.toISOString(), units }, entry, at, { receiptNumber });
-      return { receiptNumber, messageKey, removed: units };
+      return { receiptNumber, messageKey, removed: units, ...(counted ? { discrepancies } : {}) };
     });
   }
 
-  recordReplenishment(who: string, cassettes: ReadonlyArray<{ cassette: number; denomination: Tiyn; count: number }>): { receiptNumber: string; messageKey: string } {
-    const list = z.array(z.object({ cassette: z.number().int().nonnegative(), denomination: Denomination, count: z.number().int().nonnegative() })).min(1).parse(cassettes);
+  recordReplenishment(
+    who: string, cassettes: ReadonlyArray<{ cassette: number; denomination: Tiyn; count: number; removed?: number }>,
+  ): { receiptNumber: string; messageKey: string; discrepancies?: CashDiscrepancy[] } {
+    const list = z
+      .array(z.object({ cassette: z.number().int().nonnegative(), denomination: Denomination, count: z.number().int().nonnegative(), removed: z.number().int().nonnegative().optional() }))
+      .min(1)
+      .parse(cassettes);
     return this.tx((at) => {
       const counterDeltas: CounterDelta[] = [];
+      const discrepancies: CashDiscrepancy[] = [];
       for (const c of list) {
         const unit = cassetteUnit(c.cassette);
+        const before = unitCounts(this.db, unit);
         // the old contents leave the cassette (to the cash centre), the new load goes in
-        for (const r of unitCounts(this.db, unit)) if (r.count !== 0) counterDeltas.push({ unit, denomination: r.denomination, delta: -r.count });
+        for (const r of before) if (r.count !== 0) counterDeltas.push({ unit, denomination: r.denomination, delta: -r.count });
         if (c.count > 0) counterDeltas.push({ unit, denomination: c.denomination, delta: c.count });
+        if (c.removed !== undefined) {
+          // what the counter said was in the cassette against what came out of it
+          const counter = before.filter((r) => r.denomination === c.denomination).reduce((n, r) => n + r.count, 0);
+          if (counter !== c.removed) discrepancies.push({ unit, denomination: c.denomination, counter, counted: c.removed, difference: c.removed - counter });
+        }
       }
       applyCounterDeltas(this.db, counterDeltas);
       const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
       const units = list.map((c) => ({ unit: cassetteUnit(c.cassette), denomination: c.denomination, count: c.count }));
+      const slip: CashUnitSlipLine[] = list.map((c) => ({ unit: cassetteUnit(c.cassette), denomination: c.denomination, count: c.count, ...(c.removed === undefined ? {} : { removed: c.removed }) }));
       const total = list.reduce((s, c) => s + c.count * c.denomination, 0);
-      const receipt = { operation: 'replenishment', status: 'ok', amount: total, commission: 0, total, technician: who };
-      const entry = this.journal('replenishment', { receiptNumber, who, units, counterDeltas, receipt }, at);
-      recordAuditIn(this.db, who, 'replenishment', { receiptNumber, total }, at, entry);
+      const receipt = { operation: 'replenishment', status: 'ok', amount: total, commission: 0, total, technician: who, units: slip };
+      const exchange = list.some((c) => c.removed !== undefined);
+      const entry = this.journal('replenishment', { receiptNumber, who, units, counterDeltas, receipt, ...(exchange ? { removed: slip, discrepancies } : {}) }, at);
+      recordAuditIn(this.db, who, 'replenishment', { receiptNumber, total, ...(exchange ? { discrepancies: discrepancies.length } : {}) }, at, entry);
       const messageKey = this.enqueue('replenishment', { receiptNumber, sessionId: `service-${receiptNumber}`, at: at.toISOString(), units }, entry, at, { receiptNumber });
-      return { receiptNumber, messageKey };
+      return { receiptNumber, messageKey, ...(exchange ? { discrepancies } : {}) };
     });
+  }
+
+  recordReceiptCopy(who: string, receiptNumber: string, outcome: { printed: boolean; failure?: string }): void {
+    this.tx((at) => {
+      if (!journalEntryByReceipt(this.db, receiptNumber)) throw new StoreStateError(`no receipt ${receiptNumber} to copy`);
+      const failure = outcome.failure?.slice(0, 80);
+      // under `ofReceipt`: the journal indexes `receiptNumber` as unique to the receipt itself
+      const entry = this.journal('receiptCopy', { ofReceipt: receiptNumber, who, printed: outcome.printed, ...(failure ? { failure } : {}) }, at);
+      recordAuditIn(this.db, who, 'receiptCopy', { receiptNumber, printed: outcome.printed, ...(failure ? { failure } : {}) }, at, entry);
+    });
+  }
+
+  findReceiptNumber(typed: string): string | undefined {
+    const text = typed.trim();
+    if (text.length === 0 || text.length > 40) return undefined;
+    if (!/^[0-9]+$/.test(text)) return journalEntryByReceipt(this.db, text) ? text : undefined;
+    // numbers end in -YYYYMMDD-NNNNNN; the sequence alone is unique on this terminal (it never resets)
+    let suffix: string;
+    if (text.length === 14) suffix = `-${text.slice(0, 8)}-${text.slice(8)}`;
+    else if (text.length <= 6) suffix = `-${text.padStart(6, '0')}`;
+    else if (text.length > 14) return undefined;
+    else suffix = `-${text}`;
+    const rows = this.db
+      .prepare("SELECT receipt_number FROM journal WHERE receipt_number LIKE ? ESCAPE '\\' ORDER BY seq")
+      .all(`%${suffix.replace(/[%_\\]/g, (c) => `\\${c}`)}`) as Array<{ receipt_number: string }>;
+    const exact = rows.filter((r) => /-[0-9]{8}-[0-9]{6,}$/.test(r.receipt_number) && r.receipt_number.endsWith(suffix));
+    return exact.length === 1 ? exact[0]?.receipt_number : undefined;
   }
 
   undelivered(): ReturnType<CashUnitStore['undelivered']> {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnTsx, stopAll, waitForHttp, type Service } from './services.js';
+import { loadConfig } from '../../kiosk/config/load.js';
 
 export interface StackOptions {
   root: string;
@@ -47,6 +48,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const kioskUrl = `http://${host}:${o.kioskPort}`;
   const baseEnv = { ...process.env, ...o.env };
   const runDir = join(o.dataDir, 'run');
+  const kioskEnv: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    KIOSK_WEB_HOST: host,
+    KIOSK_WEB_PORT: String(o.kioskPort),
+    KIOSK_BANK_URL: bankUrl,
+    KIOSK_DATA_DIR: o.dataDir,
+    KIOSK_BRIDGE_TOKEN: o.token,
+  };
+  // the kiosk's configuration, read here too: a bad value stops start-up before anything runs,
+  // and the emulated dispenser is loaded with the cassettes the kiosk's driver and planner expect
+  const config = loadConfig({ env: kioskEnv });
   const logFile = (name: string): string | undefined => (o.logDir === undefined ? undefined : join(o.logDir, `${name}.log`));
   try {
     if (existsSync(join(o.root, BANK_CLI))) {
@@ -67,7 +79,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const devices = spawnTsx(
       'devices',
       join(o.root, DEVICES_CLI),
-      { ...baseEnv, SIM_DEVICES_HOST: host, SIM_DEVICES_PORT: String(o.devicesPort), SIM_RUN_DIR: runDir },
+      {
+        ...baseEnv,
+        SIM_DEVICES_HOST: host,
+        SIM_DEVICES_PORT: String(o.devicesPort),
+        SIM_RUN_DIR: runDir,
+        SIM_DISPENSER_CASSETTES_TENGE: config.devices.dispenser.cassettesTenge.join(','),
+      },
       o.output,
       [],
       logFile('devices'),
@@ -79,14 +97,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const kiosk = spawnTsx(
         'kiosk',
         join(o.root, KIOSK_CLI),
-        {
-          ...baseEnv,
-          KIOSK_WEB_HOST: host,
-          KIOSK_WEB_PORT: String(o.kioskPort),
-          KIOSK_BANK_URL: bankUrl,
-          KIOSK_DATA_DIR: o.dataDir,
-          KIOSK_BRIDGE_TOKEN: o.token,
-        },
+        kioskEnv,
         o.output,
         [],
         logFile('kiosk'),

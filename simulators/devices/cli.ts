@@ -1,11 +1,25 @@
 /**
  * `npm run sim:devices`: starts every device emulator and the control API.
- * Env: SIM_DEVICES_HOST (127.0.0.1), SIM_DEVICES_PORT (7400), SIM_RUN_DIR (data/run).
+ * Env: SIM_DEVICES_HOST (127.0.0.1), SIM_DEVICES_PORT (7400), SIM_RUN_DIR (data/run),
+ * SIM_DISPENSER_CASSETTES_TENGE (e.g. "5000,10000": the notes in the upper and lower cassette, whole
+ * tenge; the kiosk's devices.dispenser.cassettesTenge, so both ends of the wire agree).
  */
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { buildControlServer } from './control-server.js';
 import { emulatorFactories } from './registry.js';
+import { DispenserEmulator } from './dispenser/emulator.js';
+
+const NOMINAL_LOAD = 100;
+
+/** "5000,10000" -> two positive whole-tenge denominations, or a one-line reason */
+function cassettesFrom(raw: string): number[] {
+  const parts = raw.split(',').map((s) => s.trim());
+  if (parts.length !== 2 || !parts.every((p) => /^[1-9][0-9]{0,5}$/.test(p))) {
+    throw new Error(`SIM_DISPENSER_CASSETTES_TENGE must be two whole-tenge denominations such as "5000,10000" (got "${raw}")`);
+  }
+  return parts.map(Number);
+}
 
 async function main(): Promise<void> {
   const host = process.env.SIM_DEVICES_HOST ?? '127.0.0.1';
@@ -13,6 +27,11 @@ async function main(): Promise<void> {
   const runDir = resolve(process.env.SIM_RUN_DIR ?? 'data/run');
   await mkdir(runDir, { recursive: true });
   const emulators = emulatorFactories.map((make) => make({ runDir }));
+  const cassettes = process.env.SIM_DISPENSER_CASSETTES_TENGE;
+  if (cassettes) {
+    const load = cassettesFrom(cassettes).map((denomination) => ({ denomination, count: NOMINAL_LOAD }));
+    for (const e of emulators) if (e instanceof DispenserEmulator) e.load(load);
+  }
   for (const e of emulators) await e.start();
   const app = buildControlServer({ emulators });
   await app.listen({ host, port });

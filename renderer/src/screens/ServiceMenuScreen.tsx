@@ -1,5 +1,10 @@
+import { useState } from 'react';
+import { ServiceModeView } from '../../../kiosk/bridge/schema.js';
 import { useView } from '../app/view-context.js';
 import { ScreenFrame } from '../components/Layout.js';
+import { ServiceCollectScreen } from './ServiceCollectScreen.js';
+import { ServiceReceiptLookupScreen } from './ServiceReceiptLookupScreen.js';
+import { ServiceReplenishScreen } from './ServiceReplenishScreen.js';
 
 const ACTIONS = ['diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'verifyJournal', 'exit'] as const;
 const DEVICES = ['cashAcceptor', 'dispenser', 'printer', 'cardReader', 'palm'] as const;
@@ -10,13 +15,33 @@ function show(value: unknown): string {
   return String(value);
 }
 
-/** The technician's menu: device health, the core's service view, and the audited actions. */
+/** actions whose answer is an entry screen of its own; they open it by asking the core for its form */
+const ENTRY_ACTIONS = new Set<string>(['lookupReceipt', 'collect', 'replenish']);
+
+/**
+ * The technician's menu: device health, the core's service view, and the audited actions. An
+ * action that needs input (receipt look-up, collection, replenishment) answers with its entry
+ * screen, shown in place of the menu until the technician goes back to it.
+ */
 export function ServiceMenuScreen() {
   const { snapshot, send, t } = useView();
+  // the answer the technician left with "back to menu" (by content: every snapshot is a new object)
+  const [dismissed, setDismissed] = useState<string | undefined>(undefined);
   const d = snapshot.devices;
   // The last action's answer (`view`) reads best as a block; other service facts as a list.
   const { view: result, loggedIn: _loggedIn, ...rest } = snapshot.service ?? {};
   const facts = Object.entries(rest);
+  const parsed = result === undefined ? undefined : ServiceModeView.safeParse(result);
+  const entry = parsed?.success && JSON.stringify(result) !== dismissed ? parsed.data : undefined;
+  const back = (): void => setDismissed(JSON.stringify(result));
+  if (entry?.action === 'lookupReceipt' && 'stage' in entry) return <ServiceReceiptLookupScreen view={entry} onBack={back} />;
+  if (entry?.action === 'collect' && 'stage' in entry) return <ServiceCollectScreen view={entry} onBack={back} />;
+  if (entry?.action === 'replenish' && 'stage' in entry) return <ServiceReplenishScreen view={entry} onBack={back} />;
+  const open = (a: (typeof ACTIONS)[number]): void => {
+    setDismissed(undefined);
+    send({ name: 'serviceAction', payload: ENTRY_ACTIONS.has(a) ? { action: a, params: { locale: snapshot.locale } } : { action: a } });
+  };
+  const shown = parsed?.success && ENTRY_ACTIONS.has(parsed.data.action) ? undefined : result;
   return (
     <ScreenFrame title={t('service.menuTitle')}>
       <h2 className="section">{t('service.devices')}</h2>
@@ -42,14 +67,14 @@ export function ServiceMenuScreen() {
           ))}
         </dl>
       ) : null}
-      {result !== undefined ? (
+      {shown !== undefined ? (
         <pre className="service-result" aria-live="polite">
-          {JSON.stringify(result, null, 2)}
+          {JSON.stringify(shown, null, 2)}
         </pre>
       ) : null}
       <div className="choices choices-grid">
         {ACTIONS.map((a) => (
-          <button key={a} type="button" className={a === 'exit' ? 'choice choice-exit' : 'choice'} onClick={() => send({ name: 'serviceAction', payload: { action: a } })}>
+          <button key={a} type="button" className={a === 'exit' ? 'choice choice-exit' : 'choice'} onClick={() => open(a)}>
             <span className="choice-title">{t(`service.action.${a}`)}</span>
           </button>
         ))}

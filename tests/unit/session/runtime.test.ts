@@ -94,9 +94,11 @@ describe('service mode', () => {
     expect(ok.ok).toBe(true);
     const view = await port.perform('technician', 'verifyJournal');
     expect(view).toMatchObject({ action: 'verifyJournal', ok: true });
-    await expect(port.perform('technician', 'replenish', { cassette: 0, count: -1 })).rejects.toThrow(/positive count/);
+    expect(await port.perform('technician', 'replenish', { cassette: 0, count: -1 })).toMatchObject({ action: 'replenish', refusal: { code: 'badCount' } });
+    await expect(port.perform('technician', 'noSuchAction')).rejects.toThrow(/unknown service action/);
     const audit = listAudit(s.db).map((a) => `${a.who}:${a.action}`);
-    expect(audit).toEqual(expect.arrayContaining(['unknown:serviceLogin', 'technician:serviceLogin', 'technician:verifyJournal', 'technician:replenish']));
+    expect(audit).toEqual(expect.arrayContaining(['unknown:serviceLogin', 'technician:serviceLogin', 'technician:verifyJournal', 'technician:replenish', 'technician:noSuchAction']));
+    expect(listAudit(s.db).filter((a) => a.action === 'replenish').map((a) => a.details.ok)).toEqual([false]);
   });
 });
 

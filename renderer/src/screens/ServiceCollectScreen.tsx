@@ -1,0 +1,105 @@
+import type { z } from 'zod';
+import type { ServiceCollectView } from '../../../kiosk/bridge/schema.js';
+import { useView } from '../app/view-context.js';
+import { Keypad } from '../components/Keypad.js';
+import { ScreenFrame } from '../components/Layout.js';
+import { BackToMenu, CountField, Discrepancies, Notice, SlipOutcome, useCountFields, useMoneyText, useServiceAction, useUnitName } from './ServiceEntryParts.js';
+
+type View = z.infer<typeof ServiceCollectView>;
+
+const keyOf = (u: { unit: string; denomination: number }): string => `${u.unit}/${u.denomination}`;
+
+/**
+ * Collection: what the counters say is in the box and bins, per denomination; a line the
+ * technician counted differently is typed in, and the core records the difference as found.
+ */
+export function ServiceCollectScreen({ view, onBack }: { view: View; onBack(): void }) {
+  return view.stage === 'done' ? <Done view={view} onBack={onBack} /> : <Count view={view} onBack={onBack} />;
+}
+
+function Count({ view, onBack }: { view: View; onBack(): void }) {
+  const { t } = useView();
+  const act = useServiceAction();
+  const money = useMoneyText();
+  const unitName = useUnitName();
+  const first = view.units[0];
+  const fields = useCountFields(first ? keyOf(first) : undefined, 6);
+  const confirm = (): void => {
+    const params: Record<string, number> = { confirm: 1 };
+    for (const u of view.units) {
+      const n = fields.number(keyOf(u));
+      if (n !== undefined) params[keyOf(u)] = n;
+    }
+    act('collect', params);
+  };
+  return (
+    <ScreenFrame
+      title={t('service.collect.title')}
+      hint={view.units.length > 0 ? t('service.collect.hint') : undefined}
+      actions={
+        <>
+          <BackToMenu onBack={onBack} />
+          <button type="button" className="btn btn-primary" onClick={confirm}>
+            {t('service.collect.confirm')}
+          </button>
+        </>
+      }
+    >
+      {view.refusal ? <Notice tone="problem">{t(`service.refusal.${view.refusal.code}`, { number: '' })}</Notice> : null}
+      {view.units.length === 0 ? <Notice tone="ok">{t('service.collect.empty')}</Notice> : null}
+      <div className="entry-layout">
+        <div className="entry-side">
+          <ul className="count-lines">
+            {view.units.map((u) => (
+              <li key={keyOf(u)} className="count-line">
+                <span className="count-line-name">
+                  {unitName(u.unit)} · {money(u.denomination)}
+                </span>
+                <span className="count-line-counter">
+                  {t('service.collect.counter')}: {t('service.notes', { count: u.count })}
+                </span>
+                <CountField
+                  id={keyOf(u)}
+                  line={`${unitName(u.unit)} ${money(u.denomination)}`}
+                  label={t('service.collect.counted')}
+                  value={fields.values[keyOf(u)]}
+                  placeholder={t('service.collect.asCounter')}
+                  selected={fields.selected === keyOf(u)}
+                  select={fields.select}
+                />
+              </li>
+            ))}
+          </ul>
+        </div>
+        {view.units.length > 0 ? <Keypad onDigit={fields.onDigit} onDelete={fields.onDelete} onClear={fields.onClear} /> : null}
+      </div>
+    </ScreenFrame>
+  );
+}
+
+function Done({ view, onBack }: { view: View; onBack(): void }) {
+  const { t } = useView();
+  const money = useMoneyText();
+  const unitName = useUnitName();
+  return (
+    <ScreenFrame title={t('service.collect.done')} tone="success" actions={<BackToMenu onBack={onBack} />}>
+      <p className="service-receipt-number">{t('service.receiptNumber', { number: view.receiptNumber ?? '' })}</p>
+      <dl className="summary compact">
+        {view.units.map((u) => (
+          <div key={keyOf(u)}>
+            <dt>
+              {unitName(u.unit)} · {money(u.denomination)}
+            </dt>
+            <dd>{t('service.notes', { count: u.counted ?? u.count })}</dd>
+          </div>
+        ))}
+        <div>
+          <dt>{t('service.collect.total')}</dt>
+          <dd>{money(view.total ?? 0)}</dd>
+        </div>
+      </dl>
+      <Discrepancies list={view.discrepancies ?? []} />
+      <SlipOutcome slip={view.slip} />
+    </ScreenFrame>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * Pieces the technician's entry screens share: count fields chosen by touch and typed on the one
+ * on-screen keypad, the way back to the menu, and the names of cash units. Typed digits are the
+ * only state the UI keeps; what they mean is the core's answer.
+ */
+import { useCallback, useState, type ReactNode } from 'react';
+import { useView } from '../app/view-context.js';
+import type { MessageKey } from '../i18n/i18n.js';
+import { formatTenge } from '../format/money.js';
+
+export type ServiceParams = Record<string, string | number>;
+
+/** sends one service action; every one carries the screen's language for receipts */
+export function useServiceAction(): (action: 'lookupReceipt' | 'printReceiptCopy' | 'collect' | 'replenish', params?: ServiceParams) => void {
+  const { snapshot, send } = useView();
+  return (action, params = {}) => send({ name: 'serviceAction', payload: { action, params: { ...params, locale: snapshot.locale } } });
+}
+
+/** digits typed per field; the keypad writes into the selected one */
+export function useCountFields(first: string | undefined, maxDigits: number) {
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [selected, setSelected] = useState<string | undefined>(first);
+  const edit = useCallback(
+    (change: (cur: string) => string) => {
+      if (selected === undefined) return;
+      setValues((v) => ({ ...v, [selected]: change(v[selected] ?? '') }));
+    },
+    [selected],
+  );
+  return {
+    values,
+    selected,
+    select: setSelected,
+    onDigit: useCallback((d: string) => edit((cur) => (cur.length < maxDigits ? (cur === '0' ? d : cur + d) : cur)), [edit, maxDigits]),
+    onDelete: useCallback(() => edit((cur) => cur.slice(0, -1)), [edit]),
+    onClear: useCallback(() => edit(() => ''), [edit]),
+    /** the typed whole number, or undefined when the field is empty */
+    number: (key: string): number | undefined => {
+      const v = values[key];
+      return v === undefined || v === '' ? undefined : Number.parseInt(v, 10);
+    },
+  };
+}
+
+/** a count the keypad types into; its name is the line it belongs to and what it counts */
+export function CountField(props: { id: string; line: string; label: string; value: string | undefined; placeholder: string; selected: boolean; bad?: boolean; select(id: string): void }) {
+  const cls = ['count-field', props.selected ? 'count-field-selected' : '', props.bad ? 'field-bad' : ''].filter(Boolean).join(' ');
+  return (
+    <button type="button" className={cls} aria-pressed={props.selected} data-field={props.id} onClick={() => props.select(props.id)}>
+      <span className="visually-hidden">{props.line} </span>
+      <span className="count-field-label">{props.label}</span>
+      <output className="count-field-value">{props.value ? props.value : <span className="placeholder">{props.placeholder}</span>}</output>
+    </button>
+  );
+}
+
+export function BackToMenu({ onBack }: { onBack(): void }) {
+  const { t } = useView();
+  return (
+    <button type="button" className="btn btn-secondary" onClick={onBack}>
+      {t('service.backToMenu')}
+    </button>
+  );
+}
+
+export function useUnitName(): (unit: string) => string {
+  const { t } = useView();
+  return (unit) => {
+    const m = /^cassette:([0-9])$/.exec(unit);
+    if (m) return t('service.unit.cassette', { n: Number(m[1]) + 1 });
+    const key = `service.unit.${unit}` as MessageKey;
+    return key === 'service.unit.cashBox' || key === 'service.unit.reject' || key === 'service.unit.retract' || key === 'service.unit.presenter' ? t(key) : unit;
+  };
+}
+
+export function Notice({ tone, children }: { tone: 'ok' | 'problem'; children: ReactNode }) {
+  return (
+    <p className={tone === 'ok' ? 'service-notice service-notice-ok' : 'service-notice service-notice-problem'} role={tone === 'ok' ? 'status' : 'alert'}>
+      {children}
+    </p>
+  );
+}
+
+/** collection / replenishment answers: receipt number, discrepancies, slip */
+export function Discrepancies({ list }: { list: ReadonlyArray<{ unit: string; denomination: number; counter: number; counted: number; difference: number }> }) {
+  const { t } = useView();
+  const unitName = useUnitName();
+  const money = useMoneyText();
+  if (list.length === 0) return <Notice tone="ok">{t('service.noDiscrepancy')}</Notice>;
+  return (
+    <section className="service-discrepancies" aria-label={t('service.discrepancies')}>
+      <h2 className="section">{t('service.discrepancies')}</h2>
+      <ul>
+        {list.map((d) => (
+          <li key={`${d.unit}/${d.denomination}`}>
+            {t('service.discrepancy', {
+              unit: unitName(d.unit),
+              denomination: money(d.denomination),
+              counter: d.counter,
+              counted: d.counted,
+              difference: d.difference > 0 ? `+${d.difference}` : String(d.difference),
+            })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function SlipOutcome({ slip }: { slip: { printed: boolean } | undefined }) {
+  const { t } = useView();
+  if (!slip) return null;
+  return slip.printed ? <Notice tone="ok">{t('service.slipPrinted')}</Notice> : <Notice tone="problem">{t('service.slipNotPrinted')}</Notice>;
+}
+
+export function useMoneyText(): (tiyn: number) => string {
+  const { snapshot } = useView();
+  return (tiyn) => formatTenge(tiyn, snapshot.locale);
+}

@@ -1,0 +1,73 @@
+/**
+ * The technician's entry screens as a technician uses them, from their gallery fixtures: what is
+ * typed on the keypad goes out as integers in `serviceAction.params`, a count over the cassette's
+ * capacity is caught as typed, and "back to menu" leaves the entry screen without a word to the core.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { en } from '../../renderer/src/i18n/en.js';
+import { kk } from '../../renderer/src/i18n/kk.js';
+import { ru } from '../../renderer/src/i18n/ru.js';
+import { openFixture, sentIntents } from './support/gallery.js';
+
+const catalogues = { kk, ru, en };
+
+async function typeDigits(page: Page, digits: string, locale: keyof typeof catalogues): Promise<void> {
+  const pad = page.getByRole('group', { name: catalogues[locale]['keypad.label'] });
+  for (const d of digits) await pad.getByRole('button', { name: d, exact: true }).click();
+}
+
+test('receipt look-up sends the typed digits; an unknown number is named', async ({ page }) => {
+  await openFixture(page, 'serviceLookupUnknown', 'en');
+  await expect(page.getByRole('alert').filter({ hasText: 'No receipt 999 on this terminal' })).toBeVisible();
+  const find = page.getByRole('button', { name: en['service.lookup.find'] });
+  await expect(find).toBeDisabled();
+  await typeDigits(page, '000123', 'en');
+  await expect(page.locator(`output[aria-label="${en['service.lookup.field']}"]`)).toHaveText('000123');
+  await find.click();
+  expect(await sentIntents(page)).toEqual([{ name: 'serviceAction', payload: { action: 'lookupReceipt', params: { receiptNumber: '000123', locale: 'en' } } }]);
+});
+
+test('a found receipt reads as printed and asks for a copy by its number', async ({ page }) => {
+  await openFixture(page, 'serviceLookupFound', 'ru');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Чек № T0001-000123');
+  await expect(page.getByRole('region', { name: ru['service.lookup.paper'] })).toContainText('Пополнение счёта');
+  await page.getByRole('button', { name: ru['service.lookup.printCopy'] }).click();
+  expect(await sentIntents(page)).toEqual([{ name: 'serviceAction', payload: { action: 'printReceiptCopy', params: { receiptNumber: 'T0001-000123', locale: 'ru' } } }]);
+});
+
+test('collection sends only the lines counted differently, as integers', async ({ page }) => {
+  await openFixture(page, 'serviceCollectCount', 'kk');
+  // the first line is selected; the keypad types into it
+  await typeDigits(page, '40', 'kk');
+  await page.locator('button[data-field="reject/1000000"]').click();
+  await typeDigits(page, '0', 'kk');
+  await page.getByRole('button', { name: kk['service.collect.confirm'] }).click();
+  expect(await sentIntents(page)).toEqual([
+    { name: 'serviceAction', payload: { action: 'collect', params: { confirm: 1, 'cashBox/200000': 40, 'reject/1000000': 0, locale: 'kk' } } },
+  ]);
+});
+
+test('replenishment catches a count over capacity as typed, then sends loaded and taken-out notes', async ({ page }) => {
+  await openFixture(page, 'serviceReplenishEnter', 'en');
+  const submit = page.getByRole('button', { name: en['service.replenish.submit'] });
+  await typeDigits(page, '3000', 'en');
+  await expect(page.getByRole('alert').filter({ hasText: 'At most 2500 notes' })).toBeVisible();
+  await expect(submit).toBeDisabled();
+  await page.getByRole('button', { name: en['keypad.delete'] }).click();
+  await page.getByRole('button', { name: en['keypad.delete'] }).click();
+  await page.locator('button[data-field="removed/0"]').click();
+  await typeDigits(page, '36', 'en');
+  await expect(page.locator('button[data-field="load/0"] output')).toHaveText('30');
+  await submit.click();
+  expect(await sentIntents(page)).toEqual([{ name: 'serviceAction', payload: { action: 'replenish', params: { 'load/0': 30, 'removed/0': 36, locale: 'en' } } }]);
+});
+
+test('back to menu shows the menu again without asking the core', async ({ page }) => {
+  await openFixture(page, 'serviceReplenishDone', 'ru');
+  await expect(page.getByText(ru['service.slipNotPrinted'])).toBeVisible();
+  await page.getByRole('button', { name: ru['service.backToMenu'] }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ru['service.menuTitle']);
+  expect(await sentIntents(page)).toEqual([]);
+  await page.getByRole('button', { name: ru['service.action.collect'] }).click();
+  expect(await sentIntents(page)).toEqual([{ name: 'serviceAction', payload: { action: 'collect', params: { locale: 'ru' } } }]);
+});

@@ -1,0 +1,87 @@
+/**
+ * The cassette denominations (whole tenge, one per cassette) and the receipt issuer keys: defaults,
+ * file and environment, and the one-line errors a bad value stops start-up with.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, configEnvNames, loadConfig } from '../../../kiosk/config/load.js';
+import { cassetteDenominationsOf } from '../../../kiosk/runtime/devices.js';
+import { sessionConfigFrom } from '../../../kiosk/runtime/session-runtime.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kiosk-config-cash-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const load = (env: Record<string, string> = {}) => loadConfig({ env, cwd: dir });
+const errorOf = (env: Record<string, string>): string => {
+  try {
+    load(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a config error');
+};
+
+describe('cassette denominations', () => {
+  it('default to 5 000 and 10 000 tenge, as tiyn inside the kiosk', () => {
+    const c = load();
+    expect(c.devices.dispenser.cassettesTenge).toEqual([5000, 10000]);
+    expect(c.devices.dispenser.cassetteCapacity).toBe(2500);
+    expect(c.devices.dispenser.baudRate).toBe(9600);
+    expect(cassetteDenominationsOf(c)).toEqual([500_000, 1_000_000]);
+  });
+
+  it('come from the environment as a comma list, and the withdrawal step follows them', () => {
+    const c = load({ KIOSK_DEVICES_DISPENSER_CASSETTES_TENGE: '2000, 20000', KIOSK_DEVICES_DISPENSER_CASSETTE_CAPACITY: '1800' });
+    expect(cassetteDenominationsOf(c)).toEqual([200_000, 2_000_000]);
+    expect(c.devices.dispenser.cassetteCapacity).toBe(1800);
+    expect(c.devices.dispenser.baudRate).toBe(9600);
+    expect(sessionConfigFrom(c, cassetteDenominationsOf(c)).withdrawal.multipleOf).toBe(200_000);
+    expect(configEnvNames()).toEqual(expect.arrayContaining(['KIOSK_DEVICES_DISPENSER_CASSETTES_TENGE', 'KIOSK_RECEIPT_BANK_NAME', 'KIOSK_RECEIPT_BANK_BIN']));
+  });
+
+  it('come from the file, the same denomination allowed in both cassettes', async () => {
+    const file = join(dir, 'k.json');
+    await writeFile(file, JSON.stringify({ devices: { dispenser: { path: '/dev/kiosk-dispenser', baudRate: 9600, cassettesTenge: [5000, 5000] } } }));
+    expect(cassetteDenominationsOf(load({ KIOSK_CONFIG: file }))).toEqual([500_000, 500_000]);
+  });
+
+  it('stop start-up with one line for a value that is no tenge banknote, tiyn, a fraction or the wrong count', () => {
+    const banknote = 'must be a tenge banknote in whole tenge (200, 500, 1000, 2000, 5000, 10000, 20000)';
+    expect(errorOf({ KIOSK_DEVICES_DISPENSER_CASSETTES_TENGE: '5000,3000' })).toBe(
+      `config error: devices.dispenser.cassettesTenge.1: ${banknote} (got 3000 from KIOSK_DEVICES_DISPENSER_CASSETTES_TENGE)`,
+    );
+    // tiyn where tenge is meant
+    expect(errorOf({ KIOSK_DEVICES_DISPENSER_CASSETTES_TENGE: '500000,1000000' })).toMatch(/cassettesTenge\.0: must be a tenge banknote/);
+    expect(errorOf({ KIOSK_DEVICES_DISPENSER_CASSETTES_TENGE: '5000.5,10000' })).toMatch(/cassettesTenge\.0: must be a tenge banknote .*\(got "5000\.5"/);
+    expect(errorOf({ KIOSK_DEVICES_DISPENSER_CASSETTES_TENGE: '5000' })).toMatch(/^config error: devices\.dispenser\.cassettesTenge: must be two tenge banknotes, upper then lower/);
+    expect(errorOf({ KIOSK_DEVICES_DISPENSER_CASSETTES_TENGE: '5000,10000,20000' })).toMatch(/must be two tenge banknotes/);
+    expect(errorOf({ KIOSK_DEVICES_DISPENSER_CASSETTE_CAPACITY: '0' })).toMatch(/cassetteCapacity: must be a number of notes 1-10000/);
+    for (const m of [errorOf({ KIOSK_DEVICES_DISPENSER_CASSETTES_TENGE: '1,2' })]) expect(m.split('\n')).toHaveLength(1);
+  });
+});
+
+describe('receipt issuer', () => {
+  it('defaults to the name and address receipts carried before, without a BIN line', () => {
+    expect(load().receipt).toEqual({ bankName: 'Bank', address: '' });
+  });
+
+  it('takes name, address and a checked BIN', () => {
+    const r = load({ KIOSK_RECEIPT_BANK_NAME: 'Test Bank JSC', KIOSK_RECEIPT_ADDRESS: 'Almaty, Abay 1', KIOSK_RECEIPT_BANK_BIN: '080540000120' }).receipt;
+    expect(r).toEqual({ bankName: 'Test Bank JSC', address: 'Almaty, Abay 1', bankBin: '080540000120' });
+  });
+
+  it('refuses a BIN with a wrong check digit, an IIN in its place, and an empty bank name', () => {
+    const bin = 'must be a 12-digit BIN (5th digit 4-6, valid check digit)';
+    expect(errorOf({ KIOSK_RECEIPT_BANK_BIN: '080540000121' })).toBe(`config error: receipt.bankBin: ${bin} (got "080540000121" from KIOSK_RECEIPT_BANK_BIN)`);
+    expect(errorOf({ KIOSK_RECEIPT_BANK_BIN: '900101300017' })).toMatch(/receipt\.bankBin: must be a 12-digit BIN/);
+    expect(errorOf({ KIOSK_RECEIPT_BANK_NAME: '' })).toMatch(/^config error: receipt\.bankName: must be the bank name/);
+  });
+});
