@@ -8,6 +8,9 @@
  *   validator reports that state (43, 44, 41, 42, 45, 47 50) until the faults are cleared.
  * - `counterfeit`: every inserted note is rejected as counterfeit (1C 66).
  * - `slow` {ms = 60}: each reply starts `ms` late (past the host's reply window when large).
+ * - `slowStack` {ms = 3000}: the stacker takes `ms` to move a note from escrow to the box; the
+ *   validator reports STACKING meanwhile and finishes on its own, whether the host still listens
+ *   or not (a host killed in between finds the note in the box).
  * - `noResponse`: the validator stays silent.
  * - `badCrc` {every = 2}: every `every`-th reply goes out with a corrupted CRC.
  * - `garbage` {bytes = 6}: random bytes (SYNC included) precede every reply.
@@ -24,7 +27,7 @@ import { CcnetValidator, defaultTiming, type HardFault, type ValidatorTiming } f
 
 export const CASH_ACCEPTOR_FAULTS = [
   'jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure',
-  'counterfeit', 'slow', 'noResponse', 'badCrc', 'garbage', 'powerCycle',
+  'counterfeit', 'slow', 'slowStack', 'noResponse', 'badCrc', 'garbage', 'powerCycle',
 ] as const;
 
 const HARD_FAULTS: readonly string[] = ['jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure'];
@@ -114,11 +117,13 @@ export class CashAcceptorEmulator implements DeviceEmulator {
       return;
     }
     if (HARD_FAULTS.includes(fault)) this.validator.setHardFault(fault as HardFault);
+    if (fault === 'slowStack') this.validator.stackDelayMs = typeof params.ms === 'number' && params.ms >= 0 ? params.ms : 3_000;
     this.#active.set(fault, params);
   }
 
   clearFaults(): void {
     this.#active.clear();
+    this.validator.stackDelayMs = undefined;
     this.validator.setHardFault(undefined);
   }
 

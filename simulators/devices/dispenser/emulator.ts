@@ -14,18 +14,21 @@
  * - `noResponse`: the dispenser stays silent.
  * - `lostReply`: commands are ACKed and carried out, but the reply never arrives (the host must
  *   reconcile from the presenter count, never re-send a dispense).
+ * - `slowPresent` {ms = 3000}: the presenter's shutter motor starts `ms` late: PRESENT is ACKed at
+ *   once, the notes stay behind the closed shutter meanwhile, then the shutter opens and the reply
+ *   goes out, whether the host still listens or not.
  * - `badBcc` {every = 2}: every `every`-th reply goes out with a corrupted BCC.
  * Routes: `POST /dispenser/take`, `POST /dispenser/load {cassettes: [{denomination: tenge, count}]}`.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ACK, EOT, LcdmParser, NAK, encodeDeviceFrame } from '../../../drivers/dispenser/lcdm-codec.js';
+import { ACK, EOT, LcdmCmd, LcdmParser, NAK, encodeDeviceFrame } from '../../../drivers/dispenser/lcdm-codec.js';
 import { lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
 import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { LcdmDevice, type DispenserFault } from './lcdm-device.js';
 
-export const DISPENSER_FAULTS = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail', 'noResponse', 'lostReply', 'badBcc'] as const;
+export const DISPENSER_FAULTS = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail', 'noResponse', 'lostReply', 'slowPresent', 'badBcc'] as const;
 const DEVICE_FAULTS: readonly string[] = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail'];
 
 const LoadBody = z.object({
@@ -137,6 +140,8 @@ export class DispenserEmulator implements DeviceEmulator {
   }
 
   async #serve(cmd: number, data: Uint8Array): Promise<void> {
+    const slowPresent = cmd === LcdmCmd.present ? this.#wire.get('slowPresent') : undefined;
+    if (slowPresent) await sleep(typeof slowPresent.ms === 'number' && slowPresent.ms >= 0 ? slowPresent.ms : 3_000);
     const result = this.device.run(cmd, data) ?? { data: [0x37], ms: 5 }; // 37: undefined command
     await sleep(result.ms);
     if (this.#wire.has('lostReply')) return;
