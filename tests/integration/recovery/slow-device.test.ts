@@ -74,10 +74,10 @@ describe('slow device mechanics (emulator faults)', () => {
     const sent = Date.now();
     const presenting = dispenser.present();
     await sleep(600);
-    expect(rig.dispenserEmu.state().presenter).toMatchObject({ notes: 2, shutterOpen: false });
+    expect(rig.dispenserEmu.state().presenter).toMatchObject({ notes: 2, shutterOpen: false, opening: true });
     expect(await presenting).toBe('presented');
     expect(Date.now() - sent).toBeGreaterThanOrEqual(1_150);
-    expect(rig.dispenserEmu.state().presenter).toMatchObject({ notes: 2, shutterOpen: true });
+    expect(rig.dispenserEmu.state().presenter).toMatchObject({ notes: 2, shutterOpen: true, opening: false });
     expect(rig.dispenserEmu.state().activeFaults).toEqual(['slowPresent']);
     rig.dispenserEmu.clearFaults();
     expect(rig.dispenserEmu.state().activeFaults).toEqual([]);

@@ -19,7 +19,7 @@ interface DispenserState {
   cassettes: Array<{ denomination: number; count: number }>;
   rejectBin: number;
   retractBin: number;
-  presenter: { notes: number; amount: number; shutterOpen: boolean };
+  presenter: { notes: number; amount: number; shutterOpen: boolean; opening: boolean };
   taken: number;
 }
 
@@ -59,167 +59,200 @@ async function newCustomer(id: string, phone: string, product: Record<string, un
 
 const freshEntries = (before: Account, after: Account): Account['entries'] => after.entries.slice(before.entries.length);
 
-describe('core killed while a device is still moving money', () => {
-  it('(b) STACK on the wire, stacked not yet recorded: every stacked note credited once, the returned note never', async () => {
-    const phone = '+77079990101';
-    const accountId = 'a-crash-b-cur';
-    // a small top-up ceiling, so a note above it is handed back by the session itself
-    await newCustomer('c-crash-b', phone, { id: accountId, kind: 'current', balance: 0, maxTopUp: 700_000 });
-    const before = await rig.account(accountId);
-    let ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
-    let cashInId: string;
-    try {
-      await rig.signInByPhone(ui, phone, '87079990101');
-      await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
-      ui.send('chooseOperation', { operation: 'cashIn' });
-      await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
+/**
+ * `deviceDone`: the device finishes while the core is down; `deviceBusy`: the core is back (as a
+ * supervisor restarts it at once) while the device is still moving the money.
+ */
+type Restart = 'deviceDone' | 'deviceBusy';
+const cashBoxDelta = (after: Record<string, number>, before: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(after).map(([d, n]) => [d, n - (before[d] ?? 0)]).filter(([, n]) => n !== 0));
 
-      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
-      await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
-      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 10000 });
-      await ui.waitFor('10 000 handed back', (s) => s.cashIn?.notes.some((n) => n.status === 'returned' && n.denomination === 1_000_000) === true && s.cashIn.acceptor === 'accepting');
-      await watch('the returned note taken out', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'idling' ? true : undefined), 10_000);
+async function cashInKilledWhileStacking(n: number, restart: Restart): Promise<void> {
+  const phone = `+7707999010${n}`;
+  const accountId = `a-crash-b${n}-cur`;
+  // a small top-up ceiling, so a note above it is handed back by the session itself
+  await newCustomer(`c-crash-b${n}`, phone, { id: accountId, kind: 'current', balance: 0, maxTopUp: 700_000 });
+  const before = await rig.account(accountId);
+  const boxBefore = (await deviceState<AcceptorState>('cashAcceptor')).cashBox;
+  let ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
+  let cashInId: string;
+  try {
+    await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
+    await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
+    ui.send('chooseOperation', { operation: 'cashIn' });
+    await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
 
-      await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'slowStack', params: { ms: 4_000 } });
-      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
-      // the window: the intent is committed and the device is moving the note to the box
-      cashInId = await watch('stack intent committed while the device stacks', async () => {
-        const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
-        if (!intent) return undefined;
-        return (await deviceState<AcceptorState>('cashAcceptor')).state === 'stacking' ? intent.id : undefined;
-      }, 15_000);
-    } finally {
-      ui.close();
-    }
-    await rig.killCore();
+    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
+    await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
+    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 10000 });
+    await ui.waitFor('10 000 handed back', (s) => s.cashIn?.notes.some((x) => x.status === 'returned' && x.denomination === 1_000_000) === true && s.cashIn.acceptor === 'accepting');
+    await watch('the returned note taken out', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'idling' ? true : undefined), 10_000);
 
+    await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'slowStack', params: { ms: restart === 'deviceBusy' ? 8_000 : 4_000 } });
+    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
+    // the window: the intent is committed and the device is moving the note to the box
+    cashInId = await watch('stack intent committed while the device stacks', async () => {
+      const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
+      if (!intent) return undefined;
+      return (await deviceState<AcceptorState>('cashAcceptor')).state === 'stacking' ? intent.id : undefined;
+    }, 15_000);
+  } finally {
+    ui.close();
+  }
+  await rig.killCore();
+  // still unsettled in the journal: the killed core never heard the note land
+  expect(rig.readCoreDb((db) => db.prepare("SELECT COUNT(*) AS n FROM cash_in_notes WHERE cash_in_id = ? AND state = 'intent'").get(cashInId))).toEqual({ n: 1 });
+
+  if (restart === 'deviceDone') {
     // the device finishes on its own while the core is dead
     const stacked = await watch('the emulator to stack the note', async () => {
       const st = await deviceState<AcceptorState>('cashAcceptor');
       return st.state !== 'stacking' ? st : undefined;
     }, 10_000);
-    expect(stacked.cashBox).toEqual({ 2000: 1, 5000: 1 });
-    await http('DELETE', `${rig.stack.devicesUrl}/faults`);
-    // still unsettled in the journal: the killed core never heard the note land
-    expect(rig.readCoreDb((db) => db.prepare("SELECT COUNT(*) AS n FROM cash_in_notes WHERE cash_in_id = ? AND state = 'intent'").get(cashInId))).toEqual({ n: 1 });
+    expect(cashBoxDelta(stacked.cashBox, boxBefore)).toEqual({ 2000: 1, 5000: 1 });
+  } else {
+    expect((await deviceState<AcceptorState>('cashAcceptor')).state).toBe('stacking');
+  }
+  await http('DELETE', `${rig.stack.devicesUrl}/faults`);
 
-    ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
-    try {
-      await ui.screen('attract', 30_000);
-      const after = await watch('the credit at the bank', async () => {
-        const a = await rig.account(accountId);
-        return a.balance !== before.balance ? a : undefined;
-      }, 20_000);
-      // 2 000 + 5 000 tenge, once; nothing for the 10 000 handed back
-      expect(after.balance - before.balance).toBe(700_000);
-      const fresh = freshEntries(before, after);
-      expect(fresh).toHaveLength(1);
-      expect(fresh[0]?.amount).toBe(700_000);
+  ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
+  try {
+    await ui.screen('attract', 30_000);
+    const after = await watch('the credit at the bank', async () => {
+      const a = await rig.account(accountId);
+      return a.balance !== before.balance ? a : undefined;
+    }, 20_000);
+    // 2 000 + 5 000 tenge, once; nothing for the 10 000 handed back
+    expect(after.balance - before.balance).toBe(700_000);
+    const fresh = freshEntries(before, after);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]?.amount).toBe(700_000);
 
-      const journal = rig.readCoreDb((db) => ({
-        cashIn: db.prepare('SELECT status, receipt_number AS receipt, message_key AS messageKey FROM cash_ins WHERE id = ?').get(cashInId) as { status: string; receipt: string | null; messageKey: string | null },
-        notes: db.prepare('SELECT denomination, state FROM cash_in_notes WHERE cash_in_id = ? ORDER BY id').all(cashInId),
-      }));
-      // the note above the ceiling went back from escrow without a stack intent: not in the cash-in
-      expect(journal.notes).toEqual([
-        { denomination: 200_000, state: 'stacked' },
-        { denomination: 500_000, state: 'stacked' },
-      ]);
-      expect(journal.cashIn.status).toBe('ok');
-      expect(journal.cashIn.messageKey).toBe(fresh[0]?.messageKey);
-      // what the customer sees of it: the ledger line and the app's push carry the journal's receipt number
-      const receipt = journal.cashIn.receipt ?? 'no receipt number';
-      expect(fresh[0]?.description).toContain(receipt);
-      const { messages } = await http<{ messages: unknown[] }>('GET', `${rig.stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
-      expect(JSON.stringify(messages.at(-1))).toContain(receipt);
+    const journal = rig.readCoreDb((db) => ({
+      cashIn: db.prepare('SELECT status, receipt_number AS receipt, message_key AS messageKey FROM cash_ins WHERE id = ?').get(cashInId) as { status: string; receipt: string | null; messageKey: string | null },
+      notes: db.prepare('SELECT denomination, state FROM cash_in_notes WHERE cash_in_id = ? ORDER BY id').all(cashInId),
+    }));
+    // the note above the ceiling went back from escrow without a stack intent: not in the cash-in
+    expect(journal.notes).toEqual([
+      { denomination: 200_000, state: 'stacked' },
+      { denomination: 500_000, state: 'stacked' },
+    ]);
+    expect(journal.cashIn.status).toBe('ok');
+    expect(journal.cashIn.messageKey).toBe(fresh[0]?.messageKey);
+    // what the customer sees of it: the ledger line and the app's push carry the journal's receipt number
+    const receipt = journal.cashIn.receipt ?? 'no receipt number';
+    expect(fresh[0]?.description).toContain(receipt);
+    const { messages } = await http<{ messages: unknown[] }>('GET', `${rig.stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
+    expect(JSON.stringify(messages.at(-1))).toContain(receipt);
 
-      // the core's cash-box counter is the emulator's, and both equal the journal
-      const box = rig.readCoreDb((db) => readCounters(db).filter((r) => r.unit === 'cashBox' && r.count !== 0));
-      const emulatorBox = (await deviceState<AcceptorState>('cashAcceptor')).cashBox;
-      expect(Object.fromEntries(box.map((r) => [String(r.denomination / 100), r.count]))).toEqual(emulatorBox);
-      expect(rig.readCoreDb(checkCounters)).toEqual([]);
+    // the core's cash-box counter is the emulator's, and both equal the journal
+    const emulatorBox = (await deviceState<AcceptorState>('cashAcceptor')).cashBox;
+    expect(cashBoxDelta(emulatorBox, boxBefore)).toEqual({ 2000: 1, 5000: 1 });
+    const box = rig.readCoreDb((db) => readCounters(db).filter((r) => r.unit === 'cashBox' && r.count !== 0));
+    expect(Object.fromEntries(box.map((r) => [String(r.denomination / 100), r.count]))).toEqual(emulatorBox);
+    expect(rig.readCoreDb(checkCounters)).toEqual([]);
 
-      // settled once: a further sync round adds nothing
-      await new Promise((r) => setTimeout(r, 1_500));
-      expect(freshEntries(before, await rig.account(accountId))).toHaveLength(1);
-      expect(ui.last?.screen).toBe('attract');
-    } finally {
-      ui.close();
-    }
-  }, 90_000);
+    // settled once: a further sync round adds nothing
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(freshEntries(before, await rig.account(accountId))).toHaveLength(1);
+    expect(ui.last?.screen).toBe('attract');
+  } finally {
+    ui.close();
+  }
+}
 
-  it('(c) notes counted, dispense recorded, not yet presented: retracted, the hold released, nothing debited', async () => {
-    const phone = '+77079990102';
-    const accountId = 'a-crash-c-cur';
-    await newCustomer('c-crash-c', phone, { id: accountId, kind: 'current', balance: 10_000_000 });
-    const before = await rig.account(accountId);
-    const dispenserBefore = await deviceState<DispenserState>('dispenser');
-    const kioskUrl = rig.coreUrl ?? (await rig.startCore());
-    let ui = await BridgeClient.connect(kioskUrl, TOKEN);
-    let withdrawalId: string;
-    let counted: DispenserState;
-    try {
-      await rig.signInByPhone(ui, phone, '87079990102');
-      await ui.waitFor('withdraw on the menu', (s) => s.operations.includes('withdraw'));
-      ui.send('chooseOperation', { operation: 'withdraw' });
-      await ui.screen('amountEntry');
-      ui.send('selectAmount', { amount: 2_000_000 });
-      await ui.screen('confirm');
-      await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'dispenser', fault: 'slowPresent', params: { ms: 4_000 } });
-      ui.send('confirm');
-      // the window: the dispense is committed, the notes wait behind the closed shutter
-      ({ withdrawalId, counted } = await watch('dispense recorded, notes counted, shutter closed', async () => {
-        const w = rig.readCoreDb((db) => db.prepare("SELECT id FROM withdrawals WHERE state = 'dispensed' AND notes_at = 'presenter' AND present_state = 'notPresented'").get() as { id: string } | undefined);
-        if (!w) return undefined;
-        const st = await deviceState<DispenserState>('dispenser');
-        return st.presenter.notes > 0 && !st.presenter.shutterOpen ? { withdrawalId: w.id, counted: st } : undefined;
-      }, 30_000));
-      expect((await rig.account(accountId)).held).toBeGreaterThan(0);
-    } finally {
-      ui.close();
-    }
-    await rig.killCore();
+async function withdrawalKilledBeforePresent(n: number, restart: Restart): Promise<void> {
+  const phone = `+7707999020${n}`;
+  const accountId = `a-crash-c${n}-cur`;
+  await newCustomer(`c-crash-c${n}`, phone, { id: accountId, kind: 'current', balance: 10_000_000 });
+  const before = await rig.account(accountId);
+  const dispenserBefore = await deviceState<DispenserState>('dispenser');
+  let ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
+  let withdrawalId: string;
+  let counted: DispenserState;
+  try {
+    await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
+    await ui.waitFor('withdraw on the menu', (s) => s.operations.includes('withdraw'));
+    ui.send('chooseOperation', { operation: 'withdraw' });
+    await ui.screen('amountEntry');
+    ui.send('selectAmount', { amount: 2_000_000 });
+    await ui.screen('confirm');
+    await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'dispenser', fault: 'slowPresent', params: { ms: restart === 'deviceBusy' ? 8_000 : 4_000 } });
+    ui.send('confirm');
+    // the window: the dispense is committed, PRESENT is on the wire, the notes wait behind the closed shutter
+    ({ withdrawalId, counted } = await watch('dispense recorded, notes counted, shutter closed', async () => {
+      const w = rig.readCoreDb((db) => db.prepare("SELECT id FROM withdrawals WHERE state = 'dispensed' AND notes_at = 'presenter' AND present_state = 'notPresented'").get() as { id: string } | undefined);
+      if (!w) return undefined;
+      const st = await deviceState<DispenserState>('dispenser');
+      return st.presenter.notes > 0 && st.presenter.opening && !st.presenter.shutterOpen ? { withdrawalId: w.id, counted: st } : undefined;
+    }, 30_000));
+    expect((await rig.account(accountId)).held).toBeGreaterThan(0);
+  } finally {
+    ui.close();
+  }
+  await rig.killCore();
 
+  if (restart === 'deviceDone') {
     // the device finishes its command while the core is dead; nobody takes the notes
     await watch('the emulator to finish the present', async () => ((await deviceState<DispenserState>('dispenser')).presenter.shutterOpen ? true : undefined), 10_000);
-    await http('DELETE', `${rig.stack.devicesUrl}/faults`);
+  } else {
+    expect((await deviceState<DispenserState>('dispenser')).presenter).toMatchObject({ opening: true, shutterOpen: false });
+  }
+  await http('DELETE', `${rig.stack.devicesUrl}/faults`);
 
-    ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
-    try {
-      await ui.screen('attract', 30_000);
-      const dispenser = await watch('the notes retracted', async () => {
-        const st = await deviceState<DispenserState>('dispenser');
-        return st.retractBin > dispenserBefore.retractBin ? st : undefined;
-      }, 20_000);
-      expect(dispenser.retractBin - dispenserBefore.retractBin).toBe(counted.presenter.notes);
-      expect(dispenser.presenter).toMatchObject({ notes: 0, shutterOpen: false });
-      expect(dispenser.taken).toBe(dispenserBefore.taken);
+  ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
+  try {
+    await ui.screen('attract', 30_000);
+    const dispenser = await watch('the notes retracted', async () => {
+      const st = await deviceState<DispenserState>('dispenser');
+      return st.retractBin > dispenserBefore.retractBin ? st : undefined;
+    }, 20_000);
+    expect(dispenser.retractBin - dispenserBefore.retractBin).toBe(counted.presenter.notes);
+    expect(dispenser.presenter).toMatchObject({ notes: 0, shutterOpen: false });
+    expect(dispenser.taken).toBe(dispenserBefore.taken);
 
-      const after = await watch('the hold released at the bank', async () => {
-        const a = await rig.account(accountId);
-        return a.held === 0 ? a : undefined;
-      }, 20_000);
-      expect(after.balance).toBe(before.balance);
-      expect(freshEntries(before, after)).toEqual([]);
+    const after = await watch('the hold released at the bank', async () => {
+      const a = await rig.account(accountId);
+      return a.held === 0 ? a : undefined;
+    }, 20_000);
+    expect(after.balance).toBe(before.balance);
+    expect(freshEntries(before, after)).toEqual([]);
 
-      const journal = rig.readCoreDb((db: Db) => ({
-        withdrawal: db.prepare('SELECT state, notes_at AS notesAt, present_state AS presentState FROM withdrawals WHERE id = ?').get(withdrawalId),
-        outbox: db.prepare("SELECT kind FROM outbox WHERE kind LIKE 'withdrawal%' ORDER BY seq").all(),
-        counters: readCounters(db),
-        mismatches: checkCounters(db),
-      }));
-      expect(journal.withdrawal).toEqual({ state: 'reversed', notesAt: 'retract', presentState: 'notPresented' });
-      expect(journal.outbox).toEqual([{ kind: 'withdrawalReverse' }]);
-      // invariant 4: cassette, presenter and retract counters equal the journal and the device
-      expect(journal.mismatches).toEqual([]);
-      const count = (unit: string): number => journal.counters.filter((r) => r.unit === unit).reduce((s, r) => s + r.count, 0);
-      expect(count('presenter')).toBe(0);
-      expect(count('retract')).toBe(dispenser.retractBin);
-      const cassetteDrop = dispenserBefore.cassettes.reduce((s, c) => s + c.count, 0) - dispenser.cassettes.reduce((s, c) => s + c.count, 0);
-      expect(cassetteDrop).toBe(counted.presenter.notes);
-      expect(ui.last?.screen).toBe('attract');
-    } finally {
-      ui.close();
-    }
-  }, 90_000);
+    const journal = rig.readCoreDb((db: Db) => ({
+      withdrawal: db.prepare('SELECT state, notes_at AS notesAt, present_state AS presentState FROM withdrawals WHERE id = ?').get(withdrawalId),
+      outbox: db.prepare("SELECT kind FROM outbox WHERE kind LIKE 'withdrawal%' AND session_id = (SELECT session_id FROM withdrawals WHERE id = ?) ORDER BY seq").all(withdrawalId),
+      counters: readCounters(db),
+      mismatches: checkCounters(db),
+    }));
+    expect(journal.withdrawal).toEqual({ state: 'reversed', notesAt: 'retract', presentState: 'notPresented' });
+    expect(journal.outbox).toEqual([{ kind: 'withdrawalReverse' }]);
+    // invariant 4: cassette, presenter and retract counters equal the journal and the device
+    expect(journal.mismatches).toEqual([]);
+    const count = (unit: string): number => journal.counters.filter((r) => r.unit === unit).reduce((s, r) => s + r.count, 0);
+    expect(count('presenter')).toBe(0);
+    expect(count('retract')).toBe(dispenser.retractBin);
+    const cassetteDrop = dispenserBefore.cassettes.reduce((s, c) => s + c.count, 0) - dispenser.cassettes.reduce((s, c) => s + c.count, 0);
+    expect(cassetteDrop).toBe(counted.presenter.notes);
+    expect(ui.last?.screen).toBe('attract');
+  } finally {
+    ui.close();
+  }
+}
+
+describe('core killed while a device is still moving money', () => {
+  it('(b) STACK on the wire, stacked not yet recorded, the note lands while the core is down: credited once with every earlier note, the returned note never', async () => {
+    await cashInKilledWhileStacking(1, 'deviceDone');
+  }, 60_000);
+
+  it('(c) notes counted, dispense recorded, not yet presented, the shutter opens while the core is down: retracted, hold released, nothing debited', async () => {
+    await withdrawalKilledBeforePresent(1, 'deviceDone');
+  }, 60_000);
+
+  it('(b) as above, the core back while the stacker still moves the note', async () => {
+    await cashInKilledWhileStacking(2, 'deviceBusy');
+  }, 60_000);
+
+  it('(c) as above, the core back while the shutter motor has not started', async () => {
+    await withdrawalKilledBeforePresent(2, 'deviceBusy');
+  }, 60_000);
 });
