@@ -1,7 +1,8 @@
 /**
  * The emulators' slow mechanics, through the real drivers over real ptys: `slowStack` keeps a note
- * on its way to the box, `slowPresent` keeps the shutter closed on counted notes. Both finish on
- * their own even when the host has gone, which is what the crash tests rely on.
+ * on its way to the box, `slowPresent` keeps the shutter closed on counted notes, `dropStack` loses
+ * STACK on the line. The devices finish on their own even when the host has gone, which is what
+ * the crash tests rely on.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRig, until, type Rig } from './rig.js';
@@ -60,6 +61,19 @@ describe('slow device mechanics (emulator faults)', () => {
     const emu = rig.acceptorEmu;
     await until('note in the box', () => emu.state().state === 'stacked', 5_000);
     expect(emu.state().cashBox).toEqual({ 5000: 1 });
+  });
+
+  it('dropStack: STACK goes unanswered, the note waits in escrow until the validator hands it back', async () => {
+    rig = await makeRig({ escrowTimeoutMs: 2_000 });
+    const set = await noteInEscrow(rig);
+    const returned: number[] = [];
+    set.cashAcceptor.on('returned', (e) => returned.push(e.denomination));
+    rig.acceptorEmu.setFault('dropStack');
+    await expect(set.cashAcceptor.stack()).rejects.toThrow(/no valid reply to command 0x35/);
+    expect(rig.acceptorEmu.state()).toMatchObject({ state: 'escrow', escrow: 5000, cashBox: {} });
+    await until('note handed back', () => returned.length === 1, 5_000);
+    expect(returned).toEqual([500_000]);
+    expect(rig.acceptorEmu.state().cashBox).toEqual({});
   });
 
   it('slowPresent: PRESENT is taken at once, the shutter opens only after the given time', async () => {

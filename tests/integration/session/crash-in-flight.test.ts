@@ -239,6 +239,63 @@ async function withdrawalKilledBeforePresent(n: number, restart: Restart): Promi
   }
 }
 
+async function cashInStackLost(): Promise<void> {
+  const phone = '+77079990301';
+  const accountId = 'a-crash-a3-cur';
+  await newCustomer('c-crash-a3', phone, { id: accountId, kind: 'current', balance: 0 });
+  const before = await rig.account(accountId);
+  const boxBefore = (await deviceState<AcceptorState>('cashAcceptor')).cashBox;
+  let ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
+  let cashInId: string;
+  try {
+    await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
+    await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
+    ui.send('chooseOperation', { operation: 'cashIn' });
+    await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
+    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
+    await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
+    await watch('the validator idle again', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'idling' ? true : undefined), 10_000);
+
+    // the next STACK is lost on the line: the intent is committed, the note stays in escrow
+    await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'dropStack' });
+    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
+    cashInId = await watch('stack intent committed, the note in escrow', async () => {
+      const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
+      if (!intent) return undefined;
+      return (await deviceState<AcceptorState>('cashAcceptor')).state === 'escrow' ? intent.id : undefined;
+    }, 15_000);
+  } finally {
+    ui.close();
+  }
+  await rig.killCore();
+  // nobody holds the note now: the validator's escrow timeout hands it back to the customer
+  await watch('the validator to hand the note back', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'returned' ? true : undefined), 20_000);
+  await http('DELETE', `${rig.stack.devicesUrl}/faults`);
+
+  ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
+  try {
+    await ui.screen('attract', 30_000);
+    const after = await watch('the credit at the bank', async () => {
+      const a = await rig.account(accountId);
+      return a.balance !== before.balance ? a : undefined;
+    }, 20_000);
+    // the 2 000 once; the 5 000 went back to the customer and is never credited
+    expect(after.balance - before.balance).toBe(200_000);
+    expect(freshEntries(before, after)).toHaveLength(1);
+    const notes = rig.readCoreDb((db) => db.prepare('SELECT denomination, state FROM cash_in_notes WHERE cash_in_id = ? ORDER BY id').all(cashInId));
+    expect(notes).toEqual([
+      { denomination: 200_000, state: 'stacked' },
+      { denomination: 500_000, state: 'returned' },
+    ]);
+    expect(cashBoxDelta((await deviceState<AcceptorState>('cashAcceptor')).cashBox, boxBefore)).toEqual({ 2000: 1 });
+    expect(rig.readCoreDb(checkCounters)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await rig.account(accountId)).balance - before.balance).toBe(200_000);
+  } finally {
+    ui.close();
+  }
+}
+
 describe('core killed while a device is still moving money', () => {
   it('(b) STACK on the wire, stacked not yet recorded, the note lands while the core is down: credited once with every earlier note, the returned note never', async () => {
     await cashInKilledWhileStacking(1, 'deviceDone');
@@ -254,5 +311,9 @@ describe('core killed while a device is still moving money', () => {
 
   it('(c) as above, the core back while the shutter motor has not started', async () => {
     await withdrawalKilledBeforePresent(2, 'deviceBusy');
+  }, 60_000);
+
+  it('(a) with the intent committed: STACK lost on the line, the validator hands the note back by itself while the core is down: never credited', async () => {
+    await cashInStackLost();
   }, 60_000);
 });
