@@ -268,6 +268,7 @@ async function cashInStackLost(): Promise<void> {
     ui.close();
   }
   await rig.killCore();
+  expect((await deviceState<AcceptorState>('cashAcceptor')).state).toBe('escrow');
   // nobody holds the note now: the validator's escrow timeout hands it back to the customer
   await watch('the validator to hand the note back', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'returned' ? true : undefined), 20_000);
   await http('DELETE', `${rig.stack.devicesUrl}/faults`);
@@ -296,6 +297,56 @@ async function cashInStackLost(): Promise<void> {
   }
 }
 
+/** no crash: the session itself must settle a note whose STACK the validator never hears */
+async function cashInStackLostCoreRunning(): Promise<void> {
+  const phone = '+77079990401';
+  const accountId = 'a-crash-e-cur';
+  await newCustomer('c-crash-e', phone, { id: accountId, kind: 'current', balance: 0 });
+  const before = await rig.account(accountId);
+  const boxBefore = (await deviceState<AcceptorState>('cashAcceptor')).cashBox;
+  const ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
+  try {
+    await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
+    await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
+    ui.send('chooseOperation', { operation: 'cashIn' });
+    await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
+    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
+    await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
+    await watch('the validator idle again', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'idling' ? true : undefined), 10_000);
+
+    await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'dropStack' });
+    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
+    // STACK is asked again, then the note handed back before the validator's own timeout
+    const back = await ui.waitFor('the 5 000 handed back', (s) => s.cashIn?.notes.some((n) => n.denomination === 500_000 && n.status === 'returned') === true && s.cashIn.acceptor === 'accepting', 9_000);
+    expect(back.cashIn?.total).toBe(200_000);
+    await http('DELETE', `${rig.stack.devicesUrl}/faults`);
+
+    ui.send('finishCashIn');
+    await ui.screen('confirm');
+    ui.send('confirm');
+    const receipt = await ui.screen('receiptChoice');
+    ui.send('chooseReceipt', { choice: 'none' });
+    await ui.screen('operations');
+    ui.send('finish');
+    await ui.screen('attract', 20_000);
+
+    const after = await watch('the credit at the bank', async () => {
+      const a = await rig.account(accountId);
+      return a.balance !== before.balance ? a : undefined;
+    }, 20_000);
+    expect(after.balance - before.balance).toBe(200_000);
+    const fresh = freshEntries(before, after);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]?.description).toContain(receipt.receipt?.number ?? 'no receipt number');
+    const open = rig.readCoreDb((db) => db.prepare("SELECT COUNT(*) AS n FROM cash_in_notes WHERE state = 'intent'").get());
+    expect(open).toEqual({ n: 0 });
+    expect(cashBoxDelta((await deviceState<AcceptorState>('cashAcceptor')).cashBox, boxBefore)).toEqual({ 2000: 1 });
+    expect(rig.readCoreDb(checkCounters)).toEqual([]);
+  } finally {
+    ui.close();
+  }
+}
+
 describe('core killed while a device is still moving money', () => {
   it('(b) STACK on the wire, stacked not yet recorded, the note lands while the core is down: credited once with every earlier note, the returned note never', async () => {
     await cashInKilledWhileStacking(1, 'deviceDone');
@@ -315,5 +366,11 @@ describe('core killed while a device is still moving money', () => {
 
   it('(a) with the intent committed: STACK lost on the line, the validator hands the note back by itself while the core is down: never credited', async () => {
     await cashInStackLost();
+  }, 60_000);
+});
+
+describe('a STACK lost on the line with the core running', () => {
+  it('asked again, then the note handed back: never credited, the earlier note credited once with the receipt shown', async () => {
+    await cashInStackLostCoreRunning();
   }, 60_000);
 });
