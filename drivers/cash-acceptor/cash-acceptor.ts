@@ -39,6 +39,11 @@ export interface CashAcceptorStatus extends DeviceStatusBase {
   escrowFoundAtOpen?: boolean;
   /** at power-up the device reported a note in its path (CCNET 11 / 12): settle by reconciliation */
   billInPathAtPowerUp?: 'validator' | 'stacker';
+  /**
+   * the device's first answers after the driver opened reported a note stacked or returned (CCNET
+   * 81 / 82, or a note the RESET finished): it left escrow while no host listened (crash reconciliation)
+   */
+  noteSettledAtOpen?: { outcome: 'stacked' | 'returned'; billType: number; denomination?: Tiyn };
   model?: string;
   serial?: string;
 }

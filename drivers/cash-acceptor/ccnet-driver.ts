@@ -70,6 +70,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   #escrowType: number | undefined;
   #escrowFoundAtOpen = false;
   #billInPathAtPowerUp: 'validator' | 'stacker' | undefined;
+  #settledAtOpen: { outcome: 'stacked' | 'returned'; billType: number } | undefined;
   #holding = false;
   #lastHoldAt = 0;
   #failures = 0;
@@ -140,6 +141,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       ...(this.#escrowType !== undefined ? { escrowBillType: this.#escrowType } : {}),
       ...(this.#escrowFoundAtOpen ? { escrowFoundAtOpen: true } : {}),
       ...(this.#billInPathAtPowerUp ? { billInPathAtPowerUp: this.#billInPathAtPowerUp } : {}),
+      ...(this.#settledAtOpen ? { noteSettledAtOpen: this.#settledView(this.#settledAtOpen) } : {}),
       billTable: this.#table.map((e) => e.denomination),
       ...(this.#model ? { model: this.#model } : {}),
       ...(this.#serial ? { serial: this.#serial } : {}),
@@ -352,6 +354,8 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       return;
     }
     if (first?.kind === 'powerUp' && first.billIn) this.#billInPathAtPowerUp = first.billIn;
+    // a one-shot 81 / 82 still pending: the note left escrow while no host was listening
+    if (first?.kind === 'stacked' || first?.kind === 'returned') this.#settledAtOpen = { outcome: first.kind, billType: first.billType };
     this.#state = 'initialising';
     const reset = await this.#transactLocked(Cmd.reset, false);
     if (!(reset.length === 1 && reset[0] === Cmd.ack)) throw new CcnetError('validator did not acknowledge RESET');
@@ -362,6 +366,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       if (s && s.kind !== 'initialize' && s.kind !== 'powerUp' && s.kind !== 'busy') {
         if (s.kind !== 'disabled') {
           // a fault or a recovered note: read the table if the device allows, and report it
+          if ((s.kind === 'stacked' || s.kind === 'returned') && !this.#settledAtOpen) this.#settledAtOpen = { outcome: s.kind, billType: s.billType };
           this.#lastKey = undefined;
           await this.#readInfo().catch(() => undefined);
           this.#markOnline();
@@ -405,6 +410,11 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       this.#link = 'online';
       this.emit('online', { ...(this.#model ? { model: this.#model } : {}), ...(this.#serial ? { serial: this.#serial } : {}) });
     }
+  }
+
+  #settledView(n: { outcome: 'stacked' | 'returned'; billType: number }): NonNullable<CashAcceptorStatus['noteSettledAtOpen']> {
+    const denomination = this.#table.find((e) => e.billType === n.billType)?.denomination;
+    return { ...n, ...(denomination !== undefined ? { denomination } : {}) };
   }
 
   #denomination(type: number): Tiyn {

@@ -46,7 +46,10 @@ export type Decision =
   | { kind: 'leftForTechnician'; subject: 'cashIn' | 'withdrawal' | 'escrow' | 'presenter' | 'accountPayment'; id?: string; reason: string };
 
 export interface ReconcileReport {
-  acceptor: { online: boolean; escrow?: Tiyn; escrowFoundAtOpen?: boolean; billInPathAtPowerUp?: 'validator' | 'stacker' };
+  acceptor: {
+    online: boolean; escrow?: Tiyn; escrowFoundAtOpen?: boolean; billInPathAtPowerUp?: 'validator' | 'stacker';
+    noteSettledAtOpen?: CashAcceptorStatus['noteSettledAtOpen'];
+  };
   dispenser: { online: boolean; notesInPresenter?: number };
   decisions: Decision[];
   /** true when nothing was left open */
@@ -89,8 +92,12 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
     ...(inEscrow(first) && first.escrow !== undefined ? { escrow: first.escrow } : {}),
     ...(first.escrowFoundAtOpen ? { escrowFoundAtOpen: true } : {}),
     ...(first.billInPathAtPowerUp ? { billInPathAtPowerUp: first.billInPathAtPowerUp } : {}),
+    ...(first.noteSettledAtOpen ? { noteSettledAtOpen: first.noteSettledAtOpen } : {}),
   };
   let escrowPending = acceptorOnline && inEscrow(first);
+  // the device's own word on a note that left escrow while no host listened (its escrow timeout
+  // hands a note back by itself): claimed by at most one intent of that value
+  let handedBackAtOpen = acceptorOnline && first.noteSettledAtOpen?.outcome === 'returned' ? first.noteSettledAtOpen : undefined;
 
   /** hands the escrowed note back and waits until the device says it left escrow */
   const returnEscrow = async (): Promise<boolean> => {
@@ -131,6 +138,11 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
           }
           escrowPending = false;
           decisions.push({ kind: 'escrowReturned', denomination: intent.denomination, cashInId: id });
+          store.resolveStackIntent(id, intent.denomination, 'returned');
+          decisions.push({ kind: 'intentResolved', cashInId: id, denomination: intent.denomination, outcome: 'returned' });
+        } else if (handedBackAtOpen && handedBackAtOpen.denomination === intent.denomination) {
+          // the validator handed this note back on its own while the core was down: never credited
+          handedBackAtOpen = undefined;
           store.resolveStackIntent(id, intent.denomination, 'returned');
           decisions.push({ kind: 'intentResolved', cashInId: id, denomination: intent.denomination, outcome: 'returned' });
         } else {

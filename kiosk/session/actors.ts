@@ -9,6 +9,7 @@ import { BankUnavailableError, type IdentifyOutcome } from '../bank/bank-api.js'
 import type { SessionMachine } from './machine.js';
 import type { CashInTarget, SessionPorts } from './ports.js';
 import type { AccountPaymentAuthoriseInput, AccountPaymentAuthoriseOutcome, PalmOutcome, PrecheckOutcome } from './types.js';
+import { stackNote } from './stack-note.js';
 
 export class DeviceMissingError extends Error {
   override readonly name = 'DeviceMissingError';
@@ -134,7 +135,8 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
     }),
     recordStackIntent: fromPromise(async ({ input }) => store.recordStackIntent(input.cashInId, input.denomination)),
     stackNote: fromPromise(async () => {
-      await withTimeout(need(devices.cashAcceptor, 'cash acceptor').stack(), DEVICE_COMMAND_MS, 'cash acceptor stack');
+      // an unanswered STACK is asked again, then the note handed back: the device's event settles it
+      await stackNote(need(devices.cashAcceptor, 'cash acceptor'), { commandTimeoutMs: DEVICE_COMMAND_MS, withTimeout });
     }),
     recordStacked: fromPromise(async ({ input }) => {
       await store.recordStacked(input.cashInId, input.noteId);

@@ -46,6 +46,8 @@ export class CcnetValidator {
   escrowTypes: number[] = [];
   readonly cashBox = new Map<Tiyn, number>();
   rejectReason: RejectReason = 'identification';
+  /** a slow stacker: when set, a note takes this long from STACK to the box instead of `stackMs` */
+  stackDelayMs: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stickyReported = false;
 
@@ -203,7 +205,7 @@ export class CcnetValidator {
 
   #stack(): void {
     this.state = 'stacking';
-    this.#after(this.timing.stackMs, () => {
+    this.#after(this.stackDelayMs ?? this.timing.stackMs, () => {
       if (this.hardFault === 'cassetteFull' || this.hardFault === 'cassetteRemoved') return;
       this.#countStacked(this.billType ?? 0);
       this.#stickyReported = false;

@@ -8,7 +8,13 @@
  *   validator reports that state (43, 44, 41, 42, 45, 47 50) until the faults are cleared.
  * - `counterfeit`: every inserted note is rejected as counterfeit (1C 66).
  * - `slow` {ms = 60}: each reply starts `ms` late (past the host's reply window when large).
+ * - `slowStack` {ms = 3000}: the stacker takes `ms` to move a note from escrow to the box; the
+ *   validator reports STACKING meanwhile and finishes on its own, whether the host still listens
+ *   or not (a host killed in between finds the note in the box).
  * - `noResponse`: the validator stays silent.
+ * - `dropStack`: STACK frames never reach the validator (noise on the line eats them): the host's
+ *   re-sends go unanswered, the note waits in escrow until the validator's own escrow timeout hands
+ *   it back.
  * - `badCrc` {every = 2}: every `every`-th reply goes out with a corrupted CRC.
  * - `garbage` {bytes = 6}: random bytes (SYNC included) precede every reply.
  * - `powerCycle`: one-shot; power drops and returns (masks cleared, a note in the path is
@@ -24,7 +30,7 @@ import { CcnetValidator, defaultTiming, type HardFault, type ValidatorTiming } f
 
 export const CASH_ACCEPTOR_FAULTS = [
   'jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure',
-  'counterfeit', 'slow', 'noResponse', 'badCrc', 'garbage', 'powerCycle',
+  'counterfeit', 'slow', 'slowStack', 'noResponse', 'dropStack', 'badCrc', 'garbage', 'powerCycle',
 ] as const;
 
 const HARD_FAULTS: readonly string[] = ['jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure'];
@@ -114,11 +120,13 @@ export class CashAcceptorEmulator implements DeviceEmulator {
       return;
     }
     if (HARD_FAULTS.includes(fault)) this.validator.setHardFault(fault as HardFault);
+    if (fault === 'slowStack') this.validator.stackDelayMs = typeof params.ms === 'number' && params.ms >= 0 ? params.ms : 3_000;
     this.#active.set(fault, params);
   }
 
   clearFaults(): void {
     this.#active.clear();
+    this.validator.stackDelayMs = undefined;
     this.validator.setHardFault(undefined);
   }
 
@@ -157,6 +165,7 @@ export class CashAcceptorEmulator implements DeviceEmulator {
       }
       // half duplex: while a reply is still on its way the device is not listening
       if (this.#pendingReplies > 0) continue;
+      if (cmd === Cmd.stack && this.#active.has('dropStack')) continue;
       const outcome = this.validator.command(cmd, frame.body.subarray(1));
       this.#lastWasPoll = cmd === Cmd.poll;
       const body = 'reply' in outcome ? outcome.reply : 'ack' in outcome ? Uint8Array.of(Cmd.ack) : Uint8Array.of(ILLEGAL_COMMAND);

@@ -14,18 +14,21 @@
  * - `noResponse`: the dispenser stays silent.
  * - `lostReply`: commands are ACKed and carried out, but the reply never arrives (the host must
  *   reconcile from the presenter count, never re-send a dispense).
+ * - `slowPresent` {ms = 3000}: the presenter's shutter motor starts `ms` late: PRESENT is ACKed at
+ *   once, the notes stay behind the closed shutter meanwhile (`presenter.opening` in the state), then
+ *   the shutter opens and the reply goes out, whether the host still listens or not.
  * - `badBcc` {every = 2}: every `every`-th reply goes out with a corrupted BCC.
  * Routes: `POST /dispenser/take`, `POST /dispenser/load {cassettes: [{denomination: tenge, count}]}`.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ACK, EOT, LcdmParser, NAK, encodeDeviceFrame } from '../../../drivers/dispenser/lcdm-codec.js';
+import { ACK, EOT, LcdmCmd, LcdmParser, NAK, encodeDeviceFrame } from '../../../drivers/dispenser/lcdm-codec.js';
 import { lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
 import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { LcdmDevice, type DispenserFault } from './lcdm-device.js';
 
-export const DISPENSER_FAULTS = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail', 'noResponse', 'lostReply', 'badBcc'] as const;
+export const DISPENSER_FAULTS = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail', 'noResponse', 'lostReply', 'slowPresent', 'badBcc'] as const;
 const DEVICE_FAULTS: readonly string[] = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail'];
 
 const LoadBody = z.object({
@@ -56,6 +59,8 @@ export class DispenserEmulator implements DeviceEmulator {
   #work: Promise<void> = Promise.resolve();
   #hostAnswer: ((a: 'ack' | 'nak') => void) | undefined;
   #replies = 0;
+  /** a PRESENT is accepted and the shutter motor has not started yet (`slowPresent`) */
+  #shutterPending = false;
 
   constructor(options: DispenserEmulatorOptions) {
     this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.dispenser, emulatorPathName: 'dispenser.emu.tty', baudRate: 9600 });
@@ -84,7 +89,7 @@ export class DispenserEmulator implements DeviceEmulator {
       rejectBin: d.rejectBin,
       retractBin: d.retractBin,
       notesInPath: d.notesInPath,
-      presenter: { notes: d.presenter.notes.length, amount: d.presenter.notes.reduce((a, b) => a + b, 0) / 100, shutterOpen: d.presenter.shutterOpen },
+      presenter: { notes: d.presenter.notes.length, amount: d.presenter.notes.reduce((a, b) => a + b, 0) / 100, shutterOpen: d.presenter.shutterOpen, opening: this.#shutterPending },
       taken: d.taken.length,
       activeFaults: [...d.faults.keys(), ...this.#wire.keys()],
     };
@@ -137,6 +142,11 @@ export class DispenserEmulator implements DeviceEmulator {
   }
 
   async #serve(cmd: number, data: Uint8Array): Promise<void> {
+    const slowPresent = cmd === LcdmCmd.present ? this.#wire.get('slowPresent') : undefined;
+    if (slowPresent) {
+      this.#shutterPending = true;
+      await sleep(typeof slowPresent.ms === 'number' && slowPresent.ms >= 0 ? slowPresent.ms : 3_000).finally(() => (this.#shutterPending = false));
+    }
     const result = this.device.run(cmd, data) ?? { data: [0x37], ms: 5 }; // 37: undefined command
     await sleep(result.ms);
     if (this.#wire.has('lostReply')) return;

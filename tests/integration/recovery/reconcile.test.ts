@@ -117,6 +117,36 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     expect(listOutbox(rig.store.db)).toHaveLength(1);
   });
 
+  it('an intent whose note the validator handed back by itself while the core was down is never credited', async () => {
+    rig = await makeRig({ escrowTimeoutMs: 2_500 });
+    const before = await acceptingCore(rig);
+    const money = rig.store.money;
+    const { cashInId } = money.beginCashIn({ sessionId: 's-7', target: account });
+    await insert(rig, before, 1000);
+    money.recordStackIntent(cashInId, T1000);
+    await before.cashAcceptor.stack();
+    await until('first note stacked', () => cashBox(rig)['1000'] === 1);
+    money.recordStacked(cashInId, T1000);
+    // the second: intent committed, the core dies before STACK goes out; nobody holds the note
+    await insert(rig, before, 5000);
+    money.recordStackIntent(cashInId, T5000);
+    await before.closeAll();
+    const emu = rig.acceptorEmu;
+    await until('the validator hands the note back on its escrow timeout', () => emu.state().state === 'returned', 5_000);
+
+    const { report } = await restart(rig);
+
+    expect(report.decisions[0]).toEqual({ kind: 'intentResolved', cashInId, denomination: T5000, outcome: 'returned' });
+    expect(report.acceptor.noteSettledAtOpen).toMatchObject({ outcome: 'returned', denomination: T5000 });
+    expect(report.decisions.find((d) => d.kind === 'cashInEnded')).toMatchObject({ cashInId, status: 'ok', total: T1000, amount: T1000 });
+    const outbox = listOutbox(rig.store.db);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ kind: 'cashInCredit', amount: T1000 });
+    expect(cashBox(rig)).toEqual({ 1000: 1 });
+    expect(unitCounts(rig.store.db, 'cashBox').map((c) => [c.denomination, c.count])).toEqual([[T1000, 1]]);
+    expect(checkCounters(rig.store.db)).toEqual([]);
+  });
+
   it('retracts notes left in the presenter and reverses the withdrawal', async () => {
     rig = await makeRig();
     const money = rig.store.money;

@@ -32,14 +32,19 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function makeRig(): Promise<Rig> {
+export interface RigOptions {
+  /** how long the validator keeps a note in escrow before handing it back by itself */
+  escrowTimeoutMs?: number;
+}
+
+export async function makeRig(options: RigOptions = {}): Promise<Rig> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-recovery-'));
   const runDir = join(dataDir, 'run');
   await mkdir(runDir, { recursive: true });
   // the escrow hold outlasts the restart, as a real validator's does while it keeps power
   const acceptorEmu = new CashAcceptorEmulator({
     runDir,
-    timing: { initMs: 150, acceptMs: 100, stackMs: 120, returnMs: 120, rejectMs: 250, escrowTimeoutMs: 30_000, holdMs: 30_000 },
+    timing: { initMs: 150, acceptMs: 100, stackMs: 120, returnMs: 120, rejectMs: 250, escrowTimeoutMs: options.escrowTimeoutMs ?? 30_000, holdMs: 30_000 },
   });
   const dispenserEmu = new DispenserEmulator({ runDir, perNoteMs: 10 });
   await acceptorEmu.start();

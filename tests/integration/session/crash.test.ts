@@ -3,84 +3,29 @@
  * data directory, against the same simulators. The bank's ledger says whether every tenge arrived
  * exactly once. Also the card withdrawal journey, over the same real processes.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, KIOSK_CLI, type Stack } from '../../../scripts/lib/stack.js';
-import { spawnTsx, waitForHttp, type Service } from '../../../scripts/lib/services.js';
 import { BridgeClient, eventually, http } from './bridge-client.js';
-import { freePorts } from '../../support/ports.js';
-import { suiteDir } from '../../support/artifacts.js';
+import { startCrashRig, type CrashRig } from './crash-rig.js';
 
 const TOKEN = 'crash-test-token-0123456789abcdef';
 
-interface Account {
-  balance: number;
-  held: number;
-  entries: Array<{ amount: number; messageKey: string | null }>;
-}
-
-let stack: Stack;
-let dataDir: string;
-let kioskPort: number;
-let core: Service | undefined;
-
-async function startCore(): Promise<string> {
-  const kioskUrl = `http://127.0.0.1:${kioskPort}`;
-  core = spawnTsx('kiosk', join(process.cwd(), KIOSK_CLI), {
-    ...process.env,
-    KIOSK_WEB_HOST: '127.0.0.1',
-    KIOSK_WEB_PORT: String(kioskPort),
-    KIOSK_BANK_URL: stack.bankUrl,
-    KIOSK_DATA_DIR: dataDir,
-    KIOSK_BRIDGE_TOKEN: TOKEN,
-  }, 'quiet');
-  await waitForHttp(`${kioskUrl}/healthz`, { service: core, timeoutMs: 60_000 });
-  return kioskUrl;
-}
-
-async function killCore(): Promise<void> {
-  if (!core) return;
-  core.child.kill('SIGKILL');
-  await core.exited;
-  core = undefined;
-}
+let rig: CrashRig;
+let stack: CrashRig['stack'];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kiosk-crash-'));
-  const [bankPort, devicesPort, corePort] = await freePorts(3);
-  if (bankPort === undefined || devicesPort === undefined || corePort === undefined) throw new Error('no free ports');
-  kioskPort = corePort;
-  stack = await startStack({ root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token: TOKEN, startCore: false, output: 'quiet', logDir: suiteDir('crash-logs') });
+  rig = await startCrashRig('crash', TOKEN);
+  stack = rig.stack;
 }, 90_000);
 
 afterAll(async () => {
-  await core?.stop();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await rig?.stop();
 });
 
-async function otpFor(phone: string): Promise<string> {
-  const { messages } = await http<{ messages: unknown[] }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
-  const code = /\b(\d{6})\b/.exec(JSON.stringify(messages.at(-1) ?? {}))?.[1];
-  if (!code) throw new Error(`no OTP for ${phone}`);
-  return code;
-}
-
-async function signInByPhone(ui: BridgeClient, phone: string, typed: string): Promise<void> {
-  await ui.screen('attract', 30_000);
-  ui.send('start');
-  await ui.screen('start');
-  ui.send('chooseIdentification', { method: 'phone' });
-  await ui.screen('phoneEntry');
-  ui.send('submitPhone', { phone: typed });
-  await ui.screen('otpEntry');
-  ui.send('submitOtp', { code: await otpFor(phone) });
-  await ui.screen('operations');
-}
-
-const account = (id: string) => http<Account>('GET', `${stack.bankUrl}/admin/accounts/${id}`);
+const startCore = (): Promise<string> => rig.startCore();
+const killCore = (): Promise<void> => rig.killCore();
+const otpFor = (phone: string): Promise<string> => rig.otpFor(phone);
+const signInByPhone = (ui: BridgeClient, phone: string, typed: string): Promise<void> => rig.signInByPhone(ui, phone, typed);
+const account = (id: string) => rig.account(id);
 
 describe('crash recovery and withdrawal over real processes', () => {
   it('(d) credit queued, bank applied it but the answer was lost, core killed: after restart credited exactly once', async () => {
@@ -121,7 +66,7 @@ describe('crash recovery and withdrawal over real processes', () => {
   });
 
   it('(a) core killed mid cash-in, a note left in escrow: stacked notes paid once, the orphan note handed back', async () => {
-    const kioskUrl = core ? `http://127.0.0.1:${kioskPort}` : await startCore();
+    const kioskUrl = rig.coreUrl ?? (await startCore());
     let ui = await BridgeClient.connect(kioskUrl, TOKEN);
     const before = await account('a-olga-cur');
     await ui.screen('attract', 30_000);
@@ -172,7 +117,7 @@ describe('crash recovery and withdrawal over real processes', () => {
   });
 
   it('card + OTP + withdrawal: dispensed, presented, taken; the account debited once with its fee', async () => {
-    const kioskUrl = core ? `http://127.0.0.1:${kioskPort}` : await startCore();
+    const kioskUrl = rig.coreUrl ?? (await startCore());
     const ui = await BridgeClient.connect(kioskUrl, TOKEN);
     const before = await account('a-aigerim-cur');
     try {

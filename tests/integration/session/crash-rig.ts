@@ -1,0 +1,119 @@
+/**
+ * The real terminal for crash tests: bank simulator and device simulators started once, the kiosk
+ * core started (and SIGKILLed, and started again) on its own on the same data directory, port and
+ * bridge token, as a supervisor restarts it after a crash. Also what the tests read from outside:
+ * the bank's ledger (admin API), the SMS outbox and, read-only, the core's own SQLite file.
+ * Every run of the core appends its output to `kiosk.log` in the suite's log folder.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { startStack, KIOSK_CLI, type Stack } from '../../../scripts/lib/stack.js';
+import { spawnTsx, waitForHttp, type Service } from '../../../scripts/lib/services.js';
+import { dbPath } from '../../../kiosk/store/db.js';
+import { freePorts } from '../../support/ports.js';
+import { suiteDir } from '../../support/artifacts.js';
+import { http, type BridgeClient } from './bridge-client.js';
+
+export interface Account {
+  balance: number;
+  held: number;
+  entries: Array<{ amount: number; description: string; messageKey: string | null }>;
+}
+
+export interface CrashRig {
+  readonly stack: Stack;
+  readonly dataDir: string;
+  readonly token: string;
+  /** the core's URL once it runs, else undefined */
+  readonly coreUrl: string | undefined;
+  /** starts the core on the rig's data directory and waits for its health endpoint */
+  startCore(): Promise<string>;
+  /** SIGKILL: no shutdown code of the core runs */
+  killCore(): Promise<void>;
+  otpFor(phone: string): Promise<string>;
+  signInByPhone(ui: BridgeClient, phone: string, typed: string): Promise<void>;
+  account(id: string): Promise<Account>;
+  /** runs `read` on a read-only connection to the core's database (open for that call only) */
+  readCoreDb<T>(read: (db: Db) => T): T;
+  stop(): Promise<void>;
+}
+
+export async function startCrashRig(name: string, token: string): Promise<CrashRig> {
+  const dataDir = await mkdtemp(join(tmpdir(), `kiosk-${name}-`));
+  const [bankPort, devicesPort, kioskPort] = await freePorts(3);
+  if (bankPort === undefined || devicesPort === undefined || kioskPort === undefined) throw new Error('no free ports');
+  const logDir = suiteDir(`${name}-logs`);
+  let stack: Stack;
+  try {
+    stack = await startStack({ root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token, startCore: false, output: 'quiet', logDir });
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const kioskUrl = `http://127.0.0.1:${kioskPort}`;
+  let core: Service | undefined;
+
+  const otpFor = async (phone: string): Promise<string> => {
+    const { messages } = await http<{ messages: unknown[] }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
+    const code = /\b(\d{6})\b/.exec(JSON.stringify(messages.at(-1) ?? {}))?.[1];
+    if (!code) throw new Error(`no OTP for ${phone}`);
+    return code;
+  };
+
+  return {
+    stack,
+    dataDir,
+    token,
+    get coreUrl() {
+      return core ? kioskUrl : undefined;
+    },
+    async startCore() {
+      core = spawnTsx('kiosk', join(process.cwd(), KIOSK_CLI), {
+        ...process.env,
+        KIOSK_WEB_HOST: '127.0.0.1',
+        KIOSK_WEB_PORT: String(kioskPort),
+        KIOSK_BANK_URL: stack.bankUrl,
+        KIOSK_DATA_DIR: dataDir,
+        KIOSK_BRIDGE_TOKEN: token,
+      }, 'quiet', [], join(logDir, 'kiosk.log'));
+      await waitForHttp(`${kioskUrl}/healthz`, { service: core, timeoutMs: 60_000 });
+      return kioskUrl;
+    },
+    async killCore() {
+      if (!core) return;
+      core.child.kill('SIGKILL');
+      await core.exited;
+      core = undefined;
+    },
+    otpFor,
+    async signInByPhone(ui, phone, typed) {
+      await ui.screen('attract', 30_000);
+      ui.send('start');
+      await ui.screen('start');
+      ui.send('chooseIdentification', { method: 'phone' });
+      await ui.screen('phoneEntry');
+      ui.send('submitPhone', { phone: typed });
+      await ui.screen('otpEntry');
+      ui.send('submitOtp', { code: await otpFor(phone) });
+      await ui.screen('operations');
+    },
+    account: (id) => http<Account>('GET', `${stack.bankUrl}/admin/accounts/${id}`),
+    readCoreDb(read) {
+      const db = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
+      try {
+        return read(db);
+      } finally {
+        db.close();
+      }
+    },
+    async stop() {
+      await core?.stop();
+      core = undefined;
+      await stack.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
