@@ -56,6 +56,8 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   #waiter: Waiter | undefined;
   #interByteTimer: NodeJS.Timeout | undefined;
   #lock: Promise<unknown> = Promise.resolve();
+  /** set when an attempt of the current command met silence (see #command) */
+  #silenceBeforeReply = false;
   #running = false;
   #loop: Promise<void> | undefined;
   readonly #pause = new WakeableSleep();
@@ -166,13 +168,13 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   async stack(): Promise<void> {
     this.#requireEscrow('stack');
     this.#holding = false;
-    await this.#command(Cmd.stack);
+    await this.#command(Cmd.stack, [], { heardIfRefusedAfterSilence: true });
   }
 
   async return(): Promise<void> {
     this.#requireEscrow('return');
     this.#holding = false;
-    await this.#command(Cmd.return);
+    await this.#command(Cmd.return, [], { heardIfRefusedAfterSilence: true });
   }
 
   /** Keeps the note in escrow until stack() or return(): HOLD now and again every holdRefreshMs. */
@@ -187,10 +189,23 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
     if (this.#state !== 'escrow' && this.#state !== 'holding') throw new CcnetError(`cannot ${what}: no note in escrow (state ${this.#state})`);
   }
 
-  async #command(cmd: number, data: number[] = []): Promise<void> {
+  /**
+   * `heardIfRefusedAfterSilence`: STACK and RETURN change the device's state. When the first copy
+   * met silence (its ACK lost on the line) and a re-sent copy is refused as illegal, the first copy
+   * was heard and the device is already stacking / returning: that is success, and the poll's
+   * 81 / 82 event tells what became of the note. Refusing it would leave a stacked note uncounted.
+   */
+  async #command(cmd: number, data: number[] = [], options: { heardIfRefusedAfterSilence?: boolean } = {}): Promise<void> {
     if (!this.#ready) throw new CcnetError(`bill validator is ${this.#link}`);
-    const reply = await this.#exclusive(() => this.#transact(cmd, data, false));
-    if (reply.length === 1 && reply[0] === ILLEGAL_COMMAND) throw new CcnetError(`validator refused command 0x${cmd.toString(16)} as illegal now`);
+    const { body, afterSilence } = await this.#exclusive(async () => {
+      this.#silenceBeforeReply = false;
+      const reply = await this.#transact(cmd, data, false);
+      return { body: reply, afterSilence: this.#silenceBeforeReply };
+    });
+    if (body.length === 1 && body[0] === ILLEGAL_COMMAND) {
+      if (afterSilence && options.heardIfRefusedAfterSilence) return;
+      throw new CcnetError(`validator refused command 0x${cmd.toString(16)} as illegal now`);
+    }
   }
 
   // ---- the line ----
@@ -268,6 +283,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       }
       if (body === undefined) {
         this.stats.timeouts++;
+        this.#silenceBeforeReply = true;
         // a late reply must not be taken for the answer to the re-sent command
         await sleep(this.#o.responseTimeoutMs);
         this.#parser.reset();

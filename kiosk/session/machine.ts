@@ -908,8 +908,10 @@ export function createSessionMachine(deps: MachineDeps) {
                       id: 'stackNote',
                       src: 'stackNote',
                       input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? '' }),
-                      // the command's answer says nothing about the note: the device's event does
-                      onError: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }) },
+                      // the command's answer says nothing about the note: the device's event does. A
+                      // failed command may still have been heard, so wait for 81 / 82 until noteSettle
+                      // rather than close with a note perhaps in the box and not on this cash-in.
+                      onError: {},
                     },
                     on: {
                       'device.noteStacked': { target: 'recordingStacked' },

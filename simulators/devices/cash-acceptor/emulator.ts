@@ -17,6 +17,8 @@
  *   it back.
  * - `badCrc` {every = 2}: every `every`-th reply goes out with a corrupted CRC.
  * - `garbage` {bytes = 6}: random bytes (SYNC included) precede every reply.
+ * - `loseReply` {command = 0x35 (STACK), count = 1}: the device acts on that command but its
+ *   reply is lost on the line, `count` times (the host hears silence and re-sends).
  * - `powerCycle`: one-shot; power drops and returns (masks cleared, a note in the path is
  *   reported as 11 / 12 at power-up).
  * Routes: `POST /cash-acceptor/insert {denomination: tenge} | {counterfeit: true}`.
@@ -30,7 +32,7 @@ import { CcnetValidator, defaultTiming, type HardFault, type ValidatorTiming } f
 
 export const CASH_ACCEPTOR_FAULTS = [
   'jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure',
-  'counterfeit', 'slow', 'slowStack', 'noResponse', 'dropStack', 'badCrc', 'garbage', 'powerCycle',
+  'counterfeit', 'slow', 'slowStack', 'noResponse', 'dropStack', 'badCrc', 'garbage', 'loseReply', 'powerCycle',
 ] as const;
 
 const HARD_FAULTS: readonly string[] = ['jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure'];
@@ -171,8 +173,21 @@ export class CashAcceptorEmulator implements DeviceEmulator {
       const body = 'reply' in outcome ? outcome.reply : 'ack' in outcome ? Uint8Array.of(Cmd.ack) : Uint8Array.of(ILLEGAL_COMMAND);
       const reply = encodeFrame(ADDR_BILL_VALIDATOR, body);
       this.#lastReply = reply;
+      if (this.#loseReplyTo(cmd)) continue;
       this.#reply(reply);
     }
+  }
+
+  /** the `loseReply` fault: true when this command's reply is to vanish on the line */
+  #loseReplyTo(cmd: number): boolean {
+    const lose = this.#active.get('loseReply');
+    if (!lose) return false;
+    const target = typeof lose.command === 'number' ? lose.command : Cmd.stack;
+    if (cmd !== target) return false;
+    const left = (typeof lose.count === 'number' && lose.count >= 1 ? lose.count : 1) - 1;
+    if (left <= 0) this.#active.delete('loseReply');
+    else this.#active.set('loseReply', { ...lose, count: left });
+    return true;
   }
 
   #reply(frame: Uint8Array): void {

@@ -46,6 +46,33 @@ describe('CCNET driver against the validator emulator over a pty', () => {
     expect(rig.driver.status().escrow).toBeUndefined();
   });
 
+  it('a STACK whose ACK is lost on the line still stacks once: the refused re-send is not an error', async () => {
+    rig = await makeRig();
+    await online();
+    rig.emu.setFault('loseReply', { command: 0x35 });
+    expect(rig.emu.insert({ denomination: 1000 })).toBeUndefined();
+    await until('escrow', () => count('escrow') === 1);
+    await rig.driver.stack(); // the first STACK met silence; the device refused the re-sent one as illegal
+    expect(rig.driver.stats.timeouts).toBeGreaterThan(0);
+    await until('stacked', () => count('stacked') === 1);
+    await until('idling', () => rig.driver.status().state === 'idling');
+    expect(count('stacked')).toBe(1);
+    expect(rig.emu.state().cashBox).toEqual({ '1000': 1 });
+    expect(rig.emu.state().activeFaults).toEqual([]);
+  });
+
+  it('a RETURN refused as illegal without a lost reply is still an error', async () => {
+    rig = await makeRig();
+    await online();
+    expect(rig.emu.insert({ denomination: 1000 })).toBeUndefined();
+    await until('escrow', () => count('escrow') === 1);
+    await rig.driver.stack();
+    // the driver still believes the note is in escrow for a moment; the device already refuses RETURN
+    await expect(rig.driver.return()).rejects.toThrow(/illegal now|no note in escrow/);
+    await until('stacked', () => count('stacked') === 1);
+    expect(count('returned')).toBe(0);
+  });
+
   it('returns a note from escrow', async () => {
     rig = await makeRig();
     await online();

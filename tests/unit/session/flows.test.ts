@@ -102,6 +102,49 @@ describe('session flows', () => {
     }
   });
 
+  it('a STACK command that fails but was heard: the device\'s stacked event still counts the note on this cash-in', async () => {
+    const k = open();
+    await signIn(k);
+    await k.intent('chooseOperation', { operation: 'cashIn' });
+    await k.intent('selectProduct', { productId: 'p-current' });
+    const stack = k.acceptor.stack.bind(k.acceptor);
+    // the device stacks, but the command's answer is lost and the driver gives up on it
+    k.acceptor.stack = async () => {
+      await stack();
+      throw new Error('no valid reply to command 0x35 after 3 attempts');
+    };
+    k.acceptor.insert(T(2000));
+    await flush();
+    let s = k.session.snapshot();
+    expect(s.screen).toBe('cashIn');
+    expect(s.cashIn?.notes).toEqual([{ denomination: T(2000), status: 'stacked' }]);
+    expect(s.cashIn?.total).toBe(T(2000));
+    s = await k.intent('finishCashIn');
+    expect(s.quote?.amount).toBe(T(2000));
+  });
+
+  it('a STACK command that fails and no event follows: after noteSettle the cash-in closes with the note left to reconciliation', async () => {
+    const k = open();
+    await signIn(k);
+    await k.intent('chooseOperation', { operation: 'cashIn' });
+    await k.intent('selectProduct', { productId: 'p-current' });
+    k.acceptor.stack = async () => {
+      throw new Error('bill validator is offline');
+    };
+    k.acceptor.insert(T(2000));
+    await flush();
+    // still waiting for the device's word: the note is pending, neither stacked nor returned
+    expect(k.session.snapshot().screen).toBe('cashIn');
+    expect(k.session.snapshot().cashIn?.notes).toEqual([]);
+    k.clock.advance(10_000);
+    await flush();
+    const s = k.session.snapshot();
+    expect(s.screen).not.toBe('cashIn');
+    expect(s.cashIn?.total ?? 0).toBe(0);
+    expect(k.log).toContain(`store.intent:${T(2000)}`);
+    expect(k.log).not.toContain(`store.stacked:${T(2000)}`);
+  });
+
   it('a note above the maximum is returned without a record; walking away still pays what was stacked', async () => {
     const k = open();
     k.bank.precheckCashIn = async () => ({ ok: true, maxAmount: T(3000), minAmount: 0 });
