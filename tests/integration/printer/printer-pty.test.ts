@@ -201,12 +201,14 @@ describe('printer supervision', () => {
     printer = new EscPosPrinter({
       transport: new SerialTransport({ path: emulator.endpoint.path, baudRate: 115_200, backoffMs: 50, maxBackoffMs: 200 }),
       statusTimeoutMs: 300,
+      // idle status polls, as the kiosk runs the printer (create-devices: every 5 s): a printer that
+      // goes away is noticed by its silence even when the pty's hang-up is slow to reach serialport,
+      // as it was twice on a loaded 2-core CI machine (over 15 s)
+      pollIntervalMs: 500,
     });
     await printer.open();
     expect(printer.status().link).toBe('online');
     await emulator.stop();
-    // the hang-up reaches serialport through the kernel's pty and the event loop: on a loaded
-    // 2-core CI machine that has taken over 5 s once, so this wait is generous
     await waitFor(() => printer.status().link === 'offline', 15_000);
     expect(await printer.print(receiptToEscPos(model('en')))).toMatchObject({ ok: false });
     emulator = new PrinterEmulator({ runDir: dir });
