@@ -33,7 +33,7 @@ interface Otp { sessionId: string; customerId: string; attempts: number; state: 
 interface DispenserState {
   cassettes: Array<{ denomination: number; count: number }>;
   retractBin: number;
-  presenter: { notes: number; amount: number; shutterOpen: boolean };
+  presenter: { notes: number; amount: number; shutterOpen: boolean; opening: boolean };
   taken: number;
 }
 
@@ -241,7 +241,7 @@ describe('refusals and walk-aways against the simulators', () => {
       expect(refused.error?.code).toBe('cashNotTaken');
       expect(refused.withdrawal?.stage).toBe('retracted');
       const retracted = await device<DispenserState>('dispenser');
-      expect(retracted.presenter).toEqual({ notes: 0, amount: 0, shutterOpen: false });
+      expect(retracted.presenter).toEqual({ notes: 0, amount: 0, shutterOpen: false, opening: false });
       expect(retracted.retractBin - dispenserBefore.retractBin).toBe(notes);
       expect(retracted.taken).toBe(dispenserBefore.taken);
       const outOfCassettes = dispenserBefore.cassettes.reduce((sum, c, i) => sum + (c.count - (retracted.cassettes[i]?.count ?? 0)) * c.denomination, 0);
