@@ -1,12 +1,17 @@
 /**
  * What the terminal can offer with the devices it has working and the bank reachable or not.
- * Pure: the session machine narrows this further by the customer's own products.
+ * Pure: the session machine narrows this further by the customer's own products. It agrees with
+ * the session (`kiosk/session/operations.ts`): an operation listed here is one some customer can
+ * be offered, so the attract and start screens and the metrics never promise less or more.
  */
 import type { Devices, IdentificationMethod, Operation, ReceiptChoice } from '../bridge/schema.js';
 import { usable } from './health.js';
 
 export interface Availability {
+  /** what an identified customer may be offered (before their products narrow it) */
   operations: Operation[];
+  /** what a customer may do without identifying: a service payment in cash, queued offline if need be */
+  walkUp: Operation[];
   identificationMethods: IdentificationMethod[];
   /** no printer: electronic receipts only (bank rules ch.2 item 5 allows SMS / push) */
   receipts: ReceiptChoice[];
@@ -30,8 +35,9 @@ export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: 
   // crediting a named account needs the customer identified, which needs the bank
   if (acceptor && bankOnline) operations.push('cashIn');
   if (dispenser && bankOnline) operations.push('withdraw');
-  // a walk-up cash payment can be queued offline, within the offline caps
-  if (acceptor) operations.push('payService');
+  // a walk-up payment is cash, so it needs the acceptor (and is queued offline within the caps);
+  // an identified customer may also pay from an account, which needs the bank online
+  if (acceptor || bankOnline) operations.push('payService');
   if (acceptor && bankOnline) operations.push('loanRepayment');
   if (cardReader && bankOnline && card?.pinChange === true) operations.push('changePin');
 
@@ -45,5 +51,12 @@ export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: 
 
   const receipts: ReceiptChoice[] = usable(devices.printer) ? ['print', 'sms', 'none'] : ['sms', 'none'];
   const outOfService = !acceptor && !(dispenser && bankOnline);
-  return { operations: outOfService ? [] : operations, identificationMethods: outOfService ? [] : identificationMethods, receipts, outOfService };
+  const walkUp: Operation[] = acceptor ? ['payService'] : [];
+  return {
+    operations: outOfService ? [] : operations,
+    walkUp: outOfService ? [] : walkUp,
+    identificationMethods: outOfService ? [] : identificationMethods,
+    receipts,
+    outOfService,
+  };
 }
