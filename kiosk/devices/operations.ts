@@ -24,7 +24,11 @@ export interface Availability {
  * offered only for a card whose product allows it (the PIN is then set on the customer's phone),
  * so without a card identified that way it is never offered.
  */
-export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: boolean, card?: { pinChange?: boolean }): Availability {
+export function availableOperations(
+  devices: Omit<Devices, 'bank'>, bankOnline: boolean, card?: { pinChange?: boolean },
+  /** the methods this terminal offers at all (`identification.methods`); absent: every method */
+  allowed?: readonly IdentificationMethod[],
+): Availability {
   const acceptor = usable(devices.cashAcceptor);
   const dispenser = usable(devices.dispenser);
   const cardReader = usable(devices.cardReader);
@@ -49,13 +53,15 @@ export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: 
     identificationMethods.push('qr');
   }
 
+  const offered = allowed ? identificationMethods.filter((m) => allowed.includes(m)) : identificationMethods;
+
   const receipts: ReceiptChoice[] = usable(devices.printer) ? ['print', 'sms', 'none'] : ['sms', 'none'];
   const outOfService = !acceptor && !(dispenser && bankOnline);
   const walkUp: Operation[] = acceptor ? ['payService'] : [];
   return {
     operations: outOfService ? [] : operations,
     walkUp: outOfService ? [] : walkUp,
-    identificationMethods: outOfService ? [] : identificationMethods,
+    identificationMethods: outOfService ? [] : offered,
     receipts,
     outOfService,
   };

@@ -167,7 +167,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   // note, card and cash events from the drivers; health comes from the supervisor, which also
   // re-reads statuses (a cleared jam or new paper has no event of its own)
   const disconnect = connectDevices(devices, (e) => host.send(e), { health: false });
-  const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry });
+  const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry, identificationMethods: sessionConfig.identificationMethods });
   // the bank's state is the session's own news (its calls and the sync worker's deliveries)
   const onChange = (p: { devices: Devices }) => host.send({ type: 'device.health', devices: withoutBank(p.devices) });
   supervisor.on('change', onChange);

@@ -116,7 +116,7 @@ describe('device set from the config, supervised against every emulator', () => 
     set = createDevices({ config, backoffMs: 100, maxBackoffMs: 300, openTimeoutMs: 3_000 });
     const opened = await set.openAll();
     expect(opened.dispenser).toEqual({ ok: true });
-    supervisor = new DeviceSupervisor({ devices: set, pollIntervalMs: 100, absent: ['palm'] });
+    supervisor = new DeviceSupervisor({ devices: set, pollIntervalMs: 100, absent: ['palm'], identificationMethods: ['phone', 'card', 'palm'] });
     supervisor.start();
     const s = supervisor;
     await until('dispenser ok', () => s.health().dispenser === 'ok');
@@ -124,6 +124,8 @@ describe('device set from the config, supervised against every emulator', () => 
     expect(s.availability()).toMatchObject({ outOfService: true, operations: [] });
     s.setBankOnline(true);
     expect(s.availability()).toMatchObject({ outOfService: false, operations: ['balance', 'withdraw', 'payService'], walkUp: [], receipts: ['sms', 'none'] });
+    // the configured methods, less those whose device is missing (card reader offline, palm absent)
+    expect(s.availability().identificationMethods).toEqual(['phone']);
   });
   it('a jam, paper out and paper near its end show in health, and clear by themselves', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'kiosk-devices-'));

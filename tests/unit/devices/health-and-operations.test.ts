@@ -110,6 +110,13 @@ describe('availableOperations', () => {
     expect(availableOperations(all, false, { pinChange: true }).operations).not.toContain('changePin');
   });
 
+  it('lists only the identification methods the terminal offers (config), in their order', () => {
+    expect(availableOperations(all, true, undefined, ['qr', 'phone', 'card']).identificationMethods).toEqual(['phone', 'card', 'qr']);
+    expect(availableOperations(all, true, undefined, ['phone', 'iin', 'card', 'qr']).identificationMethods).not.toContain('palm');
+    expect(availableOperations({ ...all, palm: 'offline' }, true, undefined, ['palm']).identificationMethods).toEqual([]);
+    expect(availableOperations(all, false, undefined, ['phone']).identificationMethods).toEqual([]);
+  });
+
   it('no printer: electronic receipts only', () => {
     expect(availableOperations({ ...all, printer: 'offline' }, true).receipts).toEqual(['sms', 'none']);
   });
