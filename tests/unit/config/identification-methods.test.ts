@@ -115,6 +115,26 @@ describe('the session honours the configured methods', () => {
     expect(s.screen).toBe('phoneEntry');
   });
 
+  it('cards left out: a card inserted on the attract screen is handed back, never read for identification', async () => {
+    const k = open({ KIOSK_IDENTIFICATION_METHODS: 'phone,iin' });
+    k.cardReader.insert();
+    await flush();
+    expect(k.session.snapshot().screen).toBe('goodbye');
+    expect(k.log).toContain('card.eject');
+    expect(k.bank.identifyCalls).toEqual([]);
+    k.cardReader.remove();
+    await flush();
+    expect(k.log.filter((l) => l === 'card.capture')).toEqual([]);
+  });
+
+  it('cards listed: an inserted card signs in as before', async () => {
+    const k = open({ KIOSK_IDENTIFICATION_METHODS: 'card' });
+    k.cardReader.insert();
+    await flush();
+    expect(k.session.snapshot().screen).toBe('otpEntry');
+    expect(k.bank.identifyCalls.map((q) => q.by)).toEqual(['card']);
+  });
+
   it('only the phone: the start screen offers nothing else', async () => {
     const k = open({ KIOSK_IDENTIFICATION_METHODS: 'phone' });
     const s = await k.intent('start');
