@@ -94,6 +94,14 @@ const BankUrl = z
     error: 'plain http is allowed only on loopback; use https',
   });
 
+/** the ways a customer may identify, in the order the start screen offers them */
+export const IDENTIFICATION_METHODS = ['phone', 'iin', 'card', 'palm', 'qr'] as const;
+const METHODS_MESSAGE = `must be a non-empty list of ${IDENTIFICATION_METHODS.join(', ')} without repeats`;
+const IdentificationMethods = z
+  .array(z.enum(IDENTIFICATION_METHODS, { error: `must be one of ${IDENTIFICATION_METHODS.join(', ')}` }), { error: METHODS_MESSAGE })
+  .min(1, { error: METHODS_MESSAGE })
+  .refine((m) => new Set(m).size === m.length, { error: METHODS_MESSAGE });
+
 export const ConfigSchema = z
   .object({
     terminalId: z
@@ -196,6 +204,11 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ bankName: 'Bank', address: '' }),
+    /** what the customer may identify with; a method left out is never offered (palm off: no hand watched for on the attract screen) */
+    identification: z
+      .object({ methods: IdentificationMethods.default([...IDENTIFICATION_METHODS]) })
+      .strict()
+      .default({ methods: [...IDENTIFICATION_METHODS] }),
     service: z
       .object({
         technicianCode: z

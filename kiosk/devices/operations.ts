@@ -1,12 +1,17 @@
 /**
  * What the terminal can offer with the devices it has working and the bank reachable or not.
- * Pure: the session machine narrows this further by the customer's own products.
+ * Pure: the session machine narrows this further by the customer's own products. It agrees with
+ * the session (`kiosk/session/operations.ts`): an operation listed here is one some customer can
+ * be offered, so the attract and start screens and the metrics never promise less or more.
  */
 import type { Devices, IdentificationMethod, Operation, ReceiptChoice } from '../bridge/schema.js';
 import { usable } from './health.js';
 
 export interface Availability {
+  /** what an identified customer may be offered (before their products narrow it) */
   operations: Operation[];
+  /** what a customer may do without identifying: a service payment in cash, queued offline if need be */
+  walkUp: Operation[];
   identificationMethods: IdentificationMethod[];
   /** no printer: electronic receipts only (bank rules ch.2 item 5 allows SMS / push) */
   receipts: ReceiptChoice[];
@@ -19,7 +24,11 @@ export interface Availability {
  * offered only for a card whose product allows it (the PIN is then set on the customer's phone),
  * so without a card identified that way it is never offered.
  */
-export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: boolean, card?: { pinChange?: boolean }): Availability {
+export function availableOperations(
+  devices: Omit<Devices, 'bank'>, bankOnline: boolean, card?: { pinChange?: boolean },
+  /** the methods this terminal offers at all (`identification.methods`); absent: every method */
+  allowed?: readonly IdentificationMethod[],
+): Availability {
   const acceptor = usable(devices.cashAcceptor);
   const dispenser = usable(devices.dispenser);
   const cardReader = usable(devices.cardReader);
@@ -30,8 +39,9 @@ export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: 
   // crediting a named account needs the customer identified, which needs the bank
   if (acceptor && bankOnline) operations.push('cashIn');
   if (dispenser && bankOnline) operations.push('withdraw');
-  // a walk-up cash payment can be queued offline, within the offline caps
-  if (acceptor) operations.push('payService');
+  // a walk-up payment is cash, so it needs the acceptor (and is queued offline within the caps);
+  // an identified customer may also pay from an account, which needs the bank online
+  if (acceptor || bankOnline) operations.push('payService');
   if (acceptor && bankOnline) operations.push('loanRepayment');
   if (cardReader && bankOnline && card?.pinChange === true) operations.push('changePin');
 
@@ -43,7 +53,16 @@ export function availableOperations(devices: Omit<Devices, 'bank'>, bankOnline: 
     identificationMethods.push('qr');
   }
 
+  const offered = allowed ? identificationMethods.filter((m) => allowed.includes(m)) : identificationMethods;
+
   const receipts: ReceiptChoice[] = usable(devices.printer) ? ['print', 'sms', 'none'] : ['sms', 'none'];
   const outOfService = !acceptor && !(dispenser && bankOnline);
-  return { operations: outOfService ? [] : operations, identificationMethods: outOfService ? [] : identificationMethods, receipts, outOfService };
+  const walkUp: Operation[] = acceptor ? ['payService'] : [];
+  return {
+    operations: outOfService ? [] : operations,
+    walkUp: outOfService ? [] : walkUp,
+    identificationMethods: outOfService ? [] : offered,
+    receipts,
+    outOfService,
+  };
 }

@@ -13,7 +13,7 @@ import type { ReceiptPrinter, ReceiptPrinterEvents } from '../../drivers/printer
 import type { CardReader, CardReaderEvents } from '../../drivers/card-reader/card-reader.js';
 import type { PalmScanner, PalmScannerEvents } from '../../drivers/palm/palm-scanner.js';
 import type { CabinetEvents, CabinetSensors } from '../../drivers/cabinet/cabinet.js';
-import type { Devices } from '../bridge/schema.js';
+import type { Devices, IdentificationMethod } from '../bridge/schema.js';
 import type { DeviceKind } from './create-devices.js';
 import { DEVICE_KINDS } from './create-devices.js';
 import { acceptorHealth, dispenserHealth, linkOnlyHealth, printerHealth, usable, type DeviceHealth } from './health.js';
@@ -46,6 +46,8 @@ export interface SupervisorOptions {
   /** how often statuses are re-read; events alone miss a cleared fault */
   pollIntervalMs?: number;
   bankOnline?: boolean;
+  /** the identification methods this terminal offers at all (config `identification.methods`) */
+  identificationMethods?: readonly IdentificationMethod[];
 }
 
 const HEALTH_VALUES: readonly DeviceHealth[] = ['ok', 'degraded', 'offline', 'absent'];
@@ -72,6 +74,7 @@ export class DeviceSupervisor extends TypedEmitter<SupervisorEvents> {
   readonly #unsubscribe: Array<() => void> = [];
   #health: HealthMap;
   #bankOnline: boolean;
+  readonly #methods: readonly IdentificationMethod[] | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: SupervisorOptions) {
@@ -80,6 +83,7 @@ export class DeviceSupervisor extends TypedEmitter<SupervisorEvents> {
     this.#absent = new Set(options.absent ?? []);
     this.#pollMs = options.pollIntervalMs ?? 1_000;
     this.#bankOnline = options.bankOnline ?? false;
+    this.#methods = options.identificationMethods;
     this.#health = this.#derive();
     if (options.registry) {
       const r = options.registry;
@@ -175,7 +179,7 @@ export class DeviceSupervisor extends TypedEmitter<SupervisorEvents> {
   }
 
   availability(): Availability {
-    return availableOperations(this.devices(), this.#bankOnline);
+    return availableOperations(this.devices(), this.#bankOnline, undefined, this.#methods);
   }
 
   /** last offline or failure text per device, for logs and service mode */

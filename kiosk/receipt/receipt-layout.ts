@@ -112,7 +112,7 @@ export function layoutReceipt(model: ReceiptModel, options: LayoutOptions): Layo
     }
   }
   if (model.beneficiary) row(t.beneficiary, model.beneficiary);
-  if (model.payer) row(model.payer.kind === 'card' ? t.card : t.phone, model.payer.masked);
+  if (model.payer) row(t[model.payer.kind], model.payer.masked);
   if (model.notes && model.notes.length > 0) {
     line(p(t.notes));
     for (const n of model.notes) row(`  ${money(n.denomination)} x ${n.count}`, money(n.denomination * n.count));

@@ -1,7 +1,8 @@
 /**
  * What a receipt says, independent of how it is printed or sent. Amounts are integer tiyn.
  * A card appears only masked (first 6, last 4) and a phone only masked: the schema refuses
- * anything that could be a full PAN or phone number, so no renderer can leak one.
+ * anything that could be a full PAN or phone number, so no renderer can leak one. An account
+ * payer is the product label the customer chose, with at most the last four digits of a number.
  */
 import { z } from 'zod';
 import { Locale, Operation, Tiyn } from '../bridge/schema.js';
@@ -13,6 +14,30 @@ export const MaskedCard = z.string().regex(/^\d{4} ?\d{2}[* ]{6,12}\d{4}$/, 'car
 );
 /** +7 701 *** ** 67 style: at least four digits hidden */
 export const MaskedPhone = z.string().max(24).regex(/^\+?[0-9 *]+$/).refine((s) => (s.match(/\*/g) ?? []).length >= 4, 'phone must be masked');
+
+/**
+ * The account paid from, as the product label the customer saw ("Current account *0101"): never
+ * a full account number or IBAN. Refused: any run of more than four digits (spaces, dots and
+ * hyphens between digits do not break a run) and anything IBAN-shaped (KZ + check digits).
+ */
+export const MaskedAccount = z
+  .string()
+  .min(1)
+  .max(80)
+  .refine((s) => !/\d{5,}/.test(s.replace(/(?<=\d)[ .-]+(?=\d)/g, '')), 'account must be masked: at most the last 4 digits')
+  .refine((s) => !/\bKZ\s?\d{2}/i.test(s), 'account must not carry an IBAN');
+
+/** what the receipt shows for an account label that might carry a number: digits beyond the last four become '*' */
+export function maskAccountLabel(label: string): string {
+  // each run of digits (spaces, dots, hyphens inside it included) keeps only its last four digits
+  const masked = label.replace(/\d(?:[ .-]*\d)*/g, (run) => {
+    const digits = run.replace(/[^0-9]/g, '').length;
+    if (digits <= 4) return run;
+    let hide = digits - 4;
+    return run.replace(/\d/g, (d) => (hide-- > 0 ? '*' : d));
+  });
+  return masked.replace(/\bKZ(?=\s?[\d*]{2})/gi, '**');
+}
 
 export const ReceiptStatus = z.enum(['completed', 'declined', 'pending']);
 export type ReceiptStatus = z.infer<typeof ReceiptStatus>;
@@ -48,6 +73,7 @@ export const ReceiptModel = z
     payer: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('card'), masked: MaskedCard }),
       z.object({ kind: z.literal('phone'), masked: MaskedPhone }),
+      z.object({ kind: z.literal('account'), masked: MaskedAccount }),
     ]).optional(),
     /** cash-in: notes accepted, by denomination (tiyn) */
     notes: z.array(z.object({ denomination: Tiyn, count: z.number().int().positive() })).optional(),

@@ -8,6 +8,8 @@ export interface ReceiptTexts {
   receiptNo: string;
   card: string;
   phone: string;
+  /** the account a payment was made from */
+  account: string;
   beneficiary: string;
   notes: string;
   amount: string;
@@ -45,6 +47,7 @@ export const RECEIPT_TEXTS: Record<Locale, ReceiptTexts> = {
     receiptNo: 'Түбіртек №',
     card: 'Карта',
     phone: 'Телефон',
+    account: 'Төлем шоты',
     beneficiary: 'Алушы',
     notes: 'Купюралар',
     amount: 'Сома',
@@ -77,6 +80,7 @@ export const RECEIPT_TEXTS: Record<Locale, ReceiptTexts> = {
     receiptNo: 'Чек №',
     card: 'Карта',
     phone: 'Телефон',
+    account: 'Счёт списания',
     beneficiary: 'Получатель',
     notes: 'Купюры',
     amount: 'Сумма',
@@ -109,6 +113,7 @@ export const RECEIPT_TEXTS: Record<Locale, ReceiptTexts> = {
     receiptNo: 'Receipt No.',
     card: 'Card',
     phone: 'Phone',
+    account: 'Paid from',
     beneficiary: 'Recipient',
     notes: 'Notes',
     amount: 'Amount',

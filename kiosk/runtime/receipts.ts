@@ -4,7 +4,7 @@
  * receipt is given even while the bank is offline and goes out once it is back).
  */
 import type { Locale, Operation } from '../bridge/schema.js';
-import { ReceiptModel } from '../receipt/receipt-model.js';
+import { ReceiptModel, maskAccountLabel } from '../receipt/receipt-model.js';
 import { printReceipt } from '../receipt/print-receipt.js';
 import { receiptToText } from '../receipt/receipt-text.js';
 import type { MoneyStore, ReceiptData, ReceiptSmsStore } from '../store/money-store.js';
@@ -50,7 +50,7 @@ export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSit
     ...(data.service
       ? { beneficiary: `${data.service.name ?? data.service.serviceId} ${data.service.reference}`.slice(0, 120) }
       : data.customer?.label ? { beneficiary: data.customer.label } : {}),
-    ...(data.card ? { payer: { kind: 'card', masked: data.card.masked } } : {}),
+    ...(data.card ? { payer: { kind: 'card', masked: data.card.masked } } : payer(data)),
     ...(data.notes && data.notes.length > 0 ? { notes: data.notes } : {}),
     amount: data.amount,
     commission: data.commission,
@@ -59,6 +59,13 @@ export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSit
     ...(slip ? { cashSlip: { kind: slip, units: data.units ?? [] } } : {}),
     ...(options.copyPrintedAt ? { copy: { printedAt: options.copyPrintedAt } } : {}),
   });
+}
+
+/** a payment from an account names the account paid from: the label the customer saw, masked again in case it carries a number */
+function payer(data: ReceiptData): { payer?: ReceiptModel['payer'] } {
+  if (!data.service || !data.customer) return {};
+  const label = data.customer.label?.trim();
+  return label ? { payer: { kind: 'account', masked: maskAccountLabel(label).slice(0, 80) } } : {};
 }
 
 export interface ReceiptDeliveryOptions {

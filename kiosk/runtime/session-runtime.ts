@@ -23,6 +23,7 @@ import { receiptDelivery } from './receipts.js';
 import { StoreAdapter } from './store-adapter.js';
 import { StartingHost } from './starting-host.js';
 import { watchBank } from './bank-health.js';
+import { IDENTIFICATION_METHODS } from '../config/schema.js';
 
 const TENGE = 100;
 
@@ -32,7 +33,8 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
   return {
     terminalId: config.terminalId,
     localeDefault: config.locale,
-    identificationMethods: ['phone', 'iin', 'card', 'palm', 'qr'],
+    // the configured subset, always in the start screen's order
+    identificationMethods: IDENTIFICATION_METHODS.filter((m) => config.identification.methods.includes(m)),
     timeouts: { ...defaultTimeouts, inactivityMs: t.inactivityMs, moreTimeMs: t.moreTimeMs, takeCashMs: t.cashTakeMs, approvalMs: t.approvalMs },
     offlineCaps: { perPayment: config.offline.perPaymentTiyn, total: config.offline.totalTiyn },
     acceptedDenominations: [200, 500, 1000, 2000, 5000, 10000, 20000].map((n) => n * TENGE),
@@ -165,7 +167,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   // note, card and cash events from the drivers; health comes from the supervisor, which also
   // re-reads statuses (a cleared jam or new paper has no event of its own)
   const disconnect = connectDevices(devices, (e) => host.send(e), { health: false });
-  const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry });
+  const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry, identificationMethods: sessionConfig.identificationMethods });
   // the bank's state is the session's own news (its calls and the sync worker's deliveries)
   const onChange = (p: { devices: Devices }) => host.send({ type: 'device.health', devices: withoutBank(p.devices) });
   supervisor.on('change', onChange);

@@ -281,6 +281,8 @@ export function createSessionMachine(deps: MachineDeps) {
                 ...screen('start'),
                 entry: ['markActivity', 'clearError'],
                 always: [
+                  // a card inserted where cards are not an identification method here: handed back
+                  { guard: ({ context }) => context.card !== undefined && !context.identificationMethods.includes('card'), target: '#ending' },
                   { guard: 'hasCard', target: '#identify.cardRead' },
                   { guard: ({ context }) => context.palmAttract === true, target: '#identify.palm', actions: assign({ palmAttract: false }) },
                 ],

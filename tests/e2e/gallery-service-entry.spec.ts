@@ -70,4 +70,27 @@ test('back to menu shows the menu again without asking the core', async ({ page 
   expect(await sentIntents(page)).toEqual([]);
   await page.getByRole('button', { name: ru['service.action.collect'] }).click();
   expect(await sentIntents(page)).toEqual([{ name: 'serviceAction', payload: { action: 'collect', params: { locale: 'ru' } } }]);
+  // the fixture never answers: the previous action's answer stays stale, so the menu waits instead
+  await expect(page.getByRole('status').filter({ hasText: ru['service.working'] })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ru['service.menuTitle']);
+  await expect(page.getByText(ru['service.slipNotPrinted'])).toHaveCount(0);
+});
+
+test('reopening an action never shows the previous action\'s answer while the new one is awaited', async ({ page }) => {
+  await openFixture(page, 'serviceLookupFound', 'en');
+  await page.getByRole('button', { name: en['service.backToMenu'] }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(en['service.menuTitle']);
+  await page.getByRole('button', { name: en['service.action.lookupReceipt'] }).click();
+  await expect(page.getByRole('status').filter({ hasText: en['service.working'] })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(en['service.menuTitle']);
+  await expect(page.getByRole('region', { name: en['service.lookup.paper'] })).toHaveCount(0);
+});
+
+test('a free-form answer is not shown under the menu once another action is asked for', async ({ page }) => {
+  await openFixture(page, 'serviceMenu', 'ru');
+  await expect(page.locator('.service-result')).toContainText('"action": "cashUnits"');
+  await page.getByRole('button', { name: ru['service.action.diagnostics'] }).click();
+  await expect(page.locator('.service-result')).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: ru['service.working'] })).toBeVisible();
+  expect(await sentIntents(page)).toEqual([{ name: 'serviceAction', payload: { action: 'diagnostics' } }]);
 });

@@ -96,6 +96,19 @@ test('replenishment on the keypad, then its receipt found by number and copied',
     expect(copy[0]).toBe('КОПИЯ (ДУБЛИКАТ)');
     expect(copy).toContain(receiptNumber);
 
+    // reopening the look-up shows a fresh field, never the receipt found before, not even for a frame
+    await page.getByRole('button', { name: ru['service.backToMenu'] }).click();
+    await expect(heading).toHaveText(ru['service.menuTitle']);
+    await page.evaluate(`(() => {
+      const seen = (window.__headings = []);
+      new MutationObserver(() => seen.push(document.querySelector('h1')?.textContent ?? '')).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
+    await page.getByRole('button', { name: ru['service.action.lookupReceipt'] }).click();
+    await expect(heading).toHaveText(ru['service.lookup.title'], { timeout: 15_000 });
+    await expect(page.locator(`output[aria-label="${ru['service.lookup.field']}"] .placeholder`)).toHaveText('000123');
+    const headings = (await page.evaluate('window.__headings')) as string[];
+    expect(headings.filter((h) => h.startsWith('Чек №'))).toEqual([]);
+
     await page.getByRole('button', { name: ru['service.backToMenu'] }).click();
     await page.getByRole('button', { name: ru['service.action.exit'] }).click();
   } finally {

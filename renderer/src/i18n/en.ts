@@ -210,6 +210,7 @@ export const en = {
   'service.loginTitle': 'Service mode',
   'service.code': 'Technician code',
   'service.menuTitle': 'Service menu',
+  'service.working': 'Working…',
   'service.devices': 'Devices',
   'service.bank': 'Bank connection',
   'service.action.diagnostics': 'Diagnostics',

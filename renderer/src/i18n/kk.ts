@@ -212,6 +212,7 @@ export const kk: Catalogue = {
   'service.loginTitle': 'Сервистік режим',
   'service.code': 'Техник коды',
   'service.menuTitle': 'Сервистік мәзір',
+  'service.working': 'Орындалуда…',
   'service.devices': 'Құрылғылар',
   'service.bank': 'Банкпен байланыс',
   'service.action.diagnostics': 'Диагностика',

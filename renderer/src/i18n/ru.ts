@@ -212,6 +212,7 @@ export const ru: Catalogue = {
   'service.loginTitle': 'Сервисный режим',
   'service.code': 'Код техника',
   'service.menuTitle': 'Сервисное меню',
+  'service.working': 'Выполняется…',
   'service.devices': 'Устройства',
   'service.bank': 'Связь с банком',
   'service.action.diagnostics': 'Диагностика',

@@ -25,23 +25,38 @@ const ENTRY_ACTIONS = new Set<string>(['lookupReceipt', 'collect', 'replenish'])
  */
 export function ServiceMenuScreen() {
   const { snapshot, send, t } = useView();
-  // the answer the technician left with "back to menu" (by content: every snapshot is a new object)
-  const [dismissed, setDismissed] = useState<string | undefined>(undefined);
   const d = snapshot.devices;
   // The last action's answer (`view`) reads best as a block; other service facts as a list.
   const { view: result, loggedIn: _loggedIn, ...rest } = snapshot.service ?? {};
   const facts = Object.entries(rest);
-  const parsed = result === undefined ? undefined : ServiceModeView.safeParse(result);
-  const entry = parsed?.success && JSON.stringify(result) !== dismissed ? parsed.data : undefined;
-  const back = (): void => setDismissed(JSON.stringify(result));
+  // Answers are told apart by content (every snapshot is a new object). `hidden` is an answer not
+  // to show again: the one left with "back to menu", or the one on screen when another action was
+  // asked for, which is stale until the core answers.
+  const key = result === undefined ? undefined : JSON.stringify(result);
+  const [hidden, setHidden] = useState<string | undefined>(undefined);
+  // an action asked for from the menu: 'sent', then 'taken' once the core is performing it
+  const [asked, setAsked] = useState<'sent' | 'taken' | undefined>(undefined);
+  const performing = snapshot.state === 'service.performing';
+  if (asked === 'sent' && performing) setAsked('taken');
+  else if (asked === 'taken' && !performing) {
+    // the core has answered: this answer is new even if it reads the same as the hidden one
+    setAsked(undefined);
+    setHidden(undefined);
+  } else if (asked === 'sent' && key !== hidden) setAsked(undefined); // answered before a performing snapshot was seen
+  const fresh = key !== undefined && key !== hidden;
+  const parsed = fresh ? ServiceModeView.safeParse(result) : undefined;
+  const entry = parsed?.success ? parsed.data : undefined;
+  const back = (): void => setHidden(key);
   if (entry?.action === 'lookupReceipt' && 'stage' in entry) return <ServiceReceiptLookupScreen view={entry} onBack={back} />;
   if (entry?.action === 'collect' && 'stage' in entry) return <ServiceCollectScreen view={entry} onBack={back} />;
   if (entry?.action === 'replenish' && 'stage' in entry) return <ServiceReplenishScreen view={entry} onBack={back} />;
   const open = (a: (typeof ACTIONS)[number]): void => {
-    setDismissed(undefined);
+    setHidden(key);
+    setAsked('sent');
     send({ name: 'serviceAction', payload: ENTRY_ACTIONS.has(a) ? { action: a, params: { locale: snapshot.locale } } : { action: a } });
   };
-  const shown = parsed?.success && ENTRY_ACTIONS.has(parsed.data.action) ? undefined : result;
+  const shown = !fresh || (parsed?.success && ENTRY_ACTIONS.has(parsed.data.action)) ? undefined : result;
+  const waiting = asked !== undefined;
   return (
     <ScreenFrame title={t('service.menuTitle')}>
       <h2 className="section">{t('service.devices')}</h2>
@@ -67,7 +82,11 @@ export function ServiceMenuScreen() {
           ))}
         </dl>
       ) : null}
-      {shown !== undefined ? (
+      {waiting ? (
+        <p className="service-working" role="status">
+          {t('service.working')}
+        </p>
+      ) : shown !== undefined ? (
         <pre className="service-result" aria-live="polite">
           {JSON.stringify(shown, null, 2)}
         </pre>

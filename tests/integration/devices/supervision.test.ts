@@ -77,7 +77,9 @@ describe('device set from the config, supervised against every emulator', () => 
     await emulator('cashAcceptor').stop();
     await until('acceptor offline', () => s.health().cashAcceptor === 'offline');
     expect(s.availability().operations).not.toContain('cashIn');
-    expect(s.availability().operations).not.toContain('payService');
+    // nobody walks up and pays in cash now; an identified customer may still pay from an account
+    expect(s.availability().walkUp).not.toContain('payService');
+    expect(s.availability().operations).toContain('payService');
     expect(perDevice.some((d) => d.device === 'cashAcceptor' && d.health === 'offline' && d.previous === 'ok')).toBe(true);
     expect(changes.at(-1)?.devices.cashAcceptor).toBe('offline');
     let metrics = await registry.metrics();
@@ -114,14 +116,16 @@ describe('device set from the config, supervised against every emulator', () => 
     set = createDevices({ config, backoffMs: 100, maxBackoffMs: 300, openTimeoutMs: 3_000 });
     const opened = await set.openAll();
     expect(opened.dispenser).toEqual({ ok: true });
-    supervisor = new DeviceSupervisor({ devices: set, pollIntervalMs: 100, absent: ['palm'] });
+    supervisor = new DeviceSupervisor({ devices: set, pollIntervalMs: 100, absent: ['palm'], identificationMethods: ['phone', 'card', 'palm'] });
     supervisor.start();
     const s = supervisor;
     await until('dispenser ok', () => s.health().dispenser === 'ok');
     expect(s.health()).toMatchObject({ cashAcceptor: 'offline', printer: 'offline', cardReader: 'offline', palm: 'absent', cabinet: 'offline' });
     expect(s.availability()).toMatchObject({ outOfService: true, operations: [] });
     s.setBankOnline(true);
-    expect(s.availability()).toMatchObject({ outOfService: false, operations: ['balance', 'withdraw'], receipts: ['sms', 'none'] });
+    expect(s.availability()).toMatchObject({ outOfService: false, operations: ['balance', 'withdraw', 'payService'], walkUp: [], receipts: ['sms', 'none'] });
+    // the configured methods, less those whose device is missing (card reader offline, palm absent)
+    expect(s.availability().identificationMethods).toEqual(['phone']);
   });
   it('a jam, paper out and paper near its end show in health, and clear by themselves', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'kiosk-devices-'));

@@ -95,7 +95,8 @@ describe('service payment from an account against the simulators', () => {
       const printed = await http<Array<{ text?: string; lines?: string[] }>>('GET', `${stack.devicesUrl}/printer/receipts`);
       expect(printed.length).toBe(printedBefore + 1);
       const paper = JSON.stringify(printed.at(-1));
-      for (const expected of [receiptNumber, 'Kcell / activ', '7011234567', '2,000.00 KZT', '50.00 KZT', '2,050.00 KZT']) {
+      // the account paid from, as the customer saw it (a primary document names the payer)
+      for (const expected of [receiptNumber, 'Kcell / activ', '7011234567', '2,000.00 KZT', '50.00 KZT', '2,050.00 KZT', 'Paid from', 'Current account *0101']) {
         expect(paper, `the receipt shows ${expected}: ${paper}`).toContain(expected);
       }
 

@@ -5,6 +5,8 @@ import type { CashAcceptorStatus } from '../../../drivers/cash-acceptor/cash-acc
 import type { CashDispenserStatus } from '../../../drivers/dispenser/cash-dispenser.js';
 import type { PrinterStatus } from '../../../drivers/printer/receipt-printer.js';
 import type { Devices } from '../../../kiosk/bridge/schema.js';
+import type { ProductView } from '../../../kiosk/bank/bank-api.js';
+import { allCriticalFailed, availableOperations as sessionOperations } from '../../../kiosk/session/operations.js';
 
 const acceptor = (s: Partial<CashAcceptorStatus>): CashAcceptorStatus => ({ link: 'online', state: 'idling', billTable: [], ...s });
 const dispenser = (s: Partial<CashDispenserStatus>): CashDispenserStatus => ({
@@ -61,6 +63,7 @@ describe('availableOperations', () => {
   it('everything working, the bank online and a card that allows it offers everything', () => {
     expect(availableOperations(all, true, { pinChange: true })).toEqual({
       operations: ['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment', 'changePin'],
+      walkUp: ['payService'],
       identificationMethods: ['phone', 'iin', 'card', 'palm', 'qr'],
       receipts: ['print', 'sms', 'none'],
       outOfService: false,
@@ -80,10 +83,23 @@ describe('availableOperations', () => {
     }
   });
 
-  it('no acceptor: no cash-in, no cash service payment, no loan repayment in cash', () => {
-    const a = availableOperations({ ...all, cashAcceptor: 'offline' }, true);
-    expect(a.operations).toEqual(['balance', 'withdraw']);
-    expect(a.outOfService).toBe(false);
+  it('no acceptor: no cash-in, no loan repayment in cash; a service paid from an account stays for the identified', () => {
+    for (const h of ['offline', 'absent'] as const) {
+      const a = availableOperations({ ...all, cashAcceptor: h }, true);
+      expect(a.operations).toEqual(['balance', 'withdraw', 'payService']);
+      // nobody walks up and pays without cash
+      expect(a.walkUp).toEqual([]);
+      expect(a.outOfService).toBe(false);
+    }
+  });
+
+  it('a walk-up payment needs the acceptor; an identified one the acceptor or the bank online', () => {
+    expect(availableOperations(all, true).walkUp).toEqual(['payService']);
+    expect(availableOperations(all, false).walkUp).toEqual(['payService']);
+    expect(availableOperations({ ...all, cashAcceptor: 'degraded' }, false).operations).toContain('payService');
+    expect(availableOperations({ ...all, cashAcceptor: 'offline' }, true).operations).toContain('payService');
+    // no acceptor and the bank offline: nothing at all is left (the session shows out of service too)
+    expect(availableOperations({ ...all, cashAcceptor: 'offline' }, false)).toMatchObject({ operations: [], walkUp: [], outOfService: true });
   });
 
   it('a PIN change only for a card whose product allows it, with the card reader working and the bank online', () => {
@@ -92,6 +108,13 @@ describe('availableOperations', () => {
     expect(availableOperations(all, true, { pinChange: true }).operations).toContain('changePin');
     expect(availableOperations({ ...all, cardReader: 'offline' }, true, { pinChange: true }).operations).not.toContain('changePin');
     expect(availableOperations(all, false, { pinChange: true }).operations).not.toContain('changePin');
+  });
+
+  it('lists only the identification methods the terminal offers (config), in their order', () => {
+    expect(availableOperations(all, true, undefined, ['qr', 'phone', 'card']).identificationMethods).toEqual(['phone', 'card', 'qr']);
+    expect(availableOperations(all, true, undefined, ['phone', 'iin', 'card', 'qr']).identificationMethods).not.toContain('palm');
+    expect(availableOperations({ ...all, palm: 'offline' }, true, undefined, ['palm']).identificationMethods).toEqual([]);
+    expect(availableOperations(all, false, undefined, ['phone']).identificationMethods).toEqual([]);
   });
 
   it('no printer: electronic receipts only', () => {
@@ -104,8 +127,32 @@ describe('availableOperations', () => {
     expect(a.operations).not.toContain('changePin');
   });
 
+  it('agrees with what the session offers a customer holding every kind of product', () => {
+    const products: ProductView[] = [
+      { id: 'p-cur', kind: 'current', label: 'Current account *0101', currency: 'KZT', balance: 100_000, available: 100_000 },
+      { id: 'p-loan', kind: 'loan', label: 'Loan *0808', currency: 'KZT', balance: 100_000, available: 0 },
+    ];
+    const healths = ['ok', 'degraded', 'offline', 'absent'] as const;
+    for (const cashAcceptor of healths) {
+      for (const dispenser of healths) {
+        for (const cardReader of ['ok', 'offline'] as const) {
+          for (const bank of [true, false]) {
+            const d = { ...all, cashAcceptor, dispenser, cardReader };
+            const terminal = availableOperations(d, bank, { pinChange: true });
+            const devices: Devices = { ...d, bank: bank ? 'online' : 'offline' };
+            expect(terminal.outOfService).toBe(allCriticalFailed(devices));
+            if (terminal.outOfService) continue;
+            // offline nobody is identified, so the session has no products to narrow by
+            const session = sessionOperations(bank ? products : [], devices, { pinChange: true });
+            expect([...terminal.operations].sort(), JSON.stringify(devices)).toEqual([...session].sort());
+          }
+        }
+      }
+    }
+  });
+
   it('bank offline: only walk-up cash payments, queued within the offline caps', () => {
-    expect(availableOperations(all, false)).toMatchObject({ operations: ['payService'], identificationMethods: [], outOfService: false });
+    expect(availableOperations(all, false)).toMatchObject({ operations: ['payService'], walkUp: ['payService'], identificationMethods: [], outOfService: false });
   });
 
   it('all critical devices failed: out of service', () => {
