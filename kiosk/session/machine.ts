@@ -72,7 +72,7 @@ export function createSessionMachine(deps: MachineDeps) {
   const { config, now } = deps;
   const t = config.timeouts;
 
-  return setup({
+  const session = setup({
     types: {
       context: {} as SessionContext,
       events: {} as SessionEvent,
@@ -162,7 +162,47 @@ export function createSessionMachine(deps: MachineDeps) {
       servicePending: ({ context }) => context.servicePending,
       palmArmable: ({ context }) => palmArmable(context),
     },
-  }).createMachine({
+  });
+
+  /**
+   * A trusted person approves or refuses (8.15-1) while the screen counts down: one wait for every
+   * operation that can need an approval. The bank is polled; refusal, expiry, the countdown and the
+   * customer's cancel all leave through the flow's `reversing` state so the hold is released.
+   */
+  const approvalWait = (flow: {
+    /** the flow's state id; it has `reversing` and the state named by `approved` */
+    id: 'withdrawal' | 'accountPayment';
+    approved: 'dispensing' | 'completing';
+    approvalId: (context: SessionContext) => string | undefined;
+    /** what the flow records on entry, the countdown's end included */
+    onEntry: (context: SessionContext, approvalDeadline: number) => Partial<SessionContext>;
+  }) =>
+    session.createStateConfig({
+      ...screen('approvalWait'),
+      initial: 'waiting',
+      entry: ['markBusy', assign(({ context }) => flow.onEntry(context, now() + t.approvalMs))],
+      after: { approval: { target: 'reversing', actions: assign({ error: { code: 'approvalTimeout' } }) } },
+      on: { cancel: { target: 'reversing', actions: assign({ error: { code: 'approvalRefused', params: { by: 'customer' } } }) } },
+      states: {
+        waiting: { after: { approvalPoll: 'checking' } },
+        checking: {
+          invoke: {
+            id: 'approvalStatus',
+            src: 'approvalStatus',
+            input: ({ context }) => ({ approvalId: flow.approvalId(context) ?? '' }),
+            onDone: [
+              { guard: ({ event }) => event.output.status === 'approved', target: `#${flow.id}.${flow.approved}` },
+              { guard: ({ event }) => event.output.status === 'refused', target: `#${flow.id}.reversing`, actions: assign({ error: { code: 'approvalRefused' } }) },
+              { guard: ({ event }) => event.output.status === 'expired', target: `#${flow.id}.reversing`, actions: assign({ error: { code: 'approvalTimeout' } }) },
+              { target: 'waiting' },
+            ],
+            onError: { target: 'waiting' },
+          },
+        },
+      },
+    });
+
+  return session.createMachine({
     id: 'kiosk',
     initial: 'idle',
     context: {
@@ -1172,30 +1212,12 @@ export function createSessionMachine(deps: MachineDeps) {
                     },
                     on: { cancel: {} },
                   },
-                  approvalWait: {
-                    ...screen('approvalWait'),
-                    initial: 'waiting',
-                    entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, approvalDeadline: now() + t.approvalMs } })],
-                    after: { approval: { target: 'reversing', actions: assign({ error: { code: 'approvalTimeout' } }) } },
-                    on: { cancel: { target: 'reversing', actions: assign({ error: { code: 'approvalRefused', params: { by: 'customer' } } }) } },
-                    states: {
-                      waiting: { after: { approvalPoll: 'checking' } },
-                      checking: {
-                        invoke: {
-                          id: 'approvalStatus',
-                          src: 'approvalStatus',
-                          input: ({ context }) => ({ approvalId: context.withdrawal?.approvalId ?? '' }),
-                          onDone: [
-                            { guard: ({ event }) => event.output.status === 'approved', target: '#withdrawal.dispensing' },
-                            { guard: ({ event }) => event.output.status === 'refused', target: '#withdrawal.reversing', actions: assign({ error: { code: 'approvalRefused' } }) },
-                            { guard: ({ event }) => event.output.status === 'expired', target: '#withdrawal.reversing', actions: assign({ error: { code: 'approvalTimeout' } }) },
-                            { target: 'waiting' },
-                          ],
-                          onError: { target: 'waiting' },
-                        },
-                      },
-                    },
-                  },
+                  approvalWait: approvalWait({
+                    id: 'withdrawal',
+                    approved: 'dispensing',
+                    approvalId: (context) => context.withdrawal?.approvalId,
+                    onEntry: (context, approvalDeadline) => ({ withdrawal: context.withdrawal && { ...context.withdrawal, approvalDeadline } }),
+                  }),
                   dispensing: {
                     ...screen('dispensing'),
                     entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'dispensing' as const } })],
@@ -1398,35 +1420,14 @@ export function createSessionMachine(deps: MachineDeps) {
                     always: [{ guard: ({ context }) => context.accountPayment?.status === 'pendingApproval', target: 'approvalWait' }, { target: 'completing' }],
                   },
                   // the trusted person approves or refuses (8.15-1): the same wait as for withdrawals
-                  approvalWait: {
-                    ...screen('approvalWait'),
-                    initial: 'waiting',
-                    entry: [
-                      'markBusy',
-                      assign({
-                        accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'approval' as const, approvalDeadline: now() + t.approvalMs },
-                      }),
-                    ],
-                    after: { approval: { target: 'reversing', actions: assign({ error: { code: 'approvalTimeout' } }) } },
-                    on: { cancel: { target: 'reversing', actions: assign({ error: { code: 'approvalRefused', params: { by: 'customer' } } }) } },
-                    states: {
-                      waiting: { after: { approvalPoll: 'checking' } },
-                      checking: {
-                        invoke: {
-                          id: 'approvalStatus',
-                          src: 'approvalStatus',
-                          input: ({ context }) => ({ approvalId: context.accountPayment?.approvalId ?? '' }),
-                          onDone: [
-                            { guard: ({ event }) => event.output.status === 'approved', target: '#accountPayment.completing' },
-                            { guard: ({ event }) => event.output.status === 'refused', target: '#accountPayment.reversing', actions: assign({ error: { code: 'approvalRefused' } }) },
-                            { guard: ({ event }) => event.output.status === 'expired', target: '#accountPayment.reversing', actions: assign({ error: { code: 'approvalTimeout' } }) },
-                            { target: 'waiting' },
-                          ],
-                          onError: { target: 'waiting' },
-                        },
-                      },
-                    },
-                  },
+                  approvalWait: approvalWait({
+                    id: 'accountPayment',
+                    approved: 'completing',
+                    approvalId: (context) => context.accountPayment?.approvalId,
+                    onEntry: (context, approvalDeadline) => ({
+                      accountPayment: context.accountPayment && { ...context.accountPayment, stage: 'approval' as const, approvalDeadline },
+                    }),
+                  }),
                   completing: {
                     ...screen('pleaseWait'),
                     entry: ['markBusy', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'completing' as const } })],
