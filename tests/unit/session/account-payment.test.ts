@@ -5,46 +5,13 @@
  * after consent, and the bank going away. Nothing is held before consent; anything held is
  * completed or reversed.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { Intent, Snapshot } from '../../../kiosk/bridge/schema.js';
-import { startSession, type RunningSession } from '../../../kiosk/session/start-session.js';
-import type { SessionContext } from '../../../kiosk/session/types.js';
+import { describe, expect, it } from 'vitest';
+import { Intent, type Snapshot } from '../../../kiosk/bridge/schema.js';
 import { fakeWorld } from './fakes.js';
-import { SECRET_OTP, T, testConfig } from './world.js';
+import { flush, kioskOpener, signIn, type Kiosk } from './kiosk.js';
+import { T, testConfig } from './world.js';
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-};
-
-let running: RunningSession | undefined;
-afterEach(() => {
-  running?.close();
-  running = undefined;
-});
-
-function open(world = fakeWorld()) {
-  const session = startSession(world.ports);
-  running = session;
-  const seen: Snapshot[] = [];
-  session.subscribe((s) => seen.push(Snapshot.parse(s)));
-  const intent = async (name: string, payload?: Record<string, unknown>): Promise<Snapshot> => {
-    session.dispatch(Intent.parse({ name, payload }));
-    await flush();
-    return session.snapshot();
-  };
-  const ctx = () => session.actor.getSnapshot().context as SessionContext;
-  return { ...world, session, seen, intent, ctx };
-}
-
-type Kiosk = ReturnType<typeof open>;
-
-async function signIn(k: Kiosk): Promise<void> {
-  await k.intent('start');
-  await k.intent('chooseIdentification', { method: 'phone' });
-  await k.intent('submitPhone', { phone: '87011234567' });
-  const s = await k.intent('submitOtp', { code: SECRET_OTP });
-  expect(s.screen).toBe('operations');
-}
+const open = kioskOpener();
 
 /** signed in, mobile operator chosen, reference accepted: the "how to pay" screen */
 async function toSource(k: Kiosk): Promise<Snapshot> {
