@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient, eventually, http } from './bridge-client.js';
 import { startCrashRig, type CrashRig } from './crash-rig.js';
-import { approvalRequest, toPaymentSource } from './service-payment.js';
+import { approvalRequest, toPaymentSource } from './journeys.js';
 
 const TOKEN = 'account-payment-crash-token-0123456789';
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../kiosk/bridge/schema.js';
 import { eventually, http, signIn, useTestStack, visit, type BridgeClient } from './bridge-client.js';
-import { approvalRequest, toPaymentSource } from './service-payment.js';
+import { approvalRequest, toPaymentSource } from './journeys.js';
 
 const stack = useTestStack('account-payment', { token: 'account-payment-token-0123456789abcdef' });
 
