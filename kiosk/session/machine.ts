@@ -135,6 +135,9 @@ export function createSessionMachine(deps: MachineDeps) {
       clearError: assign({ error: undefined }),
       applyLocale: assign(({ context, event }) => ({ locale: event.type === 'setLocale' ? event.locale : context.locale })),
       pinChangeExpired: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'expired' as const } }),
+      pinChangeCancelled: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }),
+      withdrawalFailed: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }),
+      accountPaymentReversed: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }),
       bankOffline: assign(({ context }) => ({
         devices: { ...context.devices, bank: 'offline' as const },
         error: { code: 'bankOffline' as const },
@@ -1243,9 +1246,9 @@ export function createSessionMachine(deps: MachineDeps) {
                         { guard: ({ event }) => event.output === 'presented', target: 'takeCash' },
                         { guard: ({ event }) => event.output === 'notPresented', target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
                         // never guessed: the store keeps it 'unknown' for the technician
-                        { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' }, withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                        { target: '#refusal', actions: [assign({ error: { code: 'deviceFailure' } }), 'withdrawalFailed'] },
                       ],
-                      onError: { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' }, withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                      onError: { target: '#refusal', actions: [assign({ error: { code: 'deviceFailure' } }), 'withdrawalFailed'] },
                     },
                     on: { cancel: {} },
                   },
@@ -1291,8 +1294,8 @@ export function createSessionMachine(deps: MachineDeps) {
                       id: 'reverseWithdrawal',
                       src: 'reverseWithdrawal',
                       input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '', reason: context.error?.code ?? 'cancelled' }),
-                      onDone: { target: '#refusal', actions: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
-                      onError: { target: '#refusal', actions: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                      onDone: { target: '#refusal', actions: 'withdrawalFailed' },
+                      onError: { target: '#refusal', actions: 'withdrawalFailed' },
                     },
                     on: { cancel: {} },
                   },
@@ -1456,9 +1459,9 @@ export function createSessionMachine(deps: MachineDeps) {
                       id: 'reverseAccountPayment',
                       src: 'reverseAccountPayment',
                       input: ({ context }) => ({ paymentId: context.accountPayment?.paymentId ?? '', reason: context.error?.code ?? 'cancelled' }),
-                      onDone: { target: '#refusal', actions: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }) },
+                      onDone: { target: '#refusal', actions: 'accountPaymentReversed' },
                       // the store keeps it open: start-up reconciliation reverses it
-                      onError: { target: '#refusal', actions: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }) },
+                      onError: { target: '#refusal', actions: 'accountPaymentReversed' },
                     },
                     on: { cancel: {} },
                   },
@@ -1510,7 +1513,7 @@ export function createSessionMachine(deps: MachineDeps) {
                     ...screen('pinChangeWait'),
                     entry: 'markBusy',
                     after: { pinChangeLeft: { target: 'withdrawing', actions: 'pinChangeExpired' }, pinChangePoll: 'polling' },
-                    on: { cancel: { target: 'withdrawing', actions: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }) } },
+                    on: { cancel: { target: 'withdrawing', actions: 'pinChangeCancelled' } },
                   },
                   polling: {
                     ...screen('pinChangeWait'),
@@ -1531,7 +1534,7 @@ export function createSessionMachine(deps: MachineDeps) {
                       // a lost poll is not the end: the deadline still holds
                       onError: 'waiting',
                     },
-                    on: { cancel: { target: 'withdrawing', actions: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }) } },
+                    on: { cancel: { target: 'withdrawing', actions: 'pinChangeCancelled' } },
                   },
                   // the customer gave up or the time ran out: the bank withdraws the prompt / link
                   withdrawing: {
