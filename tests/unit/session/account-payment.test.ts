@@ -21,6 +21,13 @@ async function toSource(k: Kiosk): Promise<Snapshot> {
   return k.intent('submitReference', { reference: '87019998877' });
 }
 
+/** ... then 2 000 tenge from the current account: the consent (confirm) screen */
+async function toConfirm(k: Kiosk): Promise<Snapshot> {
+  await toSource(k);
+  await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
+  return k.intent('selectAmount', { amount: T(2000) });
+}
+
 const paymentLog = (k: Kiosk): string[] => k.log.filter((l) => l.startsWith('store.accountPayment') || l.startsWith('bank.authorisePayment'));
 
 describe('service payment from an account', () => {
@@ -91,9 +98,7 @@ describe('service payment from an account', () => {
   ] as const)('the bank refusing with %s shows the reason and holds nothing', async (reason) => {
     const k = open();
     k.bank.paymentRefusal = reason;
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     const s = await k.intent('confirm');
     expect(s.screen).toBe('refusal');
     expect(s.error?.code).toBe(reason);
@@ -118,9 +123,7 @@ describe('service payment from an account', () => {
 
   it('back and cancel before consent undo cleanly: nothing recorded, nothing held', async () => {
     const k = open();
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     let s = await k.intent('back');
     expect(s.screen).toBe('amountEntry');
     s = await k.intent('back');
@@ -136,9 +139,7 @@ describe('service payment from an account', () => {
   it('the trusted person approving completes the payment (8.15-1)', async () => {
     const k = open();
     k.bank.approval = 'pending';
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     let s = await k.intent('confirm');
     expect(s.screen).toBe('approvalWait');
     expect(s.approval?.deadline).toBe(k.clock.now() + testConfig.timeouts.approvalMs);
@@ -158,9 +159,7 @@ describe('service payment from an account', () => {
   ] as const)('a payment %s is reversed, never completed', async (how, code) => {
     const k = open();
     k.bank.approval = 'pending';
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     await k.intent('confirm');
     if (how.startsWith('refused')) {
       k.bank.approval = 'refused';
@@ -181,9 +180,7 @@ describe('service payment from an account', () => {
   it('an authorisation whose answer is lost is voided by its key, and the customer told the bank is away', async () => {
     const k = open();
     k.bank.losePaymentAnswer = true;
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     const s = await k.intent('confirm');
     expect(s.screen).toBe('refusal');
     expect(s.error?.code).toBe('bankOffline');
