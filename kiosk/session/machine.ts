@@ -72,7 +72,7 @@ export function createSessionMachine(deps: MachineDeps) {
   const { config, now } = deps;
   const t = config.timeouts;
 
-  return setup({
+  const session = setup({
     types: {
       context: {} as SessionContext,
       events: {} as SessionEvent,
@@ -135,6 +135,9 @@ export function createSessionMachine(deps: MachineDeps) {
       clearError: assign({ error: undefined }),
       applyLocale: assign(({ context, event }) => ({ locale: event.type === 'setLocale' ? event.locale : context.locale })),
       pinChangeExpired: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'expired' as const } }),
+      pinChangeCancelled: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }),
+      withdrawalFailed: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }),
+      accountPaymentReversed: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }),
       bankOffline: assign(({ context }) => ({
         devices: { ...context.devices, bank: 'offline' as const },
         error: { code: 'bankOffline' as const },
@@ -162,7 +165,47 @@ export function createSessionMachine(deps: MachineDeps) {
       servicePending: ({ context }) => context.servicePending,
       palmArmable: ({ context }) => palmArmable(context),
     },
-  }).createMachine({
+  });
+
+  /**
+   * A trusted person approves or refuses (8.15-1) while the screen counts down: one wait for every
+   * operation that can need an approval. The bank is polled; refusal, expiry, the countdown and the
+   * customer's cancel all leave through the flow's `reversing` state so the hold is released.
+   */
+  const approvalWait = (flow: {
+    /** the flow's state id; it has `reversing` and the state named by `approved` */
+    id: 'withdrawal' | 'accountPayment';
+    approved: 'dispensing' | 'completing';
+    approvalId: (context: SessionContext) => string | undefined;
+    /** what the flow records on entry, the countdown's end included */
+    onEntry: (context: SessionContext, approvalDeadline: number) => Partial<SessionContext>;
+  }) =>
+    session.createStateConfig({
+      ...screen('approvalWait'),
+      initial: 'waiting',
+      entry: ['markBusy', assign(({ context }) => flow.onEntry(context, now() + t.approvalMs))],
+      after: { approval: { target: 'reversing', actions: assign({ error: { code: 'approvalTimeout' } }) } },
+      on: { cancel: { target: 'reversing', actions: assign({ error: { code: 'approvalRefused', params: { by: 'customer' } } }) } },
+      states: {
+        waiting: { after: { approvalPoll: 'checking' } },
+        checking: {
+          invoke: {
+            id: 'approvalStatus',
+            src: 'approvalStatus',
+            input: ({ context }) => ({ approvalId: flow.approvalId(context) ?? '' }),
+            onDone: [
+              { guard: ({ event }) => event.output.status === 'approved', target: `#${flow.id}.${flow.approved}` },
+              { guard: ({ event }) => event.output.status === 'refused', target: `#${flow.id}.reversing`, actions: assign({ error: { code: 'approvalRefused' } }) },
+              { guard: ({ event }) => event.output.status === 'expired', target: `#${flow.id}.reversing`, actions: assign({ error: { code: 'approvalTimeout' } }) },
+              { target: 'waiting' },
+            ],
+            onError: { target: 'waiting' },
+          },
+        },
+      },
+    });
+
+  return session.createMachine({
     id: 'kiosk',
     initial: 'idle',
     context: {
@@ -1174,30 +1217,12 @@ export function createSessionMachine(deps: MachineDeps) {
                     },
                     on: { cancel: {} },
                   },
-                  approvalWait: {
-                    ...screen('approvalWait'),
-                    initial: 'waiting',
-                    entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, approvalDeadline: now() + t.approvalMs } })],
-                    after: { approval: { target: 'reversing', actions: assign({ error: { code: 'approvalTimeout' } }) } },
-                    on: { cancel: { target: 'reversing', actions: assign({ error: { code: 'approvalRefused', params: { by: 'customer' } } }) } },
-                    states: {
-                      waiting: { after: { approvalPoll: 'checking' } },
-                      checking: {
-                        invoke: {
-                          id: 'approvalStatus',
-                          src: 'approvalStatus',
-                          input: ({ context }) => ({ approvalId: context.withdrawal?.approvalId ?? '' }),
-                          onDone: [
-                            { guard: ({ event }) => event.output.status === 'approved', target: '#withdrawal.dispensing' },
-                            { guard: ({ event }) => event.output.status === 'refused', target: '#withdrawal.reversing', actions: assign({ error: { code: 'approvalRefused' } }) },
-                            { guard: ({ event }) => event.output.status === 'expired', target: '#withdrawal.reversing', actions: assign({ error: { code: 'approvalTimeout' } }) },
-                            { target: 'waiting' },
-                          ],
-                          onError: { target: 'waiting' },
-                        },
-                      },
-                    },
-                  },
+                  approvalWait: approvalWait({
+                    id: 'withdrawal',
+                    approved: 'dispensing',
+                    approvalId: (context) => context.withdrawal?.approvalId,
+                    onEntry: (context, approvalDeadline) => ({ withdrawal: context.withdrawal && { ...context.withdrawal, approvalDeadline } }),
+                  }),
                   dispensing: {
                     ...screen('dispensing'),
                     entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'dispensing' as const } })],
@@ -1223,9 +1248,9 @@ export function createSessionMachine(deps: MachineDeps) {
                         { guard: ({ event }) => event.output === 'presented', target: 'takeCash' },
                         { guard: ({ event }) => event.output === 'notPresented', target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
                         // never guessed: the store keeps it 'unknown' for the technician
-                        { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' }, withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                        { target: '#refusal', actions: [assign({ error: { code: 'deviceFailure' } }), 'withdrawalFailed'] },
                       ],
-                      onError: { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' }, withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                      onError: { target: '#refusal', actions: [assign({ error: { code: 'deviceFailure' } }), 'withdrawalFailed'] },
                     },
                     on: { cancel: {} },
                   },
@@ -1271,8 +1296,8 @@ export function createSessionMachine(deps: MachineDeps) {
                       id: 'reverseWithdrawal',
                       src: 'reverseWithdrawal',
                       input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '', reason: context.error?.code ?? 'cancelled' }),
-                      onDone: { target: '#refusal', actions: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
-                      onError: { target: '#refusal', actions: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }) },
+                      onDone: { target: '#refusal', actions: 'withdrawalFailed' },
+                      onError: { target: '#refusal', actions: 'withdrawalFailed' },
                     },
                     on: { cancel: {} },
                   },
@@ -1400,35 +1425,14 @@ export function createSessionMachine(deps: MachineDeps) {
                     always: [{ guard: ({ context }) => context.accountPayment?.status === 'pendingApproval', target: 'approvalWait' }, { target: 'completing' }],
                   },
                   // the trusted person approves or refuses (8.15-1): the same wait as for withdrawals
-                  approvalWait: {
-                    ...screen('approvalWait'),
-                    initial: 'waiting',
-                    entry: [
-                      'markBusy',
-                      assign({
-                        accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'approval' as const, approvalDeadline: now() + t.approvalMs },
-                      }),
-                    ],
-                    after: { approval: { target: 'reversing', actions: assign({ error: { code: 'approvalTimeout' } }) } },
-                    on: { cancel: { target: 'reversing', actions: assign({ error: { code: 'approvalRefused', params: { by: 'customer' } } }) } },
-                    states: {
-                      waiting: { after: { approvalPoll: 'checking' } },
-                      checking: {
-                        invoke: {
-                          id: 'approvalStatus',
-                          src: 'approvalStatus',
-                          input: ({ context }) => ({ approvalId: context.accountPayment?.approvalId ?? '' }),
-                          onDone: [
-                            { guard: ({ event }) => event.output.status === 'approved', target: '#accountPayment.completing' },
-                            { guard: ({ event }) => event.output.status === 'refused', target: '#accountPayment.reversing', actions: assign({ error: { code: 'approvalRefused' } }) },
-                            { guard: ({ event }) => event.output.status === 'expired', target: '#accountPayment.reversing', actions: assign({ error: { code: 'approvalTimeout' } }) },
-                            { target: 'waiting' },
-                          ],
-                          onError: { target: 'waiting' },
-                        },
-                      },
-                    },
-                  },
+                  approvalWait: approvalWait({
+                    id: 'accountPayment',
+                    approved: 'completing',
+                    approvalId: (context) => context.accountPayment?.approvalId,
+                    onEntry: (context, approvalDeadline) => ({
+                      accountPayment: context.accountPayment && { ...context.accountPayment, stage: 'approval' as const, approvalDeadline },
+                    }),
+                  }),
                   completing: {
                     ...screen('pleaseWait'),
                     entry: ['markBusy', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'completing' as const } })],
@@ -1457,9 +1461,9 @@ export function createSessionMachine(deps: MachineDeps) {
                       id: 'reverseAccountPayment',
                       src: 'reverseAccountPayment',
                       input: ({ context }) => ({ paymentId: context.accountPayment?.paymentId ?? '', reason: context.error?.code ?? 'cancelled' }),
-                      onDone: { target: '#refusal', actions: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }) },
+                      onDone: { target: '#refusal', actions: 'accountPaymentReversed' },
                       // the store keeps it open: start-up reconciliation reverses it
-                      onError: { target: '#refusal', actions: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }) },
+                      onError: { target: '#refusal', actions: 'accountPaymentReversed' },
                     },
                     on: { cancel: {} },
                   },
@@ -1511,7 +1515,7 @@ export function createSessionMachine(deps: MachineDeps) {
                     ...screen('pinChangeWait'),
                     entry: 'markBusy',
                     after: { pinChangeLeft: { target: 'withdrawing', actions: 'pinChangeExpired' }, pinChangePoll: 'polling' },
-                    on: { cancel: { target: 'withdrawing', actions: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }) } },
+                    on: { cancel: { target: 'withdrawing', actions: 'pinChangeCancelled' } },
                   },
                   polling: {
                     ...screen('pinChangeWait'),
@@ -1532,7 +1536,7 @@ export function createSessionMachine(deps: MachineDeps) {
                       // a lost poll is not the end: the deadline still holds
                       onError: 'waiting',
                     },
-                    on: { cancel: { target: 'withdrawing', actions: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }) } },
+                    on: { cancel: { target: 'withdrawing', actions: 'pinChangeCancelled' } },
                   },
                   // the customer gave up or the time ran out: the bank withdraws the prompt / link
                   withdrawing: {

@@ -48,25 +48,24 @@ export async function startTestBank(options: Partial<BankServerOptions> = {}): P
   };
 }
 
-/** a bank of its own for each test, on a clock the test moves, and the kiosk's client to it */
-export interface ClockedBank {
-  /** the bank's business time (ms); assign to move it */
-  now: number;
+/** a bank of its own for each test, and the kiosk's client to it */
+export interface BankPerTest {
   readonly t: TestBank;
   readonly client: BankClient;
 }
 
-/**
- * Registers beforeEach/afterEach: every test gets a fresh ledger whose clock starts at `startIso`
- * and moves only when the test moves it, and a BankClient (2 s timeout) pointed at it.
- */
-export function useClockedBank(startIso = '2026-11-25T09:00:00Z'): ClockedBank {
+/** a bank of its own for each test, on a clock the test moves, and the kiosk's client to it */
+export interface ClockedBank extends BankPerTest {
+  /** the bank's business time (ms); assign to move it */
+  now: number;
+}
+
+/** beforeEach/afterEach: a fresh bank started with `options` and a BankClient (2 s timeout) pointed at it */
+function useBankPerTest(options: Partial<BankServerOptions>): BankPerTest {
   let t: TestBank | undefined;
   let client: BankClient | undefined;
-  const state = { now: Date.parse(startIso) };
   beforeEach(async () => {
-    state.now = Date.parse(startIso);
-    t = await startTestBank({ now: () => state.now });
+    t = await startTestBank(options);
     client = new BankClient({ baseUrl: t.bank.url, timeoutMs: 2000 });
   });
   afterEach(async () => {
@@ -80,12 +79,6 @@ export function useClockedBank(startIso = '2026-11-25T09:00:00Z'): ClockedBank {
     return v;
   };
   return {
-    get now() {
-      return state.now;
-    },
-    set now(ms: number) {
-      state.now = ms;
-    },
     get t() {
       return running(t);
     },
@@ -93,4 +86,44 @@ export function useClockedBank(startIso = '2026-11-25T09:00:00Z'): ClockedBank {
       return running(client);
     },
   };
+}
+
+/** Registers beforeEach/afterEach: every test gets a fresh ledger on the wall clock and a BankClient (2 s timeout) pointed at it. */
+export function useTestBank(): BankPerTest {
+  return useBankPerTest({});
+}
+
+/**
+ * Registers beforeEach/afterEach: every test gets a fresh ledger whose clock starts at `startIso`
+ * and moves only when the test moves it, and a BankClient (2 s timeout) pointed at it.
+ */
+export function useClockedBank(startIso = '2026-11-25T09:00:00Z'): ClockedBank {
+  const state = { now: Date.parse(startIso) };
+  beforeEach(() => {
+    state.now = Date.parse(startIso);
+  });
+  const bank = useBankPerTest({ now: () => state.now });
+  return {
+    get now() {
+      return state.now;
+    },
+    set now(ms: number) {
+      state.now = ms;
+    },
+    get t() {
+      return bank.t;
+    },
+    get client() {
+      return bank.client;
+    },
+  };
+}
+
+/** a customer signed in with the OTP the bank sent to `phone`: the access token */
+export async function login(bank: BankPerTest, customerId: string, phone: string, sessionId = 's-1'): Promise<string> {
+  const sent = await bank.client.requestOtp(sessionId, customerId);
+  if (!sent.ok) throw new Error(`otp refused: ${sent.reason}`);
+  const verified = await bank.client.verifyOtp(sessionId, customerId, await bank.t.lastOtp(phone));
+  if (!verified.ok) throw new Error(`verify refused: ${verified.reason}`);
+  return verified.accessToken;
 }

@@ -5,15 +5,12 @@
  * provider's side the amount, and the printed receipt the number, service, reference, amount,
  * commission and total. An insufficient-funds refusal must change nothing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../../scripts/lib/stack.js';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../kiosk/bridge/schema.js';
-import { BridgeClient, eventually, http, startTestStack } from './bridge-client.js';
+import { eventually, http, signIn, useTestStack, visit, type BridgeClient } from './bridge-client.js';
+import { approvalRequest, toPaymentSource } from './journeys.js';
 
-const TOKEN = 'account-payment-token-0123456789abcdef';
+const stack = useTestStack('account-payment', { token: 'account-payment-token-0123456789abcdef' });
 
 interface Account {
   balance: number;
@@ -22,58 +19,22 @@ interface Account {
 }
 interface Applied { key: string; kind: string; status: string }
 
-let stack: Stack;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kiosk-account-payment-'));
-  stack = await startTestStack('account-payment', { dataDir, token: TOKEN });
-}, 90_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-async function latestOtp(phone: string): Promise<string> {
-  const { messages } = await http<{ messages: Array<{ text?: string }> }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
-  const text = JSON.stringify(messages.at(-1) ?? {});
-  const code = /\b(\d{6})\b/.exec(text)?.[1];
-  if (!code) throw new Error(`no OTP in the SMS outbox for ${phone}: ${text}`);
-  return code;
-}
-
 const account = (id: string) => http<Account>('GET', `${stack.bankUrl}/admin/accounts/${id}`);
 const applied = async (): Promise<Applied[]> => (await http<{ messages: Applied[] }>('GET', `${stack.bankUrl}/admin/messages`)).messages;
 
-/** attract -> phone + OTP -> pay Kcell 701 123 45 67 -> the "how to pay" screen */
-async function toPaymentSource(ui: BridgeClient, phone: string, typed: string): Promise<Snapshot> {
-  await ui.screen('attract', 30_000);
-  ui.send('start');
-  await ui.screen('start');
-  ui.send('setLocale', { locale: 'en' });
-  ui.send('chooseIdentification', { method: 'phone' });
-  await ui.screen('phoneEntry');
-  ui.send('submitPhone', { phone: typed });
-  await ui.screen('otpEntry');
-  ui.send('submitOtp', { code: await latestOtp(phone) });
-  await ui.waitFor('pay a service on the menu', (s) => s.screen === 'operations' && s.operations.includes('payService'));
-  ui.send('chooseOperation', { operation: 'payService' });
-  await ui.screen('serviceCatalogue');
-  ui.send('selectService', { serviceId: 'kcell' });
-  await ui.screen('serviceReference');
-  ui.send('submitReference', { reference: '7011234567' });
-  return ui.screen('paymentSource');
+/** attract -> phone + OTP (in English) -> pay Kcell 701 123 45 67 -> the "how to pay" screen */
+async function payKcellByPhone(ui: BridgeClient, phone: string, typed: string): Promise<Snapshot> {
+  await signIn(ui, stack.bankUrl, { method: 'phone', typed, otpTo: phone, locale: 'en' });
+  return toPaymentSource(ui);
 }
 
 describe('service payment from an account against the simulators', () => {
   it('phone + OTP, Kcell 2 000 tenge from the current account: debited amount + commission once, receipt printed', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
+    await visit(stack, async (ui) => {
       const before = await account('a-aigerim-cur');
       const printedBefore = (await http<unknown[]>('GET', `${stack.devicesUrl}/printer/receipts`)).length;
 
-      const source = await toPaymentSource(ui, '+77011234567', '87011234567');
+      const source = await payKcellByPhone(ui, '+77011234567', '87011234567');
       expect(source.paymentSources?.cash).toBe(true);
       // current account and wallet may pay; never a loan; labels masked as the bank gives them
       expect(source.paymentSources?.products.map((p) => p.id)).toEqual(['a-aigerim-cur', 'a-aigerim-wal']);
@@ -117,32 +78,17 @@ describe('service payment from an account against the simulators', () => {
       ui.send('finish');
       await ui.screen('attract', 20_000);
       for (const s of ui.snapshots) expect(JSON.stringify(s)).not.toContain('+77011234567');
-    } finally {
-      ui.close();
-    }
+    });
   });
 
   it('insufficient funds for amount + commission is refused with its reason and changes nothing', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
+    await visit(stack, async (ui) => {
       // Sergey (shares the phone with Olga) has 15 000 tenge: all of it leaves nothing for the fee
-      await ui.screen('attract', 30_000);
-      ui.send('start');
-      await ui.screen('start');
-      ui.send('chooseIdentification', { method: 'iin' });
-      await ui.screen('iinEntry');
-      ui.send('submitIin', { iin: '010203500078' });
-      await ui.screen('otpEntry');
-      ui.send('submitOtp', { code: await latestOtp('+77017654321') });
+      await signIn(ui, stack.bankUrl, { method: 'iin', iin: '010203500078', otpTo: '+77017654321' });
       await ui.waitFor('menu', (s) => s.screen === 'operations');
       const before = await account('a-sergey-cur');
       const keysBefore = (await applied()).length;
-      ui.send('chooseOperation', { operation: 'payService' });
-      await ui.screen('serviceCatalogue');
-      ui.send('selectService', { serviceId: 'kcell' });
-      await ui.screen('serviceReference');
-      ui.send('submitReference', { reference: '7011234567' });
-      await ui.screen('paymentSource');
+      await toPaymentSource(ui);
       ui.send('selectPaymentSource', { source: 'product', productId: 'a-sergey-cur' });
       await ui.screen('amountEntry');
       ui.send('selectAmount', { amount: before.balance });
@@ -160,16 +106,13 @@ describe('service payment from an account against the simulators', () => {
       expect(after).toMatchObject({ balance: before.balance, held: 0 });
       expect(after.entries).toHaveLength(before.entries.length);
       expect((await applied()).length).toBe(keysBefore);
-    } finally {
-      ui.close();
-    }
+    });
   });
 
   it("a trusted person's approval (8.15-1) lets the payment through; the debit waits for it", async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
+    await visit(stack, async (ui) => {
       const before = await account('a-dauren-cur');
-      await toPaymentSource(ui, '+77021112233', '87021112233');
+      await payKcellByPhone(ui, '+77021112233', '87021112233');
       ui.send('selectPaymentSource', { source: 'product', productId: 'a-dauren-cur' });
       await ui.screen('amountEntry');
       ui.send('selectAmount', { amount: 100_000 });
@@ -179,10 +122,7 @@ describe('service payment from an account against the simulators', () => {
       expect(waiting.approval?.deadline).toBeGreaterThan(Date.now());
       expect(waiting.quote).toEqual({ operation: 'payService', amount: 100_000, commission: 5_000, total: 105_000 });
       // the trusted person gets the request by SMS and approves it in the app
-      const request = await eventually('the approval request', async () => {
-        const { messages } = await http<{ messages: Array<{ text: string }> }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent('+77059998877')}`);
-        return /request (ap-[\w-]+)/.exec(messages.at(-1)?.text ?? '')?.[1];
-      });
+      const request = await approvalRequest(stack.bankUrl, '+77059998877');
       expect((await account('a-dauren-cur')).held).toBe(105_000);
       await http('POST', `${stack.bankUrl}/admin/approvals/${request}`, { approve: true });
       await ui.screen('receiptChoice', 20_000);
@@ -196,8 +136,6 @@ describe('service payment from an account against the simulators', () => {
       expect(after.held).toBe(0);
       ui.send('finish');
       await ui.screen('attract', 20_000);
-    } finally {
-      ui.close();
-    }
+    });
   });
 });

@@ -12,7 +12,7 @@ import { startStack, type Stack, type StackOptions } from '../../../scripts/lib/
 import { freePorts } from '../../support/ports.js';
 import { suiteDir } from '../../support/artifacts.js';
 import WebSocket from 'ws';
-import { CoreToUi, type Intent, type Snapshot } from '../../../kiosk/bridge/schema.js';
+import { CoreToUi, type Intent, type Locale, type Snapshot } from '../../../kiosk/bridge/schema.js';
 
 /** one port that was free a moment ago (see tests/support/ports.ts for why several are taken together) */
 export async function freePort(): Promise<number> {
@@ -96,13 +96,17 @@ export function useTestStack(name: string, options: { token: string; env?: NodeJ
 }
 
 /**
- * A customer at the terminal: the bridge connected and the attract screen showing before `body`
- * runs; the connection is closed however `body` ends.
+ * A customer at the terminal: the bridge connected and the attract screen showing (or what
+ * `ready` waits for instead) before `body` runs; the connection is closed however `body` ends.
  */
-export async function visit<T>(at: { kioskUrl: string; token: string }, body: (ui: BridgeClient) => Promise<T>): Promise<T> {
+export async function visit<T>(
+  at: { kioskUrl: string; token: string },
+  body: (ui: BridgeClient) => Promise<T>,
+  ready: (ui: BridgeClient) => Promise<unknown> = (ui) => ui.screen('attract', 30_000),
+): Promise<T> {
   const ui = await BridgeClient.connect(at.kioskUrl, at.token);
   try {
-    await ui.screen('attract', 30_000);
+    await ready(ui);
     return await body(ui);
   } finally {
     ui.close();
@@ -118,9 +122,10 @@ export async function latestOtp(bankUrl: string, phone: string): Promise<string>
   return code;
 }
 
-export type SignIn =
+export type SignIn = (
   | { method: 'phone'; typed: string; otpTo: string }
-  | { method: 'iin'; iin: string; otpTo: string };
+  | { method: 'iin'; iin: string; otpTo: string }
+) & { /** chosen on the start screen, before identifying */ locale?: Locale };
 
 /**
  * From the attract screen: start, identify by phone or IIN, and enter the code the bank sent to
@@ -128,6 +133,7 @@ export type SignIn =
  */
 export async function signIn(ui: BridgeClient, bankUrl: string, how: SignIn): Promise<void> {
   await ui.begin();
+  if (how.locale) ui.send('setLocale', { locale: how.locale });
   ui.send('chooseIdentification', { method: how.method });
   if (how.method === 'phone') {
     await ui.screen('phoneEntry');
@@ -222,12 +228,13 @@ export async function http<T = unknown>(method: string, url: string, body?: unkn
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+/** polls `fn` every `everyMs` until it gives a value; a window of a few seconds wants a short `everyMs` */
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 200): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database as Db } from 'better-sqlite3';
 import { checkCounters, readCounters } from '../../../kiosk/store/counters.js';
-import { BridgeClient, http } from './bridge-client.js';
+import { eventually, http, visit, type BridgeClient } from './bridge-client.js';
 import { startCrashRig, type Account, type CrashRig } from './crash-rig.js';
 
 const TOKEN = 'crash-in-flight-token-0123456789ab';
@@ -40,16 +40,39 @@ async function deviceState<T>(kind: 'cashAcceptor' | 'dispenser'): Promise<T> {
   return d.state;
 }
 
+const acceptor = (): Promise<AcceptorState> => deviceState<AcceptorState>('cashAcceptor');
+
 /** polls fast enough to land inside a window of a few seconds */
-async function watch<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
+const watch = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => eventually(what, probe, timeoutMs, 40);
+
+const acceptorIn = (state: string, what: string, timeoutMs: number): Promise<true> =>
+  watch(what, async () => ((await acceptor()).state === state ? true : undefined), timeoutMs);
+
+const insertNote = (denomination: number): Promise<unknown> => http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination });
+
+/** the kiosk as the customer finds it: the running core, or one started now */
+const atKiosk = async <T>(body: (ui: BridgeClient) => Promise<T>): Promise<T> => visit({ kioskUrl: rig.coreUrl ?? (await rig.startCore()), token: TOKEN }, body);
+
+/** the core started again on the same data directory, as a supervisor does, and back on the attract screen */
+const afterRestart = async (body: (ui: BridgeClient) => Promise<void>): Promise<void> => visit({ kioskUrl: await rig.startCore(), token: TOKEN }, body);
+
+/** signed in by phone, cash-in chosen, a 2 000 tenge note stacked and the acceptor taking the next */
+async function firstNoteStacked(ui: BridgeClient, phone: string): Promise<void> {
+  await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
+  await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
+  ui.send('chooseOperation', { operation: 'cashIn' });
+  await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
+  await insertNote(2000);
+  await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
 }
+
+/** the cash-in whose 5 000 tenge note has its stack intent committed while the acceptor is in `state` */
+const stackIntentWhileAcceptor = (state: string, what: string): Promise<string> =>
+  watch(what, async () => {
+    const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
+    if (!intent) return undefined;
+    return (await acceptor()).state === state ? intent.id : undefined;
+  }, 15_000);
 
 async function newCustomer(id: string, phone: string, product: Record<string, unknown>): Promise<void> {
   await http('POST', `${rig.stack.bankUrl}/admin/customers`, {
@@ -58,6 +81,12 @@ async function newCustomer(id: string, phone: string, product: Record<string, un
 }
 
 const freshEntries = (before: Account, after: Account): Account['entries'] => after.entries.slice(before.entries.length);
+
+const creditAtBank = (accountId: string, before: Account): Promise<Account> =>
+  watch('the credit at the bank', async () => {
+    const a = await rig.account(accountId);
+    return a.balance !== before.balance ? a : undefined;
+  }, 20_000);
 
 /**
  * `deviceDone`: the device finishes while the core is down; `deviceBusy`: the core is back (as a
@@ -73,32 +102,18 @@ async function cashInKilledWhileStacking(n: number, restart: Restart): Promise<v
   // a small top-up ceiling, so a note above it is handed back by the session itself
   await newCustomer(`c-crash-b${n}`, phone, { id: accountId, kind: 'current', balance: 0, maxTopUp: 700_000 });
   const before = await rig.account(accountId);
-  const boxBefore = (await deviceState<AcceptorState>('cashAcceptor')).cashBox;
-  let ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
-  let cashInId: string;
-  try {
-    await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
-    await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
-    ui.send('chooseOperation', { operation: 'cashIn' });
-    await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
-
-    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
-    await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
-    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 10000 });
+  const boxBefore = (await acceptor()).cashBox;
+  const cashInId = await atKiosk(async (ui) => {
+    await firstNoteStacked(ui, phone);
+    await insertNote(10000);
     await ui.waitFor('10 000 handed back', (s) => s.cashIn?.notes.some((x) => x.status === 'returned' && x.denomination === 1_000_000) === true && s.cashIn.acceptor === 'accepting');
-    await watch('the returned note taken out', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'idling' ? true : undefined), 10_000);
+    await acceptorIn('idling', 'the returned note taken out', 10_000);
 
     await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'slowStack', params: { ms: restart === 'deviceBusy' ? 8_000 : 4_000 } });
-    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
+    await insertNote(5000);
     // the window: the intent is committed and the device is moving the note to the box
-    cashInId = await watch('stack intent committed while the device stacks', async () => {
-      const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
-      if (!intent) return undefined;
-      return (await deviceState<AcceptorState>('cashAcceptor')).state === 'stacking' ? intent.id : undefined;
-    }, 15_000);
-  } finally {
-    ui.close();
-  }
+    return stackIntentWhileAcceptor('stacking', 'stack intent committed while the device stacks');
+  });
   await rig.killCore();
   // still unsettled in the journal: the killed core never heard the note land
   expect(rig.readCoreDb((db) => db.prepare("SELECT COUNT(*) AS n FROM cash_in_notes WHERE cash_in_id = ? AND state = 'intent'").get(cashInId))).toEqual({ n: 1 });
@@ -106,22 +121,17 @@ async function cashInKilledWhileStacking(n: number, restart: Restart): Promise<v
   if (restart === 'deviceDone') {
     // the device finishes on its own while the core is dead
     const stacked = await watch('the emulator to stack the note', async () => {
-      const st = await deviceState<AcceptorState>('cashAcceptor');
+      const st = await acceptor();
       return st.state !== 'stacking' ? st : undefined;
     }, 10_000);
     expect(cashBoxDelta(stacked.cashBox, boxBefore)).toEqual({ 2000: 1, 5000: 1 });
   } else {
-    expect((await deviceState<AcceptorState>('cashAcceptor')).state).toBe('stacking');
+    expect((await acceptor()).state).toBe('stacking');
   }
   await http('DELETE', `${rig.stack.devicesUrl}/faults`);
 
-  ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
-  try {
-    await ui.screen('attract', 30_000);
-    const after = await watch('the credit at the bank', async () => {
-      const a = await rig.account(accountId);
-      return a.balance !== before.balance ? a : undefined;
-    }, 20_000);
+  await afterRestart(async (ui) => {
+    const after = await creditAtBank(accountId, before);
     // 2 000 + 5 000 tenge, once; nothing for the 10 000 handed back
     expect(after.balance - before.balance).toBe(700_000);
     const fresh = freshEntries(before, after);
@@ -146,7 +156,7 @@ async function cashInKilledWhileStacking(n: number, restart: Restart): Promise<v
     expect(JSON.stringify(messages.at(-1))).toContain(receipt);
 
     // the core's cash-box counter is the emulator's, and both equal the journal
-    const emulatorBox = (await deviceState<AcceptorState>('cashAcceptor')).cashBox;
+    const emulatorBox = (await acceptor()).cashBox;
     expect(cashBoxDelta(emulatorBox, boxBefore)).toEqual({ 2000: 1, 5000: 1 });
     const box = rig.readCoreDb((db) => readCounters(db).filter((r) => r.unit === 'cashBox' && r.count !== 0));
     expect(Object.fromEntries(box.map((r) => [String(r.denomination / 100), r.count]))).toEqual(emulatorBox);
@@ -156,9 +166,7 @@ async function cashInKilledWhileStacking(n: number, restart: Restart): Promise<v
     await new Promise((r) => setTimeout(r, 1_500));
     expect(freshEntries(before, await rig.account(accountId))).toHaveLength(1);
     expect(ui.last?.screen).toBe('attract');
-  } finally {
-    ui.close();
-  }
+  });
 }
 
 async function withdrawalKilledBeforePresent(n: number, restart: Restart): Promise<void> {
@@ -167,10 +175,7 @@ async function withdrawalKilledBeforePresent(n: number, restart: Restart): Promi
   await newCustomer(`c-crash-c${n}`, phone, { id: accountId, kind: 'current', balance: 10_000_000 });
   const before = await rig.account(accountId);
   const dispenserBefore = await deviceState<DispenserState>('dispenser');
-  let ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
-  let withdrawalId: string;
-  let counted: DispenserState;
-  try {
+  const { withdrawalId, counted } = await atKiosk(async (ui) => {
     await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
     await ui.waitFor('withdraw on the menu', (s) => s.operations.includes('withdraw'));
     ui.send('chooseOperation', { operation: 'withdraw' });
@@ -180,16 +185,15 @@ async function withdrawalKilledBeforePresent(n: number, restart: Restart): Promi
     await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'dispenser', fault: 'slowPresent', params: { ms: restart === 'deviceBusy' ? 8_000 : 4_000 } });
     ui.send('confirm');
     // the window: the dispense is committed, PRESENT is on the wire, the notes wait behind the closed shutter
-    ({ withdrawalId, counted } = await watch('dispense recorded, notes counted, shutter closed', async () => {
+    const inWindow = await watch('dispense recorded, notes counted, shutter closed', async () => {
       const w = rig.readCoreDb((db) => db.prepare("SELECT id FROM withdrawals WHERE state = 'dispensed' AND notes_at = 'presenter' AND present_state = 'notPresented'").get() as { id: string } | undefined);
       if (!w) return undefined;
       const st = await deviceState<DispenserState>('dispenser');
       return st.presenter.notes > 0 && st.presenter.opening && !st.presenter.shutterOpen ? { withdrawalId: w.id, counted: st } : undefined;
-    }, 30_000));
+    }, 30_000);
     expect((await rig.account(accountId)).held).toBeGreaterThan(0);
-  } finally {
-    ui.close();
-  }
+    return inWindow;
+  });
   await rig.killCore();
 
   if (restart === 'deviceDone') {
@@ -200,9 +204,7 @@ async function withdrawalKilledBeforePresent(n: number, restart: Restart): Promi
   }
   await http('DELETE', `${rig.stack.devicesUrl}/faults`);
 
-  ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
-  try {
-    await ui.screen('attract', 30_000);
+  await afterRestart(async (ui) => {
     const dispenser = await watch('the notes retracted', async () => {
       const st = await deviceState<DispenserState>('dispenser');
       return st.retractBin > dispenserBefore.retractBin ? st : undefined;
@@ -234,9 +236,7 @@ async function withdrawalKilledBeforePresent(n: number, restart: Restart): Promi
     const cassetteDrop = dispenserBefore.cassettes.reduce((s, c) => s + c.count, 0) - dispenser.cassettes.reduce((s, c) => s + c.count, 0);
     expect(cassetteDrop).toBe(counted.presenter.notes);
     expect(ui.last?.screen).toBe('attract');
-  } finally {
-    ui.close();
-  }
+  });
 }
 
 async function cashInStackLost(): Promise<void> {
@@ -244,42 +244,24 @@ async function cashInStackLost(): Promise<void> {
   const accountId = 'a-crash-a3-cur';
   await newCustomer('c-crash-a3', phone, { id: accountId, kind: 'current', balance: 0 });
   const before = await rig.account(accountId);
-  const boxBefore = (await deviceState<AcceptorState>('cashAcceptor')).cashBox;
-  let ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
-  let cashInId: string;
-  try {
-    await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
-    await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
-    ui.send('chooseOperation', { operation: 'cashIn' });
-    await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
-    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
-    await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
-    await watch('the validator idle again', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'idling' ? true : undefined), 10_000);
+  const boxBefore = (await acceptor()).cashBox;
+  const cashInId = await atKiosk(async (ui) => {
+    await firstNoteStacked(ui, phone);
+    await acceptorIn('idling', 'the validator idle again', 10_000);
 
     // the next STACK is lost on the line: the intent is committed, the note stays in escrow
     await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'dropStack' });
-    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
-    cashInId = await watch('stack intent committed, the note in escrow', async () => {
-      const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
-      if (!intent) return undefined;
-      return (await deviceState<AcceptorState>('cashAcceptor')).state === 'escrow' ? intent.id : undefined;
-    }, 15_000);
-  } finally {
-    ui.close();
-  }
+    await insertNote(5000);
+    return stackIntentWhileAcceptor('escrow', 'stack intent committed, the note in escrow');
+  });
   await rig.killCore();
-  expect((await deviceState<AcceptorState>('cashAcceptor')).state).toBe('escrow');
+  expect((await acceptor()).state).toBe('escrow');
   // nobody holds the note now: the validator's escrow timeout hands it back to the customer
-  await watch('the validator to hand the note back', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'returned' ? true : undefined), 20_000);
+  await acceptorIn('returned', 'the validator to hand the note back', 20_000);
   await http('DELETE', `${rig.stack.devicesUrl}/faults`);
 
-  ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
-  try {
-    await ui.screen('attract', 30_000);
-    const after = await watch('the credit at the bank', async () => {
-      const a = await rig.account(accountId);
-      return a.balance !== before.balance ? a : undefined;
-    }, 20_000);
+  await afterRestart(async () => {
+    const after = await creditAtBank(accountId, before);
     // the 2 000 once; the 5 000 went back to the customer and is never credited
     expect(after.balance - before.balance).toBe(200_000);
     expect(freshEntries(before, after)).toHaveLength(1);
@@ -288,13 +270,11 @@ async function cashInStackLost(): Promise<void> {
       { denomination: 200_000, state: 'stacked' },
       { denomination: 500_000, state: 'returned' },
     ]);
-    expect(cashBoxDelta((await deviceState<AcceptorState>('cashAcceptor')).cashBox, boxBefore)).toEqual({ 2000: 1 });
+    expect(cashBoxDelta((await acceptor()).cashBox, boxBefore)).toEqual({ 2000: 1 });
     expect(rig.readCoreDb(checkCounters)).toEqual([]);
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await rig.account(accountId)).balance - before.balance).toBe(200_000);
-  } finally {
-    ui.close();
-  }
+  });
 }
 
 /** no crash: the session itself must settle a note whose STACK the validator never hears */
@@ -303,19 +283,13 @@ async function cashInStackLostCoreRunning(): Promise<void> {
   const accountId = 'a-crash-e-cur';
   await newCustomer('c-crash-e', phone, { id: accountId, kind: 'current', balance: 0 });
   const before = await rig.account(accountId);
-  const boxBefore = (await deviceState<AcceptorState>('cashAcceptor')).cashBox;
-  const ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
-  try {
-    await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
-    await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
-    ui.send('chooseOperation', { operation: 'cashIn' });
-    await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
-    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
-    await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
-    await watch('the validator idle again', async () => ((await deviceState<AcceptorState>('cashAcceptor')).state === 'idling' ? true : undefined), 10_000);
+  const boxBefore = (await acceptor()).cashBox;
+  await atKiosk(async (ui) => {
+    await firstNoteStacked(ui, phone);
+    await acceptorIn('idling', 'the validator idle again', 10_000);
 
     await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'dropStack' });
-    await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
+    await insertNote(5000);
     // STACK is asked again, then the note handed back before the validator's own timeout
     const back = await ui.waitFor('the 5 000 handed back', (s) => s.cashIn?.notes.some((n) => n.denomination === 500_000 && n.status === 'returned') === true && s.cashIn.acceptor === 'accepting', 9_000);
     expect(back.cashIn?.total).toBe(200_000);
@@ -330,21 +304,16 @@ async function cashInStackLostCoreRunning(): Promise<void> {
     ui.send('finish');
     await ui.screen('attract', 20_000);
 
-    const after = await watch('the credit at the bank', async () => {
-      const a = await rig.account(accountId);
-      return a.balance !== before.balance ? a : undefined;
-    }, 20_000);
+    const after = await creditAtBank(accountId, before);
     expect(after.balance - before.balance).toBe(200_000);
     const fresh = freshEntries(before, after);
     expect(fresh).toHaveLength(1);
     expect(fresh[0]?.description).toContain(receipt.receipt?.number ?? 'no receipt number');
     const open = rig.readCoreDb((db) => db.prepare("SELECT COUNT(*) AS n FROM cash_in_notes WHERE state = 'intent'").get());
     expect(open).toEqual({ n: 0 });
-    expect(cashBoxDelta((await deviceState<AcceptorState>('cashAcceptor')).cashBox, boxBefore)).toEqual({ 2000: 1 });
+    expect(cashBoxDelta((await acceptor()).cashBox, boxBefore)).toEqual({ 2000: 1 });
     expect(rig.readCoreDb(checkCounters)).toEqual([]);
-  } finally {
-    ui.close();
-  }
+  });
 }
 
 describe('core killed while a device is still moving money', () => {

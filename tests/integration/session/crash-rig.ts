@@ -15,7 +15,7 @@ import { spawnTsx, waitForHttp, type Service } from '../../../scripts/lib/servic
 import { dbPath } from '../../../kiosk/store/db.js';
 import { freePorts } from '../../support/ports.js';
 import { suiteDir } from '../../support/artifacts.js';
-import { http, type BridgeClient } from './bridge-client.js';
+import { http, latestOtp, signIn, type BridgeClient } from './bridge-client.js';
 
 export interface Account {
   balance: number;
@@ -56,13 +56,6 @@ export async function startCrashRig(name: string, token: string): Promise<CrashR
   const kioskUrl = `http://127.0.0.1:${kioskPort}`;
   let core: Service | undefined;
 
-  const otpFor = async (phone: string): Promise<string> => {
-    const { messages } = await http<{ messages: unknown[] }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
-    const code = /\b(\d{6})\b/.exec(JSON.stringify(messages.at(-1) ?? {}))?.[1];
-    if (!code) throw new Error(`no OTP for ${phone}`);
-    return code;
-  };
-
   return {
     stack,
     dataDir,
@@ -88,16 +81,10 @@ export async function startCrashRig(name: string, token: string): Promise<CrashR
       await core.exited;
       core = undefined;
     },
-    otpFor,
+    otpFor: (phone) => latestOtp(stack.bankUrl, phone),
     async signInByPhone(ui, phone, typed) {
       await ui.screen('attract', 30_000);
-      ui.send('start');
-      await ui.screen('start');
-      ui.send('chooseIdentification', { method: 'phone' });
-      await ui.screen('phoneEntry');
-      ui.send('submitPhone', { phone: typed });
-      await ui.screen('otpEntry');
-      ui.send('submitOtp', { code: await otpFor(phone) });
+      await signIn(ui, stack.bankUrl, { method: 'phone', typed, otpTo: phone });
       await ui.screen('operations');
     },
     account: (id) => http<Account>('GET', `${stack.bankUrl}/admin/accounts/${id}`),

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient, eventually, http } from './bridge-client.js';
+import { toWithdrawalConfirm } from './journeys.js';
 import { startCrashRig, type CrashRig } from './crash-rig.js';
 
 const TOKEN = 'crash-test-token-0123456789abcdef';
@@ -125,11 +126,7 @@ describe('crash recovery and withdrawal over real processes', () => {
       await http('POST', `${stack.devicesUrl}/card-reader/insert`, { pan: '4400430000000015', expiry: '3012', name: 'SEITKALI/AIGERIM' });
       await ui.screen('otpEntry');
       ui.send('submitOtp', { code: await otpFor('+77011234567') });
-      await ui.waitFor('withdraw on the menu', (s) => s.screen === 'operations' && s.operations.includes('withdraw'));
-      ui.send('chooseOperation', { operation: 'withdraw' });
-      await ui.screen('amountEntry');
-      ui.send('selectAmount', { amount: 2_000_000 });
-      const confirm = await ui.screen('confirm');
+      const confirm = await toWithdrawalConfirm(ui, 2_000_000);
       expect(confirm.quote).toMatchObject({ operation: 'withdraw', amount: 2_000_000 });
       const fee = confirm.quote?.commission ?? -1;
       ui.send('confirm');

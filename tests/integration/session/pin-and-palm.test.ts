@@ -6,32 +6,18 @@
  * nothing PIN-like, no card number and no palm template.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../../scripts/lib/stack.js';
+import { describe, expect, it } from 'vitest';
+import type { Snapshot } from '../../../kiosk/bridge/schema.js';
 import { dbPath } from '../../../kiosk/store/db.js';
 import { scanArtifacts } from '../../security/scan-artifacts.js';
 import { artifactsRoot } from '../../support/artifacts.js';
-import { BridgeClient, eventually, http, startTestStack } from './bridge-client.js';
+import { eventually, http, useTestStack, visit, type BridgeClient } from './bridge-client.js';
 
-const TOKEN = 'pin-and-palm-token-0123456789abcdef';
 const AIGERIM_PAN = '4400430000000015';
 
-let stack: Stack;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kiosk-pin-palm-'));
-  stack = await startTestStack('pin-and-palm', { dataDir, token: TOKEN });
-}, 90_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const stack = useTestStack('pin-and-palm', { token: 'pin-and-palm-token-0123456789abcdef' });
 
 async function latestOtp(phone: string): Promise<string> {
   const { messages } = await http<{ messages: Array<{ text: string }> }>('GET', `${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
@@ -55,6 +41,15 @@ function logDir(): string {
   return newest;
 }
 
+/** the attract screen with the palm scanner armed */
+const palmArmed = (ui: BridgeClient): Promise<Snapshot> => ui.waitFor('palm armed on the attract screen', (s) => s.screen === 'attract' && s.attract?.palm === true, 30_000);
+
+/** a hand held over the scanner: the palm's customer is found and asked for the OTP */
+async function presentPalm(ui: BridgeClient, subject: string): Promise<Snapshot> {
+  await http('POST', `${stack.devicesUrl}/palm/present`, { subject });
+  return ui.screen('otpEntry', 30_000);
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -66,9 +61,7 @@ function filesUnder(dir: string): string[] {
 
 describe('PIN change and palm on the attract screen, against the simulators', () => {
   it('card + OTP -> change PIN -> the app completes it: success, slip, card returned, one change at the bank, no PIN anywhere', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
-      await ui.screen('attract', 30_000);
+    await visit(stack, async (ui) => {
       const printedBefore = (await http<unknown[]>('GET', `${stack.devicesUrl}/printer/receipts`)).length;
       await http('POST', `${stack.devicesUrl}/card-reader/insert`, { pan: AIGERIM_PAN, expiry: '3012', name: 'AIGERIM SEITKALI' });
       await ui.screen('otpEntry', 20_000);
@@ -110,7 +103,7 @@ describe('PIN change and palm on the attract screen, against the simulators', ()
       expect(atBank[0]?.completedAt).toBeTruthy();
 
       // the journal has the change (non-financial, audit trail) with its receipt number
-      const db = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
+      const db = new Database(dbPath(stack.dataDir), { readonly: true, fileMustExist: true });
       try {
         const rows = db.prepare("SELECT payload, receipt_number AS receiptNumber FROM journal WHERE type = 'pinChange'").all() as Array<{ payload: string; receiptNumber: string }>;
         expect(rows).toHaveLength(1);
@@ -121,7 +114,7 @@ describe('PIN change and palm on the attract screen, against the simulators', ()
       }
 
       // nothing PIN-like, no card number, no template: in the kiosk's data and in every log
-      const kioskFiles = filesUnder(dataDir).filter((f) => !f.includes(`${join(dataDir, 'bank')}`));
+      const kioskFiles = filesUnder(stack.dataDir).filter((f) => !f.includes(`${join(stack.dataDir, 'bank')}`));
       const pinKey = /"(pin|newPin|pinBlock|pin_block|oldPin)"\s*:/i;
       for (const file of kioskFiles) {
         const text = readFileSync(file).toString('latin1');
@@ -135,50 +128,38 @@ describe('PIN change and palm on the attract screen, against the simulators', ()
         expect(pinKey.test(text), `${log} holds a PIN field`).toBe(false);
         expect(text.includes(AIGERIM_PAN), `${log} holds the PAN`).toBe(false);
       }
-      const scan = scanArtifacts([dataDir, logDir()]);
+      const scan = scanArtifacts([stack.dataDir, logDir()]);
       expect(scan.errors).toEqual([]);
       expect(scan.findings).toEqual([]);
-    } finally {
-      ui.close();
-    }
+    });
   }, 90_000);
 
   it('a palm presented on the attract screen signs the enrolled customer in, in the language chosen there', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
-      await ui.waitFor('palm armed on the attract screen', (s) => s.screen === 'attract' && s.attract?.palm === true, 30_000);
+    await visit(stack, async (ui) => {
       ui.send('setLocale', { locale: 'en' });
       await ui.waitFor('English', (s) => s.screen === 'attract' && s.locale === 'en');
-      await http('POST', `${stack.devicesUrl}/palm/present`, { subject: 'palm-aigerim' });
-      const otp = await ui.screen('otpEntry', 30_000);
+      const otp = await presentPalm(ui, 'palm-aigerim');
       expect(otp.locale).toBe('en');
       expect(otp.customer?.maskedName).toBe('Aigerim S.');
       expect(ui.snapshots.some((s) => s.screen === 'palmScan')).toBe(true);
       ui.send('cancel');
       await ui.screen('attract', 20_000);
-      const scan = scanArtifacts([dataDir, logDir()]);
+      const scan = scanArtifacts([stack.dataDir, logDir()]);
       expect(scan.errors).toEqual([]);
       expect(scan.findings).toEqual([]);
-    } finally {
-      ui.close();
-    }
+    }, palmArmed);
   }, 90_000);
 
   it('the scanner unplugged on the attract screen disarms it; plugged back, a palm signs in again', async () => {
-    const ui = await BridgeClient.connect(stack.kioskUrl, TOKEN);
-    try {
-      await ui.waitFor('palm armed', (s) => s.screen === 'attract' && s.attract?.palm === true, 30_000);
+    await visit(stack, async (ui) => {
       await http('POST', `${stack.devicesUrl}/faults`, { device: 'palm', fault: 'unplugged' });
       await ui.waitFor('palm disarmed', (s) => s.screen === 'attract' && s.attract?.palm === false && s.devices.palm !== 'ok', 20_000);
       await http('DELETE', `${stack.devicesUrl}/faults`);
       await ui.waitFor('palm armed again', (s) => s.screen === 'attract' && s.attract?.palm === true, 30_000);
-      await http('POST', `${stack.devicesUrl}/palm/present`, { subject: 'palm-dauren' });
-      const otp = await ui.screen('otpEntry', 30_000);
+      const otp = await presentPalm(ui, 'palm-dauren');
       expect(otp.customer?.maskedName).toBe('Dauren N.');
       ui.send('cancel');
       await ui.screen('attract', 20_000);
-    } finally {
-      ui.close();
-    }
+    }, palmArmed);
   }, 90_000);
 });

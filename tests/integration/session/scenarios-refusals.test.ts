@@ -13,6 +13,7 @@ import { dbPath } from '../../../kiosk/store/db.js';
 import { countersFromJournal, type CounterRow } from '../../../kiosk/store/counters.js';
 import { journalEntryByReceipt } from '../../../kiosk/store/journal.js';
 import { eventually, http, latestOtp, signIn, useTestStack, visit } from './bridge-client.js';
+import { cashInTo, toWithdrawalConfirm } from './journeys.js';
 
 const stack = useTestStack('scenarios-refusals', {
   token: 'refusals-token-0123456789abcdef',
@@ -167,11 +168,7 @@ describe('refusals and walk-aways against the simulators', () => {
     const boxBefore = (await device<{ cashBox: Record<string, number> }>('cashAcceptor')).cashBox;
     await visit(stack, async (ui) => {
       await signIn(ui, stack.bankUrl, { method: 'phone', typed: '87011234567', otpTo: '+77011234567' });
-      await ui.waitFor('cash-in on the menu', (s) => s.screen === 'operations' && s.operations.includes('cashIn'));
-      ui.send('chooseOperation', { operation: 'cashIn' });
-      await ui.screen('productSelect');
-      ui.send('selectProduct', { productId: 'a-aigerim-cur' });
-      await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
+      await cashInTo(ui, 'a-aigerim-cur');
       let expected = 0;
       for (const tenge of [2000, 5000]) {
         await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: tenge });
@@ -221,11 +218,7 @@ describe('refusals and walk-aways against the simulators', () => {
     const countersBefore = withKioskDb((db) => countersFromJournal(db));
     await visit(stack, async (ui) => {
       await signIn(ui, stack.bankUrl, { method: 'phone', typed: '87011234567', otpTo: '+77011234567' });
-      await ui.waitFor('withdraw on the menu', (s) => s.screen === 'operations' && s.operations.includes('withdraw'));
-      ui.send('chooseOperation', { operation: 'withdraw' });
-      await ui.screen('amountEntry');
-      ui.send('selectAmount', { amount: 2_000_000 });
-      const confirm = await ui.screen('confirm');
+      const confirm = await toWithdrawalConfirm(ui, 2_000_000);
       expect(confirm.quote).toMatchObject({ operation: 'withdraw', amount: 2_000_000 });
       ui.send('confirm');
       const presented = await ui.screen('takeCash', 30_000);

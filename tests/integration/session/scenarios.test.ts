@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { eventually, http, signIn, useTestStack, visit } from './bridge-client.js';
+import { cashInTo, toWithdrawalConfirm } from './journeys.js';
 
 interface Account {
   balance: number;
@@ -21,11 +22,7 @@ describe('session scenarios against the simulators', () => {
       const printedBefore = (await http<unknown[]>('GET', `${stack.devicesUrl}/printer/receipts`)).length;
 
       await signIn(ui, stack.bankUrl, { method: 'phone', typed: '87011234567', otpTo: '+77011234567' });
-      await ui.waitFor('cash-in on the menu', (s) => s.screen === 'operations' && s.operations.includes('cashIn'));
-      ui.send('chooseOperation', { operation: 'cashIn' });
-      await ui.screen('productSelect');
-      ui.send('selectProduct', { productId: 'a-aigerim-cur' });
-      await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
+      await cashInTo(ui, 'a-aigerim-cur');
 
       let expected = 0;
       for (const tenge of [1000, 2000, 5000]) {
@@ -176,11 +173,7 @@ describe('session scenarios against the simulators', () => {
     const before = await http<Account>('GET', `${stack.bankUrl}/admin/accounts/a-dauren-cur`);
     await visit(stack, async (ui) => {
       await signIn(ui, stack.bankUrl, { method: 'iin', iin: '900101300017', otpTo: '+77021112233' });
-      await ui.waitFor('withdraw on the menu', (s) => s.screen === 'operations' && s.operations.includes('withdraw'));
-      ui.send('chooseOperation', { operation: 'withdraw' });
-      await ui.screen('amountEntry');
-      ui.send('selectAmount', { amount: 1_000_000 });
-      const confirm = await ui.screen('confirm');
+      const confirm = await toWithdrawalConfirm(ui, 1_000_000);
       const fee = confirm.quote?.commission ?? -1;
       ui.send('confirm');
       const waiting = await ui.screen('approvalWait', 20_000);

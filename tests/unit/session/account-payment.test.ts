@@ -5,46 +5,13 @@
  * after consent, and the bank going away. Nothing is held before consent; anything held is
  * completed or reversed.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { Intent, Snapshot } from '../../../kiosk/bridge/schema.js';
-import { startSession, type RunningSession } from '../../../kiosk/session/start-session.js';
-import type { SessionContext } from '../../../kiosk/session/types.js';
+import { describe, expect, it } from 'vitest';
+import { Intent, type Snapshot } from '../../../kiosk/bridge/schema.js';
 import { fakeWorld } from './fakes.js';
-import { SECRET_OTP, T, testConfig } from './world.js';
+import { flush, kioskOpener, signIn, type Kiosk } from './kiosk.js';
+import { T, testConfig } from './world.js';
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-};
-
-let running: RunningSession | undefined;
-afterEach(() => {
-  running?.close();
-  running = undefined;
-});
-
-function open(world = fakeWorld()) {
-  const session = startSession(world.ports);
-  running = session;
-  const seen: Snapshot[] = [];
-  session.subscribe((s) => seen.push(Snapshot.parse(s)));
-  const intent = async (name: string, payload?: Record<string, unknown>): Promise<Snapshot> => {
-    session.dispatch(Intent.parse({ name, payload }));
-    await flush();
-    return session.snapshot();
-  };
-  const ctx = () => session.actor.getSnapshot().context as SessionContext;
-  return { ...world, session, seen, intent, ctx };
-}
-
-type Kiosk = ReturnType<typeof open>;
-
-async function signIn(k: Kiosk): Promise<void> {
-  await k.intent('start');
-  await k.intent('chooseIdentification', { method: 'phone' });
-  await k.intent('submitPhone', { phone: '87011234567' });
-  const s = await k.intent('submitOtp', { code: SECRET_OTP });
-  expect(s.screen).toBe('operations');
-}
+const open = kioskOpener();
 
 /** signed in, mobile operator chosen, reference accepted: the "how to pay" screen */
 async function toSource(k: Kiosk): Promise<Snapshot> {
@@ -52,6 +19,13 @@ async function toSource(k: Kiosk): Promise<Snapshot> {
   await k.intent('chooseOperation', { operation: 'payService' });
   await k.intent('selectService', { serviceId: 'svc-mobile' });
   return k.intent('submitReference', { reference: '87019998877' });
+}
+
+/** ... then 2 000 tenge from the current account: the consent (confirm) screen */
+async function toConfirm(k: Kiosk): Promise<Snapshot> {
+  await toSource(k);
+  await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
+  return k.intent('selectAmount', { amount: T(2000) });
 }
 
 const paymentLog = (k: Kiosk): string[] => k.log.filter((l) => l.startsWith('store.accountPayment') || l.startsWith('bank.authorisePayment'));
@@ -124,9 +98,7 @@ describe('service payment from an account', () => {
   ] as const)('the bank refusing with %s shows the reason and holds nothing', async (reason) => {
     const k = open();
     k.bank.paymentRefusal = reason;
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     const s = await k.intent('confirm');
     expect(s.screen).toBe('refusal');
     expect(s.error?.code).toBe(reason);
@@ -151,9 +123,7 @@ describe('service payment from an account', () => {
 
   it('back and cancel before consent undo cleanly: nothing recorded, nothing held', async () => {
     const k = open();
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     let s = await k.intent('back');
     expect(s.screen).toBe('amountEntry');
     s = await k.intent('back');
@@ -169,9 +139,7 @@ describe('service payment from an account', () => {
   it('the trusted person approving completes the payment (8.15-1)', async () => {
     const k = open();
     k.bank.approval = 'pending';
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     let s = await k.intent('confirm');
     expect(s.screen).toBe('approvalWait');
     expect(s.approval?.deadline).toBe(k.clock.now() + testConfig.timeouts.approvalMs);
@@ -191,9 +159,7 @@ describe('service payment from an account', () => {
   ] as const)('a payment %s is reversed, never completed', async (how, code) => {
     const k = open();
     k.bank.approval = 'pending';
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     await k.intent('confirm');
     if (how.startsWith('refused')) {
       k.bank.approval = 'refused';
@@ -214,9 +180,7 @@ describe('service payment from an account', () => {
   it('an authorisation whose answer is lost is voided by its key, and the customer told the bank is away', async () => {
     const k = open();
     k.bank.losePaymentAnswer = true;
-    await toSource(k);
-    await k.intent('selectPaymentSource', { source: 'product', productId: 'p-current' });
-    await k.intent('selectAmount', { amount: T(2000) });
+    await toConfirm(k);
     const s = await k.intent('confirm');
     expect(s.screen).toBe('refusal');
     expect(s.error?.code).toBe('bankOffline');

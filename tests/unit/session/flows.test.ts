@@ -3,45 +3,12 @@
  * events) over in-memory ports and a manual clock. Intents go through the bridge schema exactly
  * as the transports would send them; every published snapshot is checked against the schema.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { Intent, Snapshot } from '../../../kiosk/bridge/schema.js';
-import { startSession, type RunningSession } from '../../../kiosk/session/start-session.js';
-import type { SessionContext } from '../../../kiosk/session/types.js';
+import { describe, expect, it } from 'vitest';
 import { fakeWorld } from './fakes.js';
+import { flush, kioskOpener, signIn } from './kiosk.js';
 import { CARD, CUSTOMER_PHONE, SECRET_OTP, T, testConfig } from './world.js';
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-};
-
-let running: RunningSession | undefined;
-afterEach(() => {
-  running?.close();
-  running = undefined;
-});
-
-function open(world = fakeWorld()) {
-  const session = startSession(world.ports);
-  running = session;
-  const seen: Snapshot[] = [];
-  session.subscribe((s) => seen.push(Snapshot.parse(s)));
-  const intent = async (name: string, payload?: Record<string, unknown>): Promise<Snapshot> => {
-    session.dispatch(Intent.parse({ name, payload }));
-    await flush();
-    return session.snapshot();
-  };
-  const ctx = () => session.actor.getSnapshot().context as SessionContext;
-  return { ...world, session, seen, intent, ctx };
-}
-
-async function signIn(k: ReturnType<typeof open>): Promise<void> {
-  await k.intent('start');
-  await k.intent('chooseIdentification', { method: 'phone' });
-  await k.intent('submitPhone', { phone: '87011234567' });
-  expect(k.session.snapshot().screen).toBe('otpEntry');
-  const s = await k.intent('submitOtp', { code: SECRET_OTP });
-  expect(s.screen).toBe('operations');
-}
+const open = kioskOpener();
 
 describe('session flows', () => {
   it('the language switched mid-session changes the snapshot and keeps the screen and the customer', async () => {

@@ -3,42 +3,22 @@
  * attract screen, through the real session (machine + actors from ports + host + device events)
  * over in-memory ports and a manual clock.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { Intent, Snapshot } from '../../../kiosk/bridge/schema.js';
-import { startSession, type RunningSession } from '../../../kiosk/session/start-session.js';
+import { describe, expect, it } from 'vitest';
+import type { Snapshot } from '../../../kiosk/bridge/schema.js';
 import type { SessionConfig } from '../../../kiosk/session/ports.js';
-import type { SessionContext } from '../../../kiosk/session/types.js';
 import { fakeWorld } from './fakes.js';
+import { flush, kioskOpener, type Kiosk } from './kiosk.js';
 import { CARD, SECRET_OTP, testConfig } from './world.js';
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-};
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-let running: RunningSession | undefined;
-afterEach(() => {
-  running?.close();
-  running = undefined;
-});
 
 const fastPalm: SessionConfig = { ...testConfig, timeouts: { ...testConfig.timeouts, palmPresencePollMs: 2 } };
 
-function open(config: SessionConfig = fastPalm, world = fakeWorld()) {
+const openKiosk = kioskOpener();
+function open(config: SessionConfig = fastPalm, world = fakeWorld()): Kiosk {
   world.ports.config = config;
-  const session = startSession(world.ports);
-  running = session;
-  const seen: Snapshot[] = [];
-  session.subscribe((s) => seen.push(Snapshot.parse(s)));
-  const intent = async (name: string, payload?: Record<string, unknown>): Promise<Snapshot> => {
-    session.dispatch(Intent.parse({ name, payload }));
-    await flush();
-    return session.snapshot();
-  };
-  const ctx = () => session.actor.getSnapshot().context as SessionContext;
-  return { ...world, session, seen, intent, ctx };
+  return openKiosk(world);
 }
-type Kiosk = ReturnType<typeof open>;
 
 async function cardAndOtp(k: Kiosk): Promise<Snapshot> {
   k.cardReader.insert();
@@ -54,6 +34,15 @@ async function until(k: Kiosk, check: (s: Snapshot) => boolean, what: string): P
     await sleep(2);
   }
   throw new Error(`never ${what}; at ${k.session.snapshot().state}`);
+}
+
+/** a hand held over the scanner goes unnoticed: the scanner is not even asked, the screen stays */
+async function handUnnoticed(k: Kiosk, screen: Snapshot['screen']): Promise<void> {
+  const checks = k.palm.presenceChecks;
+  k.palm.hand = true;
+  await sleep(30);
+  expect(k.palm.presenceChecks).toBe(checks);
+  expect(k.session.snapshot().screen).toBe(screen);
 }
 
 describe('change PIN', () => {
@@ -262,11 +251,7 @@ describe('palm presented on the attract screen', () => {
       return k.session.snapshot();
     })();
     expect(s.screen).toBe('serviceLogin');
-    const checks = k.palm.presenceChecks;
-    k.palm.hand = true;
-    await sleep(30);
-    expect(k.palm.presenceChecks).toBe(checks);
-    expect(k.session.snapshot().screen).toBe('serviceLogin');
+    await handUnnoticed(k, 'serviceLogin');
 
     k.session.send({ type: 'device.serviceSwitch', open: false });
     k.palm.hand = false;
@@ -274,10 +259,6 @@ describe('palm presented on the attract screen', () => {
     await flush();
     s = k.session.snapshot();
     expect(s.screen).toBe('outOfService');
-    const before = k.palm.presenceChecks;
-    k.palm.hand = true;
-    await sleep(30);
-    expect(k.palm.presenceChecks).toBe(before);
-    expect(k.session.snapshot().screen).toBe('outOfService');
+    await handUnnoticed(k, 'outOfService');
   });
 });

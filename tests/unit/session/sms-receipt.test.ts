@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Intent, Snapshot } from '../../../kiosk/bridge/schema.js';
+import type { Snapshot } from '../../../kiosk/bridge/schema.js';
 import { startSession, type RunningSession } from '../../../kiosk/session/start-session.js';
 import { openKioskStore, type KioskStore } from '../../../kiosk/store/store.js';
 import { listOutbox } from '../../../kiosk/store/outbox.js';
@@ -18,11 +18,8 @@ import { StoreAdapter } from '../../../kiosk/runtime/store-adapter.js';
 import { receiptDelivery } from '../../../kiosk/runtime/receipts.js';
 import { ReceiptSmsBody } from '../../../kiosk/bank/messages.js';
 import { FakePrinter, fakeWorld, greedyPlanner } from './fakes.js';
+import { driver, flush } from './kiosk.js';
 import { T } from './world.js';
-
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-};
 
 let cleanup: Array<() => void> = [];
 afterEach(() => {
@@ -42,14 +39,7 @@ function open(options: { smsFails?: boolean } = {}) {
   world.ports.receipts = options.smsFails ? { print: delivery.print, sms: () => Promise.reject(new Error('disk I/O error')) } : delivery;
   const session: RunningSession = startSession(world.ports);
   cleanup.push(() => session.close());
-  const seen: Snapshot[] = [];
-  session.subscribe((s) => seen.push(Snapshot.parse(s)));
-  const intent = async (name: string, payload?: Record<string, unknown>): Promise<Snapshot> => {
-    session.dispatch(Intent.parse({ name, payload }));
-    await flush();
-    return session.snapshot();
-  };
-  return { ...world, kstore, session, seen, intent, queued: () => queued };
+  return { ...world, kstore, session, ...driver(session), queued: () => queued };
 }
 
 async function payMobileInCash(k: ReturnType<typeof open>, offlineAfterCatalogue = false): Promise<Snapshot> {
