@@ -143,6 +143,8 @@ export class IntentSettler {
   async #onLinkBack(): Promise<void> {
     const settled = this.#o.acceptor.status().noteSettledAtOpen;
     this.#handedBack = settled?.outcome === 'returned' ? { ...(settled.denomination !== undefined ? { denomination: settled.denomination } : {}) } : undefined;
+    // one note in escrow answers for at most one intent in this pass
+    const pass = this.#newPass();
     for (const cashIn of this.#o.store.openCashIns()) {
       if (openIntents(cashIn).length === 0) continue;
       if (this.#o.session.holder(cashIn.cashInId) === 'settling') {
@@ -150,7 +152,7 @@ export class IntentSettler {
         this.#recheck.add(cashIn.cashInId);
         continue;
       }
-      await this.#settleFromState(cashIn.cashInId);
+      await this.#settleFromState(cashIn.cashInId, pass);
     }
   }
 
@@ -158,18 +160,21 @@ export class IntentSettler {
     for (const id of [...this.#recheck]) {
       if (this.#o.session.holder(id) === 'settling') continue;
       this.#recheck.delete(id);
-      await this.#settleFromState(id);
+      await this.#settleFromState(id, this.#newPass());
     }
     for (const id of [...this.#toEnd]) this.#finish(id);
   }
 
   /** every open intent of the cash-in, from the acceptor's present state (start-up's rule) */
-  async #settleFromState(id: string): Promise<void> {
+  #newPass(): { escrow: 'claim' | 'spent' | 'busy' } {
+    return { escrow: this.#o.session.inCashIn() ? 'busy' : 'claim' };
+  }
+
+  async #settleFromState(id: string, pass: { escrow: 'claim' | 'spent' | 'busy' }): Promise<void> {
     const cashIn = this.#o.store.cashIn(id);
     if (!isOpen(cashIn)) return;
-    let escrow: 'claim' | 'spent' | 'busy' = this.#o.session.inCashIn() ? 'busy' : 'claim';
     for (const denomination of openIntents(cashIn)) {
-      const witness = acceptorWitness(this.#o.acceptor.status(), denomination, { escrow, handedBack: this.#handedBack });
+      const witness = acceptorWitness(this.#o.acceptor.status(), denomination, { escrow: pass.escrow, handedBack: this.#handedBack });
       if (witness.kind === 'silent') return; // the next reconnect asks again
       if (witness.kind === 'undecided') {
         // asked again each time the session moves on; said once
@@ -180,7 +185,7 @@ export class IntentSettler {
       if (witness.kind === 'returned') this.#handedBack = undefined;
       const r = await this.#settle(id, denomination, witness);
       if (!r) return;
-      if (r === 'escrowReturned') escrow = 'spent';
+      if (r === 'escrowReturned') pass.escrow = 'spent';
     }
     this.#finish(id);
   }
