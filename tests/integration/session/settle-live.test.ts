@@ -75,6 +75,9 @@ describe('a note the session gave up on, settled from the validator while the co
       await ui.screen('confirm', 20_000);
       ui.send('confirm');
       await ui.waitFor('the session done with the cash-in', (s) => s.screen !== 'confirm' && s.screen !== 'pleaseWait', 15_000);
+      // the customer leaves; the cash-in is no session's any more
+      ui.send('finish');
+      await ui.screen('attract', 20_000);
       expect(rig.readCoreDb((db) => db.prepare("SELECT state FROM cash_in_notes WHERE cash_in_id = ? AND denomination = 500000").get(cashInId))).toEqual({ state: 'intent' });
       const device = await acceptorState();
       expect(device.state).not.toBe('stacking');
@@ -103,6 +106,68 @@ describe('a note the session gave up on, settled from the validator while the co
       // credited once: nothing more arrives
       await new Promise((r) => setTimeout(r, 1_500));
       expect((await rig.account(accountId)).balance - before.balance).toBe(700_000);
+    } finally {
+      ui.close();
+    }
+  }, 60_000);
+
+  it('the validator hands the note back while its link is down: after the link is back it is never credited, no restart', async () => {
+    const phone = '+77079990502';
+    const accountId = 'a-settle-live-back';
+    await http('POST', `${rig.stack.bankUrl}/admin/customers`, {
+      id: 'c-settle-live-back', name: 'Settle Live', phone, birthDate: '1990-06-15', hasApp: true,
+      products: [{ id: accountId, kind: 'current', balance: 0 }],
+    });
+    const before = await rig.account(accountId);
+    const boxBefore = (await acceptorState()).cashBox;
+    const ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
+    try {
+      await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
+      await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
+      ui.send('chooseOperation', { operation: 'cashIn' });
+      await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
+      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
+      await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
+      await watch('the validator idle again', async () => ((await acceptorState()).state === 'idling' ? true : undefined), 10_000);
+
+      // the STACK is lost on the line and then the validator stops answering: the note waits in
+      // escrow until the validator's own escrow timeout hands it back, with nobody listening
+      await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'dropStack' });
+      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
+      const cashInId = await watch('stack intent committed, the note in escrow', async () => {
+        const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
+        if (!intent) return undefined;
+        return (await acceptorState()).state === 'escrow' ? intent.id : undefined;
+      }, 15_000);
+      await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'noResponse' });
+
+      await ui.screen('confirm', 20_000);
+      ui.send('confirm');
+      await ui.waitFor('the session done with the cash-in', (s) => s.screen !== 'confirm' && s.screen !== 'pleaseWait', 15_000);
+      // the customer leaves; the cash-in is no session's any more
+      ui.send('finish');
+      await ui.screen('attract', 20_000);
+      expect(rig.readCoreDb((db) => db.prepare("SELECT state FROM cash_in_notes WHERE cash_in_id = ? AND denomination = 500000").get(cashInId))).toEqual({ state: 'intent' });
+      await watch('the validator to hand the note back', async () => ((await acceptorState()).state === 'returned' ? true : undefined), 15_000);
+
+      await http('DELETE', `${rig.stack.devicesUrl}/faults`);
+      const after = await watch('the credit at the bank', async () => {
+        const a = await rig.account(accountId);
+        return a.balance !== before.balance ? a : undefined;
+      }, 20_000);
+      // the 2 000 once; the 5 000 went back to the customer
+      expect(after.balance - before.balance).toBe(200_000);
+      expect(after.entries.slice(before.entries.length)).toHaveLength(1);
+      const notes = rig.readCoreDb((db) => db.prepare('SELECT denomination, state FROM cash_in_notes WHERE cash_in_id = ? ORDER BY id').all(cashInId));
+      expect(notes).toEqual([
+        { denomination: 200_000, state: 'stacked' },
+        { denomination: 500_000, state: 'returned' },
+      ]);
+      const box = (await acceptorState()).cashBox;
+      expect(Object.fromEntries(Object.entries(box).map(([d, n]) => [d, n - (boxBefore[d] ?? 0)]).filter(([, n]) => n !== 0))).toEqual({ 2000: 1 });
+      expect(rig.readCoreDb(checkCounters)).toEqual([]);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect((await rig.account(accountId)).balance - before.balance).toBe(200_000);
     } finally {
       ui.close();
     }
