@@ -173,6 +173,8 @@ export class IntentSettler {
   async #settleFromState(id: string, pass: { escrow: 'claim' | 'spent' | 'busy' }): Promise<void> {
     const cashIn = this.#o.store.cashIn(id);
     if (!isOpen(cashIn)) return;
+    // only a cash-in whose note this settles is finished here; the session ends its own
+    let settledAny = false;
     for (const denomination of openIntents(cashIn)) {
       const witness = acceptorWitness(this.#o.acceptor.status(), denomination, { escrow: pass.escrow, handedBack: this.#handedBack });
       if (witness.kind === 'silent') return; // the next reconnect asks again
@@ -185,9 +187,10 @@ export class IntentSettler {
       if (witness.kind === 'returned') this.#handedBack = undefined;
       const r = await this.#settle(id, denomination, witness);
       if (!r) return;
+      settledAny = true;
       if (r === 'escrowReturned') pass.escrow = 'spent';
     }
-    this.#finish(id);
+    if (settledAny) this.#finish(id);
   }
 
   async #settle(id: string, denomination: Tiyn, witness: AcceptorWitness): Promise<'settled' | 'escrowReturned' | undefined> {

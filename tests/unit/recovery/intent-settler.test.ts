@@ -223,6 +223,23 @@ describe('a stack intent no session owns, settled from the acceptor while the co
     expect(credits(store)).toEqual([{ kind: 'cashInCredit', amount: T1000 }]);
   });
 
+  it('a note the session settles itself after a reconnect leaves its cash-in to the session', async () => {
+    const { store, acceptor, session, settler, cashInId, decisions } = setUp();
+    session.held = { cashInId, holder: 'settling' };
+    acceptor.reconnect({ state: 'disabled' });
+    await new Promise((r) => setImmediate(r));
+    await settler.idle();
+    // the driver's 81 after its RESET reaches the session, which records it
+    store.money.recordStacked(cashInId, T5000);
+    session.held = undefined;
+    settler.sessionChanged();
+    await settler.idle();
+    expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:stacked`]);
+    expect(store.money.cashIn(cashInId)?.status).toBe('active');
+    expect(credits(store)).toEqual([]);
+    expect(decisions).toEqual([]);
+  });
+
   it('a session still holding the cash-in ends it itself, with the late note counted', async () => {
     const { store, acceptor, session, settler, cashInId } = setUp();
     session.held = { cashInId, holder: 'open' };
