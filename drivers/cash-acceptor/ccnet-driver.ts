@@ -348,6 +348,8 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
     this.#failures = 0;
     this.#lastKey = undefined;
     this.#holding = false;
+    // what the device says at the next open is about the time from now on, not before
+    if (wasOnline) this.#settledAtOpen = undefined;
     if (!this.#running) return;
     this.#link = 'offline';
     if (wasOnline) this.emit('offline', { reason });

@@ -10,6 +10,7 @@
 import type { Tiyn } from '../../drivers/common/device.js';
 import type { CashAcceptor, CashAcceptorStatus } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { CashDispenser } from '../../drivers/dispenser/cash-dispenser.js';
+import { acceptorWitness, inEscrow, settleAcceptorIntent } from './acceptor-intent.js';
 import type { AccountPaymentStore, CashInRecord, MoneyStore, WithdrawalRecord } from '../store/money-store.js';
 
 export type ReconcileStore = Pick<
@@ -68,8 +69,6 @@ async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean>
   return true;
 }
 
-const inEscrow = (s: CashAcceptorStatus): boolean => s.state === 'escrow' || s.state === 'holding';
-
 export async function reconcileAtStartup(options: ReconcileOptions): Promise<ReconcileReport> {
   const { store, acceptor, dispenser } = options;
   const deviceTimeoutMs = options.deviceTimeoutMs ?? 15_000;
@@ -123,33 +122,23 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
       }
       let unsettled = false;
       for (const intent of intents) {
-        const now = acceptor.status();
-        if (escrowPending && inEscrow(now) && now.escrow === undefined) {
-          // a note is there but its value is unknown: it cannot be matched to the intent
+        const witness = acceptorWitness(acceptor.status(), intent.denomination, {
+          escrow: escrowPending ? 'claim' : 'spent',
+          handedBack: handedBackAtOpen,
+        });
+        const r = await settleAcceptorIntent(store, id, intent.denomination, witness, returnEscrow);
+        if (!r.settled) {
           unsettled = true;
-          left('cashIn', 'a note of unknown value is in escrow; the stack intent cannot be matched', id);
+          left('cashIn', r.reason, id);
           break;
         }
-        if (escrowPending && inEscrow(now) && now.escrow === intent.denomination) {
-          if (!(await returnEscrow())) {
-            unsettled = true;
-            left('cashIn', 'the note in escrow could not be returned', id);
-            break;
-          }
+        if (r.escrowReturned) {
           escrowPending = false;
           decisions.push({ kind: 'escrowReturned', denomination: intent.denomination, cashInId: id });
-          store.resolveStackIntent(id, intent.denomination, 'returned');
-          decisions.push({ kind: 'intentResolved', cashInId: id, denomination: intent.denomination, outcome: 'returned' });
-        } else if (handedBackAtOpen && handedBackAtOpen.denomination === intent.denomination) {
-          // the validator handed this note back on its own while the core was down: never credited
-          handedBackAtOpen = undefined;
-          store.resolveStackIntent(id, intent.denomination, 'returned');
-          decisions.push({ kind: 'intentResolved', cashInId: id, denomination: intent.denomination, outcome: 'returned' });
-        } else {
-          // not in escrow: the STACK went through before the restart, the note is in the box
-          store.resolveStackIntent(id, intent.denomination, 'stacked');
-          decisions.push({ kind: 'intentResolved', cashInId: id, denomination: intent.denomination, outcome: 'stacked' });
         }
+        // the device's "handed back" names one note: claimed by at most one intent
+        if (witness.kind === 'returned') handedBackAtOpen = undefined;
+        decisions.push({ kind: 'intentResolved', cashInId: id, denomination: intent.denomination, outcome: r.outcome });
       }
       if (unsettled) continue;
       // cash that entered the box is never lost: ending the cash-in queues its payment message

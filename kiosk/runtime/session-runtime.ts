@@ -24,6 +24,8 @@ import { StoreAdapter } from './store-adapter.js';
 import { StartingHost } from './starting-host.js';
 import { watchBank } from './bank-health.js';
 import { IDENTIFICATION_METHODS } from '../config/schema.js';
+import { IntentSettler } from './intent-settler.js';
+import { sessionNoteView } from './session-note-view.js';
 
 const TENGE = 100;
 
@@ -167,6 +169,15 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   // note, card and cash events from the drivers; health comes from the supervisor, which also
   // re-reads statuses (a cleared jam or new paper has no event of its own)
   const disconnect = connectDevices(devices, (e) => host.send(e), { health: false });
+  // a note the session gave up on is settled from the device's word when it comes (invariant 1)
+  const settler = new IntentSettler({
+    store: kstore.money,
+    acceptor: devices.cashAcceptor,
+    session: sessionNoteView(() => host.actor.getSnapshot()),
+    onQueued: () => sync.notify(),
+    onDecision: (decision) => logger.info({ recovery: decision }, 'open stack intent: the acceptor\'s word'),
+  }).start();
+  const settlerWatch = host.actor.subscribe(() => settler.sessionChanged());
   const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry, identificationMethods: sessionConfig.identificationMethods });
   // the bank's state is the session's own news (its calls and the sync worker's deliveries)
   const onChange = (p: { devices: Devices }) => host.send({ type: 'device.health', devices: withoutBank(p.devices) });
@@ -189,6 +200,8 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       supervisor.stop();
       supervisor.off('change', onChange);
       disconnect();
+      settlerWatch.unsubscribe();
+      await settler.stop();
       devices.cabinet.off('serviceSwitch', onSwitch);
       sync.off('delivered', onDelivered).off('failed', onFailed);
       host.stop();
