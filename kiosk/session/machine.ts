@@ -963,7 +963,8 @@ export function createSessionMachine(deps: MachineDeps) {
                       'device.noteReturned': { target: 'recordingReturned' },
                       cancel: {},
                     },
-                    // the note's fate stays open in the store; start-up reconciliation settles it
+                    // the note's fate stays open in the store: the runtime's intent settler (or start-up
+                    // reconciliation) settles it from the device's own word
                     after: { noteSettle: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }) } },
                   },
                   recordingStacked: {
@@ -1086,7 +1087,9 @@ export function createSessionMachine(deps: MachineDeps) {
                       src: 'endCashIn',
                       input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', commission: context.cashIn?.commission ?? 0 }),
                       onDone: { target: '#receipt', actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }) },
-                      onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
+                      // the store will not end a cash-in while a note's fate is open: the acceptor failed to
+                      // say it, and the runtime's intent settler finishes the payment once the device does
+                      onError: { target: '#refusal', actions: assign({ error: ({ context }) => ({ code: context.cashIn?.acceptor === 'failed' ? ('deviceFailure' as const) : ('internal' as const) }) }) },
                     },
                     on: { cancel: {} },
                   },

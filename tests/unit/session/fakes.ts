@@ -202,6 +202,9 @@ export class FakeStore implements SessionStore {
   endCashIn(cashInId: string, input: { commission: number }) {
     const c = this.cashIns.get(cashInId);
     if (!c) throw new Error(`no cash-in ${cashInId}`);
+    // as the SQLite store: a note whose fate is open blocks the end until it is settled
+    const open = c.notes.filter((n) => n.state === 'intent').length;
+    if (open > 0) throw new Error(`cash-in ${cashInId} has ${open} unresolved stack intent(s)`);
     const receiptNumber = `R-${String(++this.#seq).padStart(6, '0')}`;
     c.ended = { commission: input.commission, receiptNumber };
     const total = c.notes.filter((n) => n.state === 'stacked').reduce((a, n) => a + n.denomination, 0);

@@ -112,6 +112,29 @@ describe('session flows', () => {
     expect(k.log).not.toContain(`store.stacked:${T(2000)}`);
   });
 
+  it('a note the acceptor never settles: the notes counted are confirmed, and the end says the device failed, not "internal"', async () => {
+    const k = open();
+    await signIn(k);
+    await k.intent('chooseOperation', { operation: 'cashIn' });
+    await k.intent('selectProduct', { productId: 'p-current' });
+    k.acceptor.insert(T(1000));
+    await flush();
+    k.acceptor.stack = async () => {
+      throw new Error('bill validator is offline');
+    };
+    k.acceptor.insert(T(2000));
+    await flush();
+    k.clock.advance(10_000);
+    await flush();
+    let s = k.session.snapshot();
+    expect(s.screen).toBe('confirm');
+    expect(s.quote?.total).toBe(T(1000));
+    s = await k.intent('confirm');
+    expect(s.screen).toBe('refusal');
+    expect(s.error?.code).toBe('deviceFailure');
+    expect(k.log).not.toContain(`store.endCashIn:${T(1000)}`);
+  });
+
   it('a note above the maximum is returned without a record; walking away still pays what was stacked', async () => {
     const k = open();
     k.bank.precheckCashIn = async () => ({ ok: true, maxAmount: T(3000), minAmount: 0 });
