@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCounters } from '../../../kiosk/store/counters.js';
 import { BridgeClient, http } from './bridge-client.js';
-import { startCrashRig, type CrashRig } from './crash-rig.js';
+import { startCrashRig, type Account, type CrashRig } from './crash-rig.js';
 
 const TOKEN = 'settle-live-token-0123456789abcdef';
 
@@ -41,55 +41,87 @@ async function watch<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
+async function seedCustomer(id: string, phone: string, accountId: string): Promise<void> {
+  await http('POST', `${rig.stack.bankUrl}/admin/customers`, {
+    id, name: 'Settle Live', phone, birthDate: '1990-06-15', hasApp: true,
+    products: [{ id: accountId, kind: 'current', balance: 0 }],
+  });
+}
+
+/** Signs in, opens the cash-in and stacks one 2 000 note, leaving the validator idle and accepting. */
+async function cashInFirstNote(ui: BridgeClient, phone: string): Promise<void> {
+  await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
+  await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
+  ui.send('chooseOperation', { operation: 'cashIn' });
+  await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
+  await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
+  await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
+  await watch('the validator idle again', async () => ((await acceptorState()).state === 'idling' ? true : undefined), 10_000);
+}
+
+/**
+ * Inserts a 5 000 note, waits until its stack intent is committed while the validator is in
+ * `deviceState`, then silences the validator. Returns the cash-in's id.
+ */
+async function insertThenSilence(what: string, deviceState: string): Promise<string> {
+  await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
+  const cashInId = await watch(what, async () => {
+    const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
+    if (!intent) return undefined;
+    return (await acceptorState()).state === deviceState ? intent.id : undefined;
+  }, 15_000);
+  await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'noResponse' });
+  return cashInId;
+}
+
+/** The session closes the cash-in and the customer leaves; the 5 000 note's intent stays open. */
+async function leaveWithIntentOpen(ui: BridgeClient, cashInId: string): Promise<void> {
+  await ui.screen('confirm', 20_000);
+  ui.send('confirm');
+  await ui.waitFor('the session done with the cash-in', (s) => s.screen !== 'confirm' && s.screen !== 'pleaseWait', 15_000);
+  // the customer leaves; the cash-in is no session's any more
+  ui.send('finish');
+  await ui.screen('attract', 20_000);
+  expect(rig.readCoreDb((db) => db.prepare("SELECT state FROM cash_in_notes WHERE cash_in_id = ? AND denomination = 500000").get(cashInId))).toEqual({ state: 'intent' });
+}
+
+async function creditAfter(accountId: string, before: Account): Promise<Account> {
+  return watch('the credit at the bank', async () => {
+    const a = await rig.account(accountId);
+    return a.balance !== before.balance ? a : undefined;
+  }, 20_000);
+}
+
+/** What the cash box gained since `before`, by denomination, zero changes left out. */
+function boxGain(box: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(box).map(([d, n]) => [d, n - (before[d] ?? 0)]).filter(([, n]) => n !== 0));
+}
+
 describe('a note the session gave up on, settled from the validator while the core runs', () => {
   it('the validator stacks the note while its link is down: after the link is back the whole cash is credited once, no restart', async () => {
     const phone = '+77079990501';
     const accountId = 'a-settle-live-cur';
-    await http('POST', `${rig.stack.bankUrl}/admin/customers`, {
-      id: 'c-settle-live', name: 'Settle Live', phone, birthDate: '1990-06-15', hasApp: true,
-      products: [{ id: accountId, kind: 'current', balance: 0 }],
-    });
+    await seedCustomer('c-settle-live', phone, accountId);
     const before = await rig.account(accountId);
     const boxBefore = (await acceptorState()).cashBox;
     const ui = await BridgeClient.connect(await rig.startCore(), TOKEN);
     try {
-      await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
-      await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
-      ui.send('chooseOperation', { operation: 'cashIn' });
-      await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
-      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
-      await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
-      await watch('the validator idle again', async () => ((await acceptorState()).state === 'idling' ? true : undefined), 10_000);
+      await cashInFirstNote(ui, phone);
 
       // the stacker is slow and, while it moves the note, the validator stops answering
       await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'slowStack', params: { ms: 1_500 } });
-      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
-      const cashInId = await watch('stack intent committed while the device stacks', async () => {
-        const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
-        if (!intent) return undefined;
-        return (await acceptorState()).state === 'stacking' ? intent.id : undefined;
-      }, 15_000);
-      await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'noResponse' });
+      const cashInId = await insertThenSilence('stack intent committed while the device stacks', 'stacking');
 
       // noteSettleMs runs out: the session closes the cash-in; the note's fate is still open
-      await ui.screen('confirm', 20_000);
-      ui.send('confirm');
-      await ui.waitFor('the session done with the cash-in', (s) => s.screen !== 'confirm' && s.screen !== 'pleaseWait', 15_000);
-      // the customer leaves; the cash-in is no session's any more
-      ui.send('finish');
-      await ui.screen('attract', 20_000);
-      expect(rig.readCoreDb((db) => db.prepare("SELECT state FROM cash_in_notes WHERE cash_in_id = ? AND denomination = 500000").get(cashInId))).toEqual({ state: 'intent' });
+      await leaveWithIntentOpen(ui, cashInId);
       const device = await acceptorState();
       expect(device.state).not.toBe('stacking');
-      expect(Object.fromEntries(Object.entries(device.cashBox).map(([d, n]) => [d, n - (boxBefore[d] ?? 0)]).filter(([, n]) => n !== 0))).toEqual({ 2000: 1, 5000: 1 });
+      expect(boxGain(device.cashBox, boxBefore)).toEqual({ 2000: 1, 5000: 1 });
       expect((await rig.account(accountId)).balance).toBe(before.balance);
 
       // the link comes back: the validator's own word settles the note, the same core credits it
       await http('DELETE', `${rig.stack.devicesUrl}/faults`);
-      const after = await watch('the credit at the bank', async () => {
-        const a = await rig.account(accountId);
-        return a.balance !== before.balance ? a : undefined;
-      }, 20_000);
+      const after = await creditAfter(accountId, before);
       expect(after.balance - before.balance).toBe(700_000);
       const fresh = after.entries.slice(before.entries.length);
       expect(fresh).toHaveLength(1);
@@ -114,47 +146,23 @@ describe('a note the session gave up on, settled from the validator while the co
   it('the validator hands the note back while its link is down: after the link is back it is never credited, no restart', async () => {
     const phone = '+77079990502';
     const accountId = 'a-settle-live-back';
-    await http('POST', `${rig.stack.bankUrl}/admin/customers`, {
-      id: 'c-settle-live-back', name: 'Settle Live', phone, birthDate: '1990-06-15', hasApp: true,
-      products: [{ id: accountId, kind: 'current', balance: 0 }],
-    });
+    await seedCustomer('c-settle-live-back', phone, accountId);
     const before = await rig.account(accountId);
     const boxBefore = (await acceptorState()).cashBox;
     const ui = await BridgeClient.connect(rig.coreUrl ?? (await rig.startCore()), TOKEN);
     try {
-      await rig.signInByPhone(ui, phone, phone.replace('+7', '8'));
-      await ui.waitFor('cash-in on the menu', (s) => s.operations.includes('cashIn'));
-      ui.send('chooseOperation', { operation: 'cashIn' });
-      await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
-      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
-      await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
-      await watch('the validator idle again', async () => ((await acceptorState()).state === 'idling' ? true : undefined), 10_000);
+      await cashInFirstNote(ui, phone);
 
       // the STACK is lost on the line and then the validator stops answering: the note waits in
       // escrow until the validator's own escrow timeout hands it back, with nobody listening
       await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'dropStack' });
-      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
-      const cashInId = await watch('stack intent committed, the note in escrow', async () => {
-        const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
-        if (!intent) return undefined;
-        return (await acceptorState()).state === 'escrow' ? intent.id : undefined;
-      }, 15_000);
-      await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'noResponse' });
+      const cashInId = await insertThenSilence('stack intent committed, the note in escrow', 'escrow');
 
-      await ui.screen('confirm', 20_000);
-      ui.send('confirm');
-      await ui.waitFor('the session done with the cash-in', (s) => s.screen !== 'confirm' && s.screen !== 'pleaseWait', 15_000);
-      // the customer leaves; the cash-in is no session's any more
-      ui.send('finish');
-      await ui.screen('attract', 20_000);
-      expect(rig.readCoreDb((db) => db.prepare("SELECT state FROM cash_in_notes WHERE cash_in_id = ? AND denomination = 500000").get(cashInId))).toEqual({ state: 'intent' });
+      await leaveWithIntentOpen(ui, cashInId);
       await watch('the validator to hand the note back', async () => ((await acceptorState()).state === 'returned' ? true : undefined), 15_000);
 
       await http('DELETE', `${rig.stack.devicesUrl}/faults`);
-      const after = await watch('the credit at the bank', async () => {
-        const a = await rig.account(accountId);
-        return a.balance !== before.balance ? a : undefined;
-      }, 20_000);
+      const after = await creditAfter(accountId, before);
       // the 2 000 once; the 5 000 went back to the customer
       expect(after.balance - before.balance).toBe(200_000);
       expect(after.entries.slice(before.entries.length)).toHaveLength(1);
@@ -164,7 +172,7 @@ describe('a note the session gave up on, settled from the validator while the co
         { denomination: 500_000, state: 'returned' },
       ]);
       const box = (await acceptorState()).cashBox;
-      expect(Object.fromEntries(Object.entries(box).map(([d, n]) => [d, n - (boxBefore[d] ?? 0)]).filter(([, n]) => n !== 0))).toEqual({ 2000: 1 });
+      expect(boxGain(box, boxBefore)).toEqual({ 2000: 1 });
       expect(rig.readCoreDb(checkCounters)).toEqual([]);
       await new Promise((r) => setTimeout(r, 1_500));
       expect((await rig.account(accountId)).balance - before.balance).toBe(200_000);
