@@ -2,32 +2,17 @@
  * The cassette denominations (whole tenge, one per cassette) and the receipt issuer keys: defaults,
  * file and environment, and the one-line errors a bad value stops start-up with.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, configEnvNames, loadConfig } from '../../../kiosk/config/load.js';
+import { describe, expect, it } from 'vitest';
+import { configEnvNames } from '../../../kiosk/config/load.js';
+import { useConfigDir } from './load.js';
 import { cassetteDenominationsOf } from '../../../kiosk/runtime/devices.js';
 import { sessionConfigFrom } from '../../../kiosk/runtime/session-runtime.js';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kiosk-config-cash-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const config = useConfigDir('kiosk-config-cash-');
+const { load, errorOf } = config;
 
-const load = (env: Record<string, string> = {}) => loadConfig({ env, cwd: dir });
-const errorOf = (env: Record<string, string>): string => {
-  try {
-    load(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a config error');
-};
 
 describe('cassette denominations', () => {
   it('default to 5 000 and 10 000 tenge, as tiyn inside the kiosk', () => {
@@ -48,7 +33,7 @@ describe('cassette denominations', () => {
   });
 
   it('come from the file, the same denomination allowed in both cassettes', async () => {
-    const file = join(dir, 'k.json');
+    const file = join(config.dir, 'k.json');
     await writeFile(file, JSON.stringify({ devices: { dispenser: { path: '/dev/kiosk-dispenser', baudRate: 9600, cassettesTenge: [5000, 5000] } } }));
     expect(cassetteDenominationsOf(load({ KIOSK_CONFIG: file }))).toEqual([500_000, 500_000]);
   });

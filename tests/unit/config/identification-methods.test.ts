@@ -3,38 +3,26 @@
  * KIOSK_IDENTIFICATION_METHODS), its one-line errors, and the real session honouring it (palm left
  * out: no hand watched for on the attract screen, no palm on the start screen, refused if asked).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, configEnvNames, loadConfig } from '../../../kiosk/config/load.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configEnvNames } from '../../../kiosk/config/load.js';
+import { useConfigDir } from './load.js';
 import { sessionConfigFrom } from '../../../kiosk/runtime/session-runtime.js';
 import { Intent, Snapshot } from '../../../kiosk/bridge/schema.js';
 import { startSession, type RunningSession } from '../../../kiosk/session/start-session.js';
 import { defaultTimeouts } from '../../../kiosk/session/ports.js';
 import { fakeWorld } from '../session/fakes.js';
 
-let dir: string;
+const config = useConfigDir('kiosk-config-ident-');
+const { load, errorOf } = config;
 let running: RunningSession | undefined;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kiosk-config-ident-'));
-});
-afterEach(async () => {
+// registered after the folder's hooks, so it runs before the folder is removed
+afterEach(() => {
   running?.close();
   running = undefined;
-  await rm(dir, { recursive: true, force: true });
 });
 
-const load = (env: Record<string, string> = {}) => loadConfig({ env, cwd: dir });
-const errorOf = (env: Record<string, string>): string => {
-  try {
-    load(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a config error');
-};
 const methodsOf = (env: Record<string, string> = {}) => sessionConfigFrom(load(env), [500_000, 1_000_000]).identificationMethods;
 
 describe('identification.methods', () => {
@@ -51,7 +39,7 @@ describe('identification.methods', () => {
   });
 
   it('comes from the file, and the environment wins over it', async () => {
-    const file = join(dir, 'k.json');
+    const file = join(config.dir, 'k.json');
     await writeFile(file, JSON.stringify({ identification: { methods: ['phone', 'iin', 'card', 'qr'] } }));
     expect(methodsOf({ KIOSK_CONFIG: file })).toEqual(['phone', 'iin', 'card', 'qr']);
     expect(methodsOf({ KIOSK_CONFIG: file, KIOSK_IDENTIFICATION_METHODS: 'palm' })).toEqual(['palm']);
@@ -64,7 +52,7 @@ describe('identification.methods', () => {
     expect(errorOf({ KIOSK_IDENTIFICATION_METHODS: 'phone,face' })).toMatch(/^config error: identification\.methods\.1: must be one of phone, iin, card, palm, qr/);
     expect(errorOf({ KIOSK_IDENTIFICATION_METHODS: 'phone,phone' })).toMatch(/identification\.methods: must be a non-empty list .* without repeats/);
     for (const m of [errorOf({ KIOSK_IDENTIFICATION_METHODS: 'x,y' })]) expect(m.split('\n')).toHaveLength(1);
-    const file = join(dir, 'bad.json');
+    const file = join(config.dir, 'bad.json');
     await writeFile(file, JSON.stringify({ identification: { methods: ['phone'], palm: false } }));
     expect(errorOf({ KIOSK_CONFIG: file })).toMatch(/identification/);
   });

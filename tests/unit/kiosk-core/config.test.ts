@@ -1,34 +1,19 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, configEnvNames, loadConfig } from '../../../kiosk/config/load.js';
+import { describe, expect, it } from 'vitest';
+import { configEnvNames } from '../../../kiosk/config/load.js';
+import { useConfigDir } from '../config/load.js';
 import { DEV_CARD_TOKEN_KEY } from '../../../drivers/card-reader/pan-token.js';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kiosk-config-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const config = useConfigDir('kiosk-config-');
+const { load, errorOf } = config;
 
-const load = (env: Record<string, string> = {}) => loadConfig({ env, cwd: dir });
-const errorOf = (env: Record<string, string>): string => {
-  try {
-    load(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a config error');
-};
 
 describe('config defaults', () => {
   it('runs on a fresh machine with no file and no environment', () => {
     const c = load();
     expect(c.terminalId).toMatch(/^[A-Za-z0-9-]+$/);
-    expect(c.dataDir).toBe(join(dir, 'data'));
+    expect(c.dataDir).toBe(join(config.dir, 'data'));
     expect(c.web).toMatchObject({ host: '127.0.0.1', port: 7300 });
     expect(c.web.bridgeToken).toBeUndefined();
     expect(c.bank.url).toBe('http://127.0.0.1:7070');
@@ -41,7 +26,7 @@ describe('config defaults', () => {
 
   it('points every device at the simulators run folder under dataDir', () => {
     const c = load({ KIOSK_DATA_DIR: 'var/kiosk' });
-    const run = join(dir, 'var', 'kiosk', 'run');
+    const run = join(config.dir, 'var', 'kiosk', 'run');
     expect(c.devices.cashAcceptor).toEqual({ path: join(run, 'cash-acceptor.tty'), baudRate: 9600 });
     expect(c.devices.dispenser.path).toBe(join(run, 'dispenser.tty'));
     expect(c.devices.printer.path).toBe(join(run, 'printer.tty'));
@@ -53,8 +38,8 @@ describe('config defaults', () => {
 
 describe('config file and environment', () => {
   it('reads config/kiosk.json when present, and the environment wins over it', async () => {
-    await mkdir(join(dir, 'config'));
-    await writeFile(join(dir, 'config', 'kiosk.json'), JSON.stringify({ terminalId: 'ALA-0042', web: { port: 8000 }, locale: 'kk' }));
+    await mkdir(join(config.dir, 'config'));
+    await writeFile(join(config.dir, 'config', 'kiosk.json'), JSON.stringify({ terminalId: 'ALA-0042', web: { port: 8000 }, locale: 'kk' }));
     const c = load({ KIOSK_WEB_PORT: '8100' });
     expect(c.terminalId).toBe('ALA-0042');
     expect(c.locale).toBe('kk');
@@ -62,7 +47,7 @@ describe('config file and environment', () => {
   });
 
   it('reads the file named by KIOSK_CONFIG', async () => {
-    const file = join(dir, 'site.json');
+    const file = join(config.dir, 'site.json');
     await writeFile(file, JSON.stringify({ devices: { cardReader: { transport: 'hid', vendorId: 0x0801, productId: 0x0002 } } }));
     const c = load({ KIOSK_CONFIG: file });
     expect(c.devices.cardReader).toEqual({ transport: 'hid', vendorId: 0x0801, productId: 0x0002 });
@@ -93,7 +78,7 @@ describe('config errors: one line naming the key', () => {
   });
 
   it('rejects an unknown key in the file', async () => {
-    const file = join(dir, 'k.json');
+    const file = join(config.dir, 'k.json');
     await writeFile(file, JSON.stringify({ web: { prot: 7300 } }));
     expect(errorOf({ KIOSK_CONFIG: file })).toBe('config error: web.prot: unknown key');
   });
@@ -125,14 +110,14 @@ describe('config errors: one line naming the key', () => {
   });
 
   it('reports invalid JSON and a missing file', async () => {
-    const file = join(dir, 'bad.json');
+    const file = join(config.dir, 'bad.json');
     await writeFile(file, '{ "web": ');
     expect(errorOf({ KIOSK_CONFIG: file })).toMatch(/^config error: .*bad\.json: invalid JSON/);
-    expect(errorOf({ KIOSK_CONFIG: join(dir, 'missing.json') })).toMatch(/^config error: KIOSK_CONFIG: cannot read file \(ENOENT\)/);
+    expect(errorOf({ KIOSK_CONFIG: join(config.dir, 'missing.json') })).toMatch(/^config error: KIOSK_CONFIG: cannot read file \(ENOENT\)/);
   });
 
   it('keeps every message on one line', async () => {
-    const file = join(dir, 'many.json');
+    const file = join(config.dir, 'many.json');
     await writeFile(file, JSON.stringify({ web: { port: -1, host: '' }, locale: 'de', extra: true }));
     const message = errorOf({ KIOSK_CONFIG: file });
     expect(message.split('\n')).toHaveLength(1);
