@@ -3,8 +3,8 @@
  * the bank is asked, completed in one transaction (receipt number, journal entry, debit message),
  * reversed by hold or by authorisation key, and never both.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempStore, type TempStore } from './temp-store.js';
+import { describe, expect, it } from 'vitest';
+import { freshTempStores } from './temp-store.js';
 import { listOutbox } from '../../../kiosk/store/outbox.js';
 import { readJournal, verifyJournal } from '../../../kiosk/store/journal.js';
 import { OutboxMessageSchema } from '../../../kiosk/bank/messages.js';
@@ -16,15 +16,7 @@ const input = {
 };
 
 describe('payments from an account in the store', () => {
-  const stores: TempStore[] = [];
-  afterEach(() => {
-    for (const s of stores.splice(0)) s.dispose();
-  });
-  const fresh = () => {
-    const s = tempStore();
-    stores.push(s);
-    return s;
-  };
+  const { fresh, track } = freshTempStores();
 
   it('completes once: the receipt comes from the journal, the debit message names the hold and the source', () => {
     const s = fresh();
@@ -94,7 +86,7 @@ describe('payments from an account in the store', () => {
     const { paymentId } = s.money.beginAccountPayment(input);
     s.money.recordAccountPaymentAuthorised(paymentId, { holdId: 'hp-9', commission: 5_000 });
     s = s.reopen();
-    stores.push(s);
+    track(s);
     expect(s.money.openAccountPayments()).toEqual([expect.objectContaining({ paymentId, state: 'authorised', holdId: 'hp-9', amount: 200_000, authorisationKey: input.authorisationKey })]);
   });
 });

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempStore, type TempStore } from './temp-store.js';
+import { describe, expect, it } from 'vitest';
+import { freshTempStores, type TempStore } from './temp-store.js';
 import { checkCounters, readCounters, countersFromJournal } from '../../../kiosk/store/counters.js';
 import { listOutbox, markDelivered } from '../../../kiosk/store/outbox.js';
 import { verifyJournal, readJournal } from '../../../kiosk/store/journal.js';
@@ -11,15 +11,7 @@ const T = (tenge: number) => tenge * 100;
 const account = { kind: 'account' as const, customerId: 'c-aigerim', productId: 'p-current', label: 'Aigerim S.' };
 
 describe('money store', () => {
-  const stores: TempStore[] = [];
-  afterEach(() => {
-    for (const s of stores.splice(0)) s.dispose();
-  });
-  const fresh = () => {
-    const s = tempStore();
-    stores.push(s);
-    return s;
-  };
+  const { fresh, track } = freshTempStores();
   const count = (s: TempStore, unit: string, denomination: number) =>
     readCounters(s.db).find((r) => r.unit === unit && r.denomination === denomination)?.count ?? 0;
 
@@ -91,7 +83,7 @@ describe('money store', () => {
     s.money.recordStackIntent(cashInId, T(2000));
     // crash here: after restart the cash-in is open, with one intent the device must settle
     const reopened = s.reopen();
-    stores.push(reopened);
+    track(reopened);
     const [open] = reopened.money.openCashIns();
     expect(open).toMatchObject({ cashInId, status: 'active', stackedTotal: T(5000) });
     expect(open?.notes.map((n) => n.state)).toEqual(['stacked', 'intent']);

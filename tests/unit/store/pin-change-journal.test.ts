@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempStore, type TempStore } from './temp-store.js';
+import { describe, expect, it } from 'vitest';
+import { freshTempStores } from './temp-store.js';
 import { readJournal, verifyJournal } from '../../../kiosk/store/journal.js';
 import { listOutbox } from '../../../kiosk/store/outbox.js';
 import { receiptModel } from '../../../kiosk/runtime/receipts.js';
@@ -9,15 +9,7 @@ const site = { bankName: 'Bank', terminalId: 'KSK-TEST-01', address: 'Astana' };
 const base = { sessionId: 'sess-1', customerId: 'c-aigerim', maskedPan: '440043******0015', pinChangeId: 'pc-1', channel: 'push' as const };
 
 describe('PIN change in the journal (non-financial)', () => {
-  const stores: TempStore[] = [];
-  afterEach(() => {
-    for (const s of stores.splice(0)) s.dispose();
-  });
-  const fresh = () => {
-    const s = tempStore();
-    stores.push(s);
-    return s;
-  };
+  const { fresh } = freshTempStores();
 
   it('a completed change gets a receipt number: a short slip with the masked card and no money rows', () => {
     const s = fresh();

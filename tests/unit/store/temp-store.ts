@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { openKioskStore, type KioskStore } from '../../../kiosk/store/store.js';
 
 /** a real SQLite store in a fresh temp directory, with a controllable clock */
@@ -27,4 +28,26 @@ export function tempStore(terminalId = 'T-0001', dir = mkdtempSync(path.join(os.
     },
   };
   return self;
+}
+
+/**
+ * Registers an afterEach that disposes every store the test made or tracked; call inside the
+ * describe whose tests use it. `fresh` makes a store; `track` adds one made otherwise (a reopen).
+ */
+export function freshTempStores(): { fresh: () => TempStore; track: (s: TempStore) => void } {
+  const stores: TempStore[] = [];
+  afterEach(() => {
+    for (const s of stores.splice(0)) s.dispose();
+  });
+  const track = (s: TempStore): void => {
+    stores.push(s);
+  };
+  return {
+    fresh: () => {
+      const s = tempStore();
+      track(s);
+      return s;
+    },
+    track,
+  };
 }
