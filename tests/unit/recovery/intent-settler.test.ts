@@ -90,11 +90,30 @@ function setUp(options: { earlier?: number[]; intent?: number } = {}) {
   }
   // the STACK went out; the session waited noteSettleMs for 81 / 82 and gave up on the note
   store.money.recordStackIntent(cashInId, options.intent ?? T5000);
-  return { store, acceptor, session, settler, cashInId, decisions, queued: () => queued };
+  /** the link comes back with the device in `st`, and the settler has done with what it heard */
+  const reconnected = async (st: Parameters<ScriptedAcceptor['reconnect']>[0]): Promise<void> => {
+    acceptor.reconnect(st);
+    await new Promise((r) => setImmediate(r));
+    await settler.idle();
+  };
+  /** the live session now holds `held`, and the settler has done with the change */
+  const sessionNow = async (held: SessionStub['held']): Promise<void> => {
+    session.held = held;
+    settler.sessionChanged();
+    await settler.idle();
+  };
+  return { store, acceptor, session, settler, cashInId, decisions, queued: () => queued, reconnected, sessionNow };
 }
 
 const credits = (store: TempStore) => listOutbox(store.db).map((m) => ({ kind: m.kind, amount: m.amount }));
 const notes = (store: TempStore, cashInId: string) => store.money.cashIn(cashInId)?.notes.map((n) => `${n.denomination}:${n.state}`);
+/** nothing decided: the 5 000 note as `last` says, the cash-in still open, nothing to the bank */
+function expectLeftOpen(store: TempStore, cashInId: string, decisions: Decision[], last: 'intent' | 'stacked'): void {
+  expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:${last}`]);
+  expect(store.money.cashIn(cashInId)?.status).toBe('active');
+  expect(credits(store)).toEqual([]);
+  expect(decisions).toEqual([]);
+}
 
 describe('a stack intent no session owns, settled from the acceptor while the core runs', () => {
   it('the device stacks the note after the session closed: credited once with the earlier notes', async () => {
@@ -139,20 +158,16 @@ describe('a stack intent no session owns, settled from the acceptor while the co
   });
 
   it('the link comes back and the device says it handed the note back (82 at open): resolved returned', async () => {
-    const { store, acceptor, settler, cashInId } = setUp();
+    const { store, acceptor, cashInId, reconnected } = setUp();
     acceptor.st = { ...acceptor.st, link: 'offline' };
-    acceptor.reconnect({ state: 'disabled', noteSettledAtOpen: { outcome: 'returned', billType: 4, denomination: T5000 } });
-    await new Promise((r) => setImmediate(r));
-    await settler.idle();
+    await reconnected({ state: 'disabled', noteSettledAtOpen: { outcome: 'returned', billType: 4, denomination: T5000 } });
     expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:returned`]);
     expect(credits(store)).toEqual([{ kind: 'cashInCredit', amount: T1000 }]);
   });
 
   it('the link comes back with the note still in escrow: handed back, never credited', async () => {
-    const { store, acceptor, settler, cashInId, decisions } = setUp();
-    acceptor.reconnect({ state: 'holding', escrow: T5000, escrowFoundAtOpen: true });
-    await new Promise((r) => setImmediate(r));
-    await settler.idle();
+    const { store, acceptor, cashInId, decisions, reconnected } = setUp();
+    await reconnected({ state: 'holding', escrow: T5000, escrowFoundAtOpen: true });
     expect(acceptor.returns).toBe(1);
     expect(decisions).toContainEqual({ kind: 'escrowReturned', denomination: T5000, cashInId });
     expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:returned`]);
@@ -160,16 +175,14 @@ describe('a stack intent no session owns, settled from the acceptor while the co
   });
 
   it('the link comes back with escrow empty and no word on the note: the STACK went through, credited once', async () => {
-    const { store, acceptor, settler, cashInId } = setUp();
-    acceptor.reconnect({ state: 'disabled' });
-    await new Promise((r) => setImmediate(r));
-    await settler.idle();
+    const { store, cashInId, reconnected } = setUp();
+    await reconnected({ state: 'disabled' });
     expect(store.money.cashIn(cashInId)).toMatchObject({ status: 'ok', stackedTotal: T1000 + T5000 });
     expect(credits(store)).toEqual([{ kind: 'cashInCredit', amount: T1000 + T5000 }]);
   });
 
   it('the link still down: nothing is guessed, the intent and the cash-in stay open', async () => {
-    const { store, acceptor, session, settler, cashInId, decisions } = setUp();
+    const { store, acceptor, session, settler, cashInId, decisions, sessionNow } = setUp();
     acceptor.st = { ...acceptor.st, link: 'offline', state: 'unknown' };
     // the session still waits when the link flaps up, then the link drops again and the session gives up
     session.held = { cashInId, holder: 'settling' };
@@ -177,90 +190,63 @@ describe('a stack intent no session owns, settled from the acceptor while the co
     acceptor.st = { ...acceptor.st, link: 'offline' };
     await new Promise((r) => setImmediate(r));
     await settler.idle();
-    session.held = undefined;
-    settler.sessionChanged();
-    await settler.idle();
-    expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:intent`]);
-    expect(store.money.cashIn(cashInId)?.status).toBe('active');
-    expect(credits(store)).toEqual([]);
-    expect(decisions).toEqual([]);
+    await sessionNow(undefined);
+    expectLeftOpen(store, cashInId, decisions, 'intent');
   });
 
   it('an intent the live session still owns is left to the session: never settled twice', async () => {
-    const { store, acceptor, session, settler, cashInId, decisions } = setUp();
+    const { store, acceptor, session, settler, cashInId, decisions, sessionNow } = setUp();
     session.held = { cashInId, holder: 'settling' };
     acceptor.says('stacked', { denomination: T5000 });
     await settler.idle();
     expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:intent`]);
     // the session records the 81 itself, goes on accepting, and lets go of nothing it left open
     store.money.recordStacked(cashInId, T5000);
-    session.held = { cashInId, holder: 'open' };
-    settler.sessionChanged();
-    await settler.idle();
-    expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:stacked`]);
-    expect(store.money.cashIn(cashInId)?.status).toBe('active');
-    expect(credits(store)).toEqual([]);
-    expect(decisions).toEqual([]);
+    await sessionNow({ cashInId, holder: 'open' });
+    expectLeftOpen(store, cashInId, decisions, 'stacked');
   });
 
   it('the link comes back while the session still waits; when it gives up, the device\'s word from the reconnect decides', async () => {
-    const { store, acceptor, session, settler, cashInId } = setUp();
+    const { store, session, cashInId, reconnected, sessionNow } = setUp();
     session.held = { cashInId, holder: 'settling' };
-    acceptor.reconnect({ state: 'disabled', noteSettledAtOpen: { outcome: 'returned', billType: 4, denomination: T5000 } });
-    await new Promise((r) => setImmediate(r));
-    await settler.idle();
+    await reconnected({ state: 'disabled', noteSettledAtOpen: { outcome: 'returned', billType: 4, denomination: T5000 } });
     expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:intent`]);
     // noteSettleMs runs out: the session closes the cash-in screen, then leaves the cash-in
-    session.held = { cashInId, holder: 'open' };
-    settler.sessionChanged();
-    await settler.idle();
+    await sessionNow({ cashInId, holder: 'open' });
     expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:returned`]);
     expect(store.money.cashIn(cashInId)?.status).toBe('active');
-    session.held = undefined;
-    settler.sessionChanged();
-    await settler.idle();
+    await sessionNow(undefined);
     expect(store.money.cashIn(cashInId)).toMatchObject({ status: 'ok', stackedTotal: T1000 });
     expect(credits(store)).toEqual([{ kind: 'cashInCredit', amount: T1000 }]);
   });
 
   it('a note the session settles itself after a reconnect leaves its cash-in to the session', async () => {
-    const { store, acceptor, session, settler, cashInId, decisions } = setUp();
+    const { store, session, cashInId, decisions, reconnected, sessionNow } = setUp();
     session.held = { cashInId, holder: 'settling' };
-    acceptor.reconnect({ state: 'disabled' });
-    await new Promise((r) => setImmediate(r));
-    await settler.idle();
+    await reconnected({ state: 'disabled' });
     // the driver's 81 after its RESET reaches the session, which records it
     store.money.recordStacked(cashInId, T5000);
-    session.held = undefined;
-    settler.sessionChanged();
-    await settler.idle();
-    expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:stacked`]);
-    expect(store.money.cashIn(cashInId)?.status).toBe('active');
-    expect(credits(store)).toEqual([]);
-    expect(decisions).toEqual([]);
+    await sessionNow(undefined);
+    expectLeftOpen(store, cashInId, decisions, 'stacked');
   });
 
   it('a session still holding the cash-in ends it itself, with the late note counted', async () => {
-    const { store, acceptor, session, settler, cashInId } = setUp();
+    const { store, acceptor, session, settler, cashInId, sessionNow } = setUp();
     session.held = { cashInId, holder: 'open' };
     acceptor.says('stacked', { denomination: T5000 });
     await settler.idle();
     expect(store.money.cashIn(cashInId)).toMatchObject({ status: 'active', stackedTotal: T1000 + T5000 });
     store.money.endCashIn(cashInId, { commission: 0 });
-    session.held = undefined;
-    settler.sessionChanged();
-    await settler.idle();
+    await sessionNow(undefined);
     expect(credits(store)).toEqual([{ kind: 'cashInCredit', amount: T1000 + T5000 }]);
   });
 
   it('the escrowed note the settler hands back is not taken for another open intent', async () => {
-    const { store, acceptor, settler, cashInId } = setUp();
+    const { store, acceptor, settler, cashInId, reconnected } = setUp();
     store.clock.ms += 60_000;
     const other = store.money.beginCashIn({ sessionId: 's-2', target }).cashInId;
     store.money.recordStackIntent(other, T5000);
-    acceptor.reconnect({ state: 'holding', escrow: T5000, escrowFoundAtOpen: true });
-    await new Promise((r) => setImmediate(r));
-    await settler.idle();
+    await reconnected({ state: 'holding', escrow: T5000, escrowFoundAtOpen: true });
     await new Promise((r) => setTimeout(r, 50));
     await settler.idle();
     // one note in escrow, two intents of its value: the older gets it back, the newer had its STACK go through
