@@ -45,6 +45,37 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     return { set, report };
   }
 
+  /** a note into escrow, and its stack intent committed */
+  async function insertWithIntent(r: Rig, set: DeviceSet, cashInId: string, tenge: number): Promise<void> {
+    await insert(r, set, tenge);
+    r.store.money.recordStackIntent(cashInId, tenge * 100);
+  }
+
+  /** one 1 000 note through the normal path: intent, STACK, stacked in the box, recorded */
+  async function firstNoteStacked(r: Rig, set: DeviceSet, cashInId: string): Promise<void> {
+    await insertWithIntent(r, set, cashInId, 1000);
+    await set.cashAcceptor.stack();
+    await until('first note stacked', () => cashBox(r)['1000'] === 1);
+    r.store.money.recordStacked(cashInId, T1000);
+  }
+
+  /** the dispenser emulator and the store loaded alike (cassette i holds `cassettes[i]`), the dispenser open */
+  async function loadedDispenser(r: Rig, cassettes: Array<{ tenge: number; count: number }>): Promise<DeviceSet> {
+    r.dispenserEmu.load(cassettes.map(({ tenge, count }) => ({ denomination: tenge, count })));
+    r.store.money.recordReplenishment('tech-1', cassettes.map(({ tenge, count }, cassette) => ({ cassette, denomination: tenge * 100, count })));
+    const set = r.devices();
+    await set.dispenser.open();
+    await until('dispenser online', () => set.dispenser.status().link === 'online');
+    return set;
+  }
+
+  /** exactly one message queued for the bank: the credit of `amount` */
+  function expectOneCredit(r: Rig, amount: number): void {
+    const outbox = listOutbox(r.store.db);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ kind: 'cashInCredit', amount });
+  }
+
   const cashBox = (r: Rig | undefined): Record<string, number> => (r?.acceptorEmu.state().cashBox ?? {}) as Record<string, number>;
   const journalTypes = (r: Rig): string[] => readJournal(r.store.db).map((e) => e.type);
 
@@ -52,8 +83,7 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     rig = await makeRig();
     const before = await acceptingCore(rig);
     const { cashInId } = rig.store.money.beginCashIn({ sessionId: 's-1', target: account });
-    await insert(rig, before, 2000);
-    rig.store.money.recordStackIntent(cashInId, T2000);
+    await insertWithIntent(rig, before, cashInId, 2000);
     await before.closeAll(); // the core dies before STACK goes on the wire
     expect(rig.acceptorEmu.state().escrow).toBe(2000);
 
@@ -81,15 +111,9 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     const before = await acceptingCore(rig);
     const money = rig.store.money;
     const { cashInId } = money.beginCashIn({ sessionId: 's-2', target: account });
-    // one note through the normal path
-    await insert(rig, before, 1000);
-    money.recordStackIntent(cashInId, T1000);
-    await before.cashAcceptor.stack();
-    await until('first note stacked', () => cashBox(rig)['1000'] === 1);
-    money.recordStacked(cashInId, T1000);
+    await firstNoteStacked(rig, before, cashInId);
     // the second: intent committed, STACK sent, the device stacks it, the core dies before recording it
-    await insert(rig, before, 5000);
-    money.recordStackIntent(cashInId, T5000);
+    await insertWithIntent(rig, before, cashInId, 5000);
     await before.cashAcceptor.stack();
     await until('second note stacked', () => cashBox(rig)['5000'] === 1);
     await before.closeAll();
@@ -101,9 +125,7 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     expect(report.decisions[0]).toEqual({ kind: 'intentResolved', cashInId, denomination: T5000, outcome: 'stacked' });
     expect(ended).toMatchObject({ cashInId, status: 'ok', total: T1000 + T5000, amount: T1000 + T5000 });
     expect(report.settled).toBe(true);
-    const outbox = listOutbox(rig.store.db);
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ kind: 'cashInCredit', amount: T1000 + T5000 });
+    expectOneCredit(rig, T1000 + T5000);
     expect(money.cashIn(cashInId)?.status).toBe('ok');
     expect(unitCounts(rig.store.db, 'cashBox').map((c) => [c.denomination, c.count])).toEqual([
       [T1000, 1],
@@ -122,14 +144,9 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     const before = await acceptingCore(rig);
     const money = rig.store.money;
     const { cashInId } = money.beginCashIn({ sessionId: 's-7', target: account });
-    await insert(rig, before, 1000);
-    money.recordStackIntent(cashInId, T1000);
-    await before.cashAcceptor.stack();
-    await until('first note stacked', () => cashBox(rig)['1000'] === 1);
-    money.recordStacked(cashInId, T1000);
+    await firstNoteStacked(rig, before, cashInId);
     // the second: intent committed, the core dies before STACK goes out; nobody holds the note
-    await insert(rig, before, 5000);
-    money.recordStackIntent(cashInId, T5000);
+    await insertWithIntent(rig, before, cashInId, 5000);
     await before.closeAll();
     const emu = rig.acceptorEmu;
     await until('the validator hands the note back on its escrow timeout', () => emu.state().state === 'returned', 5_000);
@@ -139,9 +156,7 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     expect(report.decisions[0]).toEqual({ kind: 'intentResolved', cashInId, denomination: T5000, outcome: 'returned' });
     expect(report.acceptor.noteSettledAtOpen).toMatchObject({ outcome: 'returned', denomination: T5000 });
     expect(report.decisions.find((d) => d.kind === 'cashInEnded')).toMatchObject({ cashInId, status: 'ok', total: T1000, amount: T1000 });
-    const outbox = listOutbox(rig.store.db);
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ kind: 'cashInCredit', amount: T1000 });
+    expectOneCredit(rig, T1000);
     expect(cashBox(rig)).toEqual({ 1000: 1 });
     expect(unitCounts(rig.store.db, 'cashBox').map((c) => [c.denomination, c.count])).toEqual([[T1000, 1]]);
     expect(checkCounters(rig.store.db)).toEqual([]);
@@ -150,11 +165,7 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
   it('retracts notes left in the presenter and reverses the withdrawal', async () => {
     rig = await makeRig();
     const money = rig.store.money;
-    rig.dispenserEmu.load([{ denomination: 5000, count: 50 }, { denomination: 10000, count: 40 }]);
-    money.recordReplenishment('tech-1', [{ cassette: 0, denomination: T5000, count: 50 }, { cassette: 1, denomination: T10000, count: 40 }]);
-    const before = rig.devices();
-    await before.dispenser.open();
-    await until('dispenser online', () => before.dispenser.status().link === 'online');
+    const before = await loadedDispenser(rig, [{ tenge: 5000, count: 50 }, { tenge: 10000, count: 40 }]);
     const plan = [{ cassette: 0, count: 2, denomination: T5000 }, { cassette: 1, count: 1, denomination: T10000 }];
     const { withdrawalId } = money.recordWithdrawalAuthorised({
       sessionId: 's-3', customerId: 'c-1', productId: 'p-1', amount: 2 * T5000 + T10000, commission: 0, holdId: 'hold-3', plan,
@@ -208,11 +219,7 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
   it('presented notes the customer took while the core was down are debited, not reversed', async () => {
     rig = await makeRig();
     const money = rig.store.money;
-    rig.dispenserEmu.load([{ denomination: 5000, count: 10 }, { denomination: 10000, count: 10 }]);
-    money.recordReplenishment('tech-1', [{ cassette: 0, denomination: T5000, count: 10 }, { cassette: 1, denomination: T10000, count: 10 }]);
-    const before = rig.devices();
-    await before.dispenser.open();
-    await until('dispenser online', () => before.dispenser.status().link === 'online');
+    const before = await loadedDispenser(rig, [{ tenge: 5000, count: 10 }, { tenge: 10000, count: 10 }]);
     const plan = [{ cassette: 0, count: 1, denomination: T5000 }];
     const { withdrawalId } = money.recordWithdrawalAuthorised({
       sessionId: 's-6', customerId: 'c-1', productId: 'p-1', amount: T5000, commission: 15_000, holdId: 'hold-6', plan,
@@ -237,8 +244,7 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     rig = await makeRig();
     const before = await acceptingCore(rig);
     const { cashInId } = rig.store.money.beginCashIn({ sessionId: 's-7', target: account });
-    await insert(rig, before, 1000);
-    rig.store.money.recordStackIntent(cashInId, T1000);
+    await insertWithIntent(rig, before, cashInId, 1000);
     await before.closeAll();
     await rig.acceptorEmu.stop();
 
