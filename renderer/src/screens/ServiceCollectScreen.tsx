@@ -1,9 +1,7 @@
 import type { z } from 'zod';
 import type { ServiceCollectView } from '../../../kiosk/bridge/schema.js';
 import { useView } from '../app/view-context.js';
-import { Keypad } from '../components/Keypad.js';
-import { ScreenFrame } from '../components/Layout.js';
-import { BackToMenu, CountField, Discrepancies, Notice, SlipOutcome, useCountFields, useMoneyText, useServiceAction, useUnitName } from './ServiceEntryParts.js';
+import { CountField, Notice, ServiceDoneFrame, ServiceEntryFrame, useCountFields, useMoneyText, useServiceAction, useUnitName } from './ServiceEntryParts.js';
 
 type View = z.infer<typeof ServiceCollectView>;
 
@@ -33,47 +31,35 @@ function Count({ view, onBack }: { view: View; onBack(): void }) {
     act('collect', params);
   };
   return (
-    <ScreenFrame
+    <ServiceEntryFrame
       title={t('service.collect.title')}
       hint={view.units.length > 0 ? t('service.collect.hint') : undefined}
-      actions={
-        <>
-          <BackToMenu onBack={onBack} />
-          <button type="button" className="btn btn-primary" onClick={confirm}>
-            {t('service.collect.confirm')}
-          </button>
-        </>
-      }
+      onBack={onBack}
+      confirm={{ label: t('service.collect.confirm'), onClick: confirm }}
+      refusal={view.refusal}
+      notice={view.units.length === 0 ? <Notice tone="ok">{t('service.collect.empty')}</Notice> : null}
+      keypad={view.units.length > 0 ? { fields } : undefined}
     >
-      {view.refusal ? <Notice tone="problem">{t(`service.refusal.${view.refusal.code}`, { number: '' })}</Notice> : null}
-      {view.units.length === 0 ? <Notice tone="ok">{t('service.collect.empty')}</Notice> : null}
-      <div className="entry-layout">
-        <div className="entry-side">
-          <ul className="count-lines">
-            {view.units.map((u) => (
-              <li key={keyOf(u)} className="count-line">
-                <span className="count-line-name">
-                  {unitName(u.unit)} · {money(u.denomination)}
-                </span>
-                <span className="count-line-counter">
-                  {t('service.collect.counter')}: {t('service.notes', { count: u.count })}
-                </span>
-                <CountField
-                  id={keyOf(u)}
-                  line={`${unitName(u.unit)} ${money(u.denomination)}`}
-                  label={t('service.collect.counted')}
-                  value={fields.values[keyOf(u)]}
-                  placeholder={t('service.collect.asCounter')}
-                  selected={fields.selected === keyOf(u)}
-                  select={fields.select}
-                />
-              </li>
-            ))}
-          </ul>
-        </div>
-        {view.units.length > 0 ? <Keypad onDigit={fields.onDigit} onDelete={fields.onDelete} onClear={fields.onClear} /> : null}
-      </div>
-    </ScreenFrame>
+      {view.units.map((u) => (
+        <li key={keyOf(u)} className="count-line">
+          <span className="count-line-name">
+            {unitName(u.unit)} · {money(u.denomination)}
+          </span>
+          <span className="count-line-counter">
+            {t('service.collect.counter')}: {t('service.notes', { count: u.count })}
+          </span>
+          <CountField
+            id={keyOf(u)}
+            line={`${unitName(u.unit)} ${money(u.denomination)}`}
+            label={t('service.collect.counted')}
+            value={fields.values[keyOf(u)]}
+            placeholder={t('service.collect.asCounter')}
+            selected={fields.selected === keyOf(u)}
+            select={fields.select}
+          />
+        </li>
+      ))}
+    </ServiceEntryFrame>
   );
 }
 
@@ -82,24 +68,19 @@ function Done({ view, onBack }: { view: View; onBack(): void }) {
   const money = useMoneyText();
   const unitName = useUnitName();
   return (
-    <ScreenFrame title={t('service.collect.done')} tone="success" actions={<BackToMenu onBack={onBack} />}>
-      <p className="service-receipt-number">{t('service.receiptNumber', { number: view.receiptNumber ?? '' })}</p>
-      <dl className="summary compact">
-        {view.units.map((u) => (
-          <div key={keyOf(u)}>
-            <dt>
-              {unitName(u.unit)} · {money(u.denomination)}
-            </dt>
-            <dd>{t('service.notes', { count: u.counted ?? u.count })}</dd>
-          </div>
-        ))}
-        <div>
-          <dt>{t('service.collect.total')}</dt>
-          <dd>{money(view.total ?? 0)}</dd>
+    <ServiceDoneFrame title={t('service.collect.done')} onBack={onBack} receiptNumber={view.receiptNumber} discrepancies={view.discrepancies} slip={view.slip}>
+      {view.units.map((u) => (
+        <div key={keyOf(u)}>
+          <dt>
+            {unitName(u.unit)} · {money(u.denomination)}
+          </dt>
+          <dd>{t('service.notes', { count: u.counted ?? u.count })}</dd>
         </div>
-      </dl>
-      <Discrepancies list={view.discrepancies ?? []} />
-      <SlipOutcome slip={view.slip} />
-    </ScreenFrame>
+      ))}
+      <div>
+        <dt>{t('service.collect.total')}</dt>
+        <dd>{money(view.total ?? 0)}</dd>
+      </div>
+    </ServiceDoneFrame>
   );
 }

@@ -7,6 +7,10 @@ import { useCallback, useState, type ReactNode } from 'react';
 import { useView } from '../app/view-context.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import { formatTenge } from '../format/money.js';
+import { Keypad } from '../components/Keypad.js';
+import { ScreenFrame } from '../components/Layout.js';
+import type { ServiceCollectView } from '../../../kiosk/bridge/schema.js';
+import type { z } from 'zod';
 
 export type ServiceParams = Record<string, string | number>;
 
@@ -116,4 +120,68 @@ export function SlipOutcome({ slip }: { slip: { printed: boolean } | undefined }
 export function useMoneyText(): (tiyn: number) => string {
   const { snapshot } = useView();
   return (tiyn) => formatTenge(tiyn, snapshot.locale);
+}
+
+/**
+ * The count entry frame collection and replenishment share: back and the confirming button, the
+ * core's refusal, one line per unit (`children`, the `li`s) beside the keypad.
+ */
+export function ServiceEntryFrame(props: {
+  title: string;
+  hint: string | undefined;
+  onBack(): void;
+  confirm: { label: string; onClick(): void; disabled?: boolean };
+  /** the core's refusal (collection and replenishment answer alike) */
+  refusal: z.infer<typeof ServiceCollectView>['refusal'];
+  /** shown under the refusal, above the lines */
+  notice?: ReactNode;
+  /** the keypad is left out when there is nothing to type into */
+  keypad: { fields: ReturnType<typeof useCountFields>; onEnter?: () => void } | undefined;
+  children: ReactNode;
+}) {
+  const { t } = useView();
+  const { fields, onEnter } = props.keypad ?? {};
+  return (
+    <ScreenFrame
+      title={props.title}
+      hint={props.hint}
+      actions={
+        <>
+          <BackToMenu onBack={props.onBack} />
+          <button type="button" className="btn btn-primary" disabled={props.confirm.disabled} onClick={props.confirm.onClick}>
+            {props.confirm.label}
+          </button>
+        </>
+      }
+    >
+      {props.refusal ? <Notice tone="problem">{t(`service.refusal.${props.refusal.code}`, { number: '' })}</Notice> : null}
+      {props.notice}
+      <div className="entry-layout">
+        <div className="entry-side">
+          <ul className="count-lines">{props.children}</ul>
+        </div>
+        {fields ? <Keypad onDigit={fields.onDigit} onDelete={fields.onDelete} onClear={fields.onClear} onEnter={onEnter} /> : null}
+      </div>
+    </ScreenFrame>
+  );
+}
+
+/** the answer frame of collection and replenishment: receipt number, per-unit summary (`children`), discrepancies, slip */
+export function ServiceDoneFrame(props: {
+  title: string;
+  onBack(): void;
+  receiptNumber: string | undefined;
+  discrepancies: Parameters<typeof Discrepancies>[0]['list'] | undefined;
+  slip: { printed: boolean } | undefined;
+  children: ReactNode;
+}) {
+  const { t } = useView();
+  return (
+    <ScreenFrame title={props.title} tone="success" actions={<BackToMenu onBack={props.onBack} />}>
+      <p className="service-receipt-number">{t('service.receiptNumber', { number: props.receiptNumber ?? '' })}</p>
+      <dl className="summary compact">{props.children}</dl>
+      <Discrepancies list={props.discrepancies ?? []} />
+      <SlipOutcome slip={props.slip} />
+    </ScreenFrame>
+  );
 }

@@ -1,9 +1,7 @@
 import type { z } from 'zod';
 import type { ServiceReplenishView } from '../../../kiosk/bridge/schema.js';
 import { useView } from '../app/view-context.js';
-import { Keypad } from '../components/Keypad.js';
-import { ScreenFrame } from '../components/Layout.js';
-import { BackToMenu, CountField, Discrepancies, Notice, SlipOutcome, useCountFields, useMoneyText, useServiceAction, useUnitName } from './ServiceEntryParts.js';
+import { CountField, ServiceDoneFrame, ServiceEntryFrame, useCountFields, useMoneyText, useServiceAction, useUnitName } from './ServiceEntryParts.js';
 
 type View = z.infer<typeof ServiceReplenishView>;
 
@@ -32,59 +30,47 @@ function Enter({ view, onBack }: { view: View; onBack(): void }) {
   };
   const refusalKey = view.refusal?.key;
   return (
-    <ScreenFrame
+    <ServiceEntryFrame
       title={t('service.replenish.title')}
       hint={t('service.replenish.hint', { capacity: view.capacity })}
-      actions={
-        <>
-          <BackToMenu onBack={onBack} />
-          <button type="button" className="btn btn-primary" disabled={!ready} onClick={submit}>
-            {t('service.replenish.submit')}
-          </button>
-        </>
-      }
+      onBack={onBack}
+      confirm={{ label: t('service.replenish.submit'), onClick: submit, disabled: !ready }}
+      refusal={view.refusal}
+      keypad={{ fields, onEnter: submit }}
     >
-      {view.refusal ? <Notice tone="problem">{t(`service.refusal.${view.refusal.code}`, { number: '' })}</Notice> : null}
-      <div className="entry-layout">
-        <div className="entry-side">
-          <ul className="count-lines">
-            {view.cassettes.map((c) => {
-              const name = `${unitName(`cassette:${c.cassette}`)} · ${money(c.denomination)}`;
+      {view.cassettes.map((c) => {
+        const name = `${unitName(`cassette:${c.cassette}`)} · ${money(c.denomination)}`;
+        return (
+          <li key={c.cassette} className="count-line">
+            <span className="count-line-name">{name}</span>
+            <span className="count-line-counter">
+              {t('service.replenish.now')}: {t('service.notes', { count: c.count })}
+            </span>
+            {(['load', 'removed'] as const).map((kind) => {
+              const id = `${kind}/${c.cassette}`;
               return (
-                <li key={c.cassette} className="count-line">
-                  <span className="count-line-name">{name}</span>
-                  <span className="count-line-counter">
-                    {t('service.replenish.now')}: {t('service.notes', { count: c.count })}
-                  </span>
-                  {(['load', 'removed'] as const).map((kind) => {
-                    const id = `${kind}/${c.cassette}`;
-                    return (
-                      <CountField
-                        key={id}
-                        id={id}
-                        line={name}
-                        label={t(kind === 'load' ? 'service.replenish.loaded' : 'service.replenish.removed')}
-                        value={fields.values[id]}
-                        placeholder="—"
-                        selected={fields.selected === id}
-                        bad={over(id) || refusalKey === id}
-                        select={fields.select}
-                      />
-                    );
-                  })}
-                  {over(`load/${c.cassette}`) || over(`removed/${c.cassette}`) ? (
-                    <p className="field-problem" role="alert">
-                      {t('service.replenish.tooMany', { capacity: view.capacity })}
-                    </p>
-                  ) : null}
-                </li>
+                <CountField
+                  key={id}
+                  id={id}
+                  line={name}
+                  label={t(kind === 'load' ? 'service.replenish.loaded' : 'service.replenish.removed')}
+                  value={fields.values[id]}
+                  placeholder="—"
+                  selected={fields.selected === id}
+                  bad={over(id) || refusalKey === id}
+                  select={fields.select}
+                />
               );
             })}
-          </ul>
-        </div>
-        <Keypad onDigit={fields.onDigit} onDelete={fields.onDelete} onClear={fields.onClear} onEnter={submit} />
-      </div>
-    </ScreenFrame>
+            {over(`load/${c.cassette}`) || over(`removed/${c.cassette}`) ? (
+              <p className="field-problem" role="alert">
+                {t('service.replenish.tooMany', { capacity: view.capacity })}
+              </p>
+            ) : null}
+          </li>
+        );
+      })}
+    </ServiceEntryFrame>
   );
 }
 
@@ -93,23 +79,18 @@ function Done({ view, onBack }: { view: View; onBack(): void }) {
   const money = useMoneyText();
   const unitName = useUnitName();
   return (
-    <ScreenFrame title={t('service.replenish.done')} tone="success" actions={<BackToMenu onBack={onBack} />}>
-      <p className="service-receipt-number">{t('service.receiptNumber', { number: view.receiptNumber ?? '' })}</p>
-      <dl className="summary compact">
-        {view.cassettes.map((c) => (
-          <div key={c.cassette}>
-            <dt>
-              {unitName(`cassette:${c.cassette}`)} · {money(c.denomination)}
-            </dt>
-            <dd>
-              {t('service.replenish.loaded')}: {t('service.notes', { count: c.count })}
-              {c.removed !== undefined ? ` · ${t('service.replenish.removed')}: ${t('service.notes', { count: c.removed })}` : ''}
-            </dd>
-          </div>
-        ))}
-      </dl>
-      <Discrepancies list={view.discrepancies ?? []} />
-      <SlipOutcome slip={view.slip} />
-    </ScreenFrame>
+    <ServiceDoneFrame title={t('service.replenish.done')} onBack={onBack} receiptNumber={view.receiptNumber} discrepancies={view.discrepancies} slip={view.slip}>
+      {view.cassettes.map((c) => (
+        <div key={c.cassette}>
+          <dt>
+            {unitName(`cassette:${c.cassette}`)} · {money(c.denomination)}
+          </dt>
+          <dd>
+            {t('service.replenish.loaded')}: {t('service.notes', { count: c.count })}
+            {c.removed !== undefined ? ` · ${t('service.replenish.removed')}: ${t('service.notes', { count: c.removed })}` : ''}
+          </dd>
+        </div>
+      ))}
+    </ServiceDoneFrame>
   );
 }
