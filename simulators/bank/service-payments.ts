@@ -8,12 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { refuse, type BankContext } from './context.js';
-import { getAccount, getCustomer, maskName } from './customers.js';
+import { getAccount, getCustomer } from './customers.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { commissionFor } from './tariffs.js';
 import { checkReference, serviceTariff } from './catalogue.js';
 import { formatTenge } from './apply-messages.js';
-import { APPROVAL_TTL_MS, type AuthoriseAnswer } from './withdrawals.js';
+import { answerOnce, holdPlaced, type AuthoriseAnswer } from './holds.js';
 
 export const SERVICE_PAYMENT_SCOPE = 'servicePayment';
 
@@ -31,19 +31,7 @@ interface ServiceRow { id: string; name: string; min_amount: number; max_amount:
 export function authoriseServicePayment(ctx: BankContext, customerId: string, input: ServicePaymentRequest): AuthoriseAnswer {
   const { idempotencyKey, ...request } = input;
   const requestHash = sha256Hex(canonicalJson({ customerId, ...request }));
-  return ctx.db.transaction((): AuthoriseAnswer => {
-    const earlier = ctx.db.prepare('SELECT request_hash, answer FROM idempotent_answers WHERE scope = ? AND key = ?').get(SERVICE_PAYMENT_SCOPE, idempotencyKey) as
-      { request_hash: string; answer: string } | undefined;
-    if (earlier !== undefined) {
-      return earlier.request_hash === requestHash
-        ? (JSON.parse(earlier.answer) as AuthoriseAnswer)
-        : refuse('notAuthorised', { cause: 'idempotencyKeyReused' });
-    }
-    const answer = decide(ctx, customerId, request);
-    ctx.db.prepare('INSERT INTO idempotent_answers (scope, key, request_hash, answer, at) VALUES (?, ?, ?, ?, ?)')
-      .run(SERVICE_PAYMENT_SCOPE, idempotencyKey, requestHash, JSON.stringify(answer), ctx.now());
-    return answer;
-  }).immediate();
+  return answerOnce(ctx, SERVICE_PAYMENT_SCOPE, idempotencyKey, requestHash, () => decide(ctx, customerId, request));
 }
 
 /** may the product pay services: current accounts and wallets; never loans or savings */
@@ -78,15 +66,7 @@ function decide(ctx: BankContext, customerId: string, input: Omit<ServicePayment
   ctx.db.prepare(
     "INSERT INTO holds (id, account_id, customer_id, amount, commission, status, approval_id, created_at, purpose, service_id) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 'payService', ?)",
   ).run(holdId, account.id, customerId, input.amount, commission, pending ? 'pendingApproval' : 'held', now, service.id);
-  ctx.db.prepare('UPDATE accounts SET held = held + ? WHERE id = ?').run(input.amount + commission, account.id);
-  if (!pending) return { ok: true, holdId, commission, status: 'approved' };
-  const approvalId = `ap-${randomBytes(9).toString('base64url')}`;
-  ctx.db.prepare("INSERT INTO approvals (id, hold_id, status, created_at, expires_at) VALUES (?, ?, 'pending', ?, ?)")
-    .run(approvalId, holdId, now, now + APPROVAL_TTL_MS);
-  ctx.db.prepare('UPDATE holds SET approval_id = ? WHERE id = ?').run(approvalId, holdId);
-  ctx.outbox.send(customer.trusted_phone!, 'sms',
-    `${maskName(customer.name)} asks to pay ${service.name} ${formatTenge(input.amount)} at a terminal. Approve in the app, request ${approvalId}.`);
-  return { ok: true, holdId, commission, status: 'pendingApproval', approvalId };
+  return holdPlaced(ctx, { holdId, accountId: account.id, amount: input.amount, commission, now }, customer, `pay ${service.name} ${formatTenge(input.amount)}`);
 }
 
 /**

@@ -6,36 +6,21 @@
  * and replayed.
  */
 import { randomBytes } from 'node:crypto';
-import { refuse, type BankContext, type Refusal } from './context.js';
-import { getAccount, getCustomer, maskName } from './customers.js';
+import { refuse, type BankContext } from './context.js';
+import { getAccount, getCustomer } from './customers.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { commissionFor } from './tariffs.js';
 import { tariffFor } from './catalogue.js';
 import { formatTenge } from './apply-messages.js';
+import { answerOnce, holdPlaced, type AuthoriseAnswer } from './holds.js';
 
-export const APPROVAL_TTL_MS = 5 * 60_000;
-
-export type AuthoriseAnswer =
-  | { ok: true; holdId: string; commission: number; status: 'approved' | 'pendingApproval'; approvalId?: string }
-  | Refusal;
+export { APPROVAL_TTL_MS, type AuthoriseAnswer } from './holds.js';
 
 export function authoriseWithdrawal(
   ctx: BankContext, customerId: string, input: { productId: string; amount: number; idempotencyKey: string },
 ): AuthoriseAnswer {
   const requestHash = sha256Hex(canonicalJson({ customerId, productId: input.productId, amount: input.amount }));
-  return ctx.db.transaction((): AuthoriseAnswer => {
-    const earlier = ctx.db.prepare("SELECT request_hash, answer FROM idempotent_answers WHERE scope = 'authorise' AND key = ?").get(input.idempotencyKey) as
-      { request_hash: string; answer: string } | undefined;
-    if (earlier !== undefined) {
-      return earlier.request_hash === requestHash
-        ? (JSON.parse(earlier.answer) as AuthoriseAnswer)
-        : refuse('notAuthorised', { cause: 'idempotencyKeyReused' });
-    }
-    const answer = decide(ctx, customerId, input);
-    ctx.db.prepare("INSERT INTO idempotent_answers (scope, key, request_hash, answer, at) VALUES ('authorise', ?, ?, ?, ?)")
-      .run(input.idempotencyKey, requestHash, JSON.stringify(answer), ctx.now());
-    return answer;
-  }).immediate();
+  return answerOnce(ctx, 'authorise', input.idempotencyKey, requestHash, () => decide(ctx, customerId, input));
 }
 
 function decide(ctx: BankContext, customerId: string, input: { productId: string; amount: number }): AuthoriseAnswer {
@@ -65,15 +50,7 @@ function decide(ctx: BankContext, customerId: string, input: { productId: string
   const pending = customer.trusted_phone !== null;
   ctx.db.prepare('INSERT INTO holds (id, account_id, customer_id, amount, commission, status, approval_id, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)')
     .run(holdId, account.id, customerId, input.amount, commission, pending ? 'pendingApproval' : 'held', now);
-  ctx.db.prepare('UPDATE accounts SET held = held + ? WHERE id = ?').run(input.amount + commission, account.id);
-  if (!pending) return { ok: true, holdId, commission, status: 'approved' };
-  const approvalId = `ap-${randomBytes(9).toString('base64url')}`;
-  ctx.db.prepare("INSERT INTO approvals (id, hold_id, status, created_at, expires_at) VALUES (?, ?, 'pending', ?, ?)")
-    .run(approvalId, holdId, now, now + APPROVAL_TTL_MS);
-  ctx.db.prepare('UPDATE holds SET approval_id = ? WHERE id = ?').run(approvalId, holdId);
-  ctx.outbox.send(customer.trusted_phone!, 'sms',
-    `${maskName(customer.name)} asks to withdraw ${formatTenge(input.amount)} at a terminal. Approve in the app, request ${approvalId}.`);
-  return { ok: true, holdId, commission, status: 'pendingApproval', approvalId };
+  return holdPlaced(ctx, { holdId, accountId: account.id, amount: input.amount, commission, now }, customer, `withdraw ${formatTenge(input.amount)}`);
 }
 
 type ApprovalStatus = 'pending' | 'approved' | 'refused' | 'expired';
