@@ -1,58 +1,42 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HidSocketTransport } from '../../../drivers/common/hid-socket-transport.js';
-import { PvHidPalmScanner } from '../../../drivers/palm/pv-hid-scanner.js';
-import { createPalmEmulator } from '../../../simulators/devices/palm/palm-emulator.js';
+import { describe, expect, it } from 'vitest';
 import { palmTemplateFor } from '../../../simulators/common/palm-subjects.js';
-import { nextEvent, startRig, type Rig } from './harness.js';
+import { nextEvent } from './harness.js';
+import { usePalmRig } from './palm-rig.js';
 
 describe('palm-vein scanner presence (GET_STATUS distance, no capture)', () => {
-  let rig: Rig;
-  let scanner: PvHidPalmScanner;
-
-  beforeEach(async () => {
-    rig = await startRig(createPalmEmulator);
-    scanner = new PvHidPalmScanner({ transport: new HidSocketTransport({ path: rig.socketPath, backoffMs: 50 }) });
-    const online = nextEvent(scanner, 'online');
-    await scanner.open();
-    await online;
-  });
-
-  afterEach(async () => {
-    await scanner.close();
-    await rig.close();
-  });
+  const palm = usePalmRig();
 
   it('tells a held hand without capturing it; the capture that follows takes that hand', async () => {
-    expect(await scanner.handPresent()).toBe(false);
-    await rig.post('/palm/present', { subject: 'palm-aigerim' });
-    expect(await scanner.handPresent()).toBe(true);
-    expect(await scanner.handPresent()).toBe(true);
+    expect(await palm.scanner.handPresent()).toBe(false);
+    await palm.rig.post('/palm/present', { subject: 'palm-aigerim' });
+    expect(await palm.scanner.handPresent()).toBe(true);
+    expect(await palm.scanner.handPresent()).toBe(true);
     // presence alone made no capture and sent no template
-    expect(rig.emulator.state()).toMatchObject({ state: 'idle', captures: 0, handPresented: true });
+    expect(palm.rig.emulator.state()).toMatchObject({ state: 'idle', captures: 0, handPresented: true });
 
-    const result = await scanner.capture({ timeoutMs: 5_000 });
+    const result = await palm.scanner.capture({ timeoutMs: 5_000 });
     if (result.kind !== 'template') throw new Error(`capture ended ${result.kind}`);
     expect(Buffer.from(result.template).equals(Buffer.from(palmTemplateFor('palm-aigerim')))).toBe(true);
     result.template.fill(0);
     // the capture took the hand: nothing over the sensor any more
-    expect(await scanner.handPresent()).toBe(false);
+    expect(await palm.scanner.handPresent()).toBe(false);
   });
 
   it('answers false while a capture runs, without asking the device', async () => {
-    const capture = scanner.capture({ timeoutMs: 1_000 });
-    expect(await scanner.handPresent()).toBe(false);
+    const capture = palm.scanner.capture({ timeoutMs: 1_000 });
+    expect(await palm.scanner.handPresent()).toBe(false);
     expect(await capture).toEqual({ kind: 'timeout' });
   });
 
   it('fails clearly when the scanner is unplugged, and answers again once it is back', async () => {
-    const offline = nextEvent(scanner, 'offline', 5_000);
-    rig.emulator.setFault('unplugged');
+    const offline = nextEvent(palm.scanner, 'offline', 5_000);
+    palm.rig.emulator.setFault('unplugged');
     await offline;
-    await expect(scanner.handPresent()).rejects.toThrow(/palm scanner/);
-    const back = nextEvent(scanner, 'online', 5_000);
-    rig.emulator.clearFaults();
+    await expect(palm.scanner.handPresent()).rejects.toThrow(/palm scanner/);
+    const back = nextEvent(palm.scanner, 'online', 5_000);
+    palm.rig.emulator.clearFaults();
     await back;
-    await rig.post('/palm/present', { subject: 'palm-dauren' });
-    expect(await scanner.handPresent()).toBe(true);
+    await palm.rig.post('/palm/present', { subject: 'palm-dauren' });
+    expect(await palm.scanner.handPresent()).toBe(true);
   });
 });
