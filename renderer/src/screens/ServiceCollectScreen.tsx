@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ServiceCollectView } from '../../../kiosk/bridge/schema.js';
 import { useView } from '../app/view-context.js';
-import { CountField, Notice, ServiceDoneFrame, ServiceEntryFrame, useCountFields, useMoneyText, useServiceAction, useUnitName } from './ServiceEntryParts.js';
+import { CountField, CountLine, Notice, ServiceDoneFrame, ServiceEntryFrame, useCountFields, useMoneyText, useServiceAction, useUnitName } from './ServiceEntryParts.js';
 
 type View = z.infer<typeof ServiceCollectView>;
 
@@ -41,13 +41,7 @@ function Count({ view, onBack }: { view: View; onBack(): void }) {
       keypad={view.units.length > 0 ? { fields } : undefined}
     >
       {view.units.map((u) => (
-        <li key={keyOf(u)} className="count-line">
-          <span className="count-line-name">
-            {unitName(u.unit)} · {money(u.denomination)}
-          </span>
-          <span className="count-line-counter">
-            {t('service.collect.counter')}: {t('service.notes', { count: u.count })}
-          </span>
+        <CountLine key={keyOf(u)} name={`${unitName(u.unit)} · ${money(u.denomination)}`} counterLabel={t('service.collect.counter')} count={u.count}>
           <CountField
             id={keyOf(u)}
             line={`${unitName(u.unit)} ${money(u.denomination)}`}
@@ -57,7 +51,7 @@ function Count({ view, onBack }: { view: View; onBack(): void }) {
             selected={fields.selected === keyOf(u)}
             select={fields.select}
           />
-        </li>
+        </CountLine>
       ))}
     </ServiceEntryFrame>
   );

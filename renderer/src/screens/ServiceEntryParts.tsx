@@ -185,3 +185,17 @@ export function ServiceDoneFrame(props: {
     </ScreenFrame>
   );
 }
+
+/** one unit's line on an entry screen: its name, what its counter says, then its fields (`children`) */
+export function CountLine({ name, counterLabel, count, children }: { name: string; counterLabel: string; count: number; children: ReactNode }) {
+  const { t } = useView();
+  return (
+    <li className="count-line">
+      <span className="count-line-name">{name}</span>
+      <span className="count-line-counter">
+        {counterLabel}: {t('service.notes', { count })}
+      </span>
+      {children}
+    </li>
+  );
+}

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ServiceReplenishView } from '../../../kiosk/bridge/schema.js';
 import { useView } from '../app/view-context.js';
-import { CountField, ServiceDoneFrame, ServiceEntryFrame, useCountFields, useMoneyText, useServiceAction, useUnitName } from './ServiceEntryParts.js';
+import { CountField, CountLine, ServiceDoneFrame, ServiceEntryFrame, useCountFields, useMoneyText, useServiceAction, useUnitName } from './ServiceEntryParts.js';
 
 type View = z.infer<typeof ServiceReplenishView>;
 
@@ -41,11 +41,7 @@ function Enter({ view, onBack }: { view: View; onBack(): void }) {
       {view.cassettes.map((c) => {
         const name = `${unitName(`cassette:${c.cassette}`)} · ${money(c.denomination)}`;
         return (
-          <li key={c.cassette} className="count-line">
-            <span className="count-line-name">{name}</span>
-            <span className="count-line-counter">
-              {t('service.replenish.now')}: {t('service.notes', { count: c.count })}
-            </span>
+          <CountLine key={c.cassette} name={name} counterLabel={t('service.replenish.now')} count={c.count}>
             {(['load', 'removed'] as const).map((kind) => {
               const id = `${kind}/${c.cassette}`;
               return (
@@ -67,7 +63,7 @@ function Enter({ view, onBack }: { view: View; onBack(): void }) {
                 {t('service.replenish.tooMany', { capacity: view.capacity })}
               </p>
             ) : null}
-          </li>
+          </CountLine>
         );
       })}
     </ServiceEntryFrame>
