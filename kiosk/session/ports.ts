@@ -132,18 +132,7 @@ export interface SessionStore {
    * is written before the bank is asked; completion puts the debit in the outbox; reversal
    * releases the hold, by the authorisation key when the bank's answer was lost.
    */
-  beginAccountPayment?(input: {
-    sessionId: string;
-    customerId: string;
-    productId: string;
-    label: string;
-    serviceId: string;
-    serviceName: string;
-    reference: string;
-    amount: Tiyn;
-    commission: Tiyn;
-    authorisationKey: string;
-  }): Awaitable<{ paymentId: string }>;
+  beginAccountPayment?(input: AccountPaymentRecordInput): Awaitable<{ paymentId: string }>;
   recordAccountPaymentAuthorised?(paymentId: string, input: { holdId: string; commission: Tiyn }): Awaitable<void>;
   recordAccountPaymentRefused?(paymentId: string, reason: string): Awaitable<void>;
   completeAccountPayment?(paymentId: string): Awaitable<{ receiptNumber: string }>;
@@ -155,6 +144,20 @@ export interface SessionStore {
    * receipt number. Masked card only: the PIN never reaches the kiosk.
    */
   recordPinChange?(input: PinChangeRecord): Awaitable<{ receiptNumber?: string }>;
+}
+
+/** what the store keeps of a payment from an account before the bank is asked */
+export interface AccountPaymentRecordInput {
+  sessionId: string;
+  customerId: string;
+  productId: string;
+  label: string;
+  serviceId: string;
+  serviceName: string;
+  reference: string;
+  amount: Tiyn;
+  commission: Tiyn;
+  authorisationKey: string;
 }
 
 export interface PinChangeRecord {

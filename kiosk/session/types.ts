@@ -5,6 +5,7 @@
  * it never enters the context, so it never reaches a snapshot, a log or a row.
  */
 import type { z } from 'zod';
+import type { AccountPaymentRecordInput } from './ports.js';
 import type { IdentifyOutcome, IdentifyQuery, Narrowing, PinChangeChannel, PinChangeStatus, ProductView, Quote, RefusalReason, ServiceView, Tiyn } from '../bank/bank-api.js';
 import type { Devices, ErrorCode, IdentificationMethod, Intent, Locale, NoteEvent, Operation, ReceiptChoice } from '../bridge/schema.js';
 import type { RejectReason } from '../../drivers/cash-acceptor/cash-acceptor.js';
@@ -163,17 +164,9 @@ export type AuthoriseOutcome = BankOutcome<{ holdId: string; commission: Tiyn; s
 export type AccountPaymentAuthoriseOutcome =
   | { ok: true; paymentId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }
   | { ok: false; reason: RefusalReason | 'bankOffline'; params?: Record<string, string | number> };
-export interface AccountPaymentAuthoriseInput {
-  sessionId: string;
+/** the record's fields, with the bank's access token; the record's authorisation key is this idempotency key */
+export interface AccountPaymentAuthoriseInput extends Omit<AccountPaymentRecordInput, 'authorisationKey'> {
   accessToken: string;
-  customerId: string;
-  productId: string;
-  label: string;
-  serviceId: string;
-  serviceName: string;
-  reference: string;
-  amount: Tiyn;
-  commission: Tiyn;
   idempotencyKey: string;
 }
 export type DispenseOutcome = { ok: true } | { ok: false; reason: string; anyDispensed: boolean };
