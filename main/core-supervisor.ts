@@ -4,7 +4,7 @@
  * from the core are checked against the bridge schema before anyone relays them.
  */
 import { utilityProcess, type UtilityProcess } from 'electron';
-import { TypedEmitter } from '../drivers/common/typed-emitter.js';
+import { TypedEmitter } from '../domain/typed-emitter.js';
 import { CoreToUi, type UiToCore } from '../kiosk/bridge/schema.js';
 
 export interface CoreSupervisorOptions {

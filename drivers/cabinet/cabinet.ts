@@ -2,7 +2,7 @@
  * Cabinet sensors: the technician's service switch and the safe door. The core enters service
  * mode on `serviceSwitch {open: true}`; a safe door opening outside service mode is an alarm.
  */
-import type { TypedEmitter } from '../common/typed-emitter.js';
+import type { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { DeviceStatusBase } from '../common/device.js';
 
 export interface CabinetEvents {

@@ -2,7 +2,7 @@
  * Card reader. Track data never leaves the driver: callers get a masked PAN (first 6, last 4),
  * a PAN token for the bank, and the expiry.
  */
-import type { TypedEmitter } from '../common/typed-emitter.js';
+import type { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { DeviceStatusBase } from '../common/device.js';
 
 export interface CardInfo {

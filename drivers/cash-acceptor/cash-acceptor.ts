@@ -2,7 +2,7 @@
  * Protocol-neutral bill acceptor (CCNET today, ID003 later). Escrow is decided by the caller:
  * a driver never stacks a note on its own.
  */
-import type { TypedEmitter } from '../common/typed-emitter.js';
+import type { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { DeviceStatusBase, Tiyn } from '../common/device.js';
 
 export type RejectReason =

@@ -5,7 +5,7 @@
  * from the caller are queued onto the same line between polls. It never stacks on its own.
  */
 import type { ByteTransport } from '../common/serial-transport.js';
-import { TypedEmitter } from '../common/typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 import { WakeableSleep } from '../common/wakeable-sleep.js';
 import type { LinkState, Tiyn } from '../common/device.js';
 import type { AcceptorState, CashAcceptor, CashAcceptorEvents, CashAcceptorStatus } from './cash-acceptor.js';

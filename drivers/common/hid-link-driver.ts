@@ -6,7 +6,7 @@
  */
 import type { LinkState } from './device.js';
 import type { HidTransport } from './hid-transport.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 
 export interface HidLinkEvents {
   online: Record<string, never>;

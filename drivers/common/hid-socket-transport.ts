@@ -7,7 +7,7 @@ import { createConnection, type Socket } from 'node:net';
 import { Backoff } from './backoff.js';
 import { encodeHidFrame, HidFrameDecoder } from './hid-frame.js';
 import type { HidTransport, HidTransportEvents } from './hid-transport.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 
 export interface HidSocketOptions {
   path: string;

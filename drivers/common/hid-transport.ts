@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import type * as NodeHid from 'node-hid';
 import { Backoff } from './backoff.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 
 export interface HidTransportEvents {
   /** one input report; the receiver owns the buffer and may zero it */

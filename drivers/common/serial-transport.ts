@@ -3,7 +3,7 @@
  * reopens with exponential backoff. Drivers see a byte stream and a link state, nothing else.
  */
 import { SerialPort } from 'serialport';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 
 export interface SerialOptions {
   path: string;

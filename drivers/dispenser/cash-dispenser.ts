@@ -1,5 +1,5 @@
 /** Protocol-neutral note dispenser with an optional presenter. */
-import type { TypedEmitter } from '../common/typed-emitter.js';
+import type { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { DeviceStatusBase, Tiyn } from '../common/device.js';
 
 export interface CassetteStatus {

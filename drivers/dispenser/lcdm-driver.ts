@@ -6,7 +6,7 @@
  * presenter so `taken` fires once when the customer takes them.
  */
 import type { ByteTransport } from '../common/serial-transport.js';
-import { TypedEmitter } from '../common/typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 import { WakeableSleep } from '../common/wakeable-sleep.js';
 import type { LinkState, Tiyn } from '../common/device.js';
 import type {

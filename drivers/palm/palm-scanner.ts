@@ -2,7 +2,7 @@
  * Palm-vein scanner. The template is opaque bytes for the bank's 1:N match; callers must zero it
  * (template.fill(0)) once the bank call is done. Never logged or stored.
  */
-import type { TypedEmitter } from '../common/typed-emitter.js';
+import type { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { DeviceStatusBase } from '../common/device.js';
 
 export type PalmGuidance = 'placeHand' | 'holdStill' | 'moveCloser' | 'moveAway' | 'processing';

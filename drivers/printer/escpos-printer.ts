@@ -9,7 +9,7 @@
  * a large receive buffer the poll after the last chunk may precede the last printed line by the
  * buffer's print time. Chunks are small (256 B by default) to keep that window short.
  */
-import { TypedEmitter } from '../common/typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { ByteTransport } from '../common/serial-transport.js';
 import type { PrinterStatus, PrintResult, ReceiptPrinter, ReceiptPrinterEvents } from './receipt-printer.js';
 import { containsRealtimeCommand, statusRequest } from './escpos-commands.js';

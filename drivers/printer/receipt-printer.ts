@@ -1,4 +1,4 @@
-import type { TypedEmitter } from '../common/typed-emitter.js';
+import type { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { DeviceStatusBase } from '../common/device.js';
 
 export interface PrinterStatus extends DeviceStatusBase {

@@ -5,7 +5,7 @@
  * keeps Prometheus gauges in step for the fleet's dashboards.
  */
 import { Gauge, type Registry } from 'prom-client';
-import { TypedEmitter } from '../../drivers/common/typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { DeviceStatusBase } from '../../drivers/common/device.js';
 import type { CashAcceptor, CashAcceptorEvents } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { CashDispenser, CashDispenserEvents } from '../../drivers/dispenser/cash-dispenser.js';

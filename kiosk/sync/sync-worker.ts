@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Registry } from 'prom-client';
-import { TypedEmitter } from '../../drivers/common/typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { DeliveryResult, OutboxMessage } from '../bank/bank-api.js';
 import type { Db } from '../store/db.js';
 import { appendJournal } from '../store/journal.js';

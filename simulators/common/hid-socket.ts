@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { encodeHidFrame, HidFrameDecoder } from '../../drivers/common/hid-frame.js';
-import { TypedEmitter } from '../../drivers/common/typed-emitter.js';
+import { TypedEmitter } from '../../domain/typed-emitter.js';
 
 export interface HidSocketServerEvents {
   /** an output report from the host */

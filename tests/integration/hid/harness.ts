@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { TypedEmitter } from '../../../drivers/common/typed-emitter.js';
+import type { TypedEmitter } from '../../../domain/typed-emitter.js';
 import { buildControlServer } from '../../../simulators/devices/control-server.js';
 import type { DeviceEmulator, EmulatorFactory } from '../../../simulators/devices/emulator.js';
 

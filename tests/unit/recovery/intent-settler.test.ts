@@ -5,7 +5,7 @@
  * where the device cannot say (or the session still waits for the note) nothing is decided.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { TypedEmitter } from '../../../drivers/common/typed-emitter.js';
+import { TypedEmitter } from '../../../domain/typed-emitter.js';
 import type { CashAcceptor, CashAcceptorEvents, CashAcceptorStatus } from '../../../drivers/cash-acceptor/cash-acceptor.js';
 import type { Decision } from '../../../kiosk/recovery/reconcile.js';
 import { IntentSettler } from '../../../kiosk/runtime/intent-settler.js';

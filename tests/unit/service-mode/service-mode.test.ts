@@ -11,7 +11,7 @@ import type { KioskDevices } from '../../../kiosk/runtime/devices.js';
 import { listAudit } from '../../../kiosk/store/audit.js';
 import { checkCounters, readCounters } from '../../../kiosk/store/counters.js';
 import { iterateJournal } from '../../../kiosk/store/journal.js';
-import { TypedEmitter } from '../../../drivers/common/typed-emitter.js';
+import { TypedEmitter } from '../../../domain/typed-emitter.js';
 import type { PrintResult, PrinterStatus, ReceiptPrinter, ReceiptPrinterEvents } from '../../../drivers/printer/receipt-printer.js';
 import { PrintMechanism } from '../../../simulators/devices/printer/print-mechanism.js';
 import { FakeAcceptor, FakeDispenser } from '../session/fakes.js';

@@ -13,7 +13,7 @@ import {
   type ProductView,
   type RefusalReason,
 } from '../../../kiosk/bank/bank-api.js';
-import { TypedEmitter } from '../../../drivers/common/typed-emitter.js';
+import { TypedEmitter } from '../../../domain/typed-emitter.js';
 import type { CashAcceptor, CashAcceptorEvents, CashAcceptorStatus } from '../../../drivers/cash-acceptor/cash-acceptor.js';
 import type {
   CashDispenser,
