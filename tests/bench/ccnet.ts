@@ -150,7 +150,7 @@ export const ccnetBench: Bench = {
         ours: `${driverRate.toFixed(0)} round trips/s (${fixed(1000 / driverRate, 2)} ms each)`,
         baseline: `${bareRate.toFixed(0)} round trips/s (bare POLL/reply/ACK loop, same transport and emulator)`,
         ratio: ratioText(driverRate / bareRate),
-        limit: 'the pty and serialport stack\'s per-write cost (both sides pay it); at 9600 baud the wire itself allows 53 round trips/s, so the driver is never the bottleneck',
+        limit: 'both pay the pty and serialport per write; the driver adds its timer hops (the t-free and poll pauses are timers even at 0 ms) and its reply timer; 9600 baud allows 53 round trips/s, below either',
         data: { driverRates, bareRates },
       },
     ];

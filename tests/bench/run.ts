@@ -39,6 +39,9 @@ for (const bench of benches) {
   progress(`${bench.name}: done in ${timings[bench.name]!.toFixed(1)} s`);
 }
 const totalSeconds = (performance.now() - started) / 1000;
+// the table in the order of the figures ("1a ...", "2b ...", "10 ..."), whatever order they ran in
+const figureNumber = (r: Row): number => Number(/^(\d+)/.exec(r.figure)?.[1] ?? Number.MAX_SAFE_INTEGER);
+rows.sort((a, b) => figureNumber(a) - figureNumber(b));
 
 const cpus = os.cpus();
 const machine = {
