@@ -10,8 +10,3 @@ export interface DeviceStatusBase {
   link: LinkState;
   fault?: DeviceFault;
 }
-
-/** Amounts and denominations are integer tiyn (1 tenge = 100 tiyn). */
-export type Tiyn = number;
-export const TIYN_PER_TENGE = 100;
-export const tenge = (t: number): Tiyn => t * TIYN_PER_TENGE;
