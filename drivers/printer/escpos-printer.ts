@@ -173,10 +173,12 @@ export class EscPosPrinter extends TypedEmitter<ReceiptPrinterEvents> implements
         resolve(b);
       };
     });
+    // the timer may fire while the request is still being written (a loaded machine): the await
+    // below or the catch here handles it, never an unhandled rejection
+    reply.catch(() => undefined);
     try {
       await this.#t.write(statusRequest(n));
     } catch (err) {
-      reply.catch(() => undefined);
       this.#waiter = undefined;
       throw err;
     }
