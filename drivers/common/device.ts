@@ -10,3 +10,6 @@ export interface DeviceStatusBase {
   link: LinkState;
   fault?: DeviceFault;
 }
+
+/** Amounts and denominations are integer tiyn (domain/money.ts). */
+export type { Tiyn } from '../../domain/money.js';
