@@ -6,12 +6,12 @@
  * cash acceptor from coming up.
  */
 import { join } from 'node:path';
-import type { Tiyn } from '../../drivers/common/device.js';
 import { SerialTransport } from '../../drivers/common/serial-transport.js';
 import { HidSocketTransport } from '../../drivers/common/hid-socket-transport.js';
 import { NodeHidTransport, type HidOpener, type HidTarget, type HidTransport } from '../../drivers/common/hid-transport.js';
 import type { CashAcceptor } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import { CcnetBillValidator, type CcnetDriverOptions } from '../../drivers/cash-acceptor/ccnet-driver.js';
+import { Id003BillAcceptor, type Id003DriverOptions } from '../../drivers/cash-acceptor/id003-driver.js';
 import type { CashDispenser } from '../../drivers/dispenser/cash-dispenser.js';
 import { LcdmDispenser, type LcdmDriverOptions } from '../../drivers/dispenser/lcdm-driver.js';
 import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
@@ -22,18 +22,18 @@ import type { PalmScanner } from '../../drivers/palm/palm-scanner.js';
 import { PvHidPalmScanner, type PvHidScannerOptions } from '../../drivers/palm/pv-hid-scanner.js';
 import type { CabinetSensors } from '../../drivers/cabinet/cabinet.js';
 import { HidCabinet, type HidCabinetOptions } from '../../drivers/cabinet/hid-cabinet.js';
-import { defaultEndpointName, type DeviceKind } from '../../simulators/devices/emulator.js';
+import { defaultEndpointName, DEVICE_KINDS, RUN_DIR_NAME, type DeviceKind } from '../../domain/devices.js';
+import { KZT_BANKNOTES_TIYN, tenge, type Tiyn } from '../../domain/money.js';
+import { withTimeout } from '../../domain/async.js';
 
-export type { DeviceKind } from '../../simulators/devices/emulator.js';
-
-export const DEVICE_KINDS: readonly DeviceKind[] = ['cashAcceptor', 'dispenser', 'printer', 'cardReader', 'palm', 'cabinet'];
+export { DEVICE_KINDS, type DeviceKind } from '../../domain/devices.js';
 
 /** The part of the kiosk configuration the devices need (`KioskConfig` fits it). */
 export interface DevicesConfig {
   dataDir: string;
   card: { tokenKey: string };
   devices: {
-    cashAcceptor: SerialConfig;
+    cashAcceptor: SerialConfig & { protocol?: 'ccnet' | 'id003' };
     dispenser: SerialConfig;
     printer: SerialConfig;
     cardReader: HidConfig;
@@ -55,15 +55,16 @@ interface HidConfig {
 }
 
 /**
- * KZT notes as CCNET bill types 0-6 (200 ... 20 000 tenge). The driver needs the table when a note
- * is already in escrow at open: no table can be read then, and crash recovery must know its value.
+ * KZT notes as CCNET bill types 0-6 (200 ... 20 000 tenge; ID003 escrow codes 61-67). The driver
+ * needs the table when a note is already in escrow at open: no table can be read then, and crash
+ * recovery must know its value.
  */
-export const KZT_BILL_TABLE: ReadonlyArray<{ billType: number; denomination: Tiyn }> = [
-  20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000,
-].map((denomination, billType) => ({ billType, denomination }));
+export const KZT_BILL_TABLE: ReadonlyArray<{ billType: number; denomination: Tiyn }> = KZT_BANKNOTES_TIYN.map(
+  (denomination, billType) => ({ billType, denomination }),
+);
 
 /** the cassettes as the module ships them: 5 000 tenge upper, 10 000 tenge lower */
-export const DEFAULT_CASSETTES: readonly [Tiyn, Tiyn] = [500_000, 1_000_000];
+export const DEFAULT_CASSETTES: readonly [Tiyn, Tiyn] = [tenge(5_000), tenge(10_000)];
 
 export interface CreateDevicesOptions {
   config: DevicesConfig;
@@ -75,7 +76,8 @@ export interface CreateDevicesOptions {
   maxBackoffMs?: number;
   /** driver timing, e.g. faster polls in tests */
   tuning?: {
-    cashAcceptor?: Omit<Partial<CcnetDriverOptions>, 'transport'>;
+    /** options of the configured protocol's driver (poll interval, timeouts: both have them) */
+    cashAcceptor?: Omit<Partial<CcnetDriverOptions> & Partial<Id003DriverOptions>, 'transport'>;
     dispenser?: Omit<Partial<LcdmDriverOptions>, 'transport' | 'denominations'>;
     printer?: Omit<Partial<EscPosPrinterOptions>, 'transport'>;
     palm?: Omit<Partial<PvHidScannerOptions>, 'transport'>;
@@ -107,21 +109,13 @@ export interface DeviceSet {
 
 /** the kiosk-side endpoint a device uses when the configuration names none: the simulators' */
 export function defaultDevicePath(dataDir: string, kind: DeviceKind): string {
-  return join(dataDir, 'run', defaultEndpointName[kind]);
+  return join(dataDir, RUN_DIR_NAME, defaultEndpointName[kind]);
 }
 
 function hidTarget(kind: DeviceKind, c: HidConfig): HidTarget {
   if (c.path !== undefined) return { path: c.path };
   if (c.vendorId !== undefined && c.productId !== undefined) return { vendorId: c.vendorId, productId: c.productId };
   throw new Error(`devices.${kind}: hid needs a path or both vendorId and productId`);
-}
-
-function withTimeout<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -131,8 +125,8 @@ export function createDevices(options: CreateDevicesOptions): DeviceSet {
   const backoff = { backoffMs: options.backoffMs ?? 250, maxBackoffMs: options.maxBackoffMs ?? 5_000 };
   const tuning = options.tuning ?? {};
   const serialPath = (kind: DeviceKind, c: SerialConfig): string => c.path ?? defaultDevicePath(config.dataDir, kind);
-  const serial = (kind: DeviceKind, c: SerialConfig): SerialTransport =>
-    new SerialTransport({ path: serialPath(kind, c), baudRate: c.baudRate, ...backoff });
+  const serial = (kind: DeviceKind, c: SerialConfig, parity: 'none' | 'even' = 'none'): SerialTransport =>
+    new SerialTransport({ path: serialPath(kind, c), baudRate: c.baudRate, parity, ...backoff });
 
   const hidEndpoint = (kind: DeviceKind, c: HidConfig): string =>
     c.transport === 'socket' ? (c.path ?? defaultDevicePath(config.dataDir, kind)) : describeHid(hidTarget(kind, c));
@@ -147,12 +141,12 @@ export function createDevices(options: CreateDevicesOptions): DeviceSet {
         });
 
   const d = config.devices;
-  const cashAcceptor = new CcnetBillValidator({
-    transport: serial('cashAcceptor', d.cashAcceptor),
-    baudRate: d.cashAcceptor.baudRate,
-    billTable: options.billTable ?? KZT_BILL_TABLE,
-    ...tuning.cashAcceptor,
-  });
+  const acceptorOptions = { baudRate: d.cashAcceptor.baudRate, billTable: options.billTable ?? KZT_BILL_TABLE, ...tuning.cashAcceptor };
+  const cashAcceptor: CashAcceptor =
+    d.cashAcceptor.protocol === 'id003'
+      ? // ID003 runs 8E1 (reference section 1)
+        new Id003BillAcceptor({ transport: serial('cashAcceptor', d.cashAcceptor, 'even'), ...acceptorOptions })
+      : new CcnetBillValidator({ transport: serial('cashAcceptor', d.cashAcceptor), ...acceptorOptions });
   const dispenser = new LcdmDispenser({
     transport: serial('dispenser', d.dispenser),
     denominations: options.cassetteDenominations ?? DEFAULT_CASSETTES,
@@ -182,7 +176,7 @@ export function createDevices(options: CreateDevicesOptions): DeviceSet {
     const outcomes = await Promise.all(
       DEVICE_KINDS.map(async (kind): Promise<[DeviceKind, OpenOutcome]> => {
         try {
-          await withTimeout(`${verb} ${kind}`, limit, drivers[kind][verb]());
+          await withTimeout(drivers[kind][verb](), limit, (ms) => `${verb} ${kind} timed out after ${ms} ms`);
           return [kind, { ok: true }];
         } catch (err) {
           return [kind, { ok: false, error: `${kind} (${endpoints[kind]}): ${errorText(err)}` }];

@@ -39,7 +39,7 @@ export const CASH_ACCEPTOR_FAULTS = [
   'counterfeit', 'slow', 'slowStack', 'noResponse', 'dropStack', 'badCrc', 'garbage', 'loseReply', 'powerCycle',
 ] as const;
 
-const HARD_FAULTS: readonly string[] = ['jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure'];
+export const HARD_FAULTS: readonly string[] = ['jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure'];
 
 const TimingBody = z.object({
   initMs: z.number().min(0).max(60_000),
@@ -55,7 +55,7 @@ const TRACE_LIMIT = 10_000;
 /** wall-clock ms with the monotonic clock's precision, comparable with another process's on this machine */
 const preciseNow = (): number => performance.timeOrigin + performance.now();
 
-const InsertBody = z.union([
+export const InsertBody = z.union([
   z.object({ denomination: z.number().int().positive().max(1_000_000), counterfeit: z.literal(false).optional() }),
   z.object({ counterfeit: z.literal(true) }),
 ]);
@@ -277,4 +277,4 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   }
 }
 
-export const createCashAcceptorEmulator = (ctx: EmulatorContext): CashAcceptorEmulator => new CashAcceptorEmulator({ runDir: ctx.runDir });
+export const createCcnetEmulator = (ctx: EmulatorContext): CashAcceptorEmulator => new CashAcceptorEmulator({ runDir: ctx.runDir });
