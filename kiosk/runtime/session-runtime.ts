@@ -26,6 +26,8 @@ import { watchBank } from './bank-health.js';
 import { IDENTIFICATION_METHODS } from '../config/schema.js';
 import { IntentSettler } from './intent-settler.js';
 import { sessionNoteView } from './session-note-view.js';
+import { startFleet } from '../fleet/fleet.js';
+import { packageVersion } from '../core.js';
 
 const TENGE = 100;
 
@@ -122,7 +124,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     if (!outcome.ok) logger.warn({ device: kind, error: outcome.error }, 'device did not open; it keeps retrying');
   }
 
-  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => client.postMessages(config.terminalId, batch) });
+  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => client.postMessages(config.terminalId, batch), registry: ctx.metrics.registry });
 
   // before any customer: settle what a crash left in flight (money invariant 3)
   const report = await reconcileAtStartup({ store: kstore.money, acceptor: devices.cashAcceptor, dispenser: devices.dispenser });
@@ -190,12 +192,14 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   const onDelivered = () => host.send({ type: 'device.health', devices: { bank: 'online' } });
   const onFailed = () => host.send({ type: 'device.health', devices: { bank: 'offline' } });
   sync.on('delivered', onDelivered).on('failed', onFailed);
+  const fleet = startFleet({ config, version: packageVersion(), logger, registry: ctx.metrics.registry, db: kstore.db, sync, supervisor, devices, snapshot: () => host.snapshot(), subscribe: (l) => host.subscribe(l) });
 
   return {
     snapshot: () => host.snapshot(),
     subscribe: (l) => host.subscribe(l),
     dispatch: (i) => host.dispatch(i),
     async stop() {
+      fleet.stop();
       watched.stop();
       supervisor.stop();
       supervisor.off('change', onChange);
