@@ -166,6 +166,9 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
 
   const machine = createSessionMachine({ config: sessionConfig, now: () => Date.now(), newSessionId: () => randomUUID() }).provide({ actors: createSessionActors(ports) });
   const host = startSessionHost({ machine, config: sessionConfig, clock: systemClock, onError: (err) => logger.error({ err }, 'session machine failed') });
+  const mismatch = host.actor.on('noteMismatch', (e) =>
+    logger.error({ cashInId: e.cashInId, expected: e.expected, reported: e.reported }, 'the acceptor stacked another note than it held in escrow; the intent is left open for reconciliation'),
+  );
   // note, card and cash events from the drivers; health comes from the supervisor, which also
   // re-reads statuses (a cleared jam or new paper has no event of its own)
   const disconnect = connectDevices(devices, (e) => host.send(e), { health: false });
@@ -201,6 +204,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       supervisor.off('change', onChange);
       disconnect();
       settlerWatch.unsubscribe();
+      mismatch.unsubscribe();
       await settler.stop();
       devices.cabinet.off('serviceSwitch', onSwitch);
       sync.off('delivered', onDelivered).off('failed', onFailed);

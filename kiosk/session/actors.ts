@@ -139,13 +139,13 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
       await stackNote(need(devices.cashAcceptor, 'cash acceptor'), { commandTimeoutMs: DEVICE_COMMAND_MS, withTimeout });
     }),
     recordStacked: fromPromise(async ({ input }) => {
-      await store.recordStacked(input.cashInId, input.noteId);
+      await store.recordStacked(input.cashInId, { noteId: input.noteId });
     }),
     returnNote: fromPromise(async () => {
       await withTimeout(need(devices.cashAcceptor, 'cash acceptor').return(), DEVICE_COMMAND_MS, 'cash acceptor return');
     }),
     recordReturned: fromPromise(async ({ input }) => {
-      await store.recordReturned(input.cashInId, input.noteId, input.reason);
+      await store.recordReturned(input.cashInId, { noteId: input.noteId }, input.reason);
     }),
     quote: fromPromise(async ({ input }) =>
       input.serviceId !== undefined ? bank.quote(input.operation, input.amount, input.productId, input.serviceId) : bank.quote(input.operation, input.amount, input.productId)),

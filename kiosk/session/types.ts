@@ -62,7 +62,7 @@ export interface CashInView {
   offline: boolean;
   acceptor: 'starting' | 'accepting' | 'escrow' | 'stacking' | 'idle' | 'disabled' | 'failed';
   /** the note in escrow being decided */
-  pending?: { denomination: Tiyn; noteId?: string; reason?: string };
+  pending?: { denomination: Tiyn; noteId?: number; reason?: string };
 }
 
 export interface WithdrawalView {
@@ -176,3 +176,15 @@ export type PinChangeStartOutcome = BankOutcome<{ pinChangeId: string; channel: 
 export type PinChangeOutcome = 'done' | 'failed' | 'expired' | 'cancelled';
 export type { PinChangeStatus };
 export type PrintOutcome = { ok: true } | { ok: false; failure: string };
+
+/** what the machine reports to its runtime besides its state (for the log) */
+export type SessionEmitted = { type: 'noteMismatch'; cashInId: string; expected: Tiyn; reported: Tiyn };
+
+/**
+ * Facts about a state that the world outside the machine may ask (`snapshot.hasTag`), so it never
+ * reads state names:
+ * - `inCashIn`: the session runs a cash-in (a note in escrow may be its customer's);
+ * - `holdsNote`: the session records, stacks or settles the current note's intent itself;
+ * - `awaitsNoteWord`: the session waits for the acceptor's stacked / returned word, so the next one is its own.
+ */
+export type SessionTag = 'inCashIn' | 'holdsNote' | 'awaitsNoteWord';
