@@ -4,6 +4,7 @@
  * gets back is a SessionHost it can serve over the bridge and stop.
  */
 import { randomUUID } from 'node:crypto';
+import { KZT_BANKNOTES_TIYN, tenge } from '../../domain/money.js';
 import type { CoreContext, StoppableSessionHost } from '../core.js';
 import type { Devices } from '../bridge/schema.js';
 import { createBankClient } from '../bank/client.js';
@@ -27,11 +28,10 @@ import { IDENTIFICATION_METHODS } from '../config/schema.js';
 import { IntentSettler } from './intent-settler.js';
 import { sessionNoteView } from './session-note-view.js';
 
-const TENGE = 100;
 
 export function sessionConfigFrom(config: CoreContext['config'], cassettes: readonly number[]): SessionConfig {
   const t = config.timeouts;
-  const step = cassettes.reduce((g, d) => gcd(g, d), 0) || 1000 * TENGE;
+  const step = cassettes.reduce((g, d) => gcd(g, d), 0) || tenge(1000);
   return {
     terminalId: config.terminalId,
     localeDefault: config.locale,
@@ -39,11 +39,11 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
     identificationMethods: IDENTIFICATION_METHODS.filter((m) => config.identification.methods.includes(m)),
     timeouts: { ...defaultTimeouts, inactivityMs: t.inactivityMs, moreTimeMs: t.moreTimeMs, takeCashMs: t.cashTakeMs, approvalMs: t.approvalMs },
     offlineCaps: { perPayment: config.offline.perPaymentTiyn, total: config.offline.totalTiyn },
-    acceptedDenominations: [200, 500, 1000, 2000, 5000, 10000, 20000].map((n) => n * TENGE),
+    acceptedDenominations: [...KZT_BANKNOTES_TIYN],
     withdrawal: {
-      presets: [10_000, 20_000, 50_000, 100_000].map((n) => n * TENGE).filter((a) => a % step === 0),
+      presets: [10_000, 20_000, 50_000, 100_000].map(tenge).filter((a) => a % step === 0),
       multipleOf: step,
-      max: 500_000 * TENGE,
+      max: tenge(500_000),
     },
     otpLength: 6,
     // SMS receipts go through the outbox (store-and-forward), so every terminal can offer them

@@ -8,7 +8,8 @@
  * and `inactivity` (the per-screen timer with its "more time?" prompt, raising session.timeout).
  */
 import { assign, emit, fromPromise, raise, setup } from 'xstate';
-import type { IdentifyOutcome, ProductView, Quote, ServiceView, Tiyn } from '../bank/bank-api.js';
+import type { IdentifyOutcome, ProductView, Quote, ServiceView } from '../bank/bank-api.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { Devices, ErrorCode, Operation, ReceiptChoice, Screen } from '../bridge/schema.js';
 import { checkIin } from './iin.js';
 import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';

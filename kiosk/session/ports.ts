@@ -3,7 +3,8 @@
  * runtime builds these from real drivers, the bank client and the SQLite store; tests build them
  * from fakes. The machine itself never sees a port: it invokes actors made from them (actors.ts).
  */
-import type { BankApi, Tiyn } from '../bank/bank-api.js';
+import type { BankApi } from '../bank/bank-api.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { IdentificationMethod, Locale } from '../bridge/schema.js';
 import type { CashAcceptor } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { CashDispenser, DispensePlanItem, DispenseResult, PresentState } from '../../drivers/dispenser/cash-dispenser.js';

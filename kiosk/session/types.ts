@@ -6,7 +6,8 @@
  */
 import type { z } from 'zod';
 import type { AccountPaymentRecordInput } from './ports.js';
-import type { IdentifyOutcome, IdentifyQuery, Narrowing, PinChangeChannel, PinChangeStatus, ProductView, Quote, RefusalReason, ServiceView, Tiyn } from '../bank/bank-api.js';
+import type { IdentifyOutcome, IdentifyQuery, Narrowing, PinChangeChannel, PinChangeStatus, ProductView, Quote, RefusalReason, ServiceView } from '../bank/bank-api.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { Devices, ErrorCode, IdentificationMethod, Intent, Locale, NoteEvent, Operation, ReceiptChoice } from '../bridge/schema.js';
 import type { RejectReason } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { PalmGuidance } from '../../drivers/palm/palm-scanner.js';
