@@ -30,6 +30,8 @@ export interface BankClientOptions {
   tls?: TlsOptions;
   /** sent as x-terminal-id on every call */
   terminalId?: string;
+  /** largest answer read (default DEFAULT_MAX_ANSWER_BYTES); a larger one is refused unread */
+  maxAnswerBytes?: number;
 }
 
 /** the `bank` section of the kiosk config */
@@ -73,7 +75,7 @@ export class BankClient implements BankApi {
 
   constructor(private readonly options: BankClientOptions) {
     try {
-      this.transport = new HttpTransport(options.baseUrl, options.tls);
+      this.transport = new HttpTransport(options.baseUrl, options.tls, options.maxAnswerBytes === undefined ? {} : { maxAnswerBytes: options.maxAnswerBytes });
     } catch (err) {
       // a misconfigured bank address is a start-up error, not an outage
       throw err instanceof TransportError ? new Error(err.message) : err;
@@ -227,7 +229,8 @@ export class BankClient implements BankApi {
     try {
       answer = await this.transport.request(method, path, options.body, headers, this.timeoutMs);
     } catch (err) {
-      if (err instanceof TransportError) throw new TransientBankError(err.message);
+      // an oversized answer is a faulty gateway, not a lost packet: asking again would read it again
+      if (err instanceof TransportError) throw err.kind === 'oversize' ? new BankUnavailableError(err.message) : new TransientBankError(err.message);
       throw err;
     }
     if (answer.status >= 500) throw new TransientBankError(`bank answered ${answer.status} to ${method} ${path}${errorText(answer.text)}`);
