@@ -3,7 +3,8 @@
  * a driver never stacks a note on its own.
  */
 import type { TypedEmitter } from '../../domain/typed-emitter.js';
-import type { DeviceStatusBase, Tiyn } from '../common/device.js';
+import type { DeviceStatusBase } from '../common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 
 export type RejectReason =
   | 'insertion' | 'magnetic' | 'remainedInHead' | 'multiplying' | 'conveying' | 'identification'

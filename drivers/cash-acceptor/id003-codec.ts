@@ -5,7 +5,7 @@
  * Protocol facts: `../shared/reference/id003.md`; anything beyond them is marked as an invention.
  */
 import { CodecError } from '../common/codec-error.js';
-import type { Tiyn } from '../common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { RejectReason } from './cash-acceptor.js';
 import { crc16Kermit } from './ccnet-codec.js';
 

@@ -18,7 +18,8 @@ import { TypedEmitter } from '../../domain/typed-emitter.js';
 import { sleep } from '../../domain/async.js';
 import { WakeableSleep } from '../common/wakeable-sleep.js';
 import { CodecError } from '../common/codec-error.js';
-import type { LinkState, Tiyn } from '../common/device.js';
+import type { LinkState } from '../common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { AcceptorState, CashAcceptor, CashAcceptorEvents, CashAcceptorStatus } from './cash-acceptor.js';
 import {
   Cmd, FIRST_ESCROW_CODE, Id003Parser, LAST_ESCROW_CODE, St, decodeEnableMask, decodeStatus, encodeEnableMask, encodeFrame,

@@ -7,7 +7,7 @@
  * would send a second SMS or burn an attempt).
  */
 import type { z } from 'zod';
-import type { IdentificationMethod, Operation } from '../bridge/schema.js';
+import type { IdentificationMethod, Operation } from '../../domain/operations.js';
 import {
   BankUnavailableError, type BankApi, type BankResult, type BankRefusal, type DeliveryResult, type IdentifyOutcome,
   type IdentifyQuery, type Narrowing, type OutboxMessage, type PinChangeChannel, type PinChangeStatus, type ProductView, type Quote, type ServiceView, type ServicePaymentAuthorisation, type Tiyn,
@@ -17,6 +17,7 @@ import { MessagesResponse, OutboxMessageSchema, type OutboxMessageWire } from '.
 const MAX_BATCH = 500;
 import * as W from './wire.js';
 import { HttpTransport, TransportError, loadTlsFiles, type TlsOptions } from './http-transport.js';
+import { sleep } from '../../domain/async.js';
 
 export interface BankClientOptions {
   /** e.g. https://gateway.bank.kz or http://127.0.0.1:7070 (plain http only to loopback) */
@@ -268,5 +269,3 @@ function errorText(text: string): string {
     return '';
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,7 +6,7 @@
  */
 import { Cmd, FIRST_ESCROW_CODE, St, decodeEnableMask, encodeCurrencyAssign, encodeFrame, encodeStatus, rejectCode, type Id003Status } from '../../../drivers/cash-acceptor/id003-codec.js';
 import type { RejectReason } from '../../../drivers/cash-acceptor/cash-acceptor.js';
-import type { Tiyn } from '../../../drivers/common/device.js';
+import type { Tiyn } from '../../../domain/money.js';
 import { KZT_BILL_TYPES, type HardFault } from './ccnet-validator.js';
 
 export type Id003State =
