@@ -50,7 +50,9 @@ const HidDevice = z
     }
   });
 
-const serial = (baudRate: number) => SerialDevice.default({ baudRate });
+/** each key keeps its own default, so setting only the path (e.g. KIOSK_DEVICES_CASH_ACCEPTOR_PATH) keeps the baud rate */
+const serial = (baudRate: number) =>
+  SerialDevice.extend({ baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(baudRate) }).strict().default({ baudRate });
 
 // Cassette denominations are configured in whole tenge, as printed on the note, and become tiyn
 // (x100) inside the kiosk.
@@ -62,6 +64,14 @@ const banknoteTenge = () =>
     .number({ error: BANKNOTE_MESSAGE })
     .int({ error: BANKNOTE_MESSAGE })
     .refine((n) => (KZT_BANKNOTES_TENGE as readonly number[]).includes(n), { error: BANKNOTE_MESSAGE });
+
+/** the bill acceptor's wire protocol: CashCode CCNET or JCM ID003 */
+export const CASH_ACCEPTOR_PROTOCOLS = ['ccnet', 'id003'] as const;
+const CashAcceptorDevice = SerialDevice.extend({
+  /** own default so one key set alone (e.g. the protocol from the environment) keeps the baud rate */
+  baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(9600),
+  protocol: z.enum(CASH_ACCEPTOR_PROTOCOLS, { error: 'must be "ccnet" or "id003"' }).default('ccnet'),
+}).strict();
 
 const DispenserDevice = SerialDevice.extend({
   /** own default so one dispenser key set alone (e.g. from the environment) keeps the baud rate */
@@ -121,6 +131,8 @@ export const ConfigSchema = z
     web: z
       .object({
         host: text('a host name or address').default('127.0.0.1'),
+        /** why the web shell may listen beyond loopback (its health, metrics and page need no token); without it a non-loopback host is refused */
+        nonLoopbackReason: text('a reason of 10-200 characters').min(10, { error: 'must be a reason of 10-200 characters' }).optional(),
         port: port().default(7300),
         /** extra origins allowed to open the bridge WebSocket (the same origin always is) */
         allowedOrigins: z.array(text('an origin such as http://127.0.0.1:5173')).default([]),
@@ -148,7 +160,7 @@ export const ConfigSchema = z
       .default({ url: 'http://127.0.0.1:7070', timeoutMs: 10_000 }),
     devices: z
       .object({
-        cashAcceptor: serial(9600),
+        cashAcceptor: CashAcceptorDevice.default({ baudRate: 9600, protocol: 'ccnet' }),
         dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY }),
         printer: serial(19200),
         cardReader: hid(),
@@ -157,7 +169,7 @@ export const ConfigSchema = z
       })
       .strict()
       .default({
-        cashAcceptor: { baudRate: 9600 },
+        cashAcceptor: { baudRate: 9600, protocol: 'ccnet' },
         dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY },
         printer: { baudRate: 19200 },
         cardReader: { transport: 'socket' },
