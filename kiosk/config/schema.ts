@@ -7,6 +7,7 @@ import { DEV_CARD_TOKEN_KEY } from '../../drivers/card-reader/pan-token.js';
 import { iinCheckDigit } from '../session/iin.js';
 import { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 import { IDENTIFICATION_METHODS } from '../../domain/operations.js';
+import { LOCALES } from '../../domain/locales.js';
 
 export { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 export { IDENTIFICATION_METHODS } from '../../domain/operations.js';
@@ -65,6 +66,14 @@ const banknoteTenge = () =>
     .int({ error: BANKNOTE_MESSAGE })
     .refine((n) => (KZT_BANKNOTES_TENGE as readonly number[]).includes(n), { error: BANKNOTE_MESSAGE });
 
+/** the bill acceptor's wire protocol: CashCode CCNET or JCM ID003 */
+export const CASH_ACCEPTOR_PROTOCOLS = ['ccnet', 'id003'] as const;
+const CashAcceptorDevice = SerialDevice.extend({
+  /** own default so one key set alone (e.g. the protocol from the environment) keeps the baud rate */
+  baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(9600),
+  protocol: z.enum(CASH_ACCEPTOR_PROTOCOLS, { error: 'must be "ccnet" or "id003"' }).default('ccnet'),
+}).strict();
+
 const DispenserDevice = SerialDevice.extend({
   /** own default so one dispenser key set alone (e.g. from the environment) keeps the baud rate */
   baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(9600),
@@ -111,7 +120,7 @@ export const ConfigSchema = z
       .regex(/^[A-Za-z0-9-]{1,32}$/, { error: 'must be 1-32 letters, digits or dashes' })
       .default('KZ-DEV-0001'),
     dataDir: text('a folder path').default('data'),
-    locale: z.enum(['kk', 'ru', 'en'], { error: 'must be "kk", "ru" or "en"' }).default('ru'),
+    locale: z.enum(LOCALES, { error: 'must be "kk", "ru" or "en"' }).default('ru'),
     log: z
       .object({
         level: z
@@ -152,7 +161,7 @@ export const ConfigSchema = z
       .default({ url: 'http://127.0.0.1:7070', timeoutMs: 10_000 }),
     devices: z
       .object({
-        cashAcceptor: serial(9600),
+        cashAcceptor: CashAcceptorDevice.default({ baudRate: 9600, protocol: 'ccnet' }),
         dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY }),
         printer: serial(19200),
         cardReader: hid(),
@@ -161,7 +170,7 @@ export const ConfigSchema = z
       })
       .strict()
       .default({
-        cashAcceptor: { baudRate: 9600 },
+        cashAcceptor: { baudRate: 9600, protocol: 'ccnet' },
         dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY },
         printer: { baudRate: 19200 },
         cardReader: { transport: 'socket' },
