@@ -7,6 +7,7 @@ import { DEV_CARD_TOKEN_KEY } from '../../drivers/card-reader/pan-token.js';
 import { iinCheckDigit } from '../session/iin.js';
 import { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 import { IDENTIFICATION_METHODS } from '../../domain/operations.js';
+import { LOCALES } from '../../domain/locales.js';
 
 export { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 export { IDENTIFICATION_METHODS } from '../../domain/operations.js';
@@ -119,7 +120,7 @@ export const ConfigSchema = z
       .regex(/^[A-Za-z0-9-]{1,32}$/, { error: 'must be 1-32 letters, digits or dashes' })
       .default('KZ-DEV-0001'),
     dataDir: text('a folder path').default('data'),
-    locale: z.enum(['kk', 'ru', 'en'], { error: 'must be "kk", "ru" or "en"' }).default('ru'),
+    locale: z.enum(LOCALES, { error: 'must be "kk", "ru" or "en"' }).default('ru'),
     log: z
       .object({
         level: z
@@ -221,6 +222,11 @@ export const ConfigSchema = z
       .object({ methods: IdentificationMethods.default([...IDENTIFICATION_METHODS]) })
       .strict()
       .default({ methods: [...IDENTIFICATION_METHODS] }),
+    /** below this much free space on the data disk the terminal goes out of service at start-up, before taking any cash */
+    storage: z
+      .object({ minFreeMb: intIn(1, 10_000_000, 'a number of megabytes 1-10000000').default(64) })
+      .strict()
+      .default({ minFreeMb: 64 }),
     service: z
       .object({
         technicianCode: z
