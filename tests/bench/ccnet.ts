@@ -65,7 +65,7 @@ async function driverPolls(path: string, pollIntervalMs: number, tFreeMs: number
 }
 
 /** POLL, reply, ACK as fast as the transport and emulator allow, no driver logic */
-async function barePolls(path: string, seconds: number): Promise<{ polls: number; ms: number }> {
+async function barePolls(path: string, seconds: number): Promise<{ polls: number; ms: number; resends: number }> {
   const transport = new SerialTransport({ path, baudRate: BAUD });
   const parser = new CcnetParser();
   let waiting: (() => void) | undefined;
@@ -76,17 +76,27 @@ async function barePolls(path: string, seconds: number): Promise<{ polls: number
   try {
     const poll = encodeCommand(Cmd.poll);
     const ack = encodeCommand(Cmd.ack);
+    // a device that is still finishing its last reply does not hear a command (half duplex); the
+    // bare client, like the driver, re-sends after a short silence
+    let resends = 0;
     const once = async (): Promise<void> => {
-      const reply = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('bare client: no reply within 1 s')), 1_000);
-        waiting = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      await transport.write(poll);
-      await reply;
-      await transport.write(ack);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const heard = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), 100);
+          waiting = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+          void transport.write(poll);
+        });
+        if (heard) {
+          await transport.write(ack);
+          return;
+        }
+        resends++;
+        parser.reset();
+      }
+      throw new Error('bare client: no reply to 5 POLLs');
     };
     // the emulator answers POLL from power-up on; a few rounds warm the path
     for (let i = 0; i < 20; i++) await once();
@@ -97,7 +107,7 @@ async function barePolls(path: string, seconds: number): Promise<{ polls: number
       await once();
       polls++;
     }
-    return { polls, ms: performance.now() - t0 };
+    return { polls, ms: performance.now() - t0, resends };
   } finally {
     await transport.close();
   }
