@@ -50,7 +50,9 @@ const HidDevice = z
     }
   });
 
-const serial = (baudRate: number) => SerialDevice.default({ baudRate });
+/** each key keeps its own default, so setting only the path (e.g. KIOSK_DEVICES_CASH_ACCEPTOR_PATH) keeps the baud rate */
+const serial = (baudRate: number) =>
+  SerialDevice.extend({ baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(baudRate) }).strict().default({ baudRate });
 
 // Cassette denominations are configured in whole tenge, as printed on the note, and become tiyn
 // (x100) inside the kiosk.
@@ -121,6 +123,8 @@ export const ConfigSchema = z
     web: z
       .object({
         host: text('a host name or address').default('127.0.0.1'),
+        /** why the web shell may listen beyond loopback (its health, metrics and page need no token); without it a non-loopback host is refused */
+        nonLoopbackReason: text('a reason of 10-200 characters').min(10, { error: 'must be a reason of 10-200 characters' }).optional(),
         port: port().default(7300),
         /** extra origins allowed to open the bridge WebSocket (the same origin always is) */
         allowedOrigins: z.array(text('an origin such as http://127.0.0.1:5173')).default([]),
