@@ -65,6 +65,14 @@ const banknoteTenge = () =>
     .int({ error: BANKNOTE_MESSAGE })
     .refine((n) => (KZT_BANKNOTES_TENGE as readonly number[]).includes(n), { error: BANKNOTE_MESSAGE });
 
+/** the bill acceptor's wire protocol: CashCode CCNET or JCM ID003 */
+export const CASH_ACCEPTOR_PROTOCOLS = ['ccnet', 'id003'] as const;
+const CashAcceptorDevice = SerialDevice.extend({
+  /** own default so one key set alone (e.g. the protocol from the environment) keeps the baud rate */
+  baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(9600),
+  protocol: z.enum(CASH_ACCEPTOR_PROTOCOLS, { error: 'must be "ccnet" or "id003"' }).default('ccnet'),
+}).strict();
+
 const DispenserDevice = SerialDevice.extend({
   /** own default so one dispenser key set alone (e.g. from the environment) keeps the baud rate */
   baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(9600),
@@ -152,7 +160,7 @@ export const ConfigSchema = z
       .default({ url: 'http://127.0.0.1:7070', timeoutMs: 10_000 }),
     devices: z
       .object({
-        cashAcceptor: serial(9600),
+        cashAcceptor: CashAcceptorDevice.default({ baudRate: 9600, protocol: 'ccnet' }),
         dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY }),
         printer: serial(19200),
         cardReader: hid(),
@@ -161,7 +169,7 @@ export const ConfigSchema = z
       })
       .strict()
       .default({
-        cashAcceptor: { baudRate: 9600 },
+        cashAcceptor: { baudRate: 9600, protocol: 'ccnet' },
         dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY },
         printer: { baudRate: 19200 },
         cardReader: { transport: 'socket' },

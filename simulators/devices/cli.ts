@@ -2,7 +2,9 @@
  * `npm run sim:devices`: starts every device emulator and the control API.
  * Env: SIM_DEVICES_HOST (127.0.0.1), SIM_DEVICES_PORT (7400), SIM_RUN_DIR (data/run),
  * SIM_DISPENSER_CASSETTES_TENGE (e.g. "5000,10000": the notes in the upper and lower cassette, whole
- * tenge; the kiosk's devices.dispenser.cassettesTenge, so both ends of the wire agree).
+ * tenge; the kiosk's devices.dispenser.cassettesTenge, so both ends of the wire agree),
+ * SIM_CASH_ACCEPTOR_PROTOCOL or `--cash-acceptor-protocol ccnet|id003` (default ccnet; the kiosk's
+ * devices.cashAcceptor.protocol; GET /devices reports the one running).
  */
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -21,12 +23,22 @@ function cassettesFrom(raw: string): number[] {
   return parts.map(Number);
 }
 
+/** `--cash-acceptor-protocol X` wins over SIM_CASH_ACCEPTOR_PROTOCOL */
+function acceptorProtocolFrom(argv: readonly string[], env: NodeJS.ProcessEnv): 'ccnet' | 'id003' {
+  const at = argv.indexOf('--cash-acceptor-protocol');
+  const raw = at >= 0 ? argv[at + 1] : env.SIM_CASH_ACCEPTOR_PROTOCOL;
+  if (raw === undefined || raw === '') return 'ccnet';
+  if (raw !== 'ccnet' && raw !== 'id003') throw new Error(`the cash acceptor protocol must be "ccnet" or "id003" (got "${raw}")`);
+  return raw;
+}
+
 async function main(): Promise<void> {
   const host = process.env.SIM_DEVICES_HOST ?? '127.0.0.1';
   const port = Number(process.env.SIM_DEVICES_PORT ?? 7400);
   const runDir = resolve(process.env.SIM_RUN_DIR ?? 'data/run');
   await mkdir(runDir, { recursive: true });
-  const emulators = emulatorFactories.map((make) => make({ runDir }));
+  const cashAcceptorProtocol = acceptorProtocolFrom(process.argv.slice(2), process.env);
+  const emulators = emulatorFactories.map((make) => make({ runDir, cashAcceptorProtocol }));
   const cassettes = process.env.SIM_DISPENSER_CASSETTES_TENGE;
   if (cassettes) {
     const load = cassettesFrom(cassettes).map((denomination) => ({ denomination, count: NOMINAL_LOAD }));

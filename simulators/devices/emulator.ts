@@ -31,6 +31,8 @@ export interface DeviceEmulator {
 export interface EmulatorContext {
   /** folder for pty links and sockets of this simulator run */
   runDir: string;
+  /** the bill acceptor's wire protocol (default 'ccnet') */
+  cashAcceptorProtocol?: 'ccnet' | 'id003';
 }
 
 export type EmulatorFactory = (ctx: EmulatorContext) => DeviceEmulator;
