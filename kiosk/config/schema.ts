@@ -7,6 +7,7 @@ import { DEV_CARD_TOKEN_KEY } from '../../drivers/card-reader/pan-token.js';
 import { iinCheckDigit } from '../session/iin.js';
 import { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 import { IDENTIFICATION_METHODS } from '../../domain/operations.js';
+import { LOCALES } from '../../domain/locales.js';
 
 export { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 export { IDENTIFICATION_METHODS } from '../../domain/operations.js';
@@ -119,7 +120,7 @@ export const ConfigSchema = z
       .regex(/^[A-Za-z0-9-]{1,32}$/, { error: 'must be 1-32 letters, digits or dashes' })
       .default('KZ-DEV-0001'),
     dataDir: text('a folder path').default('data'),
-    locale: z.enum(['kk', 'ru', 'en'], { error: 'must be "kk", "ru" or "en"' }).default('ru'),
+    locale: z.enum(LOCALES, { error: 'must be "kk", "ru" or "en"' }).default('ru'),
     log: z
       .object({
         level: z
