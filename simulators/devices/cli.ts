@@ -2,7 +2,8 @@
  * `npm run sim:devices`: starts every device emulator and the control API.
  * Env: SIM_DEVICES_HOST (127.0.0.1), SIM_DEVICES_PORT (7400), SIM_RUN_DIR (data/run),
  * SIM_DISPENSER_CASSETTES_TENGE (e.g. "5000,10000": the notes in the upper and lower cassette, whole
- * tenge; the kiosk's devices.dispenser.cassettesTenge, so both ends of the wire agree).
+ * tenge; the kiosk's devices.dispenser.cassettesTenge, so both ends of the wire agree),
+ * SIM_DISPENSER_PRESENTER ("true" / "false", default false: a stock LCDM; the kiosk's devices.dispenser.presenter).
  */
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
   const port = Number(process.env.SIM_DEVICES_PORT ?? 7400);
   const runDir = resolve(process.env.SIM_RUN_DIR ?? 'data/run');
   await mkdir(runDir, { recursive: true });
-  const emulators = emulatorFactories.map((make) => make({ runDir }));
+  const presenter = process.env.SIM_DISPENSER_PRESENTER ?? 'false';
+  if (presenter !== 'true' && presenter !== 'false') throw new Error(`SIM_DISPENSER_PRESENTER must be "true" or "false" (got "${presenter}")`);
+  const emulators = emulatorFactories.map((make) => make({ runDir, dispenserPresenter: presenter === 'true' }));
   const cassettes = process.env.SIM_DISPENSER_CASSETTES_TENGE;
   if (cassettes) {
     const load = cassettesFrom(cassettes).map((denomination) => ({ denomination, count: NOMINAL_LOAD }));

@@ -35,6 +35,11 @@ export interface SystemOptions {
   coreEnv?: Record<string, string>;
   /** the bank simulator's own request log in its log file (default on) */
   bankRequestLog?: boolean;
+  /**
+   * the dispenser's exit feeds a presenter, on both ends of the wire (default true: the scenarios
+   * take cash through its taken sensor); false: a stock LCDM-1000/2000
+   */
+  dispenserPresenter?: boolean;
   /** default 'info', so the leak scan sees what the core logs in normal operation */
   coreLogLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
@@ -125,6 +130,7 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
   const coreUrl = `http://${HOST}:${corePort}`;
   const token = randomBytes(24).toString('base64url');
   const env = baseEnv();
+  const presenter = String(options.dispenserPresenter ?? true);
 
   const bank = new ManagedProcess({
     name: 'bank',
@@ -137,7 +143,7 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
   const devices = new ManagedProcess({
     name: 'devices',
     entry: DEVICES_ENTRY,
-    env: { ...env, SIM_DEVICES_HOST: HOST, SIM_DEVICES_PORT: String(devicesPort), SIM_RUN_DIR: paths.runDir },
+    env: { ...env, SIM_DEVICES_HOST: HOST, SIM_DEVICES_PORT: String(devicesPort), SIM_RUN_DIR: paths.runDir, SIM_DISPENSER_PRESENTER: presenter },
     logFile: join(paths.logs, 'devices.log'),
     healthUrl: `${devicesUrl}/devices`,
   });
@@ -153,6 +159,7 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
       KIOSK_DATA_DIR: paths.coreData,
       KIOSK_BRIDGE_TOKEN: token,
       KIOSK_LOG_LEVEL: options.coreLogLevel ?? 'info',
+      KIOSK_DEVICES_DISPENSER_PRESENTER: presenter,
       ...options.coreEnv,
     },
     logFile: join(paths.logs, 'core.log'),

@@ -35,6 +35,8 @@ export interface Rig {
 export interface RigOptions {
   /** how long the validator keeps a note in escrow before handing it back by itself */
   escrowTimeoutMs?: number;
+  /** the dispenser's exit feeds a presenter, on both ends of the wire (default true); false: a stock LCDM */
+  dispenserPresenter?: boolean;
 }
 
 export async function makeRig(options: RigOptions = {}): Promise<Rig> {
@@ -46,7 +48,8 @@ export async function makeRig(options: RigOptions = {}): Promise<Rig> {
     runDir,
     timing: { initMs: 150, acceptMs: 100, stackMs: 120, returnMs: 120, rejectMs: 250, escrowTimeoutMs: options.escrowTimeoutMs ?? 30_000, holdMs: 30_000 },
   });
-  const dispenserEmu = new DispenserEmulator({ runDir, perNoteMs: 10 });
+  const presenter = options.dispenserPresenter ?? true;
+  const dispenserEmu = new DispenserEmulator({ runDir, perNoteMs: 10, presenter });
   await acceptorEmu.start();
   await dispenserEmu.start();
   const control = buildControlServer({ emulators: [acceptorEmu, dispenserEmu] });
@@ -54,7 +57,7 @@ export async function makeRig(options: RigOptions = {}): Promise<Rig> {
   const address = control.server.address();
   if (!address || typeof address === 'string') throw new Error('control server has no port');
   const controlUrl = `http://127.0.0.1:${address.port}`;
-  const config = loadConfig({ env: { KIOSK_DATA_DIR: dataDir, KIOSK_TERMINAL_ID: TERMINAL }, cwd: dataDir });
+  const config = loadConfig({ env: { KIOSK_DATA_DIR: dataDir, KIOSK_TERMINAL_ID: TERMINAL, KIOSK_DEVICES_DISPENSER_PRESENTER: String(presenter) }, cwd: dataDir });
   const store = openKioskStore({ dataDir, terminalId: TERMINAL });
   const sets: DeviceSet[] = [];
   return {
