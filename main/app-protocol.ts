@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { protocol } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../kiosk/web-shell/security-headers.js';
+import { CONTENT_SECURITY_POLICY } from '../kiosk/index.js';
 import { APP_HOST, APP_SCHEME } from './channels.js';
 
 const TYPES: Record<string, string> = {

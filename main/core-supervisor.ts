@@ -5,7 +5,7 @@
  */
 import { utilityProcess, type UtilityProcess } from 'electron';
 import { TypedEmitter } from '../domain/typed-emitter.js';
-import { CoreToUi, type UiToCore } from '../kiosk/bridge/schema.js';
+import { CoreToUi, type UiToCore } from '../kiosk/index.js';
 
 export interface CoreSupervisorOptions {
   modulePath: string;

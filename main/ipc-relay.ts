@@ -4,8 +4,7 @@
  * window is shown a "please wait" snapshot, and a reloaded window gets the latest state again.
  */
 import type { BrowserWindow, IpcMain, IpcMainEvent } from 'electron';
-import { parseUiMessage } from '../kiosk/bridge/bridge-link.js';
-import { BRIDGE_PROTOCOL, type CoreToUi, type Snapshot } from '../kiosk/bridge/schema.js';
+import { BRIDGE_PROTOCOL, parseUiMessage, type CoreToUi, type Snapshot } from '../kiosk/index.js';
 import { INTENT_CHANNEL, MESSAGE_CHANNEL } from './channels.js';
 import type { CoreSupervisor } from './core-supervisor.js';
 

@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { HidCabinet } from '../drivers/cabinet/hid-cabinet.js';
 import type { CabinetStatus } from '../drivers/cabinet/cabinet.js';
-import { hidTransport, timeoutMs, untilSignal, waitFor, withTimeout } from './device-common.js';
+import { hidTransport, timeoutMs, untilSignal, waitFor, withinSeconds } from './device-common.js';
+import { withTimeout } from '../domain/async.js';
 
 export const cabinetHelp = `cabinet <status|watch> [--port PATH] [--timeout S]
   status   ask the board and print the service switch and safe door state
@@ -21,7 +22,7 @@ export async function cabinet(command: string, argv: string[]): Promise<void> {
   try {
     await board.open();
     await waitFor(() => board.status().link === 'online', `cabinet board at ${where}`, Math.min(wait, 5_000));
-    await withTimeout(board.refresh(), wait, `cabinet board at ${where} did not report its state`);
+    await withTimeout(board.refresh(), wait, withinSeconds(`cabinet board at ${where} did not report its state`));
     console.log(`cabinet board at ${where}: ${describeCabinet(board.status())}`);
     if (command === 'status') return;
     const stamp = (): string => new Date().toISOString();

@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import { HidCardReader } from '../drivers/card-reader/hid-card-reader.js';
 import type { CardReaderEvents } from '../drivers/card-reader/card-reader.js';
-import { hidTransport, kioskConfig, timeoutMs, untilSignal, waitFor, withTimeout } from './device-common.js';
+import { hidTransport, kioskConfig, timeoutMs, untilSignal, waitFor, withinSeconds } from './device-common.js';
+import { withTimeout } from '../domain/async.js';
 
 export const cardHelp = `card <swipe> [--port PATH] [--timeout S]
   swipe   wait for one swipe (default 30 s) and print the masked PAN, or why the card was not read`;
@@ -27,7 +28,7 @@ export async function card(command: string, argv: string[]): Promise<void> {
     await reader.open();
     await waitFor(() => reader.status().link === 'online', `card reader at ${where}`, 5_000);
     console.log(`card reader at ${where}: online; swipe a card (${wait / 1000} s)`);
-    const event = await withTimeout(Promise.race([swiped, signal.promise]), wait, 'no card swiped');
+    const event = await withTimeout(Promise.race([swiped, signal.promise]), wait, withinSeconds('no card swiped'));
     if (event === 'signal') return;
     if (!('card' in event)) throw new Error(describeSwipe(event));
     console.log(describeSwipe(event));

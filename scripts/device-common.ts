@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig, type KioskConfig } from '../kiosk/config/index.js';
 import { HidSocketTransport } from '../drivers/common/hid-socket-transport.js';
 import { NodeHidTransport, type HidTransport } from '../drivers/common/hid-transport.js';
+import type { TimeoutMessage } from '../domain/async.js';
 
 export type HidKind = 'cardReader' | 'palm' | 'cabinet';
 
@@ -61,18 +62,8 @@ export function waitFor(isOnline: () => boolean, what: string, ms: number): Prom
   });
 }
 
-/** `work`, or a rejection "<what> within N s" after `ms` */
-export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, rej) => {
-    timer = setTimeout(() => rej(new Error(`${what} within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** a technician's timeout message for `withTimeout`: "<what> within N s" */
+export const withinSeconds = (what: string): TimeoutMessage => (ms) => `${what} within ${ms / 1000} s`;
 
 /** Resolves on Ctrl-C / SIGTERM, so a waiting tool still closes its device. */
 export function untilSignal(): { promise: Promise<'signal'>; dispose: () => void } {

@@ -6,7 +6,8 @@ import { EscPosPrinter } from '../drivers/printer/escpos-printer.js';
 import type { PrinterStatus } from '../drivers/printer/receipt-printer.js';
 import { printReceipt } from '../kiosk/receipt/print-receipt.js';
 import type { ReceiptModel } from '../kiosk/receipt/receipt-model.js';
-import { deviceConfig, kioskConfig, timeoutMs, withTimeout } from './device-common.js';
+import { deviceConfig, kioskConfig, timeoutMs, withinSeconds } from './device-common.js';
+import { withTimeout } from '../domain/async.js';
 
 export const printerHelp = `printer <status|test-print> [--port PATH] [--baud N] [--paper 80mm|58mm] [--timeout S]
   status      online, cover, paper and error state
@@ -48,15 +49,15 @@ export async function printer(command: string, argv: string[]): Promise<void> {
   const baudRate = values.baud ? Number(values.baud) : cfg.baudRate;
   const driver = new EscPosPrinter({ transport: new SerialTransport({ path, baudRate }) });
   try {
-    await withTimeout(driver.open(), wait, `printer port ${path} did not open`);
+    await withTimeout(driver.open(), wait, withinSeconds(`printer port ${path} did not open`));
     // the status poll is the first exchange: no answer means no printer on that port
-    const s = await withTimeout(driver.refreshStatus(), wait, 'no status reply').catch((err: unknown) => {
+    const s = await withTimeout(driver.refreshStatus(), wait, withinSeconds('no status reply')).catch((err: unknown) => {
       throw new Error(`printer on ${path} did not answer (check the port, baud rate ${baudRate}, cable and power): ${err instanceof Error ? err.message : String(err)}`);
     });
     console.log(`printer on ${path}: ${describeStatus(s)}`);
     if (command === 'status') return;
     const model = sampleReceipt(kioskConfig().terminalId);
-    const result = await withTimeout(printReceipt(driver, model, { paper: (values.paper as '80mm' | '58mm' | undefined) ?? '80mm' }), wait * 3, 'test print did not finish');
+    const result = await withTimeout(printReceipt(driver, model, { paper: (values.paper as '80mm' | '58mm' | undefined) ?? '80mm' }), wait * 3, withinSeconds('test print did not finish'));
     if (!result.ok) throw new Error(`test print FAILED: ${result.failure}${result.detail ? ` (${result.detail})` : ''}`);
     console.log(`test print ok: receipt ${model.receiptNumber}`);
   } finally {

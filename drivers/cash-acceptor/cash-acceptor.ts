@@ -1,9 +1,10 @@
 /**
- * Protocol-neutral bill acceptor (CCNET today, ID003 later). Escrow is decided by the caller:
+ * Protocol-neutral bill acceptor (CCNET: ccnet-driver.ts, ID003: id003-driver.ts). Escrow is decided by the caller:
  * a driver never stacks a note on its own.
  */
 import type { TypedEmitter } from '../../domain/typed-emitter.js';
-import type { DeviceStatusBase, Tiyn } from '../common/device.js';
+import type { DeviceStatusBase } from '../common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 
 export type RejectReason =
   | 'insertion' | 'magnetic' | 'remainedInHead' | 'multiplying' | 'conveying' | 'identification'
@@ -41,9 +42,11 @@ export interface CashAcceptorStatus extends DeviceStatusBase {
   billInPathAtPowerUp?: 'validator' | 'stacker';
   /**
    * the device's first answers after the driver opened reported a note stacked or returned (CCNET
-   * 81 / 82, or a note the RESET finished): it left escrow while no host listened (crash reconciliation)
+   * 81 / 82, or a note the RESET finished; ID003 41 / 42 power-up with a bill, settled by its RESET):
+   * it left escrow while no host listened (crash reconciliation). `billType` and `denomination` are
+   * absent when the device does not name the note (ID003's power-up states never do).
    */
-  noteSettledAtOpen?: { outcome: 'stacked' | 'returned'; billType: number; denomination?: Tiyn };
+  noteSettledAtOpen?: { outcome: 'stacked' | 'returned'; billType?: number; denomination?: Tiyn };
   model?: string;
   serial?: string;
 }

@@ -4,7 +4,7 @@
  * Frame: 02 ADR LNG [CMD] DATA CRC_L CRC_H, LNG = total length. Long frames (LNG = 0) are never
  * used by a bill validator (its largest reply, the bill table, is 125 bytes), so they are rejected.
  */
-import type { Tiyn } from '../common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { RejectReason } from './cash-acceptor.js';
 
 export const SYNC = 0x02;

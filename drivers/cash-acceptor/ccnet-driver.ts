@@ -7,12 +7,14 @@
 import type { ByteTransport } from '../common/serial-transport.js';
 import { TypedEmitter } from '../../domain/typed-emitter.js';
 import { WakeableSleep } from '../common/wakeable-sleep.js';
-import type { LinkState, Tiyn } from '../common/device.js';
+import type { LinkState } from '../common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { AcceptorState, CashAcceptor, CashAcceptorEvents, CashAcceptorStatus } from './cash-acceptor.js';
 import {
   ADDR_BILL_VALIDATOR, CcnetParser, Cmd, ILLEGAL_COMMAND, decodePollState, encodeCommand, encodeTypeMask,
   lineTimeMs, parseBillTable, parseIdentification, pollStateKey, type BillTableEntry, type PollState,
 } from './ccnet-codec.js';
+import { sleep } from '../../domain/async.js';
 
 export interface CcnetDriverOptions {
   transport: ByteTransport;
@@ -47,7 +49,6 @@ type Waiter = { resolve: (body: Uint8Array) => void; onCrc: () => void };
 /** marks "a frame arrived but its CRC was bad" while waiting for a reply */
 const CORRUPTED = new Uint8Array(0);
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> implements CashAcceptor {
   readonly #t: ByteTransport;

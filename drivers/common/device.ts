@@ -11,7 +11,5 @@ export interface DeviceStatusBase {
   fault?: DeviceFault;
 }
 
-/** Amounts and denominations are integer tiyn (1 tenge = 100 tiyn). */
-export type Tiyn = number;
-export const TIYN_PER_TENGE = 100;
-export const tenge = (t: number): Tiyn => t * TIYN_PER_TENGE;
+/** Amounts and denominations are integer tiyn (domain/money.ts). */
+export type { Tiyn } from '../../domain/money.js';

@@ -1,6 +1,7 @@
 /** Protocol-neutral note dispenser with an optional presenter. */
 import type { TypedEmitter } from '../../domain/typed-emitter.js';
-import type { DeviceStatusBase, Tiyn } from '../common/device.js';
+import type { DeviceStatusBase } from '../common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 
 export interface CassetteStatus {
   index: number; // 0-based physical position

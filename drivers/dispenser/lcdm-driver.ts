@@ -13,7 +13,8 @@
 import type { ByteTransport } from '../common/serial-transport.js';
 import { TypedEmitter } from '../../domain/typed-emitter.js';
 import { WakeableSleep } from '../common/wakeable-sleep.js';
-import type { LinkState, Tiyn } from '../common/device.js';
+import type { LinkState } from '../common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 import type {
   CashDispenser, CashDispenserEvents, CashDispenserStatus, CassetteResult, CassetteStatus, DispensePlanItem, DispenseResult,
   PresentState,
@@ -21,6 +22,7 @@ import type {
 import {
   LcdmCmd, LcdmParser, decodeReply, encodeCount, encodeHostFrame, type CassetteCounts, type LcdmError, type LcdmReply, type StatusBits,
 } from './lcdm-codec.js';
+import { sleep } from '../../domain/async.js';
 
 export interface LcdmDriverOptions {
   transport: ByteTransport;
@@ -41,7 +43,6 @@ export interface LcdmDriverOptions {
 export class DispenserError extends Error {}
 
 const MAX_PER_COMMAND = 60;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 type Waiter = { kind: 'ack'; resolve: (ok: 'ack' | 'nak') => void } | { kind: 'reply'; cmd: number; resolve: (r: LcdmReply) => void };
 

@@ -15,6 +15,7 @@ import type { PrinterStatus, PrintResult, ReceiptPrinter, ReceiptPrinterEvents }
 import { containsRealtimeCommand, statusRequest } from './escpos-commands.js';
 import { commandEnds } from './escpos-decoder.js';
 import { foldStatus, isStatusReply, type StatusQuery } from './status-codec.js';
+import { withTimeout } from '../../domain/async.js';
 
 export interface EscPosPrinterOptions {
   transport: ByteTransport;
@@ -111,7 +112,7 @@ export class EscPosPrinter extends TypedEmitter<ReceiptPrinterEvents> implements
       if (blocked) return blocked;
       for (const [at, end] of this.#chunks(job)) {
         try {
-          await withTimeout(this.#t.write(job.subarray(at, end)), this.#writeTimeoutMs, 'write');
+          await withTimeout(this.#t.write(job.subarray(at, end)), this.#writeTimeoutMs, (ms) => `write did not finish within ${ms} ms`);
         } catch (err) {
           this.#setLinkDown(message(err));
           return { ok: false, failure: 'offline', detail: `write failed after ${at} of ${job.length} bytes: ${message(err)}` };
@@ -172,10 +173,12 @@ export class EscPosPrinter extends TypedEmitter<ReceiptPrinterEvents> implements
         resolve(b);
       };
     });
+    // the timer may fire while the request is still being written (a loaded machine): the await
+    // below or the catch here handles it, never an unhandled rejection
+    reply.catch(() => undefined);
     try {
       await this.#t.write(statusRequest(n));
     } catch (err) {
-      reply.catch(() => undefined);
       this.#waiter = undefined;
       throw err;
     }
@@ -232,20 +235,4 @@ function failureOf(s: PrinterStatus, when: string): Extract<PrintResult, { ok: f
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

@@ -4,9 +4,10 @@
  * Money is integer tiyn. Business refusals come back as BankRefusal, never as thrown errors;
  * thrown errors mean the bank could not be reached or answered nonsense (BankUnavailableError).
  */
-import type { IdentificationMethod, Operation } from '../bridge/schema.js';
+import type { IdentificationMethod, Operation } from '../../domain/operations.js';
+import type { Tiyn } from '../../domain/money.js';
 
-export type Tiyn = number;
+export type { Tiyn } from '../../domain/money.js';
 
 export type RefusalReason =
   | 'notIdentified' | 'notFound' | 'blocked' | 'restricted' | 'insufficientFunds' | 'aboveMaxTopUp'

@@ -7,7 +7,7 @@
  * would send a second SMS or burn an attempt).
  */
 import type { z } from 'zod';
-import type { IdentificationMethod, Operation } from '../bridge/schema.js';
+import type { IdentificationMethod, Operation } from '../../domain/operations.js';
 import {
   BankUnavailableError, type BankApi, type BankResult, type BankRefusal, type DeliveryResult, type IdentifyOutcome,
   type IdentifyQuery, type Narrowing, type OutboxMessage, type PinChangeChannel, type PinChangeStatus, type ProductView, type Quote, type ServiceView, type ServicePaymentAuthorisation, type Tiyn,
@@ -17,6 +17,7 @@ import { MessagesResponse, OutboxMessageSchema, type OutboxMessageWire } from '.
 const MAX_BATCH = 500;
 import * as W from './wire.js';
 import { HttpTransport, TransportError, loadTlsFiles, type TlsOptions } from './http-transport.js';
+import { sleep } from '../../domain/async.js';
 
 export interface BankClientOptions {
   /** e.g. https://gateway.bank.kz or http://127.0.0.1:7070 (plain http only to loopback) */
@@ -30,6 +31,8 @@ export interface BankClientOptions {
   tls?: TlsOptions;
   /** sent as x-terminal-id on every call */
   terminalId?: string;
+  /** largest answer read (default DEFAULT_MAX_ANSWER_BYTES); a larger one is refused unread */
+  maxAnswerBytes?: number;
 }
 
 /** the `bank` section of the kiosk config */
@@ -73,7 +76,7 @@ export class BankClient implements BankApi {
 
   constructor(private readonly options: BankClientOptions) {
     try {
-      this.transport = new HttpTransport(options.baseUrl, options.tls);
+      this.transport = new HttpTransport(options.baseUrl, options.tls, options.maxAnswerBytes === undefined ? {} : { maxAnswerBytes: options.maxAnswerBytes });
     } catch (err) {
       // a misconfigured bank address is a start-up error, not an outage
       throw err instanceof TransportError ? new Error(err.message) : err;
@@ -227,7 +230,8 @@ export class BankClient implements BankApi {
     try {
       answer = await this.transport.request(method, path, options.body, headers, this.timeoutMs);
     } catch (err) {
-      if (err instanceof TransportError) throw new TransientBankError(err.message);
+      // an oversized answer is a faulty gateway, not a lost packet: asking again would read it again
+      if (err instanceof TransportError) throw err.kind === 'oversize' ? new BankUnavailableError(err.message) : new TransientBankError(err.message);
       throw err;
     }
     if (answer.status >= 500) throw new TransientBankError(`bank answered ${answer.status} to ${method} ${path}${errorText(answer.text)}`);
@@ -265,5 +269,3 @@ function errorText(text: string): string {
     return '';
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

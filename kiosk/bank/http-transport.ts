@@ -16,6 +16,13 @@ export interface TlsOptions {
   key?: string | Buffer;
 }
 
+/**
+ * Largest bank answer read (bytes). Every answer of the terminal API is a small JSON document (a
+ * batch of delivery results, a service list); anything bigger is a faulty or hostile gateway, and
+ * reading it whole would exhaust the core's memory. A larger answer is refused unread.
+ */
+export const DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
 export interface HttpAnswer {
   status: number;
   text: string;
@@ -24,7 +31,7 @@ export interface HttpAnswer {
 /** reason a request did not produce an answer */
 export class TransportError extends Error {
   override readonly name = 'TransportError';
-  constructor(message: string, readonly kind: 'timeout' | 'network' | 'config') {
+  constructor(message: string, readonly kind: 'timeout' | 'network' | 'config' | 'oversize') {
     super(message);
   }
 }
@@ -37,8 +44,10 @@ export function isLoopbackHost(hostname: string): boolean {
 export class HttpTransport {
   readonly base: URL;
   private readonly agent: http.Agent | https.Agent;
+  private readonly maxAnswerBytes: number;
 
-  constructor(baseUrl: string, tls: TlsOptions = {}) {
+  constructor(baseUrl: string, tls: TlsOptions = {}, options: { maxAnswerBytes?: number } = {}) {
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     let url: URL;
     try {
       url = new URL(baseUrl);
@@ -95,7 +104,20 @@ export class HttpTransport {
         },
       }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        const oversize = (): void => {
+          finish(new TransportError(`bank answer to ${method} ${url.pathname} is larger than ${this.maxAnswerBytes} bytes; refused`, 'oversize'));
+          // the socket may hold the rest of the answer: destroy it rather than return it to the pool
+          req.destroy();
+        };
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > this.maxAnswerBytes) return oversize();
+        res.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          received += chunk.length;
+          if (received > this.maxAnswerBytes) return oversize();
+          chunks.push(chunk);
+        });
         res.on('end', () => finish(null, { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', (err) => finish(failure(err)));
         res.on('aborted', () => finish(failure(new Error('answer broken off'))));

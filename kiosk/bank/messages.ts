@@ -5,8 +5,8 @@
  * in the same order. Amounts are integer tiyn.
  */
 import { z } from 'zod';
+import { TiynSchema as Tiyn } from '../../domain/schemas.js';
 
-const Tiyn = z.number().int().nonnegative();
 const NoteCount = z.object({ denomination: Tiyn, count: z.number().int().positive() });
 const base = { receiptNumber: z.string().max(40), sessionId: z.string().max(64), at: z.string() /* ISO-8601 */ };
 

@@ -5,9 +5,9 @@
  * mean the gateway could not serve the call.
  */
 import { z } from 'zod';
-import { IdentificationMethod, Operation } from '../bridge/schema.js';
+import { IdentificationMethodSchema as IdentificationMethod, OperationSchema as Operation, TiynSchema } from '../../domain/schemas.js';
 
-export const Tiyn = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const Tiyn = TiynSchema;
 
 export const RefusalReasonSchema = z.enum([
   'notIdentified', 'notFound', 'blocked', 'restricted', 'insufficientFunds', 'aboveMaxTopUp',

@@ -7,6 +7,7 @@
  * track data, a PIN or a biometric template.
  */
 import { z } from 'zod';
+import { IdentificationMethodSchema, OperationSchema, TiynSchema } from '../../domain/schemas.js';
 
 export const BRIDGE_PROTOCOL = 1;
 
@@ -14,12 +15,12 @@ export const Locale = z.enum(['kk', 'ru', 'en']);
 export type Locale = z.infer<typeof Locale>;
 
 /** Integer tiyn, never negative. */
-export const Tiyn = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const Tiyn = TiynSchema;
 
-export const IdentificationMethod = z.enum(['phone', 'iin', 'card', 'palm', 'qr']);
+export const IdentificationMethod = IdentificationMethodSchema;
 export type IdentificationMethod = z.infer<typeof IdentificationMethod>;
 
-export const Operation = z.enum(['balance', 'cashIn', 'withdraw', 'payService', 'loanRepayment', 'changePin']);
+export const Operation = OperationSchema;
 export type Operation = z.infer<typeof Operation>;
 
 export const ReceiptChoice = z.enum(['print', 'sms', 'none']);

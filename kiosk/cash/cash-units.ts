@@ -3,7 +3,7 @@
  * their levels, and the planner that splits a withdrawal into notes. Pure functions over plain
  * data, so the store can persist the same shapes and tests can enumerate cases.
  */
-import type { Tiyn } from '../../drivers/common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { CassetteResult, DispensePlanItem } from '../../drivers/dispenser/cash-dispenser.js';
 
 export interface CassetteUnit {

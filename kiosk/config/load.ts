@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { defaultEndpointName, type DeviceKind } from '../../simulators/devices/emulator.js';
+import { defaultEndpointName, RUN_DIR_NAME, type DeviceKind } from '../../domain/devices.js';
 import { ENV_ALIASES, RESERVED_ENV, coerceEnv, envKeys } from './env.js';
 import { ConfigSchema, type KioskConfig } from './schema.js';
 
@@ -113,7 +113,7 @@ export function loadConfig(options: LoadOptions = {}): KioskConfig {
   }
   const c = result.data;
   const dataDir = resolve(cwd, c.dataDir);
-  const runPath = (kind: DeviceKind): string => join(dataDir, 'run', defaultEndpointName[kind]);
+  const runPath = (kind: DeviceKind): string => join(dataDir, RUN_DIR_NAME, defaultEndpointName[kind]);
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
 
   const devices = { ...c.devices } as KioskConfig['devices'];

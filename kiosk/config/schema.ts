@@ -5,6 +5,11 @@
 import { z } from 'zod';
 import { DEV_CARD_TOKEN_KEY } from '../../drivers/card-reader/pan-token.js';
 import { iinCheckDigit } from '../session/iin.js';
+import { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
+import { IDENTIFICATION_METHODS } from '../../domain/operations.js';
+
+export { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
+export { IDENTIFICATION_METHODS } from '../../domain/operations.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -47,11 +52,8 @@ const HidDevice = z
 
 const serial = (baudRate: number) => SerialDevice.default({ baudRate });
 
-/**
- * Tenge banknotes in circulation (National Bank: 200 ... 20 000). Cassette denominations are
- * configured in whole tenge, as printed on the note, and become tiyn (x100) inside the kiosk.
- */
-export const KZT_BANKNOTES_TENGE = [200, 500, 1000, 2000, 5000, 10000, 20000] as const;
+// Cassette denominations are configured in whole tenge, as printed on the note, and become tiyn
+// (x100) inside the kiosk.
 export const DEFAULT_CASSETTES_TENGE: [number, number] = [5000, 10000];
 export const DEFAULT_CASSETTE_CAPACITY = 2500;
 const BANKNOTE_MESSAGE = `must be a tenge banknote in whole tenge (${KZT_BANKNOTES_TENGE.join(', ')})`;
@@ -99,8 +101,6 @@ const BankUrl = z
     error: 'plain http is allowed only on loopback; use https',
   });
 
-/** the ways a customer may identify, in the order the start screen offers them */
-export const IDENTIFICATION_METHODS = ['phone', 'iin', 'card', 'palm', 'qr'] as const;
 const METHODS_MESSAGE = `must be a non-empty list of ${IDENTIFICATION_METHODS.join(', ')} without repeats`;
 const IdentificationMethods = z
   .array(z.enum(IDENTIFICATION_METHODS, { error: `must be one of ${IDENTIFICATION_METHODS.join(', ')}` }), { error: METHODS_MESSAGE })

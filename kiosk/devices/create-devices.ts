@@ -6,7 +6,6 @@
  * cash acceptor from coming up.
  */
 import { join } from 'node:path';
-import type { Tiyn } from '../../drivers/common/device.js';
 import { SerialTransport } from '../../drivers/common/serial-transport.js';
 import { HidSocketTransport } from '../../drivers/common/hid-socket-transport.js';
 import { NodeHidTransport, type HidOpener, type HidTarget, type HidTransport } from '../../drivers/common/hid-transport.js';
@@ -22,11 +21,11 @@ import type { PalmScanner } from '../../drivers/palm/palm-scanner.js';
 import { PvHidPalmScanner, type PvHidScannerOptions } from '../../drivers/palm/pv-hid-scanner.js';
 import type { CabinetSensors } from '../../drivers/cabinet/cabinet.js';
 import { HidCabinet, type HidCabinetOptions } from '../../drivers/cabinet/hid-cabinet.js';
-import { defaultEndpointName, type DeviceKind } from '../../simulators/devices/emulator.js';
+import { defaultEndpointName, DEVICE_KINDS, RUN_DIR_NAME, type DeviceKind } from '../../domain/devices.js';
+import { KZT_BANKNOTES_TIYN, tenge, type Tiyn } from '../../domain/money.js';
+import { withTimeout } from '../../domain/async.js';
 
-export type { DeviceKind } from '../../simulators/devices/emulator.js';
-
-export const DEVICE_KINDS: readonly DeviceKind[] = ['cashAcceptor', 'dispenser', 'printer', 'cardReader', 'palm', 'cabinet'];
+export { DEVICE_KINDS, type DeviceKind } from '../../domain/devices.js';
 
 /** The part of the kiosk configuration the devices need (`KioskConfig` fits it). */
 export interface DevicesConfig {
@@ -58,12 +57,12 @@ interface HidConfig {
  * KZT notes as CCNET bill types 0-6 (200 ... 20 000 tenge). The driver needs the table when a note
  * is already in escrow at open: no table can be read then, and crash recovery must know its value.
  */
-export const KZT_BILL_TABLE: ReadonlyArray<{ billType: number; denomination: Tiyn }> = [
-  20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000,
-].map((denomination, billType) => ({ billType, denomination }));
+export const KZT_BILL_TABLE: ReadonlyArray<{ billType: number; denomination: Tiyn }> = KZT_BANKNOTES_TIYN.map(
+  (denomination, billType) => ({ billType, denomination }),
+);
 
 /** the cassettes as the module ships them: 5 000 tenge upper, 10 000 tenge lower */
-export const DEFAULT_CASSETTES: readonly [Tiyn, Tiyn] = [500_000, 1_000_000];
+export const DEFAULT_CASSETTES: readonly [Tiyn, Tiyn] = [tenge(5_000), tenge(10_000)];
 
 export interface CreateDevicesOptions {
   config: DevicesConfig;
@@ -107,21 +106,13 @@ export interface DeviceSet {
 
 /** the kiosk-side endpoint a device uses when the configuration names none: the simulators' */
 export function defaultDevicePath(dataDir: string, kind: DeviceKind): string {
-  return join(dataDir, 'run', defaultEndpointName[kind]);
+  return join(dataDir, RUN_DIR_NAME, defaultEndpointName[kind]);
 }
 
 function hidTarget(kind: DeviceKind, c: HidConfig): HidTarget {
   if (c.path !== undefined) return { path: c.path };
   if (c.vendorId !== undefined && c.productId !== undefined) return { vendorId: c.vendorId, productId: c.productId };
   throw new Error(`devices.${kind}: hid needs a path or both vendorId and productId`);
-}
-
-function withTimeout<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -183,7 +174,7 @@ export function createDevices(options: CreateDevicesOptions): DeviceSet {
     const outcomes = await Promise.all(
       DEVICE_KINDS.map(async (kind): Promise<[DeviceKind, OpenOutcome]> => {
         try {
-          await withTimeout(`${verb} ${kind}`, limit, drivers[kind][verb]());
+          await withTimeout(drivers[kind][verb](), limit, (ms) => `${verb} ${kind} timed out after ${ms} ms`);
           return [kind, { ok: true }];
         } catch (err) {
           return [kind, { ok: false, error: `${kind} (${endpoints[kind]}): ${errorText(err)}` }];

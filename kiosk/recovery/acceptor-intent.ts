@@ -5,7 +5,7 @@
  * says it handed back is never credited, and an empty escrow on a device that answers means the
  * STACK went through. Where the device cannot say, nothing is decided.
  */
-import type { Tiyn } from '../../drivers/common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { CashAcceptorStatus } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { MoneyStore } from '../store/money-store.js';
 

@@ -8,11 +8,12 @@
  * cannot answer, or what it says does not fit the record, the case stays open for service mode.
  * Every decision is journaled by the store call that makes it, and returned as a report.
  */
-import type { Tiyn } from '../../drivers/common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { CashAcceptor, CashAcceptorStatus } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { CashDispenser } from '../../drivers/dispenser/cash-dispenser.js';
 import { acceptorWitness, inEscrow, settleAcceptorIntent } from './acceptor-intent.js';
 import type { AccountPaymentStore, CashInRecord, MoneyStore, WithdrawalRecord } from '../store/money-store.js';
+import { sleep } from '../../domain/async.js';
 
 export type ReconcileStore = Pick<
   MoneyStore,
@@ -59,7 +60,6 @@ export interface ReconcileReport {
   settled: boolean;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {

@@ -8,7 +8,7 @@
  * Where the device cannot say, nothing is decided: the intent stays open for start-up
  * reconciliation and the technician.
  */
-import type { Tiyn } from '../../drivers/common/device.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { CashAcceptor } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import { acceptorWitness, inEscrow, settleAcceptorIntent, type AcceptorWitness } from '../recovery/acceptor-intent.js';
 import type { Decision } from '../recovery/reconcile.js';

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { latestVersion, migrations, type Migration } from './migrations.js';
 
@@ -31,9 +31,24 @@ export function dbPath(dataDir: string, fileName = DEFAULT_DB_FILE): string {
   return path.join(dataDir, fileName);
 }
 
+/**
+ * The data folder holds the journal and customers' receipt data: owner only (folder 0700, files
+ * 0600). SQLite creates its -wal and -shm files with the main file's mode, so creating the main
+ * file 0600 before SQLite opens it covers all three.
+ */
+export function secureDataFiles(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // a folder someone else owns, or a shared sticky one like /tmp, is not ours to lock down
+  const dir = statSync(dataDir);
+  if (dir.uid === process.getuid?.() && (dir.mode & 0o1000) === 0) chmodSync(dataDir, 0o700);
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 export function openDb(options: OpenDbOptions): Db {
-  mkdirSync(options.dataDir, { recursive: true });
-  const db = new Database(dbPath(options.dataDir, options.fileName));
+  const file = dbPath(options.dataDir, options.fileName);
+  secureDataFiles(options.dataDir, file);
+  const db = new Database(file);
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('journal_mode = WAL');

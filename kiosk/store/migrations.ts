@@ -150,6 +150,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX account_payments_open ON account_payments(state);
     `,
   },
+  {
+    version: 3,
+    name: 'installation id in message keys',
+    sql: `
+      -- A random id drawn once, when this database is created. Outbox keys carry it
+      -- (terminalId:installation:seq), so a database re-created under the same terminal id (a
+      -- replaced disk, a reinstall) starts its sequence at 1 again without ever repeating a key the
+      -- bank has already registered. Keys enqueued before this migration keep their old form.
+      CREATE TABLE installation (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        installation_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      INSERT INTO installation (id, installation_id, created_at)
+        VALUES (1, lower(hex(randomblob(8))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    `,
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

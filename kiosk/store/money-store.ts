@@ -13,8 +13,9 @@ import { enqueueMessage, outboxByKey, pendingCreditSum, undeliveredMessages, typ
 import { applyCounterDeltas, CASH_BOX, cassetteUnit, REJECT_BIN, RETRACT_BIN, unitCounts, type CounterDelta } from './counters.js';
 import { nextReceiptNumber } from './sequences.js';
 import { recordAuditIn } from './audit.js';
+import type { Tiyn } from '../../domain/money.js';
 
-export type Tiyn = number;
+export type { Tiyn } from '../../domain/money.js';
 
 export class StoreStateError extends Error {
   override readonly name = 'StoreStateError';

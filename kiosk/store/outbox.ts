@@ -1,5 +1,6 @@
 /**
- * The outbox: messages for the bank, each with a permanent key `terminalId:sequence`. Enqueue runs
+ * The outbox: messages for the bank, each with a permanent key `terminalId:installation:sequence`
+ * (the installation id is drawn when the database is created, see migration 3). Enqueue runs
  * inside the transaction of the journal entry that caused the message; delivery state lives here so
  * the sync worker can stop at any moment and resume after a restart.
  */
@@ -76,11 +77,26 @@ export interface EnqueueInput {
   nowMs: number;
 }
 
+const installationIds = new WeakMap<Db, string>();
+
+/** the id drawn when this database was created; part of every message key */
+export function installationId(db: Db): string {
+  let id = installationIds.get(db);
+  if (id === undefined) {
+    const row = db.prepare('SELECT installation_id AS id FROM installation WHERE id = 1').get() as { id: string } | undefined;
+    if (row === undefined) throw new Error('database has no installation id (schema older than version 3)');
+    id = row.id;
+    installationIds.set(db, id);
+  }
+  return id;
+}
+
 export function enqueueMessage(db: Db, input: EnqueueInput): OutboxMessage {
   if (!db.inTransaction) throw new Error('enqueueMessage must run inside the transaction of the journal entry that caused it');
   assertNoSecrets(input.body);
   // The sequence comes from the AUTOINCREMENT row id, which SQLite never reuses, so a key is never
-  // handed out twice even after rows are archived.
+  // handed out twice even after rows are archived; the installation id keeps it unique when the
+  // whole database is re-created and the sequence starts again at 1.
   const insert = db.prepare(
     `INSERT INTO outbox (key, kind, body, session_id, receipt_number, amount, credit, journal_seq, next_attempt_at, created_at)
      VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
@@ -89,7 +105,7 @@ export function enqueueMessage(db: Db, input: EnqueueInput): OutboxMessage {
     input.kind, '{}', input.sessionId ?? null, input.receiptNumber ?? null, input.creditAmount ?? 0,
     input.creditAmount !== undefined ? 1 : 0, input.journalSeq, input.nowMs, input.nowMs,
   ) as { seq: number };
-  const key = `${input.terminalId}:${seq}`;
+  const key = `${input.terminalId}:${installationId(db)}:${seq}`;
   const message = OutboxMessageSchema.parse({ key, kind: input.kind, body: input.body }) as OutboxMessage;
   db.prepare('UPDATE outbox SET key = ?, body = ? WHERE seq = ?').run(key, JSON.stringify(message.body), seq);
   return message;

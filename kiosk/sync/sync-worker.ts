@@ -13,6 +13,7 @@ import { appendJournal } from '../store/journal.js';
 import { markAttemptFailed, markDeadLetter, markDelivered, pendingHead, type OutboxRecord } from '../store/outbox.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import { registerSyncMetrics, type SyncMetrics } from './metrics.js';
+import { withTimeout } from '../../domain/async.js';
 
 /** the bank client's postMessages: one HTTP request, results in the order of the batch */
 export type Deliver = (batch: OutboxMessage[]) => Promise<DeliveryResult[]>;
@@ -85,7 +86,7 @@ export class SyncWorker extends TypedEmitter<SyncWorkerEvents> {
       if (head.nextAttemptAt > now) return { kind: 'waiting', retryAt: head.nextAttemptAt };
       let results: DeliveryResult[];
       try {
-        results = Results.parse(await this.withTimeout(this.deliver(batch.map((m) => ({ key: m.key, kind: m.kind, body: m.body })))));
+        results = Results.parse(await withTimeout(this.deliver(batch.map((m) => ({ key: m.key, kind: m.kind, body: m.body }))), this.deliverTimeoutMs, 'bank'));
       } catch (err) {
         return this.failRound(batch, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
       }
@@ -93,14 +94,6 @@ export class SyncWorker extends TypedEmitter<SyncWorkerEvents> {
     } finally {
       this.inFlight = false;
     }
-  }
-
-  private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`bank did not answer within ${this.deliverTimeoutMs} ms`)), this.deliverTimeoutMs);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   private failRound(batch: OutboxRecord[], error: string): RunResult {

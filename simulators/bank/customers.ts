@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { panToken, maskPan } from '../../drivers/card-reader/pan-token.js';
 import { palmTemplateFor } from '../common/palm-subjects.js';
 import type { Db } from './ledger-db.js';
+import { TiynSchema as Tiyn } from '../../domain/schemas.js';
 
-const Tiyn = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const ProductInput = z.object({
   id: z.string().min(1).max(64),

@@ -4,9 +4,10 @@
  * adds its own control routes under /<kind>/... on the control API (127.0.0.1:7400).
  */
 import type { FastifyInstance } from 'fastify';
+import type { DeviceKind } from '../../domain/devices.js';
 
-/** 'cabinet' is the safe's door / service switch sensor board. */
-export type DeviceKind = 'cashAcceptor' | 'dispenser' | 'printer' | 'cardReader' | 'palm' | 'cabinet';
+export type { DeviceKind } from '../../domain/devices.js';
+export { defaultEndpointName } from '../../domain/devices.js';
 
 export type Endpoint = { type: 'serial'; path: string; baudRate: number } | { type: 'hidSocket'; path: string };
 
@@ -35,13 +36,3 @@ export interface EmulatorContext {
 }
 
 export type EmulatorFactory = (ctx: EmulatorContext) => DeviceEmulator;
-
-/** Where each device's kiosk-side endpoint lives by default; the kiosk's config uses the same names. */
-export const defaultEndpointName: Record<DeviceKind, string> = {
-  cashAcceptor: 'cash-acceptor.tty',
-  dispenser: 'dispenser.tty',
-  printer: 'printer.tty',
-  cardReader: 'card-reader.sock',
-  palm: 'palm.sock',
-  cabinet: 'cabinet.sock',
-};

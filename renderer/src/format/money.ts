@@ -3,8 +3,8 @@
  * through Intl so grouping and the tenge sign follow the active locale.
  */
 import type { Locale } from '../../../kiosk/bridge/schema.js';
+import { TIYN_PER_TENGE } from '../../../domain/money.js';
 
-const TIYN_PER_TENGE = 100;
 const intlLocale: Record<Locale, string> = { kk: 'kk-KZ', ru: 'ru-KZ', en: 'en-KZ' };
 
 export function bcp47(locale: Locale): string {

@@ -1,8 +1,9 @@
 import type { IdentificationMethod } from '../../../kiosk/bridge/schema.js';
 import { useView } from '../app/view-context.js';
 import { Icon, type IconName } from '../components/Icon.js';
+import { IDENTIFICATION_METHODS } from '../../../domain/operations.js';
 
-const ALL: IdentificationMethod[] = ['phone', 'iin', 'card', 'palm', 'qr'];
+const ALL: readonly IdentificationMethod[] = IDENTIFICATION_METHODS;
 const ICON: Record<IdentificationMethod, IconName> = { phone: 'phone', iin: 'idCard', card: 'card', palm: 'palm', qr: 'qr' };
 
 /** The sign-in methods the core offers, as large cards. */

@@ -7,7 +7,7 @@ import {
   Cmd, St, decodeTypeMask, encodeBillTable, encodeIdentification, encodeTypeMask, rejectCode,
 } from '../../../drivers/cash-acceptor/ccnet-codec.js';
 import type { RejectReason } from '../../../drivers/cash-acceptor/cash-acceptor.js';
-import type { Tiyn } from '../../../drivers/common/device.js';
+import { KZT_BANKNOTES_TIYN, type Tiyn } from '../../../domain/money.js';
 
 export type ValidatorState =
   | 'powerUp' | 'initialize' | 'disabled' | 'idling' | 'accepting' | 'escrow' | 'holding'
@@ -31,7 +31,7 @@ export const defaultTiming: ValidatorTiming = {
 };
 
 /** KZT notes: 200 ... 20 000 tenge as bill types 0-6. */
-export const KZT_BILL_TYPES: readonly Tiyn[] = [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000];
+export const KZT_BILL_TYPES: readonly Tiyn[] = KZT_BANKNOTES_TIYN;
 
 export type CommandOutcome = { reply: Uint8Array } | { ack: true } | { illegal: true };
 

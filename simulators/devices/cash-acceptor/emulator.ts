@@ -35,9 +35,9 @@ export const CASH_ACCEPTOR_FAULTS = [
   'counterfeit', 'slow', 'slowStack', 'noResponse', 'dropStack', 'badCrc', 'garbage', 'loseReply', 'powerCycle',
 ] as const;
 
-const HARD_FAULTS: readonly string[] = ['jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure'];
+export const HARD_FAULTS: readonly string[] = ['jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure'];
 
-const InsertBody = z.union([
+export const InsertBody = z.union([
   z.object({ denomination: z.number().int().positive().max(1_000_000), counterfeit: z.literal(false).optional() }),
   z.object({ counterfeit: z.literal(true) }),
 ]);

@@ -30,6 +30,7 @@ import { lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
 import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { LcdmDevice, type DispenserFault } from './lcdm-device.js';
+import { sleep } from '../../../domain/async.js';
 
 export const DISPENSER_FAULTS = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail', 'noResponse', 'lostReply', 'slowPresent', 'badBcc'] as const;
 const DEVICE_FAULTS: readonly string[] = ['empty', 'jam', 'doubleNote', 'partial', 'notTaken', 'shutterFail'];
@@ -51,8 +52,6 @@ const STOCK_COMMANDS: ReadonlySet<number> = new Set([
   LcdmCmd.purge, LcdmCmd.dispenseUpper, LcdmCmd.status, LcdmCmd.romVersion, LcdmCmd.dispenseLower, LcdmCmd.dispenseBoth,
   LcdmCmd.testUpper, LcdmCmd.testLower,
 ]);
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class DispenserEmulator implements DeviceEmulator {
   readonly kind = 'dispenser' as const;

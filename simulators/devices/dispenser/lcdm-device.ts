@@ -2,7 +2,7 @@
  * The dispenser's mechanics apart from the wire: two cassettes (upper, lower), a reject tray, and
  * this terminal's presenter (a stack behind a shutter) with a retract bin.
  */
-import type { Tiyn } from '../../../drivers/common/device.js';
+import type { Tiyn } from '../../../domain/money.js';
 import { LcdmCmd, encodeBothReply, encodeCassetteReply, encodeCount, encodeStatusBytes, type CassetteCounts } from '../../../drivers/dispenser/lcdm-codec.js';
 
 export interface EmulatedCassette {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { palmSubjects } from '../../common/palm-subjects.js';
 import { testCards } from '../../common/test-cards.js';
+import { KZT_BANKNOTES_TENGE } from '../../../domain/money.js';
 
 /** Beside this module under tsx; from the source tree when running compiled from dist/. */
 function assetDir(): string {
@@ -22,7 +23,7 @@ const ASSETS = {
 } as const;
 
 /** KZT banknotes in circulation, in tenge (kz-identifiers reference §4). */
-export const PANEL_DENOMINATIONS = [200, 500, 1000, 2000, 5000, 10000, 20000] as const;
+export const PANEL_DENOMINATIONS = KZT_BANKNOTES_TENGE;
 
 /** What the page needs to know about the simulated world; synthetic test data only. */
 export function panelWorld(): Record<string, unknown> {

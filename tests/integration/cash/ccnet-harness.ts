@@ -6,6 +6,7 @@ import { CashAcceptorEmulator } from '../../../simulators/devices/cash-acceptor/
 import { CcnetBillValidator, type CcnetDriverOptions } from '../../../drivers/cash-acceptor/ccnet-driver.js';
 import { SerialTransport } from '../../../drivers/common/serial-transport.js';
 import type { CashAcceptorEvents } from '../../../drivers/cash-acceptor/cash-acceptor.js';
+export { sleep } from '../../../domain/async.js';
 
 export const fastTiming = { initMs: 150, acceptMs: 100, stackMs: 120, returnMs: 120, rejectMs: 250, escrowTimeoutMs: 1500, holdMs: 1500 };
 
@@ -53,5 +54,3 @@ export async function until(what: string, cond: () => boolean, timeoutMs = 5_000
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRig, until, type Rig } from './rig.js';
+import { sleep } from '../../../domain/async.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('slow device mechanics (emulator faults)', () => {
   let rig: Rig | undefined;

@@ -13,6 +13,7 @@ import { Intent, Snapshot } from '../../../kiosk/bridge/schema.js';
 import { startSession, type RunningSession } from '../../../kiosk/session/start-session.js';
 import { defaultTimeouts } from '../../../kiosk/session/ports.js';
 import { fakeWorld } from '../session/fakes.js';
+import { sleep } from '../../../domain/async.js';
 
 const config = useConfigDir('kiosk-config-ident-');
 const { load, errorOf } = config;
@@ -62,7 +63,6 @@ describe('the session honours the configured methods', () => {
   const flush = async (): Promise<void> => {
     for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
   };
-  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
   function open(env: Record<string, string>) {
     const world = fakeWorld();

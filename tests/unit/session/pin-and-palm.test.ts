@@ -9,8 +9,8 @@ import type { SessionConfig } from '../../../kiosk/session/ports.js';
 import { fakeWorld } from './fakes.js';
 import { flush, kioskOpener, type Kiosk } from './kiosk.js';
 import { CARD, SECRET_OTP, testConfig } from './world.js';
+import { sleep } from '../../../domain/async.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const fastPalm: SessionConfig = { ...testConfig, timeouts: { ...testConfig.timeouts, palmPresencePollMs: 2 } };
 

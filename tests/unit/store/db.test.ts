@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDb, closeDb, schemaVersion, StoreVersionError, latestVersion, type Db } from '../../../kiosk/store/db.js';
@@ -56,5 +56,29 @@ describe('database open and migrations', () => {
     closeDb(db);
     expect(() => openDb({ dataDir: dir })).toThrow(StoreVersionError);
     expect(() => openDb({ dataDir: dir })).toThrow(/newer than this release/);
+  });
+});
+
+describe('data file permissions', () => {
+  it('creates the data folder 0700 and the database, WAL and SHM files 0600, and tightens loose ones', () => {
+    const { join } = path;
+    const root = mkdtempSync(join(os.tmpdir(), 'kiosk-perm-'));
+    const dataDir = join(root, 'data');
+    const mode = (p: string): number => statSync(p).mode & 0o777;
+    try {
+      const db = openDb({ dataDir });
+      db.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+      expect(mode(dataDir)).toBe(0o700);
+      for (const f of ['kiosk.sqlite', 'kiosk.sqlite-wal', 'kiosk.sqlite-shm']) expect(mode(join(dataDir, f))).toBe(0o600);
+      closeDb(db);
+      // a folder and file left readable by an older release are tightened on the next open
+      chmodSync(dataDir, 0o755);
+      chmodSync(join(dataDir, 'kiosk.sqlite'), 0o644);
+      closeDb(openDb({ dataDir }));
+      expect(mode(dataDir)).toBe(0o700);
+      expect(mode(join(dataDir, 'kiosk.sqlite'))).toBe(0o600);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

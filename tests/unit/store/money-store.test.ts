@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { freshTempStores, type TempStore } from './temp-store.js';
 import { checkCounters, readCounters, countersFromJournal } from '../../../kiosk/store/counters.js';
-import { listOutbox, markDelivered } from '../../../kiosk/store/outbox.js';
+import { installationId, listOutbox, markDelivered } from '../../../kiosk/store/outbox.js';
 import { verifyJournal, readJournal } from '../../../kiosk/store/journal.js';
 import { listAudit } from '../../../kiosk/store/audit.js';
 import { OutboxMessageSchema } from '../../../kiosk/bank/messages.js';
@@ -31,7 +31,7 @@ describe('money store', () => {
     const end = s.money.endCashIn(cashInId, { commission: T(60) });
     expect(end).toMatchObject({ status: 'ok', amount: T(11940), commission: T(60), total: T(12000) });
     const [message] = listOutbox(s.db);
-    expect(message).toMatchObject({ key: `T-0001:1`, kind: 'cashInCredit', state: 'pending', receiptNumber: end.receiptNumber, amount: T(12000) });
+    expect(message).toMatchObject({ key: `T-0001:${installationId(s.db)}:1`, kind: 'cashInCredit', state: 'pending', receiptNumber: end.receiptNumber, amount: T(12000) });
     expect(message?.key).toBe(end.messageKey);
     expect(OutboxMessageSchema.parse({ key: message?.key, kind: message?.kind, body: message?.body })).toBeTruthy();
     expect(message?.body).toMatchObject({
