@@ -3,7 +3,6 @@
  * that order and stopped in reverse. `kiosk/cli.ts` runs it from a terminal or as Electron's
  * utility process (IPC mode).
  */
-import { mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,8 @@ import { attachParentPort, type ParentPortLike } from './bridge/ipc-bridge.js';
 import type { SessionHost } from './bridge/session-host.js';
 import { buildWebShell } from './web-shell/server.js';
 import { newBridgeToken } from './web-shell/token.js';
+import { startupWarnings } from './config/startup-checks.js';
+import { makeDirs } from './store/make-dirs.js';
 
 export type StoppableSessionHost = SessionHost & { stop?(): Promise<void> | void };
 
@@ -64,7 +65,8 @@ function packageVersion(): string {
 
 export async function startCore(config: KioskConfig, options: CoreOptions = {}): Promise<Core> {
   const logger = options.logger ?? createLogger({ level: config.log.level, name: 'kiosk-core' });
-  await mkdir(config.dataDir, { recursive: true });
+  for (const warning of startupWarnings(config)) logger.warn({ config: true }, warning);
+  makeDirs(config.dataDir);
   const metrics = createMetrics({ terminalId: config.terminalId, version: packageVersion() });
   const ctx: CoreContext = { config, logger, metrics };
   const sessionHost: StoppableSessionHost = options.sessionHost ? await options.sessionHost(ctx) : new IdleSessionHost(config.locale);

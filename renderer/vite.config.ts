@@ -18,7 +18,8 @@ export default defineConfig(({ mode }) => {
       outDir: gallery ? 'dist/gallery' : 'dist',
       emptyOutDir: true,
       target: 'chrome120',
-      sourcemap: true,
+      // no source map next to the kiosk's bundle: it would be served and packaged with the app
+      sourcemap: false,
       rollupOptions: { input: gallery ? `${root}gallery.html` : `${root}index.html` },
     },
     server: {

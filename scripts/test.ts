@@ -50,7 +50,11 @@ function step(name: string, command: string, args: string[]): void {
 }
 
 function ensureSystemTools(): void {
-  const missing = ['socat', 'chromium'].filter((t) => (t === 'chromium' ? !existsSync('/usr/bin/chromium') && !which('chromium') : !which(t)));
+  // command -> Debian package; Xvfb gives the npm-start test a display to open its windows on
+  const packages: Record<string, string> = { socat: 'socat', chromium: 'chromium', Xvfb: 'xvfb' };
+  const missing = Object.keys(packages)
+    .filter((t) => (t === 'chromium' ? !existsSync('/usr/bin/chromium') && !which('chromium') : !which(t)))
+    .map((t) => packages[t] ?? t);
   if (missing.length === 0) return;
   const install = ['apt-get', 'install', '-y', '--no-install-recommends', ...missing];
   const isRoot = process.getuid?.() === 0;

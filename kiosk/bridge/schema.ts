@@ -8,10 +8,11 @@
  */
 import { z } from 'zod';
 import { IdentificationMethodSchema, OperationSchema, TiynSchema } from '../../domain/schemas.js';
+import { LOCALES } from '../../domain/locales.js';
 
 export const BRIDGE_PROTOCOL = 1;
 
-export const Locale = z.enum(['kk', 'ru', 'en']);
+export const Locale = z.enum(LOCALES);
 export type Locale = z.infer<typeof Locale>;
 
 /** Integer tiyn, never negative. */

@@ -7,6 +7,7 @@ import { DEV_CARD_TOKEN_KEY } from '../../drivers/card-reader/pan-token.js';
 import { iinCheckDigit } from '../session/iin.js';
 import { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 import { IDENTIFICATION_METHODS } from '../../domain/operations.js';
+import { LOCALES } from '../../domain/locales.js';
 
 export { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 export { IDENTIFICATION_METHODS } from '../../domain/operations.js';
@@ -50,7 +51,9 @@ const HidDevice = z
     }
   });
 
-const serial = (baudRate: number) => SerialDevice.default({ baudRate });
+/** each key keeps its own default, so setting only the path (e.g. KIOSK_DEVICES_CASH_ACCEPTOR_PATH) keeps the baud rate */
+const serial = (baudRate: number) =>
+  SerialDevice.extend({ baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(baudRate) }).strict().default({ baudRate });
 
 // Cassette denominations are configured in whole tenge, as printed on the note, and become tiyn
 // (x100) inside the kiosk.
@@ -62,6 +65,14 @@ const banknoteTenge = () =>
     .number({ error: BANKNOTE_MESSAGE })
     .int({ error: BANKNOTE_MESSAGE })
     .refine((n) => (KZT_BANKNOTES_TENGE as readonly number[]).includes(n), { error: BANKNOTE_MESSAGE });
+
+/** the bill acceptor's wire protocol: CashCode CCNET or JCM ID003 */
+export const CASH_ACCEPTOR_PROTOCOLS = ['ccnet', 'id003'] as const;
+const CashAcceptorDevice = SerialDevice.extend({
+  /** own default so one key set alone (e.g. the protocol from the environment) keeps the baud rate */
+  baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(9600),
+  protocol: z.enum(CASH_ACCEPTOR_PROTOCOLS, { error: 'must be "ccnet" or "id003"' }).default('ccnet'),
+}).strict();
 
 const DispenserDevice = SerialDevice.extend({
   /** own default so one dispenser key set alone (e.g. from the environment) keeps the baud rate */
@@ -114,7 +125,7 @@ export const ConfigSchema = z
       .regex(/^[A-Za-z0-9-]{1,32}$/, { error: 'must be 1-32 letters, digits or dashes' })
       .default('KZ-DEV-0001'),
     dataDir: text('a folder path').default('data'),
-    locale: z.enum(['kk', 'ru', 'en'], { error: 'must be "kk", "ru" or "en"' }).default('ru'),
+    locale: z.enum(LOCALES, { error: 'must be "kk", "ru" or "en"' }).default('ru'),
     log: z
       .object({
         level: z
@@ -126,6 +137,8 @@ export const ConfigSchema = z
     web: z
       .object({
         host: text('a host name or address').default('127.0.0.1'),
+        /** why the web shell may listen beyond loopback (its health, metrics and page need no token); without it a non-loopback host is refused */
+        nonLoopbackReason: text('a reason of 10-200 characters').min(10, { error: 'must be a reason of 10-200 characters' }).optional(),
         port: port().default(7300),
         /** extra origins allowed to open the bridge WebSocket (the same origin always is) */
         allowedOrigins: z.array(text('an origin such as http://127.0.0.1:5173')).default([]),
@@ -153,7 +166,7 @@ export const ConfigSchema = z
       .default({ url: 'http://127.0.0.1:7070', timeoutMs: 10_000 }),
     devices: z
       .object({
-        cashAcceptor: serial(9600),
+        cashAcceptor: CashAcceptorDevice.default({ baudRate: 9600, protocol: 'ccnet' }),
         dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY, presenter: false }),
         printer: serial(19200),
         cardReader: hid(),
@@ -162,7 +175,7 @@ export const ConfigSchema = z
       })
       .strict()
       .default({
-        cashAcceptor: { baudRate: 9600 },
+        cashAcceptor: { baudRate: 9600, protocol: 'ccnet' },
         dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY, presenter: false },
         printer: { baudRate: 19200 },
         cardReader: { transport: 'socket' },

@@ -11,6 +11,7 @@ import { HidSocketTransport } from '../../drivers/common/hid-socket-transport.js
 import { NodeHidTransport, type HidOpener, type HidTarget, type HidTransport } from '../../drivers/common/hid-transport.js';
 import type { CashAcceptor } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import { CcnetBillValidator, type CcnetDriverOptions } from '../../drivers/cash-acceptor/ccnet-driver.js';
+import { Id003BillAcceptor, type Id003DriverOptions } from '../../drivers/cash-acceptor/id003-driver.js';
 import type { CashDispenser } from '../../drivers/dispenser/cash-dispenser.js';
 import { LcdmDispenser, type LcdmDriverOptions } from '../../drivers/dispenser/lcdm-driver.js';
 import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
@@ -32,7 +33,7 @@ export interface DevicesConfig {
   dataDir: string;
   card: { tokenKey: string };
   devices: {
-    cashAcceptor: SerialConfig;
+    cashAcceptor: SerialConfig & { protocol?: 'ccnet' | 'id003' };
     dispenser: SerialConfig & { presenter?: boolean };
     printer: SerialConfig;
     cardReader: HidConfig;
@@ -54,8 +55,9 @@ interface HidConfig {
 }
 
 /**
- * KZT notes as CCNET bill types 0-6 (200 ... 20 000 tenge). The driver needs the table when a note
- * is already in escrow at open: no table can be read then, and crash recovery must know its value.
+ * KZT notes as CCNET bill types 0-6 (200 ... 20 000 tenge; ID003 escrow codes 61-67). The driver
+ * needs the table when a note is already in escrow at open: no table can be read then, and crash
+ * recovery must know its value.
  */
 export const KZT_BILL_TABLE: ReadonlyArray<{ billType: number; denomination: Tiyn }> = KZT_BANKNOTES_TIYN.map(
   (denomination, billType) => ({ billType, denomination }),
@@ -74,7 +76,8 @@ export interface CreateDevicesOptions {
   maxBackoffMs?: number;
   /** driver timing, e.g. faster polls in tests */
   tuning?: {
-    cashAcceptor?: Omit<Partial<CcnetDriverOptions>, 'transport'>;
+    /** options of the configured protocol's driver (poll interval, timeouts: both have them) */
+    cashAcceptor?: Omit<Partial<CcnetDriverOptions> & Partial<Id003DriverOptions>, 'transport'>;
     dispenser?: Omit<Partial<LcdmDriverOptions>, 'transport' | 'denominations'>;
     printer?: Omit<Partial<EscPosPrinterOptions>, 'transport'>;
     palm?: Omit<Partial<PvHidScannerOptions>, 'transport'>;
@@ -122,8 +125,8 @@ export function createDevices(options: CreateDevicesOptions): DeviceSet {
   const backoff = { backoffMs: options.backoffMs ?? 250, maxBackoffMs: options.maxBackoffMs ?? 5_000 };
   const tuning = options.tuning ?? {};
   const serialPath = (kind: DeviceKind, c: SerialConfig): string => c.path ?? defaultDevicePath(config.dataDir, kind);
-  const serial = (kind: DeviceKind, c: SerialConfig): SerialTransport =>
-    new SerialTransport({ path: serialPath(kind, c), baudRate: c.baudRate, ...backoff });
+  const serial = (kind: DeviceKind, c: SerialConfig, parity: 'none' | 'even' = 'none'): SerialTransport =>
+    new SerialTransport({ path: serialPath(kind, c), baudRate: c.baudRate, parity, ...backoff });
 
   const hidEndpoint = (kind: DeviceKind, c: HidConfig): string =>
     c.transport === 'socket' ? (c.path ?? defaultDevicePath(config.dataDir, kind)) : describeHid(hidTarget(kind, c));
@@ -138,12 +141,12 @@ export function createDevices(options: CreateDevicesOptions): DeviceSet {
         });
 
   const d = config.devices;
-  const cashAcceptor = new CcnetBillValidator({
-    transport: serial('cashAcceptor', d.cashAcceptor),
-    baudRate: d.cashAcceptor.baudRate,
-    billTable: options.billTable ?? KZT_BILL_TABLE,
-    ...tuning.cashAcceptor,
-  });
+  const acceptorOptions = { baudRate: d.cashAcceptor.baudRate, billTable: options.billTable ?? KZT_BILL_TABLE, ...tuning.cashAcceptor };
+  const cashAcceptor: CashAcceptor =
+    d.cashAcceptor.protocol === 'id003'
+      ? // ID003 runs 8E1 (reference section 1)
+        new Id003BillAcceptor({ transport: serial('cashAcceptor', d.cashAcceptor, 'even'), ...acceptorOptions })
+      : new CcnetBillValidator({ transport: serial('cashAcceptor', d.cashAcceptor), ...acceptorOptions });
   const dispenser = new LcdmDispenser({
     transport: serial('dispenser', d.dispenser),
     denominations: options.cassetteDenominations ?? DEFAULT_CASSETTES,

@@ -5,9 +5,10 @@
  */
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { latestVersion, migrations, type Migration } from './migrations.js';
+import { makeDirs } from './make-dirs.js';
 
 export type { Db };
 
@@ -37,7 +38,7 @@ export function dbPath(dataDir: string, fileName = DEFAULT_DB_FILE): string {
  * file 0600 before SQLite opens it covers all three.
  */
 export function secureDataFiles(dataDir: string, file: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeDirs(dataDir, 0o700);
   // a folder someone else owns, or a shared sticky one like /tmp, is not ours to lock down
   const dir = statSync(dataDir);
   if (dir.uid === process.getuid?.() && (dir.mode & 0o1000) === 0) chmodSync(dataDir, 0o700);

@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { isIP } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
@@ -49,6 +50,18 @@ export interface WebShell {
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kiosk</title></head>
 <body><h1>The kiosk screen is not built yet</h1><p>Run <code>npm run build:renderer</code>, then reload.</p></body></html>`;
 
+/**
+ * A Host header a DNS-rebinding page cannot send: an IP literal (no name to rebind), localhost,
+ * or the host the shell is configured on. Any other name is someone else's site.
+ */
+export function addressedHere(hostHeader: string | undefined, configuredHost: string): boolean {
+  if (hostHeader === undefined) return false;
+  const match = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(hostHeader.trim());
+  if (!match?.[1]) return false;
+  const name = match[1].replace(/^\[|\]$/g, '').toLowerCase();
+  return name === 'localhost' || isIP(name) !== 0 || name === configuredHost.toLowerCase();
+}
+
 function noStore(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'no-store, max-age=0');
 }
@@ -64,6 +77,21 @@ export function buildWebShell(options: WebShellOptions): WebShell {
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     return payload;
+  });
+
+  // /healthz and /metrics need no token: answering only requests addressed to this machine by
+  // address or as localhost keeps a page on a rebound DNS name (attacker.example -> 127.0.0.1)
+  // from reading them through the customer's own screen
+  const hostAllowed = (req: FastifyRequest): boolean => addressedHere(req.headers.host, options.host);
+  app.addHook('onRequest', async (req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    if ((path === '/healthz' || path === '/metrics') && !hostAllowed(req)) {
+      logger.warn({ host: req.headers.host, path }, 'request refused: Host header names another site');
+      return reply.code(421).send({ error: 'misdirected request' });
+    }
+    // a source map left over from an old build is never served
+    if (path.endsWith('.map')) return reply.code(404).send({ error: 'not found' });
+    return undefined;
   });
 
   app.get('/healthz', async (_req, reply) => {

@@ -11,6 +11,10 @@ export interface Service {
   readonly child: ChildProcess;
   /** resolves with the exit code (or signal name) once the process has gone */
   readonly exited: Promise<number | string>;
+  /** the last output lines (at most 30), kept even when the output is quiet: why a process died */
+  recentOutput(): string[];
+  /** SIGKILL now (the process group when detached); for a caller whose own deadline has passed */
+  kill(): void;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -27,10 +31,25 @@ export interface SpawnOptions {
   output?: 'prefix' | 'quiet';
   /** also append every output line to this file (kept for the test run's leak scan) */
   logFile?: string;
+  /**
+   * run in its own process group and signal the whole group: a browser's helper processes
+   * (zygote, GPU, renderers) then go with it, and a terminal's Ctrl-C reaches it only through us
+   */
+  processGroup?: boolean;
 }
 
 export function spawnService(o: SpawnOptions): Service {
-  const child = spawn(o.command, o.args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(o.command, o.args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: o.processGroup === true });
+  const recent: string[] = [];
+  const signal = (sig: NodeJS.Signals): void => {
+    if (o.processGroup === true && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        // the group is already gone
+      }
+    } else child.kill(sig);
+  };
   const color = COLORS[colorIndex++ % COLORS.length] ?? 36;
   const tag = process.stdout.isTTY ? `\u001b[${color}m[${o.name}]\u001b[0m` : `[${o.name}]`;
   const log = o.logFile === undefined ? undefined : createWriteStream(o.logFile, { flags: 'a' });
@@ -39,6 +58,8 @@ export function spawnService(o: SpawnOptions): Service {
     const lines = createInterface({ input: stream });
     lines.on('line', (line) => {
       if (o.output !== 'quiet') console.log(`${tag} ${line}`);
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
       log?.write(`${line}\n`);
     });
   }
@@ -54,14 +75,46 @@ export function spawnService(o: SpawnOptions): Service {
     name: o.name,
     child,
     exited,
+    recentOutput: () => [...recent],
+    kill: () => signal('SIGKILL'),
     async stop(graceMs = 5_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const gone = child.exitCode !== null || child.signalCode !== null;
+      // a group leader that has exited may leave helpers behind in its group
+      if (gone && o.processGroup !== true) return;
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), graceMs);
       await exited;
+      if (o.processGroup === true && child.pid !== undefined) await groupGone(child.pid, graceMs);
       clearTimeout(timer);
     },
   };
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** waits until no process is left in the group; SIGKILLs the rest after graceMs */
+async function groupGone(pgid: number, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  let killed = false;
+  // a zombie nobody reaps still counts as alive: give up a second after the SIGKILL
+  while (groupAlive(pgid) && Date.now() < deadline + 1_000) {
+    if (!killed && Date.now() >= deadline) {
+      killed = true;
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        return;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** runs a tsx entry with the current Node, so signals reach the script itself */

@@ -21,6 +21,8 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** each child's output also goes to <logDir>/<name>.log */
   logDir?: string;
+  /** told of each child as it is spawned, so a stop signal during start-up can reach it */
+  onSpawn?: (service: Service) => void;
 }
 
 export interface Stack {
@@ -71,6 +73,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         logFile('bank'),
       );
       services.push(bank);
+      o.onSpawn?.(bank);
       await waitForHttp(`${bankUrl}/`, { service: bank, anyStatus: true });
     } else {
       notes.push(`bank simulator not started: ${BANK_CLI} does not exist yet (the kiosk runs with the bank offline)`);
@@ -86,12 +89,14 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         SIM_RUN_DIR: runDir,
         SIM_DISPENSER_CASSETTES_TENGE: config.devices.dispenser.cassettesTenge.join(','),
         SIM_DISPENSER_PRESENTER: String(config.devices.dispenser.presenter),
+        SIM_CASH_ACCEPTOR_PROTOCOL: config.devices.cashAcceptor.protocol,
       },
       o.output,
       [],
       logFile('devices'),
     );
     services.push(devices);
+    o.onSpawn?.(devices);
     await waitForHttp(`${devicesUrl}/devices`, { service: devices });
 
     if (o.startCore !== false) {
@@ -104,6 +109,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         logFile('kiosk'),
       );
       services.push(kiosk);
+      o.onSpawn?.(kiosk);
       await waitForHttp(`${kioskUrl}/healthz`, { service: kiosk });
     }
   } catch (err) {

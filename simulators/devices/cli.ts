@@ -3,6 +3,8 @@
  * Env: SIM_DEVICES_HOST (127.0.0.1), SIM_DEVICES_PORT (7400), SIM_RUN_DIR (data/run),
  * SIM_DISPENSER_CASSETTES_TENGE (e.g. "5000,10000": the notes in the upper and lower cassette, whole
  * tenge; the kiosk's devices.dispenser.cassettesTenge, so both ends of the wire agree),
+ * SIM_CASH_ACCEPTOR_PROTOCOL or `--cash-acceptor-protocol ccnet|id003` (default ccnet; the kiosk's
+ * devices.cashAcceptor.protocol; GET /devices reports the one running),
  * SIM_DISPENSER_PRESENTER ("true" / "false", default false: a stock LCDM; the kiosk's devices.dispenser.presenter).
  */
 import { resolve } from 'node:path';
@@ -22,14 +24,24 @@ function cassettesFrom(raw: string): number[] {
   return parts.map(Number);
 }
 
+/** `--cash-acceptor-protocol X` wins over SIM_CASH_ACCEPTOR_PROTOCOL */
+function acceptorProtocolFrom(argv: readonly string[], env: NodeJS.ProcessEnv): 'ccnet' | 'id003' {
+  const at = argv.indexOf('--cash-acceptor-protocol');
+  const raw = at >= 0 ? argv[at + 1] : env.SIM_CASH_ACCEPTOR_PROTOCOL;
+  if (raw === undefined || raw === '') return 'ccnet';
+  if (raw !== 'ccnet' && raw !== 'id003') throw new Error(`the cash acceptor protocol must be "ccnet" or "id003" (got "${raw}")`);
+  return raw;
+}
+
 async function main(): Promise<void> {
   const host = process.env.SIM_DEVICES_HOST ?? '127.0.0.1';
   const port = Number(process.env.SIM_DEVICES_PORT ?? 7400);
   const runDir = resolve(process.env.SIM_RUN_DIR ?? 'data/run');
   await mkdir(runDir, { recursive: true });
+  const cashAcceptorProtocol = acceptorProtocolFrom(process.argv.slice(2), process.env);
   const presenter = process.env.SIM_DISPENSER_PRESENTER ?? 'false';
   if (presenter !== 'true' && presenter !== 'false') throw new Error(`SIM_DISPENSER_PRESENTER must be "true" or "false" (got "${presenter}")`);
-  const emulators = emulatorFactories.map((make) => make({ runDir, dispenserPresenter: presenter === 'true' }));
+  const emulators = emulatorFactories.map((make) => make({ runDir, cashAcceptorProtocol, dispenserPresenter: presenter === 'true' }));
   const cassettes = process.env.SIM_DISPENSER_CASSETTES_TENGE;
   if (cassettes) {
     const load = cassettesFrom(cassettes).map((denomination) => ({ denomination, count: NOMINAL_LOAD }));

@@ -1,6 +1,6 @@
 /**
  * The device simulators' control API (127.0.0.1:7400): the customer's and the technician's hands
- * for tests, demos and the panel. Routes named in ARCHITECTURE.md are a contract.
+ * for tests, demos and the panel. Routes named in docs/architecture.md are a contract.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';

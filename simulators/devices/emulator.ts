@@ -33,6 +33,8 @@ export interface EmulatorContext {
   runDir: string;
   /** the dispenser's exit feeds a presenter (the kiosk's devices.dispenser.presenter); default false: a stock LCDM */
   dispenserPresenter?: boolean;
+  /** the bill acceptor's wire protocol (default 'ccnet') */
+  cashAcceptorProtocol?: 'ccnet' | 'id003';
 }
 
 export type EmulatorFactory = (ctx: EmulatorContext) => DeviceEmulator;

@@ -40,6 +40,8 @@ export interface SystemOptions {
    * take cash through its taken sensor); false: a stock LCDM-1000/2000
    */
   dispenserPresenter?: boolean;
+  /** the simulated bill acceptor's protocol; the core is configured for what the simulator reports (default ccnet) */
+  cashAcceptorProtocol?: 'ccnet' | 'id003';
   /** default 'info', so the leak scan sees what the core logs in normal operation */
   coreLogLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
@@ -108,6 +110,7 @@ function devicePathEnv(devices: DeviceInfo[]): Record<string, string> {
     const prefix = DEVICE_ENV[d.kind];
     env[`${prefix}_PATH`] = d.endpoint.path;
     if (d.endpoint.type === 'serial') env[`${prefix}_BAUD_RATE`] = String(d.endpoint.baudRate);
+    if (d.kind === 'cashAcceptor') env[`${prefix}_PROTOCOL`] = d.protocol;
     else env[`${prefix}_TRANSPORT`] = 'socket';
   }
   return env;
@@ -143,7 +146,10 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
   const devices = new ManagedProcess({
     name: 'devices',
     entry: DEVICES_ENTRY,
-    env: { ...env, SIM_DEVICES_HOST: HOST, SIM_DEVICES_PORT: String(devicesPort), SIM_RUN_DIR: paths.runDir, SIM_DISPENSER_PRESENTER: presenter },
+    env: {
+      ...env, SIM_DEVICES_HOST: HOST, SIM_DEVICES_PORT: String(devicesPort), SIM_RUN_DIR: paths.runDir,
+      SIM_CASH_ACCEPTOR_PROTOCOL: options.cashAcceptorProtocol ?? 'ccnet', SIM_DISPENSER_PRESENTER: presenter,
+    },
     logFile: join(paths.logs, 'devices.log'),
     healthUrl: `${devicesUrl}/devices`,
   });

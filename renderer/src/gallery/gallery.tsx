@@ -10,6 +10,7 @@ import { App } from '../app/App.js';
 import { FrozenClock } from '../app/view-context.js';
 import { FIXTURE_NOW, fixtureNames, fixtures, type FixtureName } from '../fixtures/snapshots.js';
 import '../styles.css';
+import { LOCALES } from '../../../domain/locales.js';
 
 declare global {
   interface Window {
@@ -42,7 +43,7 @@ function Index() {
       <ul>
         {fixtureNames.map((n) => (
           <li key={n}>
-            {(['kk', 'ru', 'en'] as const).map((l) => (
+            {LOCALES.map((l) => (
               <a key={l} href={`?fixture=${n}&locale=${l}`}>
                 {n} ({l}){' '}
               </a>

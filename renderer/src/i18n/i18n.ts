@@ -7,13 +7,14 @@ import type { Locale } from '../../../kiosk/bridge/schema.js';
 import { en, type Catalogue, type MessageKey } from './en.js';
 import { kk } from './kk.js';
 import { ru } from './ru.js';
+import { LOCALES } from '../../../domain/locales.js';
 
 export type { MessageKey } from './en.js';
 export type MessageValues = Record<string, string | number>;
 export type Translate = (key: MessageKey, values?: MessageValues) => string;
 
 export const catalogues: Record<Locale, Catalogue> = { kk, ru, en };
-export const locales: readonly Locale[] = ['kk', 'ru', 'en'];
+export const locales: readonly Locale[] = LOCALES;
 
 const cache = new Map<string, IntlMessageFormat>();
 

@@ -229,4 +229,4 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   }
 }
 
-export const createCashAcceptorEmulator = (ctx: EmulatorContext): CashAcceptorEmulator => new CashAcceptorEmulator({ runDir: ctx.runDir });
+export const createCcnetEmulator = (ctx: EmulatorContext): CashAcceptorEmulator => new CashAcceptorEmulator({ runDir: ctx.runDir });

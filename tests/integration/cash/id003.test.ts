@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep, until } from './ccnet-harness.js';
 import { makeId003Rig, type Id003Rig } from './id003-harness.js';
+import { createDevices } from '../../../kiosk/devices/create-devices.js';
+import { Id003BillAcceptor } from '../../../drivers/cash-acceptor/id003-driver.js';
+import { CcnetBillValidator } from '../../../drivers/cash-acceptor/ccnet-driver.js';
 
 const T1000 = 100_000;
 const T5000 = 500_000;
@@ -254,5 +257,37 @@ describe('ID003 driver against the acceptor emulator over a pty', () => {
     expect(rig.emu.state().cashBox).toEqual({ '5000': 1 });
     await sleep(500);
     expect(rig.emu.state().cashBox).toEqual({ '5000': 1 });
+  });
+});
+
+describe('devices.cashAcceptor.protocol', () => {
+  let rig: Id003Rig | undefined;
+  afterEach(async () => rig?.close());
+
+  it('"id003" makes createDevices build the ID003 driver on an 8E1 line, and it talks to the ID003 emulator', async () => {
+    rig = await makeId003Rig();
+    const base = { dataDir: rig.dir, card: { tokenKey: 'k'.repeat(32) } };
+    const hid = { transport: 'socket' as const };
+    const serial = { baudRate: 9600 };
+    const set = createDevices({
+      config: {
+        ...base,
+        devices: {
+          cashAcceptor: { ...serial, path: rig.emu.endpoint.path, protocol: 'id003' },
+          dispenser: serial, printer: serial, cardReader: hid, palm: hid, cabinet: hid,
+        },
+      },
+      tuning: { cashAcceptor: { pollIntervalMs: 100 } },
+    });
+    expect(set.cashAcceptor).toBeInstanceOf(Id003BillAcceptor);
+    try {
+      await set.cashAcceptor.open();
+      await until('online', () => set.cashAcceptor.status().link === 'online');
+      expect(set.cashAcceptor.status().billTable).toEqual(KZT);
+    } finally {
+      await set.cashAcceptor.close();
+    }
+    const ccnet = createDevices({ config: { ...base, devices: { cashAcceptor: serial, dispenser: serial, printer: serial, cardReader: hid, palm: hid, cabinet: hid } } });
+    expect(ccnet.cashAcceptor).toBeInstanceOf(CcnetBillValidator);
   });
 });

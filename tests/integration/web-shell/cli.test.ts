@@ -15,10 +15,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function runCli(env: Record<string, string>) {
+function runCli(env: Record<string, string>, args: string[] = []) {
   // cwd is a bare temp folder (no config/kiosk.json), so tsx is named by path
   const tsx = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', tsx, join(process.cwd(), 'kiosk/cli.ts')], {
+  const child = spawn(process.execPath, ['--import', tsx, join(process.cwd(), 'kiosk/cli.ts'), ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,9 +49,40 @@ describe('kiosk cli', () => {
     expect(run.out()).toBe('');
   });
 
-  it('serves, then shuts down gracefully on SIGTERM', async () => {
+  it('stops with one line and exit code 2 on a data folder it cannot make, a missing certificate, an exposed web shell or development secrets with a real bank', async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ KIOSK_DATA_DIR: '/proc/nope' }, /^config error: dataDir: cannot create \/proc\/nope \(ENOENT\)$/],
+      [{ KIOSK_BANK_CA_FILE: '/nonexistent/bank-ca.pem' }, /^config error: bank\.caFile: cannot read \/nonexistent\/bank-ca\.pem \(ENOENT\)$/],
+      [{ KIOSK_WEB_HOST: '0.0.0.0' }, /^config error: web\.host: "0\.0\.0\.0" is not loopback/],
+      [{ KIOSK_BANK_URL: 'https://terminal-gw.bank.example' }, /^config error: card\.tokenKey is the development key; service\.technicianCode is the development code: not allowed/],
+    ];
+    for (const [env, line] of cases) {
+      const run = runCli(env);
+      expect(await run.exited).toBe(2);
+      expect(run.err().trim()).toMatch(line);
+      expect(run.err().trim().split('\n')).toHaveLength(1);
+      expect(run.out()).toBe('');
+    }
+  });
+
+  it('does not print the bridge token unless asked', async () => {
     const port = await freePort();
     const run = runCli({ KIOSK_WEB_PORT: String(port), KIOSK_BRIDGE_TOKEN: 'cli-test-token-0123456789' });
+    // start-up time is the machine's business: poll until the line comes or the core exits; the test's timeout bounds the wait
+    let exited = false;
+    void run.exited.then(() => (exited = true));
+    while (!exited && !run.out().includes('kiosk core: open')) await new Promise((r) => setTimeout(r, 150));
+    expect(run.out()).toContain(`kiosk core: open http://127.0.0.1:${port}/ (bridge token: KIOSK_BRIDGE_TOKEN, or run with --print-token)`);
+    expect(run.out()).not.toContain('cli-test-token-0123456789');
+    // the development secrets with the local simulator: a warning in the log, not a refusal
+    expect(run.out()).toMatch(/card\.tokenKey is the development key; change it before this terminal talks to a real bank/);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('serves, then shuts down gracefully on SIGTERM', async () => {
+    const port = await freePort();
+    const run = runCli({ KIOSK_WEB_PORT: String(port), KIOSK_BRIDGE_TOKEN: 'cli-test-token-0123456789' }, ['--print-token']);
     // Start-up time is the machine's business (a loaded CI box takes far longer than a quiet one): poll until
     // the core answers or exits; the test's own timeout bounds the wait.
     let exited = false;

@@ -1,6 +1,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ beforeAll(async () => {
   await mkdir(join(renderer, 'assets'), { recursive: true });
   await writeFile(join(renderer, 'index.html'), '<!doctype html><title>kiosk</title><script type="module" src="/assets/app-1a2b.js"></script>');
   await writeFile(join(renderer, 'assets', 'app-1a2b.js'), 'console.log("kiosk")');
+  await writeFile(join(renderer, 'assets', 'app-1a2b.js.map'), '{"version":3,"sources":["../src/app.tsx"]}');
   const config = loadConfig({
     cwd: dir,
     env: { KIOSK_WEB_PORT: '1', KIOSK_BRIDGE_TOKEN: TOKEN, KIOSK_WEB_RENDERER_DIR: renderer, KIOSK_DATA_DIR: join(dir, 'data') },
@@ -110,6 +112,32 @@ describe('web shell over HTTP', () => {
     expect(text).toMatch(/^# HELP kiosk_bridge_clients /m);
     expect(text).toMatch(/kiosk_build_info\{version="[^"]+",terminal="KZ-DEV-0001"\} 1/);
     expect(text).toMatch(/kiosk_process_cpu_user_seconds_total\{/);
+  });
+
+  it('answers /healthz and /metrics only to a Host that is this machine (no DNS rebinding)', async () => {
+    const get = (path: string, host: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = http.request(`${core.url}${path}`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const port = new URL(core.url).port;
+    for (const path of ['/healthz', '/metrics']) {
+      expect(await get(path, `attacker.example:${port}`)).toBe(421);
+      expect(await get(path, 'attacker.example')).toBe(421);
+      expect(await get(path, `127.0.0.1:${port}`)).toBe(200);
+      expect(await get(path, `localhost:${port}`)).toBe(200);
+      expect(await get(path, `[::1]:${port}`)).toBe(200);
+    }
+    expect(logLines.join('')).toMatch(/Host header names another site/);
+  });
+
+  it('never serves a source map', async () => {
+    expect((await fetch(`${core.url}/assets/app-1a2b.js`)).status).toBe(200);
+    expect((await fetch(`${core.url}/assets/app-1a2b.js.map`)).status).toBe(404);
   });
 
   it('serves index.html with a strict CSP and no caching', async () => {

@@ -27,7 +27,7 @@ describe('config defaults', () => {
   it('points every device at the simulators run folder under dataDir', () => {
     const c = load({ KIOSK_DATA_DIR: 'var/kiosk' });
     const run = join(config.dir, 'var', 'kiosk', 'run');
-    expect(c.devices.cashAcceptor).toEqual({ path: join(run, 'cash-acceptor.tty'), baudRate: 9600 });
+    expect(c.devices.cashAcceptor).toEqual({ path: join(run, 'cash-acceptor.tty'), baudRate: 9600, protocol: 'ccnet' });
     expect(c.devices.dispenser.path).toBe(join(run, 'dispenser.tty'));
     expect(c.devices.printer.path).toBe(join(run, 'printer.tty'));
     expect(c.devices.cardReader).toEqual({ transport: 'socket', path: join(run, 'card-reader.sock') });
@@ -72,6 +72,13 @@ describe('config file and environment', () => {
 });
 
 describe('config errors: one line naming the key', () => {
+  it('picks the bill acceptor protocol, keeping the baud rate, and names a wrong one', () => {
+    expect(load({ KIOSK_DEVICES_CASH_ACCEPTOR_PROTOCOL: 'id003' }).devices.cashAcceptor).toMatchObject({ protocol: 'id003', baudRate: 9600 });
+    expect(errorOf({ KIOSK_DEVICES_CASH_ACCEPTOR_PROTOCOL: 'ebds' })).toBe(
+      'config error: devices.cashAcceptor.protocol: must be "ccnet" or "id003" (got "ebds" from KIOSK_DEVICES_CASH_ACCEPTOR_PROTOCOL)',
+    );
+  });
+
   it('names a bad port with the value seen', () => {
     expect(errorOf({ KIOSK_WEB_PORT: 'abc' })).toBe('config error: web.port: must be an integer 1-65535 (got "abc" from KIOSK_WEB_PORT)');
     expect(errorOf({ KIOSK_WEB_PORT: '0' })).toMatch(/^config error: web\.port: must be an integer 1-65535 \(got 0/);
