@@ -22,6 +22,8 @@ import { watchBank } from './bank-health.js';
 import { IDENTIFICATION_METHODS } from '../config/schema.js';
 import { IntentSettler } from './intent-settler.js';
 import { sessionNoteView } from './session-note-view.js';
+import { startFleet } from '../fleet/fleet.js';
+import { packageVersion } from '../core.js';
 
 
 export function sessionConfigFrom(config: CoreContext['config'], cassettes: readonly number[]): SessionConfig {
@@ -114,7 +116,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     if (!outcome.ok) logger.warn({ device: kind, error: outcome.error }, 'device did not open; it keeps retrying');
   }
 
-  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => client.postMessages(config.terminalId, batch) });
+  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => client.postMessages(config.terminalId, batch), registry: ctx.metrics.registry });
 
   // before any customer: settle what a crash left in flight (money invariant 3)
   const report = await reconcileAtStartup({ store: kstore.money, acceptor: devices.cashAcceptor, dispenser: devices.dispenser });
@@ -128,6 +130,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     terminalId: config.terminalId,
     address: options.address ?? config.receipt.address,
     ...(config.receipt.bankBin ? { bankBin: config.receipt.bankBin } : {}),
+    dispenserPresenter: config.devices.dispenser.presenter,
   };
   const receipts = receiptDelivery(kstore.money, devices.printer, site, { onEnqueue: () => sync.notify(), locale: config.locale });
   // a new outbox message wakes the sync worker instead of waiting for its idle poll
@@ -182,12 +185,14 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   const onDelivered = () => host.send({ type: 'device.health', devices: { bank: 'online' } });
   const onFailed = () => host.send({ type: 'device.health', devices: { bank: 'offline' } });
   sync.on('delivered', onDelivered).on('failed', onFailed);
+  const fleet = startFleet({ config, version: packageVersion(), logger, registry: ctx.metrics.registry, db: kstore.db, sync, supervisor, devices, snapshot: () => host.snapshot(), subscribe: (l) => host.subscribe(l) });
 
   return {
     snapshot: () => host.snapshot(),
     subscribe: (l) => host.subscribe(l),
     dispatch: (i) => host.dispatch(i),
     async stop() {
+      fleet.stop();
       watched.stop();
       supervisor.stop();
       settlerWatch.unsubscribe();
