@@ -12,7 +12,7 @@ const kioskUrl = process.env.KIOSK_E2E_UI_URL ? new URL(process.env.KIOSK_E2E_UI
 test('the panel shows the terminal as the bank sees it', async ({ page, request }) => {
   const health = (await (await request.get(`${kioskUrl}/healthz`)).json()) as { terminalId: string };
   await page.goto(`${devicesUrl}/panel/`);
-  await page.waitForFunction(() => (window as unknown as { panelReady?: boolean }).panelReady === true);
+  await page.waitForFunction(() => (globalThis as unknown as { panelReady?: boolean }).panelReady === true);
   await page.locator('#bank-url').fill(bankUrl);
   await page.locator('#bank-url').dispatchEvent('change');
   const fleet = page.getByRole('table');
