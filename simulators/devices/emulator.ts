@@ -4,7 +4,7 @@
  * adds its own control routes under /<kind>/... on the control API (127.0.0.1:7400).
  */
 import type { FastifyInstance } from 'fastify';
-import type { DeviceKind } from '../../domain/devices.js';
+import type { CashAcceptorProtocol, DeviceKind } from '../../domain/devices.js';
 
 export type { DeviceKind } from '../../domain/devices.js';
 export { defaultEndpointName } from '../../domain/devices.js';
@@ -32,7 +32,7 @@ export interface EmulatorContext {
   /** folder for pty links and sockets of this simulator run */
   runDir: string;
   /** the bill acceptor's wire protocol (default 'ccnet') */
-  cashAcceptorProtocol?: 'ccnet' | 'id003';
+  cashAcceptorProtocol?: CashAcceptorProtocol;
 }
 
 export type EmulatorFactory = (ctx: EmulatorContext) => DeviceEmulator;
