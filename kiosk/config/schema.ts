@@ -221,6 +221,11 @@ export const ConfigSchema = z
       .object({ methods: IdentificationMethods.default([...IDENTIFICATION_METHODS]) })
       .strict()
       .default({ methods: [...IDENTIFICATION_METHODS] }),
+    /** below this much free space on the data disk the terminal goes out of service at start-up, before taking any cash */
+    storage: z
+      .object({ minFreeMb: intIn(1, 10_000_000, 'a number of megabytes 1-10000000').default(64) })
+      .strict()
+      .default({ minFreeMb: 64 }),
     service: z
       .object({
         technicianCode: z

@@ -83,7 +83,8 @@ export async function createSessionRuntime(ctx: CoreContext, options: SessionRun
       return host;
     },
     (err: unknown) => {
-      ctx.logger.error({ err }, 'session runtime failed to start; the terminal is out of service');
+      // one line that says why: a corrupt database or a full disk is found here, before any device takes cash
+      ctx.logger.error({ err }, `session runtime failed to start; the terminal is out of service: ${err instanceof Error ? err.message : String(err)}`);
       starting.fail();
       return undefined;
     },
@@ -110,7 +111,7 @@ export async function createSessionRuntime(ctx: CoreContext, options: SessionRun
 
 async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): Promise<StoppableSessionHost & { stop(): Promise<void> }> {
   const { config, logger } = ctx;
-  const kstore = openKioskStore({ dataDir: config.dataDir, terminalId: config.terminalId });
+  const kstore = openKioskStore({ dataDir: config.dataDir, terminalId: config.terminalId, minFreeBytes: config.storage.minFreeMb * 1024 * 1024 });
   const client = createBankClient({ ...config.bank, terminalId: config.terminalId });
   // the session's view of the bank follows its own calls; the host is attached further down
   let tellSession: (online: boolean) => void = () => undefined;
