@@ -235,6 +235,22 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ technicianCode: '123456' }),
+    /** what the bank's operations centre receives: journal anchoring and terminal status */
+    fleet: z
+      .object({
+        /** a journal segment goes to the bank once this many entries are not yet sent */
+        journalUploadEveryEntries: intIn(1, 100_000, 'a number of journal entries 1-100000').default(200),
+        /** ... and at least this often while anything was journaled */
+        journalUploadEveryMinutes: intIn(1, 1440, 'a number of minutes 1-1440').default(15),
+        /** a status report goes at least this often even when nothing changed */
+        statusHeartbeatMs: ms(1_000, 3_600_000).default(60_000),
+        /** changes are reported no more often than this (a flapping device is coalesced) */
+        statusMinIntervalMs: ms(100, 600_000).default(2_000),
+        /** most notes the acceptor's cash box holds */
+        cashBoxCapacity: intIn(1, 100_000, 'a number of notes 1-100000').default(1_500),
+      })
+      .strict()
+      .default({ journalUploadEveryEntries: 200, journalUploadEveryMinutes: 15, statusHeartbeatMs: 60_000, statusMinIntervalMs: 2_000, cashBoxCapacity: 1_500 }),
   })
   .strict();
 

@@ -4,6 +4,7 @@
  * gets back is a SessionHost it can serve over the bridge and stop.
  */
 import { randomUUID } from 'node:crypto';
+import { KZT_BANKNOTES_TIYN, tenge } from '../../domain/money.js';
 import type { CoreContext, StoppableSessionHost } from '../core.js';
 import type { Devices } from '../bridge/schema.js';
 import { createBankClient } from '../bank/client.js';
@@ -26,12 +27,13 @@ import { watchBank } from './bank-health.js';
 import { IDENTIFICATION_METHODS } from '../config/schema.js';
 import { IntentSettler } from './intent-settler.js';
 import { sessionNoteView } from './session-note-view.js';
+import { startFleet } from '../fleet/fleet.js';
+import { packageVersion } from '../core.js';
 
-const TENGE = 100;
 
 export function sessionConfigFrom(config: CoreContext['config'], cassettes: readonly number[]): SessionConfig {
   const t = config.timeouts;
-  const step = cassettes.reduce((g, d) => gcd(g, d), 0) || 1000 * TENGE;
+  const step = cassettes.reduce((g, d) => gcd(g, d), 0) || tenge(1000);
   return {
     terminalId: config.terminalId,
     localeDefault: config.locale,
@@ -39,11 +41,11 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
     identificationMethods: IDENTIFICATION_METHODS.filter((m) => config.identification.methods.includes(m)),
     timeouts: { ...defaultTimeouts, inactivityMs: t.inactivityMs, moreTimeMs: t.moreTimeMs, takeCashMs: t.cashTakeMs, approvalMs: t.approvalMs },
     offlineCaps: { perPayment: config.offline.perPaymentTiyn, total: config.offline.totalTiyn },
-    acceptedDenominations: [200, 500, 1000, 2000, 5000, 10000, 20000].map((n) => n * TENGE),
+    acceptedDenominations: [...KZT_BANKNOTES_TIYN],
     withdrawal: {
-      presets: [10_000, 20_000, 50_000, 100_000].map((n) => n * TENGE).filter((a) => a % step === 0),
+      presets: [10_000, 20_000, 50_000, 100_000].map(tenge).filter((a) => a % step === 0),
       multipleOf: step,
-      max: 500_000 * TENGE,
+      max: tenge(500_000),
     },
     otpLength: 6,
     // SMS receipts go through the outbox (store-and-forward), so every terminal can offer them
@@ -123,7 +125,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     if (!outcome.ok) logger.warn({ device: kind, error: outcome.error }, 'device did not open; it keeps retrying');
   }
 
-  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => client.postMessages(config.terminalId, batch) });
+  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => client.postMessages(config.terminalId, batch), registry: ctx.metrics.registry });
 
   // before any customer: settle what a crash left in flight (money invariant 3)
   const report = await reconcileAtStartup({ store: kstore.money, acceptor: devices.cashAcceptor, dispenser: devices.dispenser });
@@ -167,6 +169,9 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
 
   const machine = createSessionMachine({ config: sessionConfig, now: () => Date.now(), newSessionId: () => randomUUID() }).provide({ actors: createSessionActors(ports) });
   const host = startSessionHost({ machine, config: sessionConfig, clock: systemClock, onError: (err) => logger.error({ err }, 'session machine failed') });
+  const mismatch = host.actor.on('noteMismatch', (e) =>
+    logger.error({ cashInId: e.cashInId, expected: e.expected, reported: e.reported }, 'the acceptor stacked another note than it held in escrow; the intent is left open for reconciliation'),
+  );
   // note, card and cash events from the drivers; health comes from the supervisor, which also
   // re-reads statuses (a cleared jam or new paper has no event of its own)
   const disconnect = connectDevices(devices, (e) => host.send(e), { health: false });
@@ -191,17 +196,20 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   const onDelivered = () => host.send({ type: 'device.health', devices: { bank: 'online' } });
   const onFailed = () => host.send({ type: 'device.health', devices: { bank: 'offline' } });
   sync.on('delivered', onDelivered).on('failed', onFailed);
+  const fleet = startFleet({ config, version: packageVersion(), logger, registry: ctx.metrics.registry, db: kstore.db, sync, supervisor, devices, snapshot: () => host.snapshot(), subscribe: (l) => host.subscribe(l) });
 
   return {
     snapshot: () => host.snapshot(),
     subscribe: (l) => host.subscribe(l),
     dispatch: (i) => host.dispatch(i),
     async stop() {
+      fleet.stop();
       watched.stop();
       supervisor.stop();
       supervisor.off('change', onChange);
       disconnect();
       settlerWatch.unsubscribe();
+      mismatch.unsubscribe();
       await settler.stop();
       devices.cabinet.off('serviceSwitch', onSwitch);
       sync.off('delivered', onDelivered).off('failed', onFailed);

@@ -56,7 +56,7 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     await insertWithIntent(r, set, cashInId, 1000);
     await set.cashAcceptor.stack();
     await until('first note stacked', () => cashBox(r)['1000'] === 1);
-    r.store.money.recordStacked(cashInId, T1000);
+    r.store.money.recordStacked(cashInId, { denomination: T1000 });
   }
 
   /** the dispenser emulator and the store loaded alike (cassette i holds `cassettes[i]`), the dispenser open */

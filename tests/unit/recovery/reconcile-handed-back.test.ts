@@ -40,7 +40,7 @@ function crashedCashIn(): { store: KioskStore; cashInId: string } {
   opened.push({ store, dir });
   const { cashInId } = store.money.beginCashIn({ sessionId: 's-1', target });
   store.money.recordStackIntent(cashInId, 100_000);
-  store.money.recordStacked(cashInId, 100_000);
+  store.money.recordStacked(cashInId, { denomination: 100_000 });
   store.money.recordStackIntent(cashInId, 500_000);
   return { store, cashInId };
 }

@@ -38,6 +38,28 @@ function store(): KioskStore {
 const planSource = { plan: greedyPlanner, denominationOf: (c: number) => [500_000, 100_000][c] };
 const target = { kind: 'account' as const, customerId: 'c-aigerim', productId: 'a-aigerim-cur', label: 'Current *0101' };
 
+describe('note identity in the store', () => {
+  it('the row a stack intent returns is the row settled, not the oldest of its denomination', () => {
+    const s = store();
+    const adapter = new StoreAdapter(s.money, planSource);
+    const { cashInId } = adapter.beginCashIn({ sessionId: 's-n', target, offline: false });
+    const first = adapter.recordStackIntent(cashInId, 100_000);
+    const second = adapter.recordStackIntent(cashInId, 100_000);
+    expect(second.noteId).not.toBe(first.noteId);
+    adapter.recordStacked(cashInId, { noteId: second.noteId });
+    expect(s.money.cashIn(cashInId)?.notes.map((n) => [n.noteId, n.state])).toEqual([
+      [first.noteId, 'intent'],
+      [second.noteId, 'stacked'],
+    ]);
+    // a settled row, or another cash-in's, is refused rather than moved again
+    expect(() => adapter.recordReturned(cashInId, { noteId: second.noteId }, 'device')).toThrow(/already stacked/);
+    const other = adapter.beginCashIn({ sessionId: 's-o', target, offline: false });
+    expect(() => adapter.recordStacked(other.cashInId, { noteId: first.noteId })).toThrow(/not a note of/);
+    adapter.recordReturned(cashInId, { noteId: first.noteId }, 'device');
+    expect(s.money.cashIn(cashInId)?.stackedTotal).toBe(100_000);
+  });
+});
+
 describe('start-up reconciliation of what the session wrote', () => {
   const reconcile = (s: KioskStore, acceptor: FakeAcceptor, dispenser: FakeDispenser) =>
     reconcileAtStartup({ store: s.money, acceptor, dispenser, deviceTimeoutMs: 200, returnTimeoutMs: 500 });
@@ -49,7 +71,7 @@ describe('start-up reconciliation of what the session wrote', () => {
     const acceptor = new FakeAcceptor(log);
     const { cashInId } = adapter.beginCashIn({ sessionId: 's-1', target, offline: false });
     const first = adapter.recordStackIntent(cashInId, 100_000);
-    adapter.recordStacked(cashInId, first.noteId);
+    adapter.recordStacked(cashInId, { noteId: first.noteId });
     adapter.recordStackIntent(cashInId, 200_000); // then the power went
     await acceptor.enable([200_000]);
     acceptor.insert(200_000);
