@@ -71,6 +71,23 @@ describe('reconciliation with the validator\'s word on a note settled while the 
     expect(report.decisions[0]).toMatchObject({ kind: 'intentResolved', outcome: 'stacked' });
   });
 
+  it('a note handed back at power-up that the device does not name (ID003 41) leaves the intent for the technician', async () => {
+    const { store, cashInId } = crashedCashIn();
+    const report = await reconcile(store, new AcceptorAfterCrash({ outcome: 'returned' }));
+    expect(report.decisions).toEqual([
+      { kind: 'leftForTechnician', subject: 'cashIn', id: cashInId, reason: expect.stringMatching(/unknown value at power-up/) },
+    ]);
+    expect(report.settled).toBe(false);
+    expect(listOutbox(store.db)).toEqual([]);
+  });
+
+  it('a note stored at power-up that the device does not name (ID003 42) settles the intent stacked', async () => {
+    const { store, cashInId } = crashedCashIn();
+    await reconcile(store, new AcceptorAfterCrash({ outcome: 'stacked' }));
+    expect(store.money.cashIn(cashInId)).toMatchObject({ status: 'ok', stackedTotal: 600_000 });
+    expect(listOutbox(store.db).map((m) => m.amount)).toEqual([600_000]);
+  });
+
   it('the validator reporting the note stacked, or nothing, credits it with the earlier notes', async () => {
     for (const settled of [{ outcome: 'stacked' as const, billType: 4, denomination: 500_000 }, undefined]) {
       const { store, cashInId } = crashedCashIn();
