@@ -49,7 +49,7 @@ export interface Core {
 }
 
 /** the app's version from the nearest package.json above this module (source tree or dist/) */
-function packageVersion(): string {
+export function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     try {

@@ -137,7 +137,8 @@ export interface ServicePaymentAuthorisation {
  */
 export type OutboxKind =
   | 'cashInCredit' | 'servicePayment' | 'servicePaymentReverse' | 'withdrawalComplete' | 'withdrawalReverse' | 'collection'
-  | 'replenishment' | 'journalUpload' | 'receiptSms';
+  | 'replenishment' | 'journalUpload' | 'receiptSms'
+  | 'terminalStatus';
 
 export interface OutboxMessage {
   key: string; // terminalId + ':' + monotonic sequence; permanent identity
@@ -149,4 +150,6 @@ export interface DeliveryResult {
   key: string;
   status: 'applied' | 'alreadyApplied' | 'rejected';
   reason?: RefusalReason | string;
+  /** a journal segment's answer: the head the bank holds anchored */
+  anchoredHead?: { seq: number; hash: string };
 }

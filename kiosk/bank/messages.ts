@@ -55,7 +55,58 @@ export const ReceiptSmsBody = z.object({
   phone: z.string().regex(/^\+[1-9][0-9]{7,14}$/, 'phone must be E.164'),
   text: z.string().min(1).max(2000),
 });
-export const JournalUploadBody = z.object({ from: z.number().int(), to: z.number().int(), entries: z.array(z.unknown()) });
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex');
+/** one journal entry as the terminal hashed it (kiosk/store/journal.ts) */
+export const JournalEntryWire = z.object({
+  seq: z.number().int().positive(),
+  at: z.string().max(40),
+  type: z.string().min(1).max(64),
+  payload: z.record(z.string(), z.unknown()),
+  prevHash: Sha256Hex,
+  hash: Sha256Hex,
+});
+/**
+ * A segment of the electronic journal for anchoring at the bank: entries `from`..`to`, the hash
+ * the first one links to (`prevHash`, the previous anchor) and the new head. The bank accepts it
+ * only if it continues the head it anchored last.
+ */
+export const JournalUploadBody = z.object({
+  from: z.number().int().positive(),
+  to: z.number().int().positive(),
+  prevHash: Sha256Hex,
+  headHash: Sha256Hex,
+  entries: z.array(JournalEntryWire).min(1).max(1000),
+});
+const Count = z.number().int().nonnegative();
+/**
+ * What the bank's operations centre sees of a terminal: devices, cash levels, paper, the queue and
+ * the journal anchor. Sent on change and on a heartbeat; only the latest matters. No customer data.
+ */
+export const TerminalStatusBody = z.object({
+  at: z.string().max(40),
+  version: z.string().max(40),
+  devices: z.array(z.object({
+    device: z.string().max(32),
+    health: z.enum(['ok', 'degraded', 'offline', 'absent']),
+    fault: z.string().max(120).optional(),
+  })).max(16),
+  cassettes: z.array(z.object({
+    index: Count,
+    denomination: Tiyn,
+    notes: Count,
+    capacity: Count,
+    state: z.enum(['ok', 'low', 'empty', 'missing', 'unknown']),
+  })).max(8),
+  cashBox: z.object({ notes: Count, capacity: Count, full: z.boolean() }),
+  paper: z.enum(['ok', 'nearEnd', 'out', 'unknown']),
+  queue: z.object({ depth: Count, oldestAgeSeconds: Count, deadLetters: Count }),
+  journal: z.object({
+    headSeq: Count,
+    anchoredSeq: Count,
+    /** ISO-8601 time the bank last accepted a segment; absent before the first anchor */
+    anchoredAt: z.string().max(40).optional(),
+  }),
+});
 
 export const OutboxMessageSchema = z.discriminatedUnion('kind', [
   z.object({ key: z.string().max(80), kind: z.literal('cashInCredit'), body: CashInCreditBody }),
@@ -67,10 +118,15 @@ export const OutboxMessageSchema = z.discriminatedUnion('kind', [
   z.object({ key: z.string().max(80), kind: z.literal('replenishment'), body: CashUnitsBody }),
   z.object({ key: z.string().max(80), kind: z.literal('journalUpload'), body: JournalUploadBody }),
   z.object({ key: z.string().max(80), kind: z.literal('receiptSms'), body: ReceiptSmsBody }),
+  z.object({ key: z.string().max(80), kind: z.literal('terminalStatus'), body: TerminalStatusBody }),
 ]);
 export type OutboxMessageWire = z.infer<typeof OutboxMessageSchema>;
 
 export const MessagesRequest = z.object({ terminalId: z.string().max(40), messages: z.array(OutboxMessageSchema).max(500) });
 export const MessagesResponse = z.object({
-  results: z.array(z.object({ key: z.string(), status: z.enum(['applied', 'alreadyApplied', 'rejected']), reason: z.string().optional() })),
+  results: z.array(z.object({
+    key: z.string(), status: z.enum(['applied', 'alreadyApplied', 'rejected']), reason: z.string().optional(),
+    /** for a journal segment: the head the bank holds anchored after this message */
+    anchoredHead: z.object({ seq: z.number().int().nonnegative(), hash: z.string() }).optional(),
+  })),
 });

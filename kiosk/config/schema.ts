@@ -84,6 +84,11 @@ const DispenserDevice = SerialDevice.extend({
     .default(DEFAULT_CASSETTES_TENGE),
   /** most notes one cassette holds; a replenishment above it is refused */
   cassetteCapacity: intIn(1, 10_000, 'a number of notes 1-10000').default(DEFAULT_CASSETTE_CAPACITY),
+  /**
+   * true: the module's exit feeds a presenter (shutter, taken sensor, retract bin). false: a stock
+   * LCDM-1000/2000, whose notes counted at the exit sensor have left the machine.
+   */
+  presenter: z.boolean({ error: 'must be true or false' }).default(false),
 }).strict();
 
 /**
@@ -162,7 +167,7 @@ export const ConfigSchema = z
     devices: z
       .object({
         cashAcceptor: CashAcceptorDevice.default({ baudRate: 9600, protocol: 'ccnet' }),
-        dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY }),
+        dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY, presenter: false }),
         printer: serial(19200),
         cardReader: hid(),
         palm: hid(),
@@ -171,7 +176,7 @@ export const ConfigSchema = z
       .strict()
       .default({
         cashAcceptor: { baudRate: 9600, protocol: 'ccnet' },
-        dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY },
+        dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY, presenter: false },
         printer: { baudRate: 19200 },
         cardReader: { transport: 'socket' },
         palm: { transport: 'socket' },
@@ -236,6 +241,22 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ technicianCode: '123456' }),
+    /** what the bank's operations centre receives: journal anchoring and terminal status */
+    fleet: z
+      .object({
+        /** a journal segment goes to the bank once this many entries are not yet sent */
+        journalUploadEveryEntries: intIn(1, 100_000, 'a number of journal entries 1-100000').default(200),
+        /** ... and at least this often while anything was journaled */
+        journalUploadEveryMinutes: intIn(1, 1440, 'a number of minutes 1-1440').default(15),
+        /** a status report goes at least this often even when nothing changed */
+        statusHeartbeatMs: ms(1_000, 3_600_000).default(60_000),
+        /** changes are reported no more often than this (a flapping device is coalesced) */
+        statusMinIntervalMs: ms(100, 600_000).default(2_000),
+        /** most notes the acceptor's cash box holds */
+        cashBoxCapacity: intIn(1, 100_000, 'a number of notes 1-100000').default(1_500),
+      })
+      .strict()
+      .default({ journalUploadEveryEntries: 200, journalUploadEveryMinutes: 15, statusHeartbeatMs: 60_000, statusMinIntervalMs: 2_000, cashBoxCapacity: 1_500 }),
   })
   .strict();
 

@@ -17,6 +17,11 @@ export function createMetrics(labels: { terminalId: string; version?: string }):
   // every series names the terminal, so a fleet dashboard can tell a thousand kiosks apart
   registry.setDefaultLabels({ terminal: labels.terminalId });
   collectDefaultMetrics({ register: registry, prefix: 'kiosk_' });
+  // prom-client's gauges named *_total break the Prometheus naming rule (`promtool check metrics`
+  // reports them); kiosk_nodejs_active_resources{type} and its siblings say the same
+  for (const name of ['kiosk_nodejs_active_handles_total', 'kiosk_nodejs_active_requests_total', 'kiosk_nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
   new Gauge({ name: 'kiosk_build_info', help: 'Kiosk software version', labelNames: ['version'], registers: [registry] })
     .labels(labels.version ?? '0.0.0')
     .set(1);

@@ -46,6 +46,12 @@ export function acceptorWitness(s: CashAcceptorStatus, denomination: Tiyn, claim
     if (s.escrow === denomination) return { kind: 'inEscrow' };
   }
   if (claims.handedBack && claims.handedBack.denomination === denomination) return { kind: 'returned' };
+  const settled = s.noteSettledAtOpen;
+  if (claims.handedBack && settled?.outcome === 'returned' && settled.billType === undefined && settled.denomination === undefined) {
+    // ID003 41 (power-up, bill in the acceptor; its RESET hands the note back) names no note: it may be
+    // this intent's note or another, so neither "stacked" nor "returned" is known
+    return { kind: 'undecided', reason: 'the acceptor handed back a note of unknown value at power-up; the stack intent cannot be matched' };
+  }
   return { kind: 'escrowEmpty' };
 }
 

@@ -9,6 +9,7 @@
  * reconciliation and the technician.
  */
 import type { Tiyn } from '../../domain/money.js';
+import { sleep } from '../../domain/async.js';
 import type { CashAcceptor } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import { acceptorWitness, inEscrow, settleAcceptorIntent, type AcceptorWitness } from '../recovery/acceptor-intent.js';
 import type { Decision } from '../recovery/reconcile.js';
@@ -35,7 +36,6 @@ export interface IntentSettlerOptions {
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const isOpen = (c: CashInRecord | undefined): c is CashInRecord => c !== undefined && (c.status === 'active' || c.status === 'unknown');
 const openIntents = (c: CashInRecord): Tiyn[] => c.notes.filter((n) => n.state === 'intent').map((n) => n.denomination);
 

@@ -3,17 +3,13 @@
  * over the configured ports, start-up reconciliation, then the session machine. What the core
  * gets back is a SessionHost it can serve over the bridge and stop.
  */
-import { randomUUID } from 'node:crypto';
+import { KZT_BANKNOTES_TIYN, tenge } from '../../domain/money.js';
 import type { CoreContext, StoppableSessionHost } from '../core.js';
-import type { Devices } from '../bridge/schema.js';
 import { createBankClient } from '../bank/client.js';
 import { openKioskStore } from '../store/store.js';
 import { SyncWorker } from '../sync/sync-worker.js';
-import { createSessionActors } from '../session/actors.js';
-import { connectDevices } from '../session/device-events.js';
-import { createSessionMachine } from '../session/machine.js';
 import { defaultTimeouts, systemClock, type SessionConfig, type SessionPorts } from '../session/ports.js';
-import { startSessionHost } from '../session/session-host.js';
+import { startSession } from '../session/start-session.js';
 import { serviceMode } from '../service-mode/service-mode.js';
 import { buildDevices } from './devices.js';
 import { DeviceSupervisor } from '../devices/supervisor.js';
@@ -26,12 +22,13 @@ import { watchBank } from './bank-health.js';
 import { IDENTIFICATION_METHODS } from '../config/schema.js';
 import { IntentSettler } from './intent-settler.js';
 import { sessionNoteView } from './session-note-view.js';
+import { startFleet } from '../fleet/fleet.js';
+import { packageVersion } from '../core.js';
 
-const TENGE = 100;
 
 export function sessionConfigFrom(config: CoreContext['config'], cassettes: readonly number[]): SessionConfig {
   const t = config.timeouts;
-  const step = cassettes.reduce((g, d) => gcd(g, d), 0) || 1000 * TENGE;
+  const step = cassettes.reduce((g, d) => gcd(g, d), 0) || tenge(1000);
   return {
     terminalId: config.terminalId,
     localeDefault: config.locale,
@@ -39,20 +36,16 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
     identificationMethods: IDENTIFICATION_METHODS.filter((m) => config.identification.methods.includes(m)),
     timeouts: { ...defaultTimeouts, inactivityMs: t.inactivityMs, moreTimeMs: t.moreTimeMs, takeCashMs: t.cashTakeMs, approvalMs: t.approvalMs },
     offlineCaps: { perPayment: config.offline.perPaymentTiyn, total: config.offline.totalTiyn },
-    acceptedDenominations: [200, 500, 1000, 2000, 5000, 10000, 20000].map((n) => n * TENGE),
+    acceptedDenominations: [...KZT_BANKNOTES_TIYN],
     withdrawal: {
-      presets: [10_000, 20_000, 50_000, 100_000].map((n) => n * TENGE).filter((a) => a % step === 0),
+      presets: [10_000, 20_000, 50_000, 100_000].map(tenge).filter((a) => a % step === 0),
       multipleOf: step,
-      max: 500_000 * TENGE,
+      max: tenge(500_000),
     },
     otpLength: 6,
     // SMS receipts go through the outbox (store-and-forward), so every terminal can offer them
     smsReceipts: true,
   };
-}
-
-function withoutBank(h: Pick<Devices, 'cashAcceptor' | 'dispenser' | 'printer' | 'cardReader' | 'palm'>): Partial<Devices> {
-  return { cashAcceptor: h.cashAcceptor, dispenser: h.dispenser, printer: h.printer, cardReader: h.cardReader, palm: h.palm };
 }
 
 function gcd(a: number, b: number): number {
@@ -123,7 +116,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     if (!outcome.ok) logger.warn({ device: kind, error: outcome.error }, 'device did not open; it keeps retrying');
   }
 
-  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => client.postMessages(config.terminalId, batch) });
+  const sync = new SyncWorker({ db: kstore.db, deliver: (batch) => client.postMessages(config.terminalId, batch), registry: ctx.metrics.registry });
 
   // before any customer: settle what a crash left in flight (money invariant 3)
   const report = await reconcileAtStartup({ store: kstore.money, acceptor: devices.cashAcceptor, dispenser: devices.dispenser });
@@ -137,6 +130,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     terminalId: config.terminalId,
     address: options.address ?? config.receipt.address,
     ...(config.receipt.bankBin ? { bankBin: config.receipt.bankBin } : {}),
+    dispenserPresenter: config.devices.dispenser.presenter,
   };
   const receipts = receiptDelivery(kstore.money, devices.printer, site, { onEnqueue: () => sync.notify(), locale: config.locale });
   // a new outbox message wakes the sync worker instead of waiting for its idle poll
@@ -165,11 +159,16 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     config: sessionConfig,
   };
 
-  const machine = createSessionMachine({ config: sessionConfig, now: () => Date.now(), newSessionId: () => randomUUID() }).provide({ actors: createSessionActors(ports) });
-  const host = startSessionHost({ machine, config: sessionConfig, clock: systemClock, onError: (err) => logger.error({ err }, 'session machine failed') });
-  // note, card and cash events from the drivers; health comes from the supervisor, which also
-  // re-reads statuses (a cleared jam or new paper has no event of its own)
-  const disconnect = connectDevices(devices, (e) => host.send(e), { health: false });
+  // health comes from the supervisor, which also re-reads statuses (a cleared jam or new paper
+  // has no event of its own) and keeps the metrics; it is started once the session listens to it
+  const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry, identificationMethods: sessionConfig.identificationMethods });
+  const host = startSession(ports, {
+    supervisor,
+    onError: (err) => logger.error({ err }, 'session machine failed'),
+    onReport: (e) =>
+      logger.error({ cashInId: e.cashInId, expected: e.expected, reported: e.reported }, 'the acceptor stacked another note than it held in escrow; the intent is left open for reconciliation'),
+  });
+  supervisor.start();
   // a note the session gave up on is settled from the device's word when it comes (invariant 1)
   const settler = new IntentSettler({
     store: kstore.money,
@@ -179,33 +178,28 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     onDecision: (decision) => logger.info({ recovery: decision }, 'open stack intent: the acceptor\'s word'),
   }).start();
   const settlerWatch = host.actor.subscribe(() => settler.sessionChanged());
-  const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry, identificationMethods: sessionConfig.identificationMethods });
   // the bank's state is the session's own news (its calls and the sync worker's deliveries)
-  const onChange = (p: { devices: Devices }) => host.send({ type: 'device.health', devices: withoutBank(p.devices) });
-  supervisor.on('change', onChange);
-  supervisor.start();
-  host.send({ type: 'device.health', devices: withoutBank(supervisor.health()) });
   tellSession = (online) => host.send({ type: 'device.health', devices: { bank: online ? 'online' : 'offline' } });
   const onSwitch = (p: { open: boolean }) => host.send({ type: 'device.serviceSwitch', open: p.open });
   devices.cabinet.on('serviceSwitch', onSwitch);
   const onDelivered = () => host.send({ type: 'device.health', devices: { bank: 'online' } });
   const onFailed = () => host.send({ type: 'device.health', devices: { bank: 'offline' } });
   sync.on('delivered', onDelivered).on('failed', onFailed);
+  const fleet = startFleet({ config, version: packageVersion(), logger, registry: ctx.metrics.registry, db: kstore.db, sync, supervisor, devices, snapshot: () => host.snapshot(), subscribe: (l) => host.subscribe(l) });
 
   return {
     snapshot: () => host.snapshot(),
     subscribe: (l) => host.subscribe(l),
     dispatch: (i) => host.dispatch(i),
     async stop() {
+      fleet.stop();
       watched.stop();
       supervisor.stop();
-      supervisor.off('change', onChange);
-      disconnect();
       settlerWatch.unsubscribe();
       await settler.stop();
       devices.cabinet.off('serviceSwitch', onSwitch);
       sync.off('delivered', onDelivered).off('failed', onFailed);
-      host.stop();
+      host.close();
       await sync.stop();
       await devices.closeAll();
       kstore.close();

@@ -1,9 +1,9 @@
 /**
- * The session's store port over the SQLite MoneyStore. The store keys notes by denomination
- * (the oldest open intent of that denomination), so a note id here is `<denomination>#<n>`; the
- * withdrawal record carries its note plan from the start, so the plan is made at authorisation.
+ * The session's store port over the SQLite MoneyStore. Notes pass through untouched: the id a
+ * stack intent returns is the store's row id. The withdrawal record carries its note plan from
+ * the start, so the plan is made at authorisation.
  */
-import type { AccountPaymentStore, MoneyStore, WithdrawalPlanItem } from '../store/money-store.js';
+import type { AccountPaymentStore, MoneyStore, NoteRef, WithdrawalPlanItem } from '../store/money-store.js';
 import type { CashInTarget, OpenCashIn, OpenWithdrawal, PinChangeRecord, SessionStore } from '../session/ports.js';
 import type { DispensePlanItem } from '../../drivers/dispenser/cash-dispenser.js';
 
@@ -13,8 +13,6 @@ export interface PlanSource {
 }
 
 export class StoreAdapter implements SessionStore {
-  #seq = 0;
-
   constructor(
     private readonly store: MoneyStore & AccountPaymentStore,
     private readonly planner: PlanSource,
@@ -32,16 +30,15 @@ export class StoreAdapter implements SessionStore {
   }
 
   recordStackIntent(cashInId: string, denomination: number) {
-    this.store.recordStackIntent(cashInId, denomination);
-    return { noteId: `${denomination}#${++this.#seq}` };
+    return this.store.recordStackIntent(cashInId, denomination);
   }
 
-  recordStacked(cashInId: string, noteId: string) {
-    this.store.recordStacked(cashInId, denominationOf(noteId));
+  recordStacked(cashInId: string, note: NoteRef) {
+    this.store.recordStacked(cashInId, note);
   }
 
-  recordReturned(cashInId: string, noteId: string, reason: string) {
-    this.store.recordReturned(cashInId, denominationOf(noteId), reason);
+  recordReturned(cashInId: string, note: NoteRef, reason: string) {
+    this.store.recordReturned(cashInId, note, reason);
   }
 
   endCashIn(cashInId: string, input: { commission: number }) {
@@ -57,7 +54,7 @@ export class StoreAdapter implements SessionStore {
       sessionId: c.sessionId,
       status: c.status === 'unknown' ? 'unknown' : 'active',
       stacked: c.notes.filter((n) => n.state === 'stacked').map((n) => n.denomination),
-      pendingIntents: c.notes.filter((n) => n.state === 'intent').map((n, i) => ({ noteId: `${n.denomination}#r${i}`, denomination: n.denomination })),
+      pendingIntents: c.notes.filter((n) => n.state === 'intent').map((n) => ({ noteId: n.noteId, denomination: n.denomination })),
     }));
   }
 
@@ -141,10 +138,4 @@ export class StoreAdapter implements SessionStore {
     if (!this.store.recordPinChange) throw new Error('this store cannot journal a PIN change');
     return this.store.recordPinChange(input);
   }
-}
-
-function denominationOf(noteId: string): number {
-  const d = Number(noteId.split('#')[0]);
-  if (!Number.isSafeInteger(d) || d <= 0) throw new Error(`bad note id ${noteId}`);
-  return d;
 }

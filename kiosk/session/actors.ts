@@ -10,24 +10,10 @@ import type { SessionMachine } from './machine.js';
 import type { CashInTarget, SessionPorts } from './ports.js';
 import type { AccountPaymentAuthoriseInput, AccountPaymentAuthoriseOutcome, PalmOutcome, PrecheckOutcome } from './types.js';
 import { stackNote } from './stack-note.js';
+import { withTimeout } from '../../domain/async.js';
 
 export class DeviceMissingError extends Error {
   override readonly name = 'DeviceMissingError';
-}
-
-/** every I/O wait has an end */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
 }
 
 const DEVICE_COMMAND_MS = 15_000;
@@ -136,16 +122,16 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
     recordStackIntent: fromPromise(async ({ input }) => store.recordStackIntent(input.cashInId, input.denomination)),
     stackNote: fromPromise(async () => {
       // an unanswered STACK is asked again, then the note handed back: the device's event settles it
-      await stackNote(need(devices.cashAcceptor, 'cash acceptor'), { commandTimeoutMs: DEVICE_COMMAND_MS, withTimeout });
+      await stackNote(need(devices.cashAcceptor, 'cash acceptor'), { commandTimeoutMs: DEVICE_COMMAND_MS });
     }),
     recordStacked: fromPromise(async ({ input }) => {
-      await store.recordStacked(input.cashInId, input.noteId);
+      await store.recordStacked(input.cashInId, { noteId: input.noteId });
     }),
     returnNote: fromPromise(async () => {
       await withTimeout(need(devices.cashAcceptor, 'cash acceptor').return(), DEVICE_COMMAND_MS, 'cash acceptor return');
     }),
     recordReturned: fromPromise(async ({ input }) => {
-      await store.recordReturned(input.cashInId, input.noteId, input.reason);
+      await store.recordReturned(input.cashInId, { noteId: input.noteId }, input.reason);
     }),
     quote: fromPromise(async ({ input }) =>
       input.serviceId !== undefined ? bank.quote(input.operation, input.amount, input.productId, input.serviceId) : bank.quote(input.operation, input.amount, input.productId)),
@@ -170,6 +156,11 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
 
     present: fromPromise(async ({ input }) => {
       const dispenser = need(devices.dispenser, 'cash dispenser');
+      if (!dispenser.status().hasPresenter) {
+        // no shutter: the notes the DISPENSE reply counted at the exit are in the customer's hands
+        await store.recordPresented(input.withdrawalId, 'presented');
+        return 'atExit' as const;
+      }
       let state: Awaited<ReturnType<typeof dispenser.present>>;
       try {
         state = await withTimeout(dispenser.present(), 30_000, 'cash dispenser present');

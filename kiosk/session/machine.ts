@@ -7,8 +7,9 @@
  * Layout: `idle | outOfService | session | service`. `session` is parallel: `flow` (the screens)
  * and `inactivity` (the per-screen timer with its "more time?" prompt, raising session.timeout).
  */
-import { assign, fromPromise, raise, setup } from 'xstate';
-import type { IdentifyOutcome, ProductView, Quote, ServiceView, Tiyn } from '../bank/bank-api.js';
+import { assign, emit, fromPromise, raise, setup } from 'xstate';
+import type { IdentifyOutcome, ProductView, Quote, ServiceView } from '../bank/bank-api.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { Devices, ErrorCode, Operation, ReceiptChoice, Screen } from '../bridge/schema.js';
 import { checkIin } from './iin.js';
 import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
@@ -31,7 +32,9 @@ import type {
   PrintOutcome,
   QrPollOutcome,
   SessionContext,
+  SessionEmitted,
   SessionEvent,
+  SessionTag,
 } from './types.js';
 
 export interface MachineDeps {
@@ -76,6 +79,8 @@ export function createSessionMachine(deps: MachineDeps) {
     types: {
       context: {} as SessionContext,
       events: {} as SessionEvent,
+      emitted: {} as SessionEmitted,
+      tags: {} as SessionTag,
     },
     actors: {
       identify: unprovided<IdentifyOutcome, IdentifyInput>('identify'),
@@ -95,11 +100,11 @@ export function createSessionMachine(deps: MachineDeps) {
       beginCashIn: unprovided<{ cashInId: string }, { sessionId: string; target: CashInTarget; offline: boolean }>('beginCashIn'),
       enableAcceptor: unprovided<void, { denominations: Tiyn[] }>('enableAcceptor'),
       disableAcceptor: unprovided<void, Record<string, never>>('disableAcceptor'),
-      recordStackIntent: unprovided<{ noteId: string }, { cashInId: string; denomination: Tiyn }>('recordStackIntent'),
-      stackNote: unprovided<void, { cashInId: string; noteId: string }>('stackNote'),
-      recordStacked: unprovided<void, { cashInId: string; noteId: string }>('recordStacked'),
+      recordStackIntent: unprovided<{ noteId: number }, { cashInId: string; denomination: Tiyn }>('recordStackIntent'),
+      stackNote: unprovided<void, { cashInId: string; noteId: number }>('stackNote'),
+      recordStacked: unprovided<void, { cashInId: string; noteId: number }>('recordStacked'),
       returnNote: unprovided<void, Record<string, never>>('returnNote'),
-      recordReturned: unprovided<void, { cashInId: string; noteId: string; reason: string }>('recordReturned'),
+      recordReturned: unprovided<void, { cashInId: string; noteId: number; reason: string }>('recordReturned'),
       quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string; serviceId?: string }>('quote'),
       endCashIn: unprovided<{ receiptNumber: string }, { cashInId: string; commission: Tiyn }>('endCashIn'),
       checkDispensable: unprovided<{ ok: boolean }, { amount: Tiyn }>('checkDispensable'),
@@ -138,6 +143,18 @@ export function createSessionMachine(deps: MachineDeps) {
       pinChangeCancelled: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }),
       withdrawalFailed: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }),
       accountPaymentReversed: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }),
+      /*
+       * The device stacked a note of another denomination than the one it held in escrow. Neither
+       * amount is credited on the session's word: the intent stays open, the cash-in closes as on a
+       * silent device, and start-up reconciliation or the technician settles the note.
+       */
+      reportNoteMismatch: emit(({ context, event }) => ({
+        type: 'noteMismatch' as const,
+        cashInId: context.cashIn?.cashInId ?? '',
+        expected: context.cashIn?.pending?.denomination ?? 0,
+        reported: event.type === 'device.noteStacked' ? event.denomination : 0,
+      })),
+      acceptorFailed: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }),
       bankOffline: assign(({ context }) => ({
         devices: { ...context.devices, bank: 'offline' as const },
         error: { code: 'bankOffline' as const },
@@ -164,6 +181,8 @@ export function createSessionMachine(deps: MachineDeps) {
       allCriticalFailed: ({ context }) => allCriticalFailed(context.devices),
       servicePending: ({ context }) => context.servicePending,
       palmArmable: ({ context }) => palmArmable(context),
+      /** the device's stacked word is about the note the intent was recorded for */
+      stackedNoteIsPending: ({ context, event }) => event.type === 'device.noteStacked' && event.denomination === context.cashIn?.pending?.denomination,
     },
   });
 
@@ -817,6 +836,7 @@ export function createSessionMachine(deps: MachineDeps) {
 
               cashIn: {
                 id: 'cashIn',
+                tags: ['inCashIn'],
                 initial: 'prechecking',
                 entry: assign(({ context }) => ({ cashIn: newCashIn(context) })),
                 // once a note is stacked the money cannot be handed back: leaving means paying
@@ -929,6 +949,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   recordingIntent: {
                     ...screen('cashIn'),
+                    tags: ['holdsNote', 'awaitsNoteWord'],
                     entry: 'markBusy',
                     on: { cancel: {} },
                     invoke: {
@@ -948,18 +969,22 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   stacking: {
                     ...screen('cashIn'),
+                    tags: ['holdsNote', 'awaitsNoteWord'],
                     entry: 'markBusy',
                     invoke: {
                       id: 'stackNote',
                       src: 'stackNote',
-                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? '' }),
+                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? 0 }),
                       // the command's answer says nothing about the note: the device's event does. A
                       // failed command may still have been heard, so wait for 81 / 82 until noteSettle
                       // rather than close with a note perhaps in the box and not on this cash-in.
                       onError: {},
                     },
                     on: {
-                      'device.noteStacked': { target: 'recordingStacked' },
+                      'device.noteStacked': [
+                        { guard: 'stackedNoteIsPending', target: 'recordingStacked' },
+                        { target: 'closing', actions: ['reportNoteMismatch', 'acceptorFailed'] },
+                      ],
                       'device.noteReturned': { target: 'recordingReturned' },
                       cancel: {},
                     },
@@ -969,11 +994,12 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   recordingStacked: {
                     ...screen('cashIn'),
+                    tags: ['holdsNote', 'awaitsNoteWord'],
                     entry: 'markBusy',
                     invoke: {
                       id: 'recordStacked',
                       src: 'recordStacked',
-                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? '' }),
+                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? 0 }),
                       onDone: { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'stacked') }) },
                       onError: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'stacked') }) },
                     },
@@ -981,11 +1007,12 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   recordingReturned: {
                     ...screen('cashIn'),
+                    tags: ['holdsNote', 'awaitsNoteWord'],
                     entry: 'markBusy',
                     invoke: {
                       id: 'recordReturned',
                       src: 'recordReturned',
-                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? '', reason: 'device' }),
+                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? 0, reason: 'device' }),
                       onDone: { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'returned') }) },
                       onError: { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'returned') }) },
                     },
@@ -993,6 +1020,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   returning: {
                     ...screen('cashIn'),
+                    tags: ['awaitsNoteWord'],
                     entry: 'markBusy',
                     invoke: {
                       id: 'returnNote',
@@ -1248,6 +1276,11 @@ export function createSessionMachine(deps: MachineDeps) {
                       src: 'present',
                       input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
                       onDone: [
+                        {
+                          guard: ({ event }) => event.output === 'atExit',
+                          target: 'completing',
+                          actions: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, atExit: true } }),
+                        },
                         { guard: ({ event }) => event.output === 'presented', target: 'takeCash' },
                         { guard: ({ event }) => event.output === 'notPresented', target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
                         // never guessed: the store keeps it 'unknown' for the technician
@@ -1273,10 +1306,25 @@ export function createSessionMachine(deps: MachineDeps) {
                       id: 'completeWithdrawal',
                       src: 'completeWithdrawal',
                       input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
-                      onDone: { target: '#receipt', actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }) },
+                      onDone: [
+                        // recorded taken the moment DISPENSE answered: now the customer is told where the notes are
+                        {
+                          guard: ({ context }) => context.withdrawal?.atExit === true,
+                          target: 'cashAtExit',
+                          actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }),
+                        },
+                        { target: '#receipt', actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }) },
+                      ],
                       onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
                     },
                     on: { cancel: {} },
+                  },
+                  // a dispenser without a presenter: the notes are at its exit and already the
+                  // customer's; nothing senses them being taken and nothing can retract them
+                  cashAtExit: {
+                    ...screen('takeCash'),
+                    on: { confirm: '#receipt', cancel: {} },
+                    after: { takeCash: '#receipt' },
                   },
                   retracting: {
                     ...screen('pleaseWait'),

@@ -3,13 +3,15 @@
  * runtime builds these from real drivers, the bank client and the SQLite store; tests build them
  * from fakes. The machine itself never sees a port: it invokes actors made from them (actors.ts).
  */
-import type { BankApi, Tiyn } from '../bank/bank-api.js';
+import type { BankApi } from '../bank/bank-api.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { IdentificationMethod, Locale } from '../bridge/schema.js';
 import type { CashAcceptor } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { CashDispenser, DispensePlanItem, DispenseResult, PresentState } from '../../drivers/dispenser/cash-dispenser.js';
 import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
 import type { CardReader } from '../../drivers/card-reader/card-reader.js';
 import type { PalmScanner } from '../../drivers/palm/palm-scanner.js';
+import type { MoneyStore } from '../store/money-store.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -90,7 +92,7 @@ export interface OpenCashIn {
   status: 'active' | 'unknown';
   stacked: Tiyn[];
   /** intents recorded but neither stacked nor returned: the note's fate is not yet known */
-  pendingIntents: Array<{ noteId: string; denomination: Tiyn }>;
+  pendingIntents: Array<{ noteId: number; denomination: Tiyn }>;
 }
 
 export interface OpenWithdrawal {
@@ -100,13 +102,13 @@ export interface OpenWithdrawal {
   amount: Tiyn;
 }
 
-/** The MoneyStore operations the session uses (structural: the SQLite store satisfies it). */
-export interface SessionStore {
+/**
+ * The MoneyStore operations the session uses. A note's identity is the store's own: the row id
+ * `recordStackIntent` returns (committed before the acceptor is told to stack, money invariant 1)
+ * is the one `recordStacked` / `recordReturned` settle, so these come from the store's interface.
+ */
+export interface SessionStore extends Pick<MoneyStore, 'recordStackIntent' | 'recordStacked' | 'recordReturned'> {
   beginCashIn(input: { sessionId: string; target: CashInTarget; offline: boolean }): Awaitable<{ cashInId: string }>;
-  /** committed before the acceptor is told to stack (money invariant 1) */
-  recordStackIntent(cashInId: string, denomination: Tiyn): Awaitable<{ noteId: string }>;
-  recordStacked(cashInId: string, noteId: string): Awaitable<void>;
-  recordReturned(cashInId: string, noteId: string, reason: string): Awaitable<void>;
   /** closes the cash-in and puts the payment message in the outbox, durably */
   endCashIn(cashInId: string, input: { commission: Tiyn; receiptPhone?: string }): Awaitable<{ receiptNumber: string }>;
   openCashIns(): Awaitable<OpenCashIn[]>;

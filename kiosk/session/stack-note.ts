@@ -9,6 +9,7 @@
  * With the link down the error goes up as before: start-up reconciliation settles the note.
  */
 import type { CashAcceptor } from '../../drivers/cash-acceptor/cash-acceptor.js';
+import { sleep, withTimeout } from '../../domain/async.js';
 
 export interface StackNoteOptions {
   /** STACK commands sent at most, the first included */
@@ -17,13 +18,10 @@ export interface StackNoteOptions {
   commandTimeoutMs: number;
   /** after an unanswered command, how long the driver's polls get to show where the note went */
   settleMs?: number;
-  withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T>;
 }
 
 /** `sent`: STACK answered; `leftEscrow`: unanswered, but the device moved the note; `handedBack`: RETURN answered */
 export type StackNoteOutcome = 'sent' | 'leftEscrow' | 'handedBack';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const inEscrow = (acceptor: CashAcceptor): boolean => {
   const s = acceptor.status();
@@ -36,7 +34,7 @@ export async function stackNote(acceptor: CashAcceptor, options: StackNoteOption
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
-      await options.withTimeout(acceptor.stack(), options.commandTimeoutMs, 'cash acceptor stack');
+      await withTimeout(acceptor.stack(), options.commandTimeoutMs, 'cash acceptor stack');
       return 'sent';
     } catch (err) {
       lastError = err;
@@ -47,7 +45,7 @@ export async function stackNote(acceptor: CashAcceptor, options: StackNoteOption
     }
   }
   try {
-    await options.withTimeout(acceptor.return(), options.commandTimeoutMs, 'cash acceptor return');
+    await withTimeout(acceptor.return(), options.commandTimeoutMs, 'cash acceptor return');
     return 'handedBack';
   } catch {
     await sleep(settleMs);

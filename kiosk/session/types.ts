@@ -6,7 +6,8 @@
  */
 import type { z } from 'zod';
 import type { AccountPaymentRecordInput } from './ports.js';
-import type { IdentifyOutcome, IdentifyQuery, Narrowing, PinChangeChannel, PinChangeStatus, ProductView, Quote, RefusalReason, ServiceView, Tiyn } from '../bank/bank-api.js';
+import type { IdentifyOutcome, IdentifyQuery, Narrowing, PinChangeChannel, PinChangeStatus, ProductView, Quote, RefusalReason, ServiceView } from '../bank/bank-api.js';
+import type { Tiyn } from '../../domain/money.js';
 import type { Devices, ErrorCode, IdentificationMethod, Intent, Locale, NoteEvent, Operation, ReceiptChoice } from '../bridge/schema.js';
 import type { RejectReason } from '../../drivers/cash-acceptor/cash-acceptor.js';
 import type { PalmGuidance } from '../../drivers/palm/palm-scanner.js';
@@ -62,7 +63,7 @@ export interface CashInView {
   offline: boolean;
   acceptor: 'starting' | 'accepting' | 'escrow' | 'stacking' | 'idle' | 'disabled' | 'failed';
   /** the note in escrow being decided */
-  pending?: { denomination: Tiyn; noteId?: string; reason?: string };
+  pending?: { denomination: Tiyn; noteId?: number; reason?: string };
 }
 
 export interface WithdrawalView {
@@ -76,6 +77,8 @@ export interface WithdrawalView {
   status?: 'approved' | 'pendingApproval';
   stage: 'choose' | 'authorising' | 'dispensing' | 'presented' | 'taken' | 'retracted' | 'failed';
   reverseReason?: string;
+  /** paid out by a dispenser without a presenter: the notes left at its exit, nothing can take them back */
+  atExit?: boolean;
 }
 
 /** a service payment from the customer's product (the account path of payService) */
@@ -170,9 +173,22 @@ export interface AccountPaymentAuthoriseInput extends Omit<AccountPaymentRecordI
   idempotencyKey: string;
 }
 export type DispenseOutcome = { ok: true } | { ok: false; reason: string; anyDispensed: boolean };
-export type PresentOutcome = PresentState;
+/** `atExit`: a dispenser without a presenter; the notes counted at its exit are the customer's already */
+export type PresentOutcome = PresentState | 'atExit';
 export type PinChangeStartOutcome = BankOutcome<{ pinChangeId: string; channel: PinChangeChannel; expiresAt: number }>;
 /** how a PIN change ended, as the journal records it */
 export type PinChangeOutcome = 'done' | 'failed' | 'expired' | 'cancelled';
 export type { PinChangeStatus };
 export type PrintOutcome = { ok: true } | { ok: false; failure: string };
+
+/** what the machine reports to its runtime besides its state (for the log) */
+export type SessionEmitted = { type: 'noteMismatch'; cashInId: string; expected: Tiyn; reported: Tiyn };
+
+/**
+ * Facts about a state that the world outside the machine may ask (`snapshot.hasTag`), so it never
+ * reads state names:
+ * - `inCashIn`: the session runs a cash-in (a note in escrow may be its customer's);
+ * - `holdsNote`: the session records, stacks or settles the current note's intent itself;
+ * - `awaitsNoteWord`: the session waits for the acceptor's stacked / returned word, so the next one is its own.
+ */
+export type SessionTag = 'inCashIn' | 'holdsNote' | 'awaitsNoteWord';

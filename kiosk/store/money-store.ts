@@ -48,11 +48,21 @@ export type CashInStatus = 'active' | 'ok' | 'rollback' | 'retract' | 'unknown';
 export type NoteState = 'intent' | 'stacked' | 'returned';
 
 export interface CashInNote {
+  /** the note's row: what a stack intent returns and what settles it */
+  noteId: number;
   denomination: Tiyn;
   state: NoteState;
   reason?: string;
   at: string;
 }
+
+/**
+ * Which note a stacked / returned record is about. `{ noteId }` is the intent's own row (what the
+ * session holds). `{ denomination }` is the device's word with no intent in hand (a note handed
+ * back that never had an intent, a tool replaying a device): the oldest open intent of that
+ * denomination, or a new row saying the note had none.
+ */
+export type NoteRef = { noteId: number } | { denomination: Tiyn };
 
 export interface CashInRecord {
   cashInId: string;
@@ -214,10 +224,11 @@ export interface CashUnitCount {
 
 export interface MoneyStore {
   beginCashIn(input: { sessionId: string; target: CashInTarget }): { cashInId: string };
-  /** committed before STACK goes on the wire (invariant 1) */
-  recordStackIntent(cashInId: string, denomination: Tiyn): void;
-  recordStacked(cashInId: string, denomination: Tiyn): void;
-  recordReturned(cashInId: string, denomination: Tiyn, reason: string): void;
+  /** committed before STACK goes on the wire (invariant 1); the id names this note's row from then on */
+  recordStackIntent(cashInId: string, denomination: Tiyn): { noteId: number };
+  /** the device stacked the note: the intent's own row, or (by denomination) the device's word alone */
+  recordStacked(cashInId: string, note: NoteRef): void;
+  recordReturned(cashInId: string, note: NoteRef, reason: string): void;
   endCashIn(cashInId: string, input: { commission: Tiyn }): EndCashInResult;
   openCashIns(): CashInRecord[];
   cashIn(cashInId: string): CashInRecord | undefined;
@@ -438,14 +449,27 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
     if (row.status !== 'active' && row.status !== 'unknown') throw new StoreStateError(`cannot ${action}: cash-in ${row.id} is ${row.status}`);
   }
 
-  recordStackIntent(cashInId: string, denomination: Tiyn): void {
+  recordStackIntent(cashInId: string, denomination: Tiyn): { noteId: number } {
     Denomination.parse(denomination);
-    this.tx((at) => {
+    return this.tx((at) => {
       const row = this.cashInRow(cashInId);
       if (row.status !== 'active') throw new StoreStateError(`cannot stack into cash-in ${cashInId}: it is ${row.status}`);
-      this.db.prepare("INSERT INTO cash_in_notes (cash_in_id, denomination, state, at) VALUES (?, ?, 'intent', ?)").run(cashInId, denomination, at.toISOString());
-      this.journal('stackIntent', { cashInId, denomination }, at);
+      const inserted = this.db.prepare("INSERT INTO cash_in_notes (cash_in_id, denomination, state, at) VALUES (?, ?, 'intent', ?)").run(cashInId, denomination, at.toISOString());
+      const noteId = Number(inserted.lastInsertRowid);
+      this.journal('stackIntent', { cashInId, denomination, noteId }, at);
+      return { noteId };
     });
+  }
+
+  /** the open intent a note reference names, with its denomination; a row id must be this cash-in's open intent */
+  private noteOf(cashInId: string, note: NoteRef): { id: number | undefined; denomination: Tiyn } {
+    if ('denomination' in note) return { id: this.intentId(cashInId, Denomination.parse(note.denomination)), denomination: note.denomination };
+    const row = this.db.prepare('SELECT cash_in_id AS cashInId, denomination, state FROM cash_in_notes WHERE id = ?').get(note.noteId) as
+      | { cashInId: string; denomination: number; state: NoteState }
+      | undefined;
+    if (row?.cashInId !== cashInId) throw new StoreStateError(`note ${note.noteId} is not a note of cash-in ${cashInId}`);
+    if (row.state !== 'intent') throw new StoreStateError(`note ${note.noteId} of cash-in ${cashInId} is already ${row.state}`);
+    return { id: note.noteId, denomination: row.denomination };
   }
 
   /** oldest unresolved intent of that denomination, if any */
@@ -456,8 +480,8 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
     return row?.id;
   }
 
-  private stack(cashInId: string, denomination: number, at: Date, type: string, extra: Record<string, unknown>): void {
-    const id = this.intentId(cashInId, denomination);
+  private stack(cashInId: string, note: { id: number | undefined; denomination: number }, at: Date, type: string, extra: Record<string, unknown>): void {
+    const { id, denomination } = note;
     if (id !== undefined) {
       this.db.prepare("UPDATE cash_in_notes SET state = 'stacked', at = ? WHERE id = ?").run(at.toISOString(), id);
     } else {
@@ -471,8 +495,8 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
     this.journal(type, { cashInId, denomination, counterDeltas, ...extra }, at);
   }
 
-  private returnNote(cashInId: string, denomination: number, reason: string, at: Date, type: string): void {
-    const id = this.intentId(cashInId, denomination);
+  private returnNote(cashInId: string, note: { id: number | undefined; denomination: number }, reason: string, at: Date, type: string): void {
+    const { id, denomination } = note;
     if (id !== undefined) {
       this.db.prepare("UPDATE cash_in_notes SET state = 'returned', reason = ?, at = ? WHERE id = ?").run(reason, at.toISOString(), id);
     } else {
@@ -481,19 +505,17 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
     this.journal(type, { cashInId, denomination, reason }, at);
   }
 
-  recordStacked(cashInId: string, denomination: Tiyn): void {
-    Denomination.parse(denomination);
+  recordStacked(cashInId: string, note: NoteRef): void {
     this.tx((at) => {
       this.requireOpen(this.cashInRow(cashInId), 'record a stacked note');
-      this.stack(cashInId, denomination, at, 'noteStacked', {});
+      this.stack(cashInId, this.noteOf(cashInId, note), at, 'noteStacked', {});
     });
   }
 
-  recordReturned(cashInId: string, denomination: Tiyn, reason: string): void {
-    Denomination.parse(denomination);
+  recordReturned(cashInId: string, note: NoteRef, reason: string): void {
     this.tx((at) => {
       this.requireOpen(this.cashInRow(cashInId), 'record a returned note');
-      this.returnNote(cashInId, denomination, reason.slice(0, 80), at, 'noteReturned');
+      this.returnNote(cashInId, this.noteOf(cashInId, note), reason.slice(0, 80), at, 'noteReturned');
     });
   }
 
@@ -501,9 +523,10 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
     Denomination.parse(denomination);
     this.tx((at) => {
       this.requireOpen(this.cashInRow(cashInId), 'reconcile a note');
-      if (this.intentId(cashInId, denomination) === undefined) throw new StoreStateError(`cash-in ${cashInId} has no open intent for ${denomination}`);
-      if (outcome === 'stacked') this.stack(cashInId, denomination, at, 'intentResolved', { outcome });
-      else this.returnNote(cashInId, denomination, 'reconciled', at, 'intentResolved');
+      const id = this.intentId(cashInId, denomination);
+      if (id === undefined) throw new StoreStateError(`cash-in ${cashInId} has no open intent for ${denomination}`);
+      if (outcome === 'stacked') this.stack(cashInId, { id, denomination }, at, 'intentResolved', { outcome });
+      else this.returnNote(cashInId, { id, denomination }, 'reconciled', at, 'intentResolved');
     });
   }
 
@@ -560,10 +583,10 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
   }
 
   private notes(cashInId: string): CashInNote[] {
-    const rows = this.db.prepare('SELECT denomination, state, reason, at FROM cash_in_notes WHERE cash_in_id = ? ORDER BY id').all(cashInId) as Array<{
-      denomination: number; state: NoteState; reason: string | null; at: string;
+    const rows = this.db.prepare('SELECT id, denomination, state, reason, at FROM cash_in_notes WHERE cash_in_id = ? ORDER BY id').all(cashInId) as Array<{
+      id: number; denomination: number; state: NoteState; reason: string | null; at: string;
     }>;
-    return rows.map((r) => ({ denomination: r.denomination, state: r.state, at: r.at, ...(r.reason ? { reason: r.reason } : {}) }));
+    return rows.map((r) => ({ noteId: r.id, denomination: r.denomination, state: r.state, at: r.at, ...(r.reason ? { reason: r.reason } : {}) }));
   }
 
   private toCashIn(row: CashInRow): CashInRecord {

@@ -111,9 +111,18 @@ export function enqueueMessage(db: Db, input: EnqueueInput): OutboxMessage {
   return message;
 }
 
-/** The oldest pending messages in sequence order: the worker delivers globally in order. */
-export function pendingHead(db: Db, limit: number): OutboxRecord[] {
-  const rows = db.prepare("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").all(limit) as OutboxRow[];
+/**
+ * Fleet messages (journal segments, terminal status) travel in their own lane behind the money
+ * lane: a large journal segment or a status report never holds a credit back.
+ */
+export const FLEET_KINDS: readonly OutboxKind[] = ['journalUpload', 'terminalStatus'];
+export type OutboxLane = 'all' | 'money' | 'fleet';
+const FLEET_IN = `(${FLEET_KINDS.map((k) => `'${k}'`).join(', ')})`;
+const LANE_FILTER: Record<OutboxLane, string> = { all: '', money: ` AND kind NOT IN ${FLEET_IN}`, fleet: ` AND kind IN ${FLEET_IN}` };
+
+/** The oldest pending messages in sequence order: the worker delivers each lane in order. */
+export function pendingHead(db: Db, limit: number, lane: OutboxLane = 'all'): OutboxRecord[] {
+  const rows = db.prepare(`SELECT * FROM outbox WHERE state = 'pending'${LANE_FILTER[lane]} ORDER BY seq LIMIT ?`).all(limit) as OutboxRow[];
   return rows.map(fromRow);
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../store/db.js';
 import { outboxStats } from '../store/outbox.js';
 
 export interface SyncMetrics {
+  attempts: Counter;
   delivered: Counter;
   failed: Counter;
   deadLettered: Counter;
@@ -39,6 +40,7 @@ export function registerSyncMetrics(registry: Registry, db: Db, nowMs: () => num
     },
   });
   return {
+    attempts: new Counter({ name: 'kiosk_outbox_sync_attempts_total', help: 'Delivery rounds tried (one request to the bank each)', registers: [registry] }),
     delivered: new Counter({ name: 'kiosk_outbox_delivered_total', help: 'Messages the bank applied (or had already applied)', registers: [registry] }),
     failed: new Counter({ name: 'kiosk_outbox_failed_total', help: 'Failed delivery attempts (bank unreachable or answer unusable)', registers: [registry] }),
     deadLettered: new Counter({ name: 'kiosk_outbox_dead_lettered_total', help: 'Messages moved to dead letter after a business rejection', registers: [registry] }),

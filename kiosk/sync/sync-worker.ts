@@ -10,7 +10,7 @@ import { TypedEmitter } from '../../domain/typed-emitter.js';
 import type { DeliveryResult, OutboxMessage } from '../bank/bank-api.js';
 import type { Db } from '../store/db.js';
 import { appendJournal } from '../store/journal.js';
-import { markAttemptFailed, markDeadLetter, markDelivered, pendingHead, type OutboxRecord } from '../store/outbox.js';
+import { FLEET_KINDS, markAttemptFailed, markDeadLetter, markDelivered, pendingHead, type OutboxRecord } from '../store/outbox.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import { registerSyncMetrics, type SyncMetrics } from './metrics.js';
 import { withTimeout } from '../../domain/async.js';
@@ -79,12 +79,16 @@ export class SyncWorker extends TypedEmitter<SyncWorkerEvents> {
     if (this.inFlight) throw new Error('a delivery round is already running');
     this.inFlight = true;
     try {
-      const batch = pendingHead(this.db, this.batchSize);
+      // money first; the fleet lane (journal segments, status) goes one message at a time, and
+      // only when no money message is waiting, so it never delays one
+      const money = pendingHead(this.db, this.batchSize, 'money');
+      const batch = money.length > 0 ? money : pendingHead(this.db, 1, 'fleet');
       const head = batch[0];
       if (!head) return { kind: 'idle' };
       const now = this.now();
       if (head.nextAttemptAt > now) return { kind: 'waiting', retryAt: head.nextAttemptAt };
       let results: DeliveryResult[];
+      this.metrics?.attempts.inc();
       try {
         results = Results.parse(await withTimeout(this.deliver(batch.map((m) => ({ key: m.key, kind: m.kind, body: m.body }))), this.deliverTimeoutMs, 'bank'));
       } catch (err) {
@@ -129,8 +133,11 @@ export class SyncWorker extends TypedEmitter<SyncWorkerEvents> {
           deliveredKeys.push(m.key);
         }
       }
-      if (deliveredKeys.length > 0) {
-        appendJournal(this.db, 'syncDelivered', { keys: deliveredKeys, alreadyApplied: results.filter((r) => r.status === 'alreadyApplied').length }, new Date(nowMs));
+      // fleet messages are no money event: journaling their delivery would only grow the journal
+      // (and the next segment) with every heartbeat
+      const journaled = deliveredKeys.filter((k) => !FLEET_KINDS.includes(batch.find((m) => m.key === k)?.kind ?? 'cashInCredit'));
+      if (journaled.length > 0) {
+        appendJournal(this.db, 'syncDelivered', { keys: journaled, alreadyApplied: results.filter((r) => r.status === 'alreadyApplied').length }, new Date(nowMs));
       }
       if (unanswered.length > 0) {
         const retryAt = nowMs + backoffDelay((unanswered[0]?.attempts ?? 0) + 1, this.backoff, this.random);

@@ -6,18 +6,20 @@
  */
 import type { z } from 'zod';
 import type {
-  CashInCreditBody, CashUnitsBody, JournalUploadBody, OutboxMessageWire, ReceiptSmsBody, ServicePaymentBody,
+  CashInCreditBody, CashUnitsBody, OutboxMessageWire, ReceiptSmsBody, ServicePaymentBody,
   ServicePaymentReverseBody, WithdrawalCompleteBody, WithdrawalReverseBody,
 } from '../../kiosk/bank/messages.js';
 import type { BankContext } from './context.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { getAccount, getCustomer, type AccountRow } from './customers.js';
 import { holdForVoidedKey } from './service-payments.js';
+import { anchoredHead, anchorSegment, recordTerminalStatus } from './fleet.js';
 
 export interface MessageResult {
   key: string;
   status: 'applied' | 'alreadyApplied' | 'rejected';
   reason?: string;
+  anchoredHead?: { seq: number; hash: string };
 }
 
 /** a rejection thrown inside the transaction rolls back the effect; the rejection is then recorded */
@@ -30,7 +32,12 @@ class Rejection extends Error {
 interface AppliedRow { status: 'applied' | 'rejected'; reason: string | null; body_hash: string }
 
 export function applyMessages(ctx: BankContext, terminalId: string, messages: OutboxMessageWire[]): MessageResult[] {
-  return messages.map((m) => applyOne(ctx, terminalId, m));
+  return messages.map((m) => {
+    const result = applyOne(ctx, terminalId, m);
+    if (m.kind !== 'journalUpload') return result;
+    const head = anchoredHead(ctx.db, terminalId);
+    return { ...result, anchoredHead: { seq: head.seq, hash: head.hash } };
+  });
 }
 
 function applyOne(ctx: BankContext, terminalId: string, message: OutboxMessageWire): MessageResult {
@@ -77,8 +84,14 @@ function effect(ctx: BankContext, terminalId: string, message: OutboxMessageWire
     case 'receiptSms': return receiptSms(ctx, message.body);
     case 'collection':
     case 'replenishment':
-    case 'journalUpload':
       return terminalEvent(ctx, terminalId, message.key, message.kind, message.body);
+    case 'journalUpload': {
+      const refusal = anchorSegment(ctx, terminalId, message.key, message.body);
+      if (refusal !== undefined) throw new Rejection(refusal);
+      return;
+    }
+    case 'terminalStatus':
+      return recordTerminalStatus(ctx, terminalId, message.key, message.body);
   }
 }
 
@@ -216,7 +229,7 @@ function receiptSms(ctx: BankContext, body: z.infer<typeof ReceiptSmsBody>): voi
 
 function terminalEvent(
   ctx: BankContext, terminalId: string, key: string, kind: string,
-  body: z.infer<typeof CashUnitsBody> | z.infer<typeof JournalUploadBody>,
+  body: z.infer<typeof CashUnitsBody>,
 ): void {
   ctx.db.prepare('INSERT INTO terminal_events (key, terminal_id, kind, body, at) VALUES (?, ?, ?, ?, ?)')
     .run(key, terminalId, kind, JSON.stringify(body), ctx.now());

@@ -14,6 +14,7 @@ import { FaultInjector } from './faults.js';
 import type { BankContext } from './context.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerTerminalRoutes } from './terminal-routes.js';
+import { registerFleetRoutes } from './fleet.js';
 
 export interface BankServerOptions {
   /** SQLite file of the ledger */
@@ -66,6 +67,7 @@ export async function startBankServer(options: BankServerOptions): Promise<BankS
   installFaults(app, faults, parked);
   registerAdminRoutes(app, ctx, faults, (ms) => { offset += ms; });
   registerTerminalRoutes(app, ctx);
+  registerFleetRoutes(app, ctx);
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();

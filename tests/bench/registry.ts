@@ -1,15 +1,14 @@
-/** Every benchmark `npm run bench` runs. Add one line per benchmark module. */
+/** Every benchmark `npm run bench` runs, in order. Add one line per benchmark module. */
+import type { Bench } from './report.js';
 import { enqueueBench, drainBench } from './outbox.js';
-import { ccnetPollBench } from './ccnet-poll.js';
-
-export interface Bench {
-  name: string;
-  /** returns the lines to print: figures and the ratio our path / baseline */
-  run(): Promise<string[]>;
-}
+import { ccnetBench } from './ccnet.js';
+import { terminalBench } from './terminal.js';
+import { bundleBench } from './bundle.js';
 
 export const benches: Bench[] = [
-  ccnetPollBench,
+  terminalBench,
+  ccnetBench,
   enqueueBench,
   drainBench,
+  bundleBench,
 ];

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { Suspense, useEffect, useMemo } from 'react';
 import type { Intent, Locale, Snapshot } from '../../../kiosk/bridge/schema.js';
 import type { ConnectionState } from '../bridge/client.js';
 import { translator } from '../i18n/i18n.js';
@@ -39,7 +39,8 @@ export function App({ snapshot, connection, send }: AppProps) {
   return (
     <ViewContext.Provider value={view}>
       <div className="app" lang={shown.locale} data-screen={shown.screen} data-state={shown.state}>
-        {live ? <Screen key={key} /> : <PleaseWaitScreen reconnecting />}
+        {/* a lazily loaded screen (service mode) shows nothing for the moment its chunk takes to load */}
+        {live ? <Suspense fallback={null}><Screen key={key} /></Suspense> : <PleaseWaitScreen reconnecting />}
         {live && shown.moreTimeUntil !== undefined ? <MoreTimeOverlay until={shown.moreTimeUntil} /> : null}
       </div>
     </ViewContext.Provider>

@@ -1,5 +1,5 @@
 /** One component per Screen value; the type makes a missing screen a compile error. */
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import type { Screen } from '../../../kiosk/bridge/schema.js';
 import { AmountEntryScreen } from './AmountEntryScreen.js';
 import { ApprovalWaitScreen } from './ApprovalWaitScreen.js';
@@ -23,15 +23,19 @@ import { PinChangeWaitScreen } from './PinChangeWaitScreen.js';
 import { PleaseWaitScreen } from './PleaseWaitScreen.js';
 import { PrintingScreen } from './PrintingScreen.js';
 import { ProductSelectScreen } from './ProductSelectScreen.js';
-import { QrLoginScreen } from './QrLoginScreen.js';
 import { ReceiptChoiceScreen } from './ReceiptChoiceScreen.js';
 import { RefusalScreen } from './RefusalScreen.js';
 import { ServiceCatalogueScreen } from './ServiceCatalogueScreen.js';
-import { ServiceLoginScreen } from './ServiceLoginScreen.js';
-import { ServiceMenuScreen } from './ServiceMenuScreen.js';
 import { ServiceReferenceScreen } from './ServiceReferenceScreen.js';
 import { StartScreen } from './StartScreen.js';
 import { TakeCashScreen } from './TakeCashScreen.js';
+
+// Service mode is the technician's: its screens (login, menu, collection, replenishment, receipt
+// look-up) load only when the service switch opens, so a customer's first screen never waits on them.
+const ServiceLoginScreen = lazy(async () => ({ default: (await import('./ServiceLoginScreen.js')).ServiceLoginScreen }));
+const ServiceMenuScreen = lazy(async () => ({ default: (await import('./ServiceMenuScreen.js')).ServiceMenuScreen }));
+// The QR encoder (about 10 KB of the bundle, gzipped) is needed on the QR sign-in screen alone.
+const QrLoginScreen = lazy(async () => ({ default: (await import('./QrLoginScreen.js')).QrLoginScreen }));
 
 export const screens: Record<Screen, ComponentType> = {
   attract: AttractScreen,

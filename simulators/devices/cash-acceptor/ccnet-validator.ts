@@ -48,6 +48,8 @@ export class CcnetValidator {
   rejectReason: RejectReason = 'identification';
   /** a slow stacker: when set, a note takes this long from STACK to the box instead of `stackMs` */
   stackDelayMs: number | undefined;
+  /** told the moment a note reaches escrow or the box (the emulator's timing trace) */
+  onMoment: ((moment: 'escrow' | 'stacked') => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stickyReported = false;
 
@@ -192,6 +194,7 @@ export class CcnetValidator {
       this.billType = type;
       if (!this.escrowTypes.includes(type)) return this.#stack();
       this.state = 'escrow';
+      this.onMoment?.('escrow');
       this.#after(this.timing.escrowTimeoutMs, () => this.#return());
     });
     return undefined;
@@ -210,6 +213,7 @@ export class CcnetValidator {
       this.#countStacked(this.billType ?? 0);
       this.#stickyReported = false;
       this.state = 'stacked';
+      this.onMoment?.('stacked');
     });
   }
 

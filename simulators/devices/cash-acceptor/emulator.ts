@@ -21,7 +21,11 @@
  *   reply is lost on the line, `count` times (the host hears silence and re-sends).
  * - `powerCycle`: one-shot; power drops and returns (masks cleared, a note in the path is
  *   reported as 11 / 12 at power-up).
- * Routes: `POST /cash-acceptor/insert {denomination: tenge} | {counterfeit: true}`.
+ * Routes: `POST /cash-acceptor/insert {denomination: tenge} | {counterfeit: true}`;
+ * `POST /cash-acceptor/timing {initMs?, acceptMs?, stackMs?, returnMs?, rejectMs?, replyDelayMs?}` sets the
+ * mechanism's and the reply's delays from now on (a rig's knob: realistic or zero);
+ * `GET /cash-acceptor/trace` the last moments on the device's side (a note in escrow, a STACK
+ * frame heard, a note in the box) as epoch ms with sub-ms precision, `DELETE` empties it.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -37,6 +41,20 @@ export const CASH_ACCEPTOR_FAULTS = [
 
 export const HARD_FAULTS: readonly string[] = ['jamValidator', 'jamCassette', 'cassetteFull', 'cassetteRemoved', 'cheated', 'failure'];
 
+const TimingBody = z.object({
+  initMs: z.number().min(0).max(60_000),
+  acceptMs: z.number().min(0).max(60_000),
+  stackMs: z.number().min(0).max(60_000),
+  returnMs: z.number().min(0).max(60_000),
+  rejectMs: z.number().min(0).max(60_000),
+  replyDelayMs: z.number().min(0).max(1_000),
+}).partial().strict();
+
+export type TraceMoment = 'escrow' | 'stackHeard' | 'stacked';
+const TRACE_LIMIT = 10_000;
+/** wall-clock ms with the monotonic clock's precision, comparable with another process's on this machine */
+const preciseNow = (): number => performance.timeOrigin + performance.now();
+
 export const InsertBody = z.union([
   z.object({ denomination: z.number().int().positive().max(1_000_000), counterfeit: z.literal(false).optional() }),
   z.object({ counterfeit: z.literal(true) }),
@@ -46,6 +64,11 @@ export interface CashAcceptorEmulatorOptions extends SerialLinePlacement {
   /** delay before a reply starts (the device's own processing time) */
   replyDelayMs?: number;
   timing?: Partial<ValidatorTiming>;
+  /**
+   * false: replies leave as soon as they are made, without the line time a real 8N1 line takes
+   * (a rig for measuring the host's own cost; default true)
+   */
+  lineTime?: boolean;
   /** seed for the garbage generator, so runs are reproducible */
   seed?: number;
 }
@@ -58,7 +81,8 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   readonly validator: CcnetValidator;
   readonly #line: PtySerialLine;
   readonly #baud: number;
-  readonly #replyDelayMs: number;
+  #replyDelayMs: number;
+  readonly trace: Array<{ moment: TraceMoment; at: number }> = [];
   #parser = new CcnetParser((d) => {
     if (d === 'crc') this.#send(encodeFrame(ADDR_BILL_VALIDATOR, [Cmd.nak]));
   });
@@ -78,6 +102,7 @@ export class CashAcceptorEmulator implements DeviceEmulator {
     this.#baud = this.#line.baudRate;
     this.#replyDelayMs = options.replyDelayMs ?? 3;
     this.validator = new CcnetValidator({ ...defaultTiming, ...options.timing });
+    this.validator.onMoment = (moment) => this.#mark(moment);
     let s = (options.seed ?? 0x5eed) >>> 0;
     this.#rand = () => {
       s = (s + 0x6d2b79f5) >>> 0;
@@ -137,7 +162,25 @@ export class CashAcceptorEmulator implements DeviceEmulator {
     return this.validator.insert({ denomination: body.denomination === undefined ? undefined : body.denomination * 100, counterfeit });
   }
 
+  #mark(moment: TraceMoment): void {
+    if (this.trace.length >= TRACE_LIMIT) this.trace.shift();
+    this.trace.push({ moment, at: preciseNow() });
+  }
+
   routes(app: FastifyInstance): void {
+    app.post('/cash-acceptor/timing', async (req, reply) => {
+      const body = TimingBody.safeParse(req.body ?? {});
+      if (!body.success) return reply.code(400).send({ error: 'body must be {initMs?, acceptMs?, stackMs?, returnMs?, rejectMs?, replyDelayMs?} in ms' });
+      const { replyDelayMs, ...mechanism } = body.data;
+      Object.assign(this.validator.timing, mechanism);
+      if (replyDelayMs !== undefined) this.#replyDelayMs = replyDelayMs;
+      return { ok: true, timing: { ...this.validator.timing, replyDelayMs: this.#replyDelayMs } };
+    });
+    app.get('/cash-acceptor/trace', async () => ({ moments: this.trace }));
+    app.delete('/cash-acceptor/trace', async () => {
+      this.trace.length = 0;
+      return { ok: true };
+    });
     app.post('/cash-acceptor/insert', async (req, reply) => {
       const body = InsertBody.safeParse(req.body);
       if (!body.success) return reply.code(400).send({ error: 'body must be {denomination: tenge} or {counterfeit: true}' });
@@ -152,10 +195,11 @@ export class CashAcceptorEmulator implements DeviceEmulator {
       // a pty delivers the host's bytes at once; a real line takes 10 bits per byte, so the
       // device could not have heard this frame before the line had carried all of it
       const now = performance.now();
-      this.#rxFreeAt = Math.max(now, this.#rxFreeAt) + lineTimeMs(frame.body.length + 5, this.#baud);
+      this.#rxFreeAt = Math.max(now, this.#rxFreeAt) + this.#lineTime(frame.body.length + 5);
       if (frame.addr !== ADDR_BILL_VALIDATOR || frame.body.length === 0) continue;
       const cmd = frame.body[0]!;
       this.stats.commands++;
+      if (cmd === Cmd.stack) this.#mark('stackHeard');
       if (cmd === Cmd.ack) {
         if (this.#lastWasPoll) this.validator.pollAcked();
         this.#lastWasPoll = false;
@@ -214,9 +258,13 @@ export class CashAcceptorEmulator implements DeviceEmulator {
     this.#send(out, delay);
   }
 
+  #lineTime(bytes: number): number {
+    return this.options.lineTime === false ? 0 : lineTimeMs(bytes, this.#baud);
+  }
+
   /** Writes after `delayMs` plus the frame's line time, one frame at a time, like a UART. */
   #send(bytes: Uint8Array, delayMs = this.#replyDelayMs): void {
-    const wait = delayMs + lineTimeMs(bytes.length, this.#baud);
+    const wait = delayMs + this.#lineTime(bytes.length);
     this.#pendingReplies++;
     this.#writeChain = this.#writeChain.then(async () => {
       await new Promise((r) => setTimeout(r, wait));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { CashAcceptorEmulator } from '../../../simulators/devices/cash-acceptor/emulator.js';
+import { Id003AcceptorEmulator } from '../../../simulators/devices/cash-acceptor/id003-emulator.js';
 import { DispenserEmulator } from '../../../simulators/devices/dispenser/emulator.js';
 import { buildControlServer } from '../../../simulators/devices/control-server.js';
 import { loadConfig } from '../../../kiosk/config/load.js';
@@ -18,10 +19,13 @@ import { openKioskStore, type KioskStore } from '../../../kiosk/store/store.js';
 
 export const TERMINAL = 'KZ-TEST-0042';
 
-export interface Rig {
+export type AcceptorProtocol = 'ccnet' | 'id003';
+type AcceptorEmulatorOf<P extends AcceptorProtocol> = P extends 'id003' ? Id003AcceptorEmulator : CashAcceptorEmulator;
+
+export interface Rig<P extends AcceptorProtocol = 'ccnet'> {
   dataDir: string;
   config: KioskConfig;
-  acceptorEmu: CashAcceptorEmulator;
+  acceptorEmu: AcceptorEmulatorOf<P>;
   dispenserEmu: DispenserEmulator;
   control: FastifyInstance;
   controlUrl: string;
@@ -32,21 +36,29 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export interface RigOptions {
+export interface RigOptions<P extends AcceptorProtocol = 'ccnet'> {
   /** how long the validator keeps a note in escrow before handing it back by itself */
   escrowTimeoutMs?: number;
+  /** the dispenser's exit feeds a presenter, on both ends of the wire (default true); false: a stock LCDM */
+  dispenserPresenter?: boolean;
+  /** the acceptor's protocol, emulator and core alike (default ccnet) */
+  protocol?: P;
 }
 
-export async function makeRig(options: RigOptions = {}): Promise<Rig> {
+export async function makeRig<P extends AcceptorProtocol = 'ccnet'>(options: RigOptions<P> = {}): Promise<Rig<P>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-recovery-'));
   const runDir = join(dataDir, 'run');
   await mkdir(runDir, { recursive: true });
   // the escrow hold outlasts the restart, as a real validator's does while it keeps power
-  const acceptorEmu = new CashAcceptorEmulator({
-    runDir,
-    timing: { initMs: 150, acceptMs: 100, stackMs: 120, returnMs: 120, rejectMs: 250, escrowTimeoutMs: options.escrowTimeoutMs ?? 30_000, holdMs: 30_000 },
-  });
-  const dispenserEmu = new DispenserEmulator({ runDir, perNoteMs: 10 });
+  const timing = { initMs: 150, acceptMs: 100, stackMs: 120, returnMs: 120, rejectMs: 250, escrowTimeoutMs: options.escrowTimeoutMs ?? 30_000, holdMs: 30_000 };
+  // ID003's other escrow limit (no STATUS REQUEST for 3 s) outlasts the restart the same way
+  const acceptorEmu = (
+    options.protocol === 'id003'
+      ? new Id003AcceptorEmulator({ runDir, timing: { ...timing, statusSilenceMs: options.escrowTimeoutMs ?? 30_000 } })
+      : new CashAcceptorEmulator({ runDir, timing })
+  ) as AcceptorEmulatorOf<P>;
+  const presenter = options.dispenserPresenter ?? true;
+  const dispenserEmu = new DispenserEmulator({ runDir, perNoteMs: 10, presenter });
   await acceptorEmu.start();
   await dispenserEmu.start();
   const control = buildControlServer({ emulators: [acceptorEmu, dispenserEmu] });
@@ -54,7 +66,12 @@ export async function makeRig(options: RigOptions = {}): Promise<Rig> {
   const address = control.server.address();
   if (!address || typeof address === 'string') throw new Error('control server has no port');
   const controlUrl = `http://127.0.0.1:${address.port}`;
-  const config = loadConfig({ env: { KIOSK_DATA_DIR: dataDir, KIOSK_TERMINAL_ID: TERMINAL }, cwd: dataDir });
+  const config = loadConfig({
+    env: { KIOSK_DATA_DIR: dataDir, KIOSK_TERMINAL_ID: TERMINAL, KIOSK_DEVICES_CASH_ACCEPTOR_PROTOCOL: options.protocol ?? 'ccnet',
+      KIOSK_DEVICES_DISPENSER_PRESENTER: String(presenter),
+    },
+    cwd: dataDir,
+  });
   const store = openKioskStore({ dataDir, terminalId: TERMINAL });
   const sets: DeviceSet[] = [];
   return {

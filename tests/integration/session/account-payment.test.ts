@@ -87,7 +87,9 @@ describe('service payment from an account against the simulators', () => {
       await signIn(ui, stack.bankUrl, { method: 'iin', iin: '010203500078', otpTo: '+77017654321' });
       await ui.waitFor('menu', (s) => s.screen === 'operations');
       const before = await account('a-sergey-cur');
-      const keysBefore = (await applied()).length;
+      // the terminal's status reports and journal segments come and go on their own schedule
+      const moneyKeys = async (): Promise<number> => (await applied()).filter((m) => m.kind !== 'terminalStatus' && m.kind !== 'journalUpload').length;
+      const keysBefore = await moneyKeys();
       await toPaymentSource(ui);
       ui.send('selectPaymentSource', { source: 'product', productId: 'a-sergey-cur' });
       await ui.screen('amountEntry');
@@ -105,7 +107,7 @@ describe('service payment from an account against the simulators', () => {
       const after = await account('a-sergey-cur');
       expect(after).toMatchObject({ balance: before.balance, held: 0 });
       expect(after.entries).toHaveLength(before.entries.length);
-      expect((await applied()).length).toBe(keysBefore);
+      expect(await moneyKeys()).toBe(keysBefore);
     });
   });
 

@@ -82,7 +82,7 @@ export function queueCashIns(store: KioskStore, n: number, productId = 'a-aigeri
     const { cashInId } = store.money.beginCashIn({ sessionId: `s-${seed}-${i}`, target: { kind: 'account', customerId, productId } });
     const d = DENOMINATIONS[next() % DENOMINATIONS.length] ?? 100000;
     store.money.recordStackIntent(cashInId, d);
-    store.money.recordStacked(cashInId, d);
+    store.money.recordStacked(cashInId, { denomination: d });
     const end = store.money.endCashIn(cashInId, { commission: 0 });
     total += end.amount;
     keys.push(end.messageKey ?? '');

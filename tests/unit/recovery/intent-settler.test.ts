@@ -86,7 +86,7 @@ function setUp(options: { earlier?: number[]; intent?: number } = {}) {
   const { cashInId } = store.money.beginCashIn({ sessionId: 's-1', target });
   for (const d of options.earlier ?? [T1000]) {
     store.money.recordStackIntent(cashInId, d);
-    store.money.recordStacked(cashInId, d);
+    store.money.recordStacked(cashInId, { denomination: d });
   }
   // the STACK went out; the session waited noteSettleMs for 81 / 82 and gave up on the note
   store.money.recordStackIntent(cashInId, options.intent ?? T5000);
@@ -201,7 +201,7 @@ describe('a stack intent no session owns, settled from the acceptor while the co
     await settler.idle();
     expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:intent`]);
     // the session records the 81 itself, goes on accepting, and lets go of nothing it left open
-    store.money.recordStacked(cashInId, T5000);
+    store.money.recordStacked(cashInId, { denomination: T5000 });
     await sessionNow({ cashInId, holder: 'open' });
     expectLeftOpen(store, cashInId, decisions, 'stacked');
   });
@@ -225,7 +225,7 @@ describe('a stack intent no session owns, settled from the acceptor while the co
     session.held = { cashInId, holder: 'settling' };
     await reconnected({ state: 'disabled' });
     // the driver's 81 after its RESET reaches the session, which records it
-    store.money.recordStacked(cashInId, T5000);
+    store.money.recordStacked(cashInId, { denomination: T5000 });
     await sessionNow(undefined);
     expectLeftOpen(store, cashInId, decisions, 'stacked');
   });

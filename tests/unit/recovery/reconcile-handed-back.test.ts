@@ -40,7 +40,7 @@ function crashedCashIn(): { store: KioskStore; cashInId: string } {
   opened.push({ store, dir });
   const { cashInId } = store.money.beginCashIn({ sessionId: 's-1', target });
   store.money.recordStackIntent(cashInId, 100_000);
-  store.money.recordStacked(cashInId, 100_000);
+  store.money.recordStacked(cashInId, { denomination: 100_000 });
   store.money.recordStackIntent(cashInId, 500_000);
   return { store, cashInId };
 }
@@ -69,6 +69,23 @@ describe('reconciliation with the validator\'s word on a note settled while the 
     const { store } = crashedCashIn();
     const report = await reconcile(store, new AcceptorAfterCrash({ outcome: 'returned', billType: 4 }));
     expect(report.decisions[0]).toMatchObject({ kind: 'intentResolved', outcome: 'stacked' });
+  });
+
+  it('a note handed back at power-up that the device does not name (ID003 41) leaves the intent for the technician', async () => {
+    const { store, cashInId } = crashedCashIn();
+    const report = await reconcile(store, new AcceptorAfterCrash({ outcome: 'returned' }));
+    expect(report.decisions).toEqual([
+      { kind: 'leftForTechnician', subject: 'cashIn', id: cashInId, reason: expect.stringMatching(/unknown value at power-up/) },
+    ]);
+    expect(report.settled).toBe(false);
+    expect(listOutbox(store.db)).toEqual([]);
+  });
+
+  it('a note stored at power-up that the device does not name (ID003 42) settles the intent stacked', async () => {
+    const { store, cashInId } = crashedCashIn();
+    await reconcile(store, new AcceptorAfterCrash({ outcome: 'stacked' }));
+    expect(store.money.cashIn(cashInId)).toMatchObject({ status: 'ok', stackedTotal: 600_000 });
+    expect(listOutbox(store.db).map((m) => m.amount)).toEqual([600_000]);
   });
 
   it('the validator reporting the note stacked, or nothing, credits it with the earlier notes', async () => {

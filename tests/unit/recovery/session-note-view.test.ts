@@ -1,15 +1,22 @@
 /**
  * What the intent settler reads of the live session: which cash-in it holds and whether it is still
- * waiting for the acceptor's word, from the session machine's own state value.
+ * waiting for the acceptor's word, from the tags the session machine's states carry. The steps are
+ * resolved on the real machine, so a state that loses its tag fails here.
  */
 import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
 import { sessionNoteView } from '../../../kiosk/runtime/session-note-view.js';
+import { createSessionMachine } from '../../../kiosk/session/machine.js';
+import { testConfig } from '../session/world.js';
 
-const at = (step: string | undefined, cashInId?: string) =>
-  sessionNoteView(() => ({
-    value: step === undefined ? { session: { flow: 'operations' } } : { session: { flow: { cashIn: step } } },
-    context: { cashIn: cashInId ? { cashInId } : undefined },
-  }));
+const machine = createSessionMachine({ config: testConfig, now: () => 0, newSessionId: () => 's-1' });
+const initial = createActor(machine).getSnapshot().context;
+
+const at = (step: string | undefined, cashInId?: string) => {
+  const value = step === undefined ? { session: { flow: 'operations', inactivity: 'paused' } } : { session: { flow: { cashIn: step }, inactivity: 'paused' } };
+  const snapshot = machine.resolveState({ value, context: { ...initial, cashIn: cashInId ? ({ cashInId } as never) : undefined } });
+  return sessionNoteView(() => snapshot);
+};
 
 describe('the session as the intent settler sees it', () => {
   it('a cash-in the session is stacking is the session\'s to settle', () => {

@@ -64,7 +64,7 @@ function rig() {
     const { cashInId } = s.money.beginCashIn({ sessionId: `s-${notes.join('-')}`, target: { kind: 'account', customerId: 'c-1', productId: 'p-1', label: 'Current *0101' } });
     for (const d of notes) {
       s.money.recordStackIntent(cashInId, d);
-      s.money.recordStacked(cashInId, d);
+      s.money.recordStacked(cashInId, { denomination: d });
     }
     const r = s.money.endCashIn(cashInId, { commission: 0 });
     if (!r.receiptNumber) throw new Error('cash-in without a receipt');

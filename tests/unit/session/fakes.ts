@@ -27,6 +27,7 @@ import type { CardReader, CardReaderEvents, CardReaderStatus } from '../../../dr
 import type { PalmCaptureResult, PalmScanner, PalmScannerEvents } from '../../../drivers/palm/palm-scanner.js';
 import type { DeviceStatusBase } from '../../../drivers/common/device.js';
 import type { PrintResult, PrinterStatus, ReceiptPrinter, ReceiptPrinterEvents } from '../../../drivers/printer/receipt-printer.js';
+import type { NoteRef } from '../../../kiosk/store/money-store.js';
 import type { CashInTarget, OpenCashIn, OpenWithdrawal, PinChangeRecord, SessionPorts, SessionStore } from '../../../kiosk/session/ports.js';
 import { CARD, CUSTOMER_IIN, CUSTOMER_PHONE, ManualClock, SECRET_OTP, products as worldProducts, services, testConfig } from './world.js';
 
@@ -169,7 +170,7 @@ export class FakeBank implements BankApi {
 }
 
 export class FakeStore implements SessionStore {
-  cashIns = new Map<string, { target: CashInTarget; offline: boolean; notes: Array<{ noteId: string; denomination: number; state: 'intent' | 'stacked' | 'returned' }>; ended?: { commission: number; receiptNumber: string } }>();
+  cashIns = new Map<string, { target: CashInTarget; offline: boolean; notes: Array<{ noteId: number; denomination: number; state: 'intent' | 'stacked' | 'returned' }>; ended?: { commission: number; receiptNumber: string } }>();
   withdrawals = new Map<string, { state: string; amount: number; holdId: string }>();
   #seq = 0;
   offlineQueued = 0;
@@ -183,20 +184,25 @@ export class FakeStore implements SessionStore {
     return { cashInId };
   }
   recordStackIntent(cashInId: string, denomination: number) {
-    const noteId = `n-${++this.#seq}`;
+    const noteId = ++this.#seq;
     this.cashIns.get(cashInId)?.notes.push({ noteId, denomination, state: 'intent' });
     this.log.push(`store.intent:${denomination}`);
     return { noteId };
   }
-  recordStacked(cashInId: string, noteId: string) {
-    const n = this.cashIns.get(cashInId)?.notes.find((x) => x.noteId === noteId);
-    if (!n) throw new Error(`no note ${noteId}`);
+  /** as the SQLite store: the session settles the intent's own row */
+  #note(cashInId: string, ref: NoteRef) {
+    if (!('noteId' in ref)) throw new Error('the session settles a note by its id');
+    const n = this.cashIns.get(cashInId)?.notes.find((x) => x.noteId === ref.noteId);
+    if (n?.state !== 'intent') throw new Error(`no open note ${ref.noteId} on ${cashInId}`);
+    return n;
+  }
+  recordStacked(cashInId: string, ref: NoteRef) {
+    const n = this.#note(cashInId, ref);
     n.state = 'stacked';
     this.log.push(`store.stacked:${n.denomination}`);
   }
-  recordReturned(cashInId: string, noteId: string) {
-    const n = this.cashIns.get(cashInId)?.notes.find((x) => x.noteId === noteId);
-    if (n) n.state = 'returned';
+  recordReturned(cashInId: string, ref: NoteRef) {
+    this.#note(cashInId, ref).state = 'returned';
     this.log.push('store.returned');
   }
   endCashIn(cashInId: string, input: { commission: number }) {
@@ -317,12 +323,16 @@ export class FakeAcceptor extends TypedEmitter<CashAcceptorEvents> implements Ca
     this.escrow = denomination;
     this.emit('escrow', { denomination });
   }
+  /** a faulty validator: the next stacked report names this denomination instead of the escrowed one */
+  misreportNext: number | undefined;
   async stack() {
     const d = this.escrow;
     if (d === undefined) throw new Error('nothing in escrow');
     this.log.push(`acceptor.stack:${d}`);
     this.escrow = undefined;
-    setImmediate(() => this.emit('stacked', { denomination: d }));
+    const reported = this.misreportNext ?? d;
+    this.misreportNext = undefined;
+    setImmediate(() => this.emit('stacked', { denomination: reported }));
   }
   async return() {
     const d = this.escrow;

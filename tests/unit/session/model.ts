@@ -41,7 +41,7 @@ export const outputs: Record<string, unknown[]> = {
   beginCashIn: [{ cashInId: 'ci-1' }],
   enableAcceptor: [undefined],
   disableAcceptor: [undefined],
-  recordStackIntent: [{ noteId: 'n-1' }],
+  recordStackIntent: [{ noteId: 1 }],
   stackNote: [undefined],
   recordStacked: [undefined],
   returnNote: [undefined],

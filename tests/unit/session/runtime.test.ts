@@ -1,6 +1,6 @@
 /**
  * Runtime pieces over a real SQLite store (temp files): start-up reconciliation, the store
- * adapter the session writes through, service mode's audit, and device health debouncing.
+ * adapter the session writes through, service mode's audit, and where the session's device health comes from.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,11 +10,11 @@ import { openKioskStore, type KioskStore } from '../../../kiosk/store/store.js';
 import { listAudit } from '../../../kiosk/store/audit.js';
 import { reconcileAtStartup } from '../../../kiosk/recovery/reconcile.js';
 import { StoreAdapter } from '../../../kiosk/runtime/store-adapter.js';
-import { connectDevices } from '../../../kiosk/session/device-events.js';
-import type { SessionEvent } from '../../../kiosk/session/types.js';
+import { startSession } from '../../../kiosk/session/start-session.js';
+import type { SessionContext } from '../../../kiosk/session/types.js';
 import { serviceMode } from '../../../kiosk/service-mode/service-mode.js';
 import type { KioskDevices } from '../../../kiosk/runtime/devices.js';
-import { FakeAcceptor, FakeBank, FakeDispenser, greedyPlanner } from './fakes.js';
+import { FakeAcceptor, FakeBank, FakeDispenser, fakeWorld, greedyPlanner } from './fakes.js';
 import { ManualClock } from './world.js';
 import { watchBank } from '../../../kiosk/runtime/bank-health.js';
 import { BankUnavailableError } from '../../../kiosk/bank/bank-api.js';
@@ -38,6 +38,28 @@ function store(): KioskStore {
 const planSource = { plan: greedyPlanner, denominationOf: (c: number) => [500_000, 100_000][c] };
 const target = { kind: 'account' as const, customerId: 'c-aigerim', productId: 'a-aigerim-cur', label: 'Current *0101' };
 
+describe('note identity in the store', () => {
+  it('the row a stack intent returns is the row settled, not the oldest of its denomination', () => {
+    const s = store();
+    const adapter = new StoreAdapter(s.money, planSource);
+    const { cashInId } = adapter.beginCashIn({ sessionId: 's-n', target, offline: false });
+    const first = adapter.recordStackIntent(cashInId, 100_000);
+    const second = adapter.recordStackIntent(cashInId, 100_000);
+    expect(second.noteId).not.toBe(first.noteId);
+    adapter.recordStacked(cashInId, { noteId: second.noteId });
+    expect(s.money.cashIn(cashInId)?.notes.map((n) => [n.noteId, n.state])).toEqual([
+      [first.noteId, 'intent'],
+      [second.noteId, 'stacked'],
+    ]);
+    // a settled row, or another cash-in's, is refused rather than moved again
+    expect(() => adapter.recordReturned(cashInId, { noteId: second.noteId }, 'device')).toThrow(/already stacked/);
+    const other = adapter.beginCashIn({ sessionId: 's-o', target, offline: false });
+    expect(() => adapter.recordStacked(other.cashInId, { noteId: first.noteId })).toThrow(/not a note of/);
+    adapter.recordReturned(cashInId, { noteId: first.noteId }, 'device');
+    expect(s.money.cashIn(cashInId)?.stackedTotal).toBe(100_000);
+  });
+});
+
 describe('start-up reconciliation of what the session wrote', () => {
   const reconcile = (s: KioskStore, acceptor: FakeAcceptor, dispenser: FakeDispenser) =>
     reconcileAtStartup({ store: s.money, acceptor, dispenser, deviceTimeoutMs: 200, returnTimeoutMs: 500 });
@@ -49,7 +71,7 @@ describe('start-up reconciliation of what the session wrote', () => {
     const acceptor = new FakeAcceptor(log);
     const { cashInId } = adapter.beginCashIn({ sessionId: 's-1', target, offline: false });
     const first = adapter.recordStackIntent(cashInId, 100_000);
-    adapter.recordStacked(cashInId, first.noteId);
+    adapter.recordStacked(cashInId, { noteId: first.noteId });
     adapter.recordStackIntent(cashInId, 200_000); // then the power went
     await acceptor.enable([200_000]);
     acceptor.insert(200_000);
@@ -103,23 +125,21 @@ describe('service mode', () => {
 });
 
 describe('device health', () => {
-  it('reports a device coming back at once, and one going away only if it stays away', async () => {
-    const log: string[] = [];
-    const acceptor = new FakeAcceptor(log);
-    const events: SessionEvent[] = [];
-    const off = connectDevices({ cashAcceptor: acceptor }, (e) => events.push(e), { flapMs: 60 });
-    expect(events.at(-1)).toMatchObject({ type: 'device.health', devices: { cashAcceptor: 'ok' } });
-    acceptor.link = 'offline';
-    acceptor['emit']('offline', { reason: 'missed poll' });
-    acceptor.link = 'online';
-    acceptor['emit']('online', {});
-    await new Promise((r) => setTimeout(r, 120));
-    expect(events.filter((e) => e.type === 'device.health')).toHaveLength(1); // the blip never reached the menu
-    acceptor.link = 'offline';
-    acceptor['emit']('offline', { reason: 'unplugged' });
-    await new Promise((r) => setTimeout(r, 120));
-    expect(events.at(-1)).toEqual({ type: 'device.health', devices: { cashAcceptor: 'offline' } });
-    off();
+  it('the session gets health from the supervisor rules the start screen uses: a device going away and coming back', async () => {
+    const world = fakeWorld();
+    const session = startSession(world.ports);
+    const devices = () => (session.actor.getSnapshot().context as SessionContext).devices;
+    try {
+      expect(devices()).toMatchObject({ cashAcceptor: 'ok', dispenser: 'ok', printer: 'ok', cardReader: 'ok', palm: 'ok' });
+      world.acceptor.link = 'offline';
+      world.acceptor['emit']('offline', { reason: 'unplugged' });
+      expect(devices().cashAcceptor).toBe('offline');
+      world.acceptor.link = 'online';
+      world.acceptor['emit']('online', {});
+      expect(devices().cashAcceptor).toBe('ok');
+    } finally {
+      session.close();
+    }
   });
 });
 

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CashAcceptorStatus } from '../../../drivers/cash-acceptor/cash-acceptor.js';
 import { stackNote } from '../../../kiosk/session/stack-note.js';
-import { withTimeout } from '../../../kiosk/session/actors.js';
 import { FakeAcceptor } from './fakes.js';
 
 const lost = (): Error => new Error('no valid reply to command 0x35 after 3 attempts');
@@ -31,7 +30,7 @@ class LossyAcceptor extends FakeAcceptor {
   }
 }
 
-const run = (a: LossyAcceptor) => stackNote(a, { commandTimeoutMs: 1_000, settleMs: 1, withTimeout });
+const run = (a: LossyAcceptor) => stackNote(a, { commandTimeoutMs: 1_000, settleMs: 1 });
 
 describe('stackNote', () => {
   it('an answered STACK is sent once', async () => {

@@ -19,12 +19,12 @@ describe('money store', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'sess-1', target: account });
     s.money.recordStackIntent(cashInId, T(2000));
-    s.money.recordStacked(cashInId, T(2000));
+    s.money.recordStacked(cashInId, { denomination: T(2000) });
     s.money.recordStackIntent(cashInId, T(5000));
-    s.money.recordReturned(cashInId, T(5000), 'escrowTimeout'); // never credited
-    s.money.recordReturned(cashInId, T(1000), 'unrecognised');
+    s.money.recordReturned(cashInId, { denomination: T(5000) }, 'escrowTimeout'); // never credited
+    s.money.recordReturned(cashInId, { denomination: T(1000) }, 'unrecognised');
     s.money.recordStackIntent(cashInId, T(10000));
-    s.money.recordStacked(cashInId, T(10000));
+    s.money.recordStacked(cashInId, { denomination: T(10000) });
     expect(count(s, 'cashBox', T(2000))).toBe(1);
     expect(listOutbox(s.db)).toHaveLength(0);
 
@@ -52,7 +52,7 @@ describe('money store', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'sess-2', target: { kind: 'service', serviceId: 'svc-kcell', reference: '+77011234567', receiptPhone: '+77011234567' } });
     s.money.recordStackIntent(cashInId, T(1000));
-    s.money.recordStacked(cashInId, T(1000));
+    s.money.recordStacked(cashInId, { denomination: T(1000) });
     const end = s.money.endCashIn(cashInId, { commission: 0 });
     const message = listOutbox(s.db)[0];
     expect(message).toMatchObject({ kind: 'servicePayment', body: { serviceId: 'svc-kcell', reference: '+77011234567', receiptPhone: '+77011234567' } });
@@ -69,7 +69,7 @@ describe('money store', () => {
   it('rolls back a cash-in with nothing stacked: no receipt, no message', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'sess-3', target: account });
-    s.money.recordReturned(cashInId, T(500), 'customerCancelled');
+    s.money.recordReturned(cashInId, { denomination: T(500) }, 'customerCancelled');
     expect(s.money.endCashIn(cashInId, { commission: 0 })).toEqual({ status: 'rollback', amount: 0, commission: 0, total: 0 });
     expect(s.money.cashIn(cashInId)?.status).toBe('rollback');
     expect(listOutbox(s.db)).toHaveLength(0);
@@ -79,7 +79,7 @@ describe('money store', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'sess-4', target: account });
     s.money.recordStackIntent(cashInId, T(5000));
-    s.money.recordStacked(cashInId, T(5000));
+    s.money.recordStacked(cashInId, { denomination: T(5000) });
     s.money.recordStackIntent(cashInId, T(2000));
     // crash here: after restart the cash-in is open, with one intent the device must settle
     const reopened = s.reopen();
@@ -102,7 +102,7 @@ describe('money store', () => {
     expect(() => s.money.beginCashIn({ sessionId: 'x', target: { kind: 'service', serviceId: 'svc' } })).toThrow(/reference/);
     const { cashInId } = s.money.beginCashIn({ sessionId: 'x', target: account });
     s.money.recordStackIntent(cashInId, T(200));
-    s.money.recordStacked(cashInId, T(200));
+    s.money.recordStacked(cashInId, { denomination: T(200) });
     expect(() => s.money.endCashIn(cashInId, { commission: T(300) })).toThrow(/exceeds/);
     expect(() => s.money.recordStackIntent(cashInId, 150.5)).toThrow();
   });
@@ -160,7 +160,7 @@ describe('money store', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'u-1', target: account });
     s.money.recordStackIntent(cashInId, T(1000));
-    s.money.recordStacked(cashInId, T(1000));
+    s.money.recordStacked(cashInId, { denomination: T(1000) });
     const end = s.money.endCashIn(cashInId, { commission: 0 });
     expect(s.money.undelivered()).toEqual([
       { key: end.messageKey, kind: 'cashInCredit', state: 'pending', receiptNumber: end.receiptNumber, amount: T(1000), attempts: 0, reason: null, createdAt: s.clock.ms },
@@ -206,7 +206,7 @@ describe('money store', () => {
       const { cashInId } = s.money.beginCashIn({ sessionId: `c-${i}`, target: account });
       for (const d of [T(1000), T(2000), T(2000)]) {
         s.money.recordStackIntent(cashInId, d);
-        s.money.recordStacked(cashInId, d);
+        s.money.recordStacked(cashInId, { denomination: d });
       }
       s.money.endCashIn(cashInId, { commission: 0 });
     }
@@ -233,7 +233,7 @@ describe('money store', () => {
     for (const amount of [T(1000), T(5000)]) {
       const { cashInId } = s.money.beginCashIn({ sessionId: `o-${amount}`, target: account });
       s.money.recordStackIntent(cashInId, amount);
-      s.money.recordStacked(cashInId, amount);
+      s.money.recordStacked(cashInId, { denomination: amount });
       keys.push(s.money.endCashIn(cashInId, { commission: 0 }).messageKey ?? '');
     }
     expect(s.money.offlineExposure()).toBe(T(6000));
