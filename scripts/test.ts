@@ -1,6 +1,6 @@
 /**
  * `npm test`: the whole gate, in order, stopping at the first failure: tools present, lint,
- * typecheck, unit, integration, renderer build, Electron security scan, Playwright, then the card-data
+ * typecheck, alert rules (promtool), unit, integration, renderer build, Electron security scan, Playwright, then the card-data
  * leak scan of everything the run left in its artefact folder (KIOSK_TEST_ARTIFACTS, set here for every
  * child: system-test and end-to-end servers keep their databases and logs there). The last line
  * is always `tests: N passed, M failed`, taken from the runners' JSON reports.
@@ -74,6 +74,23 @@ function ensureSystemTools(): void {
   }
 }
 
+/** promtool for the alert-rule step: only the binary, taken out of Debian's package (.ci/install-promtool) */
+function ensurePromtool(): void {
+  if (which('promtool')) return;
+  const isRoot = process.getuid?.() === 0;
+  const sudo = !isRoot && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+  if (!isRoot && !sudo) {
+    console.error('test: missing promtool; install it with:\n  sudo .ci/install-promtool');
+    total = add(total, { ...zero(), failed: 1 });
+    finish(1, 'system tools');
+  }
+  const code = isRoot ? run('.ci/install-promtool', []) : run('sudo', ['-n', '.ci/install-promtool']);
+  if (code !== 0) {
+    total = add(total, { ...zero(), failed: 1 });
+    finish(1, 'system tools');
+  }
+}
+
 function vitest(project: 'unit' | 'integration'): void {
   const out = join(reports, `vitest-${project}.json`);
   const code = run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
@@ -81,6 +98,18 @@ function vitest(project: 'unit' | 'integration'): void {
   total = add(total, counts);
   console.log(`test: ${project}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   if (code !== 0) finish(code, `vitest ${project}`);
+}
+
+/**
+ * The chaos harness, short and with a fixed seed (the same kill points every run): one check,
+ * passed only with zero discrepancies. `npm run chaos -- --cycles 1000` is the long run.
+ */
+function chaos(): void {
+  const out = join(reports, 'chaos.json');
+  const code = run('npm', ['run', 'chaos', '--', '--cycles', '6', '--seed', '1', '--quiet', '--out', out]);
+  total = add(total, { ...zero(), ...(code === 0 ? { passed: 1 } : { failed: 1 }) });
+  console.log(`test: chaos: ${code === 0 ? 'no discrepancies' : 'FAILED'} (${relative(root, out)})`);
+  if (code !== 0) finish(code, 'chaos');
 }
 
 function hasSpecs(dir: string): boolean {
@@ -110,10 +139,14 @@ function playwright(): void {
 }
 
 ensureSystemTools();
+ensurePromtool();
 step('lint', 'npm', ['run', 'lint']);
 step('typecheck', 'npm', ['run', 'typecheck']);
+// cheap: alert rules checked and unit-tested with the real promtool before the long runs
+step('promtool rules', process.execPath, ['--import', 'tsx', 'scripts/promtool.ts']);
 vitest('unit');
 vitest('integration');
+chaos();
 if (existsSync(join(root, 'renderer', 'vite.config.ts'))) step('build:renderer', 'npm', ['run', 'build:renderer']);
 else notes.push('renderer build skipped: renderer/vite.config.ts does not exist yet');
 step('scan:electron', 'npm', ['run', 'scan:electron']);
