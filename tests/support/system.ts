@@ -110,8 +110,8 @@ function devicePathEnv(devices: DeviceInfo[]): Record<string, string> {
     const prefix = DEVICE_ENV[d.kind];
     env[`${prefix}_PATH`] = d.endpoint.path;
     if (d.endpoint.type === 'serial') env[`${prefix}_BAUD_RATE`] = String(d.endpoint.baudRate);
-    else env[`${prefix}_TRANSPORT`] = 'socket';
     if (d.kind === 'cashAcceptor') env[`${prefix}_PROTOCOL`] = d.protocol;
+    if (d.endpoint.type !== 'serial') env[`${prefix}_TRANSPORT`] = 'socket';
   }
   return env;
 }
