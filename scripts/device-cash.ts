@@ -97,8 +97,8 @@ export const dispenserHelp = `dispenser <status|purge|test|dispense|present|retr
   purge     clear the note path into the reject tray
   test      one note from --cassette (0 upper, 1 lower) to the reject tray
   dispense  count --upper N and --lower N notes into the presenter (shutter stays closed)
-  present   open the shutter on the presenter
-  retract   pull presented notes into the retract bin
+  present   open the shutter on the presenter (devices.dispenser.presenter: true only)
+  retract   pull presented notes into the retract bin (presenter only)
   version   ROM version`;
 
 export async function dispenser(command: string, argv: string[]): Promise<void> {
@@ -118,6 +118,7 @@ export async function dispenser(command: string, argv: string[]): Promise<void> 
       Number(values.upper_denomination ?? kioskConfig().devices.dispenser.cassettesTenge[0]) * 100,
       Number(values.lower_denomination ?? kioskConfig().devices.dispenser.cassettesTenge[1]) * 100,
     ],
+    presenter: kioskConfig().devices.dispenser.presenter,
     replyTimeoutMs: 60_000,
   });
   try {
@@ -127,7 +128,7 @@ export async function dispenser(command: string, argv: string[]): Promise<void> 
       case 'status': {
         const s = await driver.refreshStatus();
         for (const c of s.cassettes) console.log(`cassette ${c.index} (${c.index === 0 ? 'upper' : 'lower'}): ${tenge(c.denomination)} ${c.state}`);
-        console.log(`notes in presenter: ${s.notesInPresenter ?? '?'}`);
+        console.log(s.hasPresenter ? `notes in presenter: ${s.notesInPresenter ?? '?'}` : 'no presenter: notes counted at the exit are paid out');
         break;
       }
       case 'purge':

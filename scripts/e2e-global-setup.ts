@@ -27,7 +27,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     dataDir,
     token: E2E.token,
     output: process.env.E2E_SERVER_LOGS ? 'prefix' : 'quiet',
-    env: { KIOSK_LOG_LEVEL: keep ? 'info' : 'warn' },
+    // the specs take cash through the presenter's taken sensor; a stock dispenser is covered by the integration tests
+    env: { KIOSK_LOG_LEVEL: keep ? 'info' : 'warn', KIOSK_DEVICES_DISPENSER_PRESENTER: 'true' },
     ...(logDir ? { logDir } : {}),
   });
   for (const note of stack.notes) console.log(`e2e: ${note}`);

@@ -4,6 +4,7 @@
  * Frame: 02 ADR LNG [CMD] DATA CRC_L CRC_H, LNG = total length. Long frames (LNG = 0) are never
  * used by a bill validator (its largest reply, the bill table, is 125 bytes), so they are rejected.
  */
+import { CodecError } from '../common/codec-error.js';
 import type { Tiyn } from '../../domain/money.js';
 import type { RejectReason } from './cash-acceptor.js';
 
@@ -42,7 +43,7 @@ export function crc16Kermit(bytes: Uint8Array, end = bytes.length): number {
 /** Builds a frame around `body` (CMD + DATA for a host command, DATA for a device reply). */
 export function encodeFrame(addr: number, body: Uint8Array | readonly number[]): Uint8Array {
   const len = body.length + 5;
-  if (len > MAX_FRAME) throw new Error(`CCNET frame of ${len} bytes needs a long frame, which this codec does not send`);
+  if (len > MAX_FRAME) throw new CodecError('ccnet', `CCNET frame of ${len} bytes needs a long frame, which this codec does not send`);
   const out = new Uint8Array(len);
   out[0] = SYNC;
   out[1] = addr;
@@ -147,7 +148,7 @@ export class CcnetParser {
 export function encodeTypeMask(types: Iterable<number>): [number, number, number] {
   let bits = 0;
   for (const t of types) {
-    if (!Number.isInteger(t) || t < 0 || t > 23) throw new Error(`bill type ${t} is outside 0-23`);
+    if (!Number.isInteger(t) || t < 0 || t > 23) throw new CodecError('ccnet', `bill type ${t} is outside 0-23`);
     bits |= 1 << t;
   }
   return [(bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff];
@@ -287,7 +288,7 @@ const TENGE_CODES = new Set(['KAZ', 'KZT']);
  * number of tiyn are left out; gaps in the type numbering are normal.
  */
 export function parseBillTable(data: Uint8Array): BillTableEntry[] {
-  if (data.length !== 120 && data.length !== 240) throw new Error(`bill table of ${data.length} bytes (expected 120)`);
+  if (data.length !== 120 && data.length !== 240) throw new CodecError('ccnet', `bill table of ${data.length} bytes (expected 120)`);
   const out: BillTableEntry[] = [];
   for (let t = 0; t < data.length / 5; t++) {
     const w = data.subarray(t * 5, t * 5 + 5);
@@ -310,13 +311,13 @@ export function encodeBillTable(entries: ReadonlyArray<{ billType: number; denom
   const out = new Uint8Array(120);
   for (const e of entries) {
     let tenge = e.denomination / 100;
-    if (!Number.isInteger(tenge) || tenge <= 0) throw new Error(`denomination ${e.denomination} is not whole tenge`);
+    if (!Number.isInteger(tenge) || tenge <= 0) throw new CodecError('ccnet', `denomination ${e.denomination} is not whole tenge`);
     let exp = 0;
     while (tenge % 10 === 0) {
       tenge /= 10;
       exp++;
     }
-    if (tenge > 255) throw new Error(`denomination ${e.denomination} does not fit a bill-table word`);
+    if (tenge > 255) throw new CodecError('ccnet', `denomination ${e.denomination} does not fit a bill-table word`);
     const code = e.currency ?? 'KAZ';
     out.set([tenge, code.charCodeAt(0), code.charCodeAt(1), code.charCodeAt(2), exp], e.billType * 5);
   }
@@ -329,7 +330,7 @@ export interface Identification {
 }
 
 export function parseIdentification(data: Uint8Array): Identification {
-  if (data.length < 27) throw new Error(`identification of ${data.length} bytes (expected 34)`);
+  if (data.length < 27) throw new CodecError('ccnet', `identification of ${data.length} bytes (expected 34)`);
   const text = (b: Uint8Array): string => String.fromCharCode(...b).replace(/[^\x20-\x7e]/g, '').trim();
   return { partNumber: text(data.subarray(0, 15)), serial: text(data.subarray(15, 27)) };
 }

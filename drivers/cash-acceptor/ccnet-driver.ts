@@ -157,8 +157,11 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       if (!e) throw new CcnetError(`denomination ${d} tiyn is not in the validator's bill table`);
       return e.billType;
     });
-    this.#wantedTypes = types;
+    // remembered for a re-initialisation only once the device took them: a failed enable (the
+    // validator re-initialising, silent) must not enable notes later, outside any cash-in
+    this.#wantedTypes = [];
     await this.#command(Cmd.enableBillTypes, [...encodeTypeMask(types), ...encodeTypeMask(types)]);
+    this.#wantedTypes = types;
   }
 
   async disable(): Promise<void> {

@@ -4,6 +4,7 @@
  * Host -> device: 04 ID 02 CMD DATA 03 BCC; device -> host: 01 ID 02 CMD DATA 03 BCC, where BCC is
  * the XOR of every byte from the first through ETX. ACK 06 / NAK 15 are single bytes.
  */
+import { CodecError } from '../common/codec-error.js';
 export const EOT = 0x04;
 export const SOH = 0x01;
 export const STX = 0x02;
@@ -49,7 +50,7 @@ export const encodeDeviceFrame = (cmd: number, data: ArrayLike<number> = []): Ui
 
 /** Counts travel as two ASCII digits, tens then units. */
 export function encodeCount(n: number): [number, number] {
-  if (!Number.isInteger(n) || n < 0 || n > 99) throw new Error(`count ${n} is outside 0-99`);
+  if (!Number.isInteger(n) || n < 0 || n > 99) throw new CodecError('lcdm', `count ${n} is outside 0-99`);
   return [0x30 + Math.floor(n / 10), 0x30 + (n % 10)];
 }
 

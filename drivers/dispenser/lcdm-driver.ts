@@ -1,9 +1,14 @@
 /**
- * LCDM-2000 dispenser driver with the presenter extension. Every exchange is
+ * LCDM-2000 dispenser driver, with or without this terminal's presenter extension. Every exchange is
  * command -> device ACK -> device reply -> our ACK; a NAK or silence re-sends the command
  * (bounded), a corrupted reply is NAKed so the device sends it again. One exchange at a time.
  * A light status poll keeps the link state honest and, while notes are presented, watches the
  * presenter so `taken` fires once when the customer takes them.
+ *
+ * Without a presenter (a stock LCDM-1000/2000: no stacker, shutter or retract) the extension commands
+ * 70/71/72 never go out: notes counted at the exit sensor have left the machine (reference section 6),
+ * so `present()` answers `presented` from the DISPENSE reply alone, nothing is ever retracted and
+ * `taken` never fires (no sensor says so).
  */
 import type { ByteTransport } from '../common/serial-transport.js';
 import { TypedEmitter } from '../../domain/typed-emitter.js';
@@ -23,6 +28,8 @@ export interface LcdmDriverOptions {
   transport: ByteTransport;
   /** denominations loaded in the upper (0) and lower (1) cassettes */
   denominations: readonly [Tiyn, Tiyn];
+  /** the exit feeds this terminal's presenter (commands 70/71/72); false for a stock LCDM */
+  presenter: boolean;
   /** the spec allows 500 ms for the device's ACK */
   ackTimeoutMs?: number;
   /** a reply may take up to 60 s after the ACK (long dispenses) */
@@ -41,7 +48,8 @@ type Waiter = { kind: 'ack'; resolve: (ok: 'ack' | 'nak') => void } | { kind: 'r
 
 export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements CashDispenser {
   readonly #t: ByteTransport;
-  readonly #o: Required<Omit<LcdmDriverOptions, 'transport' | 'denominations'>>;
+  readonly #o: Required<Omit<LcdmDriverOptions, 'transport' | 'denominations' | 'presenter'>>;
+  readonly #hasPresenter: boolean;
   readonly #denoms: readonly [Tiyn, Tiyn];
   readonly #parser: LcdmParser;
   #waiter: Waiter | undefined;
@@ -63,6 +71,7 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
     super();
     this.#t = options.transport;
     this.#denoms = options.denominations;
+    this.#hasPresenter = options.presenter;
     this.#o = {
       ackTimeoutMs: options.ackTimeoutMs ?? 500,
       replyTimeoutMs: options.replyTimeoutMs ?? 60_000,
@@ -113,7 +122,7 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
       ...(this.#fault ? { fault: this.#fault } : {}),
       cassettes,
       notesInPresenter: this.#notesInPresenter,
-      hasPresenter: true,
+      hasPresenter: this.#hasPresenter,
     };
   }
 
@@ -127,8 +136,10 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
       if (!s.bits.lowerNearEnd) this.#empty[1] = false;
       this.#bits = s.bits;
     }
-    const p = await this.#exchange(LcdmCmd.presenterStatus);
-    if (p.cmd === LcdmCmd.presenterStatus) this.#notesInPresenter = p.inPresenter;
+    if (this.#hasPresenter) {
+      const p = await this.#exchange(LcdmCmd.presenterStatus);
+      if (p.cmd === LcdmCmd.presenterStatus) this.#notesInPresenter = p.inPresenter;
+    }
     return this.status();
   }
 
@@ -148,7 +159,7 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
     }
     if (want[0]! > MAX_PER_COMMAND || want[1]! > MAX_PER_COMMAND) throw new DispenserError(`at most ${MAX_PER_COMMAND} notes per cassette per dispense`);
     if (want[0]! + want[1]! === 0) throw new DispenserError('nothing to dispense');
-    if (this.#presented) throw new DispenserError('notes are still presented: they must be taken or retracted first');
+    if (this.#hasPresenter && this.#presented) throw new DispenserError('notes are still presented: they must be taken or retracted first');
     const [u, l] = want as [number, number];
     let perCassette: CassetteResult[];
     let err: LcdmError;
@@ -173,7 +184,8 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
       return { ok: false, perCassette: plan.map((p) => ({ cassette: p.cassette, requested: p.count, dispensed: 0, rejected: 0 })), error: 'timeout' };
     }
     const dispensed = perCassette.reduce((a, c) => a + c.dispensed, 0);
-    this.#notesInPresenter += dispensed;
+    // without a presenter nothing waits inside: the exit-counted notes are out
+    if (this.#hasPresenter) this.#notesInPresenter += dispensed;
     const short = perCassette.some((c) => c.dispensed < c.requested);
     if (err.kind === 'empty') {
       if (err.code === 0x38) this.#empty[0] = true;
@@ -210,6 +222,9 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
    * the notes may or may not be within the customer's reach, which only a technician can settle.
    */
   async present(): Promise<PresentState> {
+    // a stock LCDM has no shutter: what the DISPENSE reply counted at the exit is already within
+    // the customer's reach (reference section 6: a spray dispenser's successful dispense is `presented`)
+    if (!this.#hasPresenter) return 'presented';
     let r: LcdmReply;
     try {
       r = await this.#exchange(LcdmCmd.present);
@@ -228,6 +243,7 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
   }
 
   async retract(): Promise<{ retracted: number }> {
+    if (!this.#hasPresenter) throw new DispenserError('this dispenser has no presenter: notes past the exit cannot be retracted');
     const r = await this.#exchange(LcdmCmd.retract);
     if (r.cmd !== LcdmCmd.retract) throw new DispenserError('unexpected reply');
     this.#presented = false;

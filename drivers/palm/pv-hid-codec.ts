@@ -9,6 +9,7 @@
  * re-encodes to the very same bytes; anything else is rejected with a reason.
  */
 
+import { CodecError } from '../common/codec-error.js';
 export const PV_REPORT_LENGTH = 64;
 export const PV_MAX_PAYLOAD = 0x3c;
 export const PV_CHUNK_DATA = 0x3b;
@@ -133,7 +134,7 @@ function putU32(b: Uint8Array, o: number, v: number): void {
 }
 
 function frame(id: number, a: number, tag: number, payload: Uint8Array): Uint8Array {
-  if (payload.length > PV_MAX_PAYLOAD) throw new RangeError(`PV-HID payload ${payload.length} > ${PV_MAX_PAYLOAD}`);
+  if (payload.length > PV_MAX_PAYLOAD) throw new CodecError('pv-hid', `PV-HID payload ${payload.length} > ${PV_MAX_PAYLOAD}`);
   const report = new Uint8Array(PV_REPORT_LENGTH);
   report[0] = id;
   report[1] = a;
@@ -146,7 +147,7 @@ function frame(id: number, a: number, tag: number, payload: Uint8Array): Uint8Ar
 // ---- host -> device -------------------------------------------------------------------------
 
 export function encodeCommand(cmd: number, tag: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
-  if (tag < 1 || tag > 0xff) throw new RangeError(`PV-HID tag ${tag} outside 1..255`);
+  if (tag < 1 || tag > 0xff) throw new CodecError('pv-hid', `PV-HID tag ${tag} outside 1..255`);
   return frame(ReportId.command, cmd, tag, payload);
 }
 
@@ -203,7 +204,7 @@ export function encodeDeviceMessage(m: DeviceMessage): Uint8Array {
       return frame(ReportId.reply, Code.status, m.tag, p);
     }
     case 'chunk': {
-      if (m.data.length < 1 || m.data.length > PV_CHUNK_DATA) throw new RangeError(`chunk of ${m.data.length} bytes`);
+      if (m.data.length < 1 || m.data.length > PV_CHUNK_DATA) throw new CodecError('pv-hid', `chunk of ${m.data.length} bytes`);
       const report = new Uint8Array(PV_REPORT_LENGTH);
       report[0] = ReportId.chunk;
       report[1] = m.captureId;

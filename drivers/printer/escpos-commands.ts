@@ -2,6 +2,7 @@
  * ESC/POS command bytes as pure functions (facts: shared reference escpos.md §1, §3, §5, §6).
  * Every builder returns a fresh Uint8Array; callers concatenate with `concatBytes`.
  */
+import { CodecError } from '../common/codec-error.js';
 import { encodeText, type CodePageProfile } from './code-page.js';
 
 const ESC = 0x1b;
@@ -27,7 +28,7 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 function byte(n: number, what: string): number {
-  if (!Number.isInteger(n) || n < 0 || n > 255) throw new RangeError(`${what} must be a byte, got ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new CodecError('escpos', `${what} must be a byte, got ${n}`);
   return n;
 }
 
@@ -39,7 +40,7 @@ export const align = (a: Align): Uint8Array => Uint8Array.of(ESC, 0x61, a === 'l
 /** GS ! n: width and height multipliers 1..8 */
 export function size(width: number, height: number): Uint8Array {
   if (!Number.isInteger(width) || width < 1 || width > 8 || !Number.isInteger(height) || height < 1 || height > 8) {
-    throw new RangeError(`character size must be 1..8 x 1..8, got ${width}x${height}`);
+    throw new CodecError('escpos', `character size must be 1..8 x 1..8, got ${width}x${height}`);
   }
   return Uint8Array.of(GS, 0x21, ((width - 1) << 4) | (height - 1));
 }
@@ -78,11 +79,11 @@ function gsParenK(fnAndData: readonly number[]): Uint8Array {
 export function qrNative(payload: string, options: { moduleSize?: number; level?: QrErrorLevel } = {}): Uint8Array {
   const data = new TextEncoder().encode(payload);
   if (data.length === 0 || data.length > QR_MAX_PAYLOAD_BYTES) {
-    throw new RangeError(`QR payload must be 1..${QR_MAX_PAYLOAD_BYTES} bytes, got ${data.length}`);
+    throw new CodecError('escpos', `QR payload must be 1..${QR_MAX_PAYLOAD_BYTES} bytes, got ${data.length}`);
   }
-  if (data.some((b) => b < 0x20 || b === 0x7f)) throw new RangeError('QR payload must not contain control characters');
+  if (data.some((b) => b < 0x20 || b === 0x7f)) throw new CodecError('escpos', 'QR payload must not contain control characters');
   const moduleSize = options.moduleSize ?? 6;
-  if (!Number.isInteger(moduleSize) || moduleSize < 1 || moduleSize > 16) throw new RangeError(`QR module size must be 1..16, got ${moduleSize}`);
+  if (!Number.isInteger(moduleSize) || moduleSize < 1 || moduleSize > 16) throw new CodecError('escpos', `QR module size must be 1..16, got ${moduleSize}`);
   return concatBytes([
     gsParenK([0x41, 0x32, 0x00]),
     gsParenK([0x43, moduleSize]),
@@ -98,10 +99,10 @@ export function qrNative(payload: string, options: { moduleSize?: number; level?
  */
 export function rasterImage(bits: ArrayLike<number>, widthDots: number, heightDots: number): Uint8Array {
   if (widthDots < 1 || heightDots < 1 || bits.length !== widthDots * heightDots) {
-    throw new RangeError(`raster image needs ${widthDots}x${heightDots} dots, got ${bits.length}`);
+    throw new CodecError('escpos', `raster image needs ${widthDots}x${heightDots} dots, got ${bits.length}`);
   }
   const rowBytes = Math.ceil(widthDots / 8);
-  if (rowBytes > 0xffff || heightDots > 0xffff) throw new RangeError('raster image too large');
+  if (rowBytes > 0xffff || heightDots > 0xffff) throw new CodecError('escpos', 'raster image too large');
   const out = new Uint8Array(8 + rowBytes * heightDots);
   out.set([GS, 0x76, 0x30, 0x00, rowBytes & 0xff, rowBytes >> 8, heightDots & 0xff, heightDots >> 8]);
   for (let y = 0; y < heightDots; y++) {

@@ -2,6 +2,7 @@
  * DLE EOT n replies (reference escpos.md §6). Every reply byte has b0=0, b1=1, b4=1, b7=0; a byte
  * without that signature is not a status reply (e.g. an ASB byte or line noise) and is rejected.
  */
+import { CodecError } from '../common/codec-error.js';
 import type { PrinterStatus } from './receipt-printer.js';
 
 export type StatusQuery = 1 | 2 | 3 | 4;
@@ -18,7 +19,7 @@ export function isStatusReply(b: number): boolean {
 }
 
 function check(b: number, n: StatusQuery): void {
-  if (!isStatusReply(b)) throw new RangeError(`0x${b.toString(16).padStart(2, '0')} is not a DLE EOT ${n} reply (fixed bits)`);
+  if (!isStatusReply(b)) throw new CodecError('escpos', `0x${b.toString(16).padStart(2, '0')} is not a DLE EOT ${n} reply (fixed bits)`);
 }
 
 export function decodePrinterByte(b: number): PrinterByte {

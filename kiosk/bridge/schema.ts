@@ -297,6 +297,8 @@ export const Snapshot = z.object({
       multipleOf: Tiyn,
       max: Tiyn,
       stage: z.enum(['choose', 'authorising', 'dispensing', 'presented', 'taken', 'retracted', 'failed']),
+      /** paid out by a dispenser without a presenter: the notes are at its exit and already the customer's */
+      atExit: z.literal(true).optional(),
     })
     .optional(),
   /** shown before consent (bank rules 5.5) */

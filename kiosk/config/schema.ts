@@ -84,6 +84,11 @@ const DispenserDevice = SerialDevice.extend({
     .default(DEFAULT_CASSETTES_TENGE),
   /** most notes one cassette holds; a replenishment above it is refused */
   cassetteCapacity: intIn(1, 10_000, 'a number of notes 1-10000').default(DEFAULT_CASSETTE_CAPACITY),
+  /**
+   * true: the module's exit feeds a presenter (shutter, taken sensor, retract bin). false: a stock
+   * LCDM-1000/2000, whose notes counted at the exit sensor have left the machine.
+   */
+  presenter: z.boolean({ error: 'must be true or false' }).default(false),
 }).strict();
 
 /**
@@ -162,7 +167,7 @@ export const ConfigSchema = z
     devices: z
       .object({
         cashAcceptor: CashAcceptorDevice.default({ baudRate: 9600, protocol: 'ccnet' }),
-        dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY }),
+        dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY, presenter: false }),
         printer: serial(19200),
         cardReader: hid(),
         palm: hid(),
@@ -171,7 +176,7 @@ export const ConfigSchema = z
       .strict()
       .default({
         cashAcceptor: { baudRate: 9600, protocol: 'ccnet' },
-        dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY },
+        dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY, presenter: false },
         printer: { baudRate: 19200 },
         cardReader: { transport: 'socket' },
         palm: { transport: 'socket' },

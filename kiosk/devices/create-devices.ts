@@ -34,7 +34,7 @@ export interface DevicesConfig {
   card: { tokenKey: string };
   devices: {
     cashAcceptor: SerialConfig & { protocol?: 'ccnet' | 'id003' };
-    dispenser: SerialConfig;
+    dispenser: SerialConfig & { presenter?: boolean };
     printer: SerialConfig;
     cardReader: HidConfig;
     palm: HidConfig;
@@ -150,6 +150,7 @@ export function createDevices(options: CreateDevicesOptions): DeviceSet {
   const dispenser = new LcdmDispenser({
     transport: serial('dispenser', d.dispenser),
     denominations: options.cassetteDenominations ?? DEFAULT_CASSETTES,
+    presenter: d.dispenser.presenter ?? false,
     ...tuning.dispenser,
   });
   // an idle status poll, so paper running out shows in health before a customer needs a receipt

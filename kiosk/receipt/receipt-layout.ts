@@ -124,6 +124,7 @@ export function layoutReceipt(model: ReceiptModel, options: LayoutOptions): Layo
     row(t.total, money(model.total), true);
   }
   row(t.status, t.statuses[model.status], true);
+  if (model.paidAtExit) for (const part of wrap(p(t.paidAtExit), columns)) line(part);
   rule();
   blocks.push({ kind: 'qr', payload: model.qrPayload ?? model.receiptNumber });
   centered(model.receiptNumber);

@@ -83,6 +83,8 @@ export const ReceiptModel = z
     status: ReceiptStatus,
     /** what the QR carries (a lookup URL or id); defaults to the receipt number */
     qrPayload: z.string().min(1).max(256).optional(),
+    /** a withdrawal paid out by a dispenser without a presenter: the notes left it at its exit */
+    paidAtExit: z.literal(true).optional(),
     /** a reprint: marked as a copy on paper, with when it was made */
     copy: z.object({ printedAt: LocalDateTime }).optional(),
     /** a technician's cash slip (collection, replenishment) instead of a customer operation */

@@ -23,6 +23,8 @@ export interface ReceiptTexts {
   /** the mark a reprint carries, top and bottom */
   copy: string;
   copyPrinted: string;
+  /** a withdrawal from a dispenser without a presenter */
+  paidAtExit: string;
   slips: Record<'collection' | 'replenishment', string>;
   units: Record<'cashBox' | 'reject' | 'retract' | 'cassette', string>;
   counter: string;
@@ -36,6 +38,7 @@ export const RECEIPT_TEXTS: Record<Locale, ReceiptTexts> = {
     bin: 'БСН',
     copy: 'КӨШІРМЕ (ТЕЛНҰСҚА)',
     copyPrinted: 'Көшірме басылды',
+    paidAtExit: 'Банкноттар диспенсер шығысында берілді',
     slips: { collection: 'Инкассация', replenishment: 'Кассеталарды толтыру' },
     units: { cashBox: 'Купюра қоймасы', reject: 'Ақау қоймасы', retract: 'Қайтарылған', cassette: 'Кассета' },
     counter: 'Есептегіш',
@@ -69,6 +72,7 @@ export const RECEIPT_TEXTS: Record<Locale, ReceiptTexts> = {
     bin: 'БИН',
     copy: 'КОПИЯ (ДУБЛИКАТ)',
     copyPrinted: 'Копия напечатана',
+    paidAtExit: 'Купюры выданы в лоток диспенсера',
     slips: { collection: 'Инкассация', replenishment: 'Загрузка кассет' },
     units: { cashBox: 'Кассета приёма', reject: 'Отбраковка', retract: 'Возврат', cassette: 'Кассета' },
     counter: 'По счётчику',
@@ -102,6 +106,7 @@ export const RECEIPT_TEXTS: Record<Locale, ReceiptTexts> = {
     bin: 'BIN',
     copy: 'COPY (DUPLICATE)',
     copyPrinted: 'Copy printed',
+    paidAtExit: 'Notes paid out at the dispenser exit',
     slips: { collection: 'Cash collection', replenishment: 'Cassette replenishment' },
     units: { cashBox: 'Cash box', reject: 'Reject bin', retract: 'Retract bin', cassette: 'Cassette' },
     counter: 'Counter',

@@ -3,7 +3,8 @@
  * is compared with what the store says was in flight, and every open cash-in and withdrawal is
  * finished, reversed, or left for the technician. The devices are the witnesses: a note still in
  * escrow was never stacked, an empty escrow after a stack intent means the note went to the box,
- * notes still behind the presenter's shutter were never taken. Nothing is guessed: where a device
+ * notes still behind the presenter's shutter were never taken, and a dispenser without a presenter
+ * paid out whatever its DISPENSE reply counted at the exit. Nothing is guessed: where a device
  * cannot answer, or what it says does not fit the record, the case stays open for service mode.
  * Every decision is journaled by the store call that makes it, and returned as a report.
  */
@@ -17,6 +18,7 @@ import { sleep } from '../../domain/async.js';
 export type ReconcileStore = Pick<
   MoneyStore,
   'openCashIns' | 'openWithdrawals' | 'markCashInUnknown' | 'resolveStackIntent' | 'endCashIn' | 'recordRetracted' | 'reverseWithdrawal' | 'recordTaken'
+  | 'recordPresented'
 > &
   Partial<Pick<AccountPaymentStore, 'openAccountPayments' | 'reverseAccountPayment'>>;
 
@@ -52,7 +54,7 @@ export interface ReconcileReport {
     online: boolean; escrow?: Tiyn; escrowFoundAtOpen?: boolean; billInPathAtPowerUp?: 'validator' | 'stacker';
     noteSettledAtOpen?: CashAcceptorStatus['noteSettledAtOpen'];
   };
-  dispenser: { online: boolean; notesInPresenter?: number };
+  dispenser: { online: boolean; notesInPresenter?: number; hasPresenter: boolean };
   decisions: Decision[];
   /** true when nothing was left open */
   settled: boolean;
@@ -160,8 +162,9 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
   }
 
   // ---- the dispenser and open withdrawals ----
+  const hasPresenter = dispenser.status().hasPresenter;
   let notesInPresenter: number | undefined;
-  if (dispenserOnline) {
+  if (dispenserOnline && hasPresenter) {
     try {
       notesInPresenter = (await dispenser.refreshStatus()).notesInPresenter;
     } catch (err) {
@@ -170,6 +173,7 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
   }
   const dispenserReport: ReconcileReport['dispenser'] = {
     online: dispenserOnline,
+    hasPresenter,
     ...(notesInPresenter !== undefined ? { notesInPresenter } : {}),
   };
   let presenterClaimed = false;
@@ -194,6 +198,14 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
         continue;
       }
       if (w.state !== 'dispensed') continue;
+      if (!hasPresenter && w.notesAt === 'presenter') {
+        // no shutter, no retract: the notes the DISPENSE reply counted at the exit left the machine
+        // when it answered, whatever the device says now (it need not even be online)
+        if (w.presentState !== 'presented') store.recordPresented(id, 'presented');
+        const r = store.recordTaken(id);
+        decisions.push({ kind: 'withdrawalTaken', withdrawalId: id, receiptNumber: r.receiptNumber, messageKey: r.messageKey });
+        continue;
+      }
       if (w.notesAt !== 'presenter') {
         // nothing counted out, or already retracted: the hold is released
         reverse(w, w.notesAt === 'none' ? 'nothing dispensed' : 'notes retracted before restart');

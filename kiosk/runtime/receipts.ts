@@ -28,6 +28,8 @@ export interface ReceiptSite {
   address: string;
   /** the bank's BIN, printed under its name when configured */
   bankBin?: string;
+  /** false: the dispenser has no presenter, so a withdrawal's notes were paid out at its exit */
+  dispenserPresenter?: boolean;
 }
 
 export interface ReceiptModelOptions {
@@ -56,6 +58,7 @@ export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSit
     commission: data.commission,
     total: data.amount + data.commission,
     status: data.operation === 'withdrawalReverse' || data.operation === 'servicePaymentReverse' ? 'declined' : 'completed',
+    ...(site.dispenserPresenter === false && data.operation === 'withdrawal' ? { paidAtExit: true } : {}),
     ...(slip ? { cashSlip: { kind: slip, units: data.units ?? [] } } : {}),
     ...(options.copyPrintedAt ? { copy: { printedAt: options.copyPrintedAt } } : {}),
   });

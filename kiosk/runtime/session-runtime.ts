@@ -139,6 +139,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     terminalId: config.terminalId,
     address: options.address ?? config.receipt.address,
     ...(config.receipt.bankBin ? { bankBin: config.receipt.bankBin } : {}),
+    dispenserPresenter: config.devices.dispenser.presenter,
   };
   const receipts = receiptDelivery(kstore.money, devices.printer, site, { onEnqueue: () => sync.notify(), locale: config.locale });
   // a new outbox message wakes the sync worker instead of waiting for its idle poll

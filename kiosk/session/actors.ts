@@ -156,6 +156,11 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
 
     present: fromPromise(async ({ input }) => {
       const dispenser = need(devices.dispenser, 'cash dispenser');
+      if (!dispenser.status().hasPresenter) {
+        // no shutter: the notes the DISPENSE reply counted at the exit are in the customer's hands
+        await store.recordPresented(input.withdrawalId, 'presented');
+        return 'atExit' as const;
+      }
       let state: Awaited<ReturnType<typeof dispenser.present>>;
       try {
         state = await withTimeout(dispenser.present(), 30_000, 'cash dispenser present');

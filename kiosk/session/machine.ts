@@ -1276,6 +1276,11 @@ export function createSessionMachine(deps: MachineDeps) {
                       src: 'present',
                       input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
                       onDone: [
+                        {
+                          guard: ({ event }) => event.output === 'atExit',
+                          target: 'completing',
+                          actions: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, atExit: true } }),
+                        },
                         { guard: ({ event }) => event.output === 'presented', target: 'takeCash' },
                         { guard: ({ event }) => event.output === 'notPresented', target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
                         // never guessed: the store keeps it 'unknown' for the technician
@@ -1301,10 +1306,25 @@ export function createSessionMachine(deps: MachineDeps) {
                       id: 'completeWithdrawal',
                       src: 'completeWithdrawal',
                       input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
-                      onDone: { target: '#receipt', actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }) },
+                      onDone: [
+                        // recorded taken the moment DISPENSE answered: now the customer is told where the notes are
+                        {
+                          guard: ({ context }) => context.withdrawal?.atExit === true,
+                          target: 'cashAtExit',
+                          actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }),
+                        },
+                        { target: '#receipt', actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }) },
+                      ],
                       onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
                     },
                     on: { cancel: {} },
+                  },
+                  // a dispenser without a presenter: the notes are at its exit and already the
+                  // customer's; nothing senses them being taken and nothing can retract them
+                  cashAtExit: {
+                    ...screen('takeCash'),
+                    on: { confirm: '#receipt', cancel: {} },
+                    after: { takeCash: '#receipt' },
                   },
                   retracting: {
                     ...screen('pleaseWait'),

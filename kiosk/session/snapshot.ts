@@ -145,7 +145,10 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
     };
   }
   if (c.withdrawal) {
-    out.withdrawal = { presets: [...config.withdrawal.presets], multipleOf: config.withdrawal.multipleOf, max: config.withdrawal.max, stage: c.withdrawal.stage };
+    out.withdrawal = {
+      presets: [...config.withdrawal.presets], multipleOf: config.withdrawal.multipleOf, max: config.withdrawal.max, stage: c.withdrawal.stage,
+      ...(c.withdrawal.atExit ? { atExit: true } : {}),
+    };
     if (c.withdrawal.approvalDeadline !== undefined && screen === 'approvalWait') out.approval = { deadline: c.withdrawal.approvalDeadline };
   }
   if (c.quote && (screen === 'confirm' || screen === 'approvalWait')) {

@@ -77,6 +77,8 @@ export interface WithdrawalView {
   status?: 'approved' | 'pendingApproval';
   stage: 'choose' | 'authorising' | 'dispensing' | 'presented' | 'taken' | 'retracted' | 'failed';
   reverseReason?: string;
+  /** paid out by a dispenser without a presenter: the notes left at its exit, nothing can take them back */
+  atExit?: boolean;
 }
 
 /** a service payment from the customer's product (the account path of payService) */
@@ -171,7 +173,8 @@ export interface AccountPaymentAuthoriseInput extends Omit<AccountPaymentRecordI
   idempotencyKey: string;
 }
 export type DispenseOutcome = { ok: true } | { ok: false; reason: string; anyDispensed: boolean };
-export type PresentOutcome = PresentState;
+/** `atExit`: a dispenser without a presenter; the notes counted at its exit are the customer's already */
+export type PresentOutcome = PresentState | 'atExit';
 export type PinChangeStartOutcome = BankOutcome<{ pinChangeId: string; channel: PinChangeChannel; expiresAt: number }>;
 /** how a PIN change ended, as the journal records it */
 export type PinChangeOutcome = 'done' | 'failed' | 'expired' | 'cancelled';

@@ -88,6 +88,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         SIM_DEVICES_PORT: String(o.devicesPort),
         SIM_RUN_DIR: runDir,
         SIM_DISPENSER_CASSETTES_TENGE: config.devices.dispenser.cassettesTenge.join(','),
+        SIM_DISPENSER_PRESENTER: String(config.devices.dispenser.presenter),
         SIM_CASH_ACCEPTOR_PROTOCOL: config.devices.cashAcceptor.protocol,
       },
       o.output,

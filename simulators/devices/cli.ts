@@ -4,7 +4,8 @@
  * SIM_DISPENSER_CASSETTES_TENGE (e.g. "5000,10000": the notes in the upper and lower cassette, whole
  * tenge; the kiosk's devices.dispenser.cassettesTenge, so both ends of the wire agree),
  * SIM_CASH_ACCEPTOR_PROTOCOL or `--cash-acceptor-protocol ccnet|id003` (default ccnet; the kiosk's
- * devices.cashAcceptor.protocol; GET /devices reports the one running).
+ * devices.cashAcceptor.protocol; GET /devices reports the one running),
+ * SIM_DISPENSER_PRESENTER ("true" / "false", default false: a stock LCDM; the kiosk's devices.dispenser.presenter).
  */
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
   const runDir = resolve(process.env.SIM_RUN_DIR ?? 'data/run');
   await mkdir(runDir, { recursive: true });
   const cashAcceptorProtocol = acceptorProtocolFrom(process.argv.slice(2), process.env);
-  const emulators = emulatorFactories.map((make) => make({ runDir, cashAcceptorProtocol }));
+  const presenter = process.env.SIM_DISPENSER_PRESENTER ?? 'false';
+  if (presenter !== 'true' && presenter !== 'false') throw new Error(`SIM_DISPENSER_PRESENTER must be "true" or "false" (got "${presenter}")`);
+  const emulators = emulatorFactories.map((make) => make({ runDir, cashAcceptorProtocol, dispenserPresenter: presenter === 'true' }));
   const cassettes = process.env.SIM_DISPENSER_CASSETTES_TENGE;
   if (cassettes) {
     const load = cassettesFrom(cassettes).map((denomination) => ({ denomination, count: NOMINAL_LOAD }));

@@ -31,6 +31,8 @@ export interface DeviceEmulator {
 export interface EmulatorContext {
   /** folder for pty links and sockets of this simulator run */
   runDir: string;
+  /** the dispenser's exit feeds a presenter (the kiosk's devices.dispenser.presenter); default false: a stock LCDM */
+  dispenserPresenter?: boolean;
   /** the bill acceptor's wire protocol (default 'ccnet') */
   cashAcceptorProtocol?: 'ccnet' | 'id003';
 }

@@ -35,6 +35,11 @@ export interface SystemOptions {
   coreEnv?: Record<string, string>;
   /** the bank simulator's own request log in its log file (default on) */
   bankRequestLog?: boolean;
+  /**
+   * the dispenser's exit feeds a presenter, on both ends of the wire (default true: the scenarios
+   * take cash through its taken sensor); false: a stock LCDM-1000/2000
+   */
+  dispenserPresenter?: boolean;
   /** the simulated bill acceptor's protocol; the core is configured for what the simulator reports (default ccnet) */
   cashAcceptorProtocol?: 'ccnet' | 'id003';
   /** default 'info', so the leak scan sees what the core logs in normal operation */
@@ -128,6 +133,7 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
   const coreUrl = `http://${HOST}:${corePort}`;
   const token = randomBytes(24).toString('base64url');
   const env = baseEnv();
+  const presenter = String(options.dispenserPresenter ?? true);
 
   const bank = new ManagedProcess({
     name: 'bank',
@@ -142,7 +148,7 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
     entry: DEVICES_ENTRY,
     env: {
       ...env, SIM_DEVICES_HOST: HOST, SIM_DEVICES_PORT: String(devicesPort), SIM_RUN_DIR: paths.runDir,
-      SIM_CASH_ACCEPTOR_PROTOCOL: options.cashAcceptorProtocol ?? 'ccnet',
+      SIM_CASH_ACCEPTOR_PROTOCOL: options.cashAcceptorProtocol ?? 'ccnet', SIM_DISPENSER_PRESENTER: presenter,
     },
     logFile: join(paths.logs, 'devices.log'),
     healthUrl: `${devicesUrl}/devices`,
@@ -159,6 +165,7 @@ export async function startSystem(options: SystemOptions): Promise<KioskSystem> 
       KIOSK_DATA_DIR: paths.coreData,
       KIOSK_BRIDGE_TOKEN: token,
       KIOSK_LOG_LEVEL: options.coreLogLevel ?? 'info',
+      KIOSK_DEVICES_DISPENSER_PRESENTER: presenter,
       ...options.coreEnv,
     },
     logFile: join(paths.logs, 'core.log'),

@@ -177,6 +177,7 @@ export const en = {
   'dispensing.hint': 'Please wait, this takes a few seconds',
   'takeCash.title': 'Please take your cash',
   'takeCash.hint': 'Cash not taken in time is retracted',
+  'takeCash.atExitHint': 'The notes are out of the dispenser and are yours: take them from the slot',
 
   'receipt.title': 'Would you like a receipt?',
   'receipt.print': 'Print a receipt',

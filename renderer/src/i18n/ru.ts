@@ -179,6 +179,7 @@ export const ru: Catalogue = {
   'dispensing.hint': 'Подождите, это займёт несколько секунд',
   'takeCash.title': 'Заберите наличные',
   'takeCash.hint': 'Если не забрать деньги вовремя, они будут убраны обратно',
+  'takeCash.atExitHint': 'Купюры выданы и принадлежат вам: заберите их из лотка',
 
   'receipt.title': 'Нужен ли вам чек?',
   'receipt.print': 'Напечатать чек',

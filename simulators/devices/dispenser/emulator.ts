@@ -1,6 +1,6 @@
 /**
- * LCDM-2000 dispenser emulator (with this terminal's presenter extension, see
- * drivers/dispenser/README.md) on the far end of a socat pty pair, opened with the real
+ * LCDM-2000 dispenser emulator, either with this terminal's presenter extension (see
+ * drivers/dispenser/README.md) or as a stock LCDM-1000/2000 (`presenter: false`), on the far end of a socat pty pair, opened with the real
  * serialport stack. Handshake as the device does it: ACK the command, work, send the reply,
  * re-send it up to 3 times on NAK or silence. Writes are held back for their line time.
  *
@@ -18,6 +18,9 @@
  *   once, the notes stay behind the closed shutter meanwhile (`presenter.opening` in the state), then
  *   the shutter opens and the reply goes out, whether the host still listens or not.
  * - `badBcc` {every = 2}: every `every`-th reply goes out with a corrupted BCC.
+ * A stock module NAKs every command outside the LCDM-1000/2000 set (44 45 46 47 55 56 76 77), as the
+ * device does a bad command (reference section 3); its notes land in the exit slot, where nothing
+ * senses them, and `POST /dispenser/take` empties that slot.
  * Routes: `POST /dispenser/take`, `POST /dispenser/load {cassettes: [{denomination: tenge, count}]}`.
  */
 import type { FastifyInstance } from 'fastify';
@@ -40,12 +43,22 @@ export interface DispenserEmulatorOptions extends SerialLinePlacement {
   perNoteMs?: number;
   /** how long the device waits for the host's ACK of a reply before re-sending it */
   ackWaitMs?: number;
+  /** the presenter extension is fitted (default); false: a stock LCDM-1000/2000 */
+  presenter?: boolean;
 }
 
+/** the commands a stock LCDM-1000/2000 knows (reference section 4) */
+const STOCK_COMMANDS: ReadonlySet<number> = new Set([
+  LcdmCmd.purge, LcdmCmd.dispenseUpper, LcdmCmd.status, LcdmCmd.romVersion, LcdmCmd.dispenseLower, LcdmCmd.dispenseBoth,
+  LcdmCmd.testUpper, LcdmCmd.testLower,
+]);
 
 export class DispenserEmulator implements DeviceEmulator {
   readonly kind = 'dispenser' as const;
-  readonly protocol = 'lcdm-2000+presenter';
+  readonly protocol: string;
+  readonly presenter: boolean;
+  /** commands NAKed because a stock module does not know them */
+  readonly refusedCommands: number[] = [];
   readonly endpoint: Endpoint;
   readonly faults = DISPENSER_FAULTS;
   readonly device: LcdmDevice;
@@ -67,7 +80,9 @@ export class DispenserEmulator implements DeviceEmulator {
     this.endpoint = this.#line.endpoint;
     this.#baud = this.#line.baudRate;
     this.#ackWaitMs = options.ackWaitMs ?? 500;
-    this.device = new LcdmDevice(options.perNoteMs ?? 25);
+    this.presenter = options.presenter ?? true;
+    this.protocol = this.presenter ? 'lcdm-2000+presenter' : 'lcdm-2000';
+    this.device = new LcdmDevice(options.perNoteMs ?? 25, this.presenter);
   }
 
   async start(): Promise<void> {
@@ -89,8 +104,12 @@ export class DispenserEmulator implements DeviceEmulator {
       rejectBin: d.rejectBin,
       retractBin: d.retractBin,
       notesInPath: d.notesInPath,
-      presenter: { notes: d.presenter.notes.length, amount: d.presenter.notes.reduce((a, b) => a + b, 0) / 100, shutterOpen: d.presenter.shutterOpen, opening: this.#shutterPending },
+      ...(this.presenter
+        ? { presenter: { notes: d.presenter.notes.length, amount: d.presenter.notes.reduce((a, b) => a + b, 0) / 100, shutterOpen: d.presenter.shutterOpen, opening: this.#shutterPending } }
+        : { exitSlot: { notes: d.presenter.notes.length, amount: d.presenter.notes.reduce((a, b) => a + b, 0) / 100 } }),
       taken: d.taken.length,
+      /** commands a stock module NAKed: the host sent something no LCDM-1000/2000 knows */
+      refusedCommands: [...this.refusedCommands],
       activeFaults: [...d.faults.keys(), ...this.#wire.keys()],
     };
   }
@@ -135,8 +154,13 @@ export class DispenserEmulator implements DeviceEmulator {
         this.#hostAnswer?.(t.type);
         continue;
       }
-      void this.#write(Uint8Array.of(ACK));
       const { cmd, data } = t;
+      if (!this.presenter && !STOCK_COMMANDS.has(cmd)) {
+        this.refusedCommands.push(cmd);
+        void this.#write(Uint8Array.of(NAK));
+        continue;
+      }
+      void this.#write(Uint8Array.of(ACK));
       this.#work = this.#work.then(() => this.#serve(cmd, data)).catch(() => undefined);
     }
   }
@@ -183,4 +207,5 @@ export class DispenserEmulator implements DeviceEmulator {
   }
 }
 
-export const createDispenserEmulator = (ctx: EmulatorContext): DispenserEmulator => new DispenserEmulator({ runDir: ctx.runDir });
+export const createDispenserEmulator = (ctx: EmulatorContext): DispenserEmulator =>
+  new DispenserEmulator({ runDir: ctx.runDir, presenter: ctx.dispenserPresenter ?? false });

@@ -31,7 +31,8 @@ export class LcdmDevice {
   lastError = OK;
   readonly faults = new Map<DispenserFault, Record<string, unknown>>();
 
-  constructor(readonly perNoteMs = 25) {}
+  /** `hasPresenter` false: a stock module; `presenter.notes` is then the exit slot, with no shutter */
+  constructor(readonly perNoteMs = 25, readonly hasPresenter = true) {}
 
   #nearEnd(i: number): boolean {
     const c = this.cassettes[i];
@@ -166,6 +167,12 @@ export class LcdmDevice {
   /** the customer takes the notes from the open shutter; the shutter closes behind them */
   take(): string | undefined {
     if (this.faults.has('notTaken')) return 'the customer does not take the notes';
+    if (!this.hasPresenter) {
+      if (this.presenter.notes.length === 0) return 'no notes are in the exit slot';
+      this.taken.push(...this.presenter.notes);
+      this.presenter.notes = [];
+      return undefined;
+    }
     if (!this.presenter.shutterOpen || this.presenter.notes.length === 0) return 'no notes are presented';
     this.taken.push(...this.presenter.notes);
     this.presenter.notes = [];

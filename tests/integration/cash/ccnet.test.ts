@@ -229,4 +229,30 @@ describe('CCNET driver against the validator emulator over a pty', () => {
     expect(count('stacked')).toBe(0);
     expect(rig.emu.state().cashBox).toEqual({});
   });
+
+  it('a note found in escrow and handed back: an enable refused while the validator re-initialises enables nothing afterwards', async () => {
+    rig = await makeRig();
+    await online();
+    rig.emu.insert({ denomination: 5000 });
+    await until('escrow', () => count('escrow') === 1);
+    await rig.driver.close(); // the kiosk process dies; the validator keeps the note
+    const next = rig.newDriver({ billTable: [{ billType: 4, denomination: T5000 }] });
+    await next.open();
+    await until('online with the note', () => next.status().link === 'online' && next.status().escrowFoundAtOpen === true);
+    // start-up reconciliation hands the note back; the driver then re-initialises the validator
+    // (its table was never read), slowly enough here for a cash-in to try to start meanwhile
+    rig.emu.validator.timing.initMs = 2_000;
+    await next.return();
+    await until('re-initialising', () => next.status().state === 'initialising');
+    await expect(next.enable([T5000])).rejects.toThrow(/bill validator is/);
+    await until('re-initialised', () => next.status().billTable.length === 7 && next.status().state === 'disabled', 10_000);
+    // the attract screen: nothing enabled, a note offered now is refused at the slot
+    await sleep(500);
+    expect(next.status().state).toBe('disabled');
+    expect(rig.emu.state().enabledTypes).toEqual([]);
+    // inside a cash-in that succeeds in enabling, notes are taken again
+    await next.enable([T1000]);
+    await until('idling', () => next.status().state === 'idling');
+    expect(rig.emu.state().enabledTypes).toEqual([2]);
+  });
 });

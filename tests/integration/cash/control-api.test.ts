@@ -89,6 +89,7 @@ describe('cash devices through the control API and the technician CLI', () => {
     expect(acceptor.stdout).toMatch(/bill table: 200 KZT, 500 KZT, 1000 KZT, 2000 KZT, 5000 KZT, 10000 KZT, 20000 KZT/);
     const disp = await run('npx', ['tsx', 'scripts/device.ts', 'dispenser', 'status', '--upper_denomination', '2000', '--lower_denomination', '5000'], { env, timeout: 30_000 });
     expect(disp.stdout).toMatch(/cassette 0 \(upper\): 2000 KZT ok/);
-    expect(disp.stdout).toMatch(/notes in presenter: 0/);
+    // the factory default and the config default agree: a stock LCDM, no presenter
+    expect(disp.stdout).toMatch(/no presenter: notes counted at the exit are paid out/);
   });
 });

@@ -22,7 +22,7 @@ describe('LCDM dispenser driver against the emulator over a pty', () => {
     await emu.start();
     emu.load([{ denomination: 5000, count: 50 }, { denomination: 10000, count: 40 }]);
     const transport = new SerialTransport({ path: emu.endpoint.path, baudRate: 9600, backoffMs: 100 });
-    driver = new LcdmDispenser({ transport, denominations: [T5000, T10000], statusIntervalMs: 300, takenPollMs: 100, replyTimeoutMs: 2_000 });
+    driver = new LcdmDispenser({ transport, denominations: [T5000, T10000], presenter: true, statusIntervalMs: 300, takenPollMs: 100, replyTimeoutMs: 2_000 });
     events = [];
     for (const e of ['online', 'offline', 'taken', 'failure'] as const) driver.on(e, () => events.push(e));
     await driver.open();
@@ -172,6 +172,60 @@ describe('LCDM dispenser driver against the emulator over a pty', () => {
     await driver.refreshStatus();
     expect(driver.stats.bccErrors).toBeGreaterThan(0);
     expect(emu.state()).toMatchObject({ presenter: { notes: 3 } });
+  });
+});
+
+describe('LCDM driver and emulator as a stock LCDM-1000/2000 (no presenter)', () => {
+  let dir: string | undefined;
+  let emu: DispenserEmulator | undefined;
+  let driver: LcdmDispenser | undefined;
+
+  afterEach(async () => {
+    await driver?.close();
+    await emu?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    driver = undefined;
+    emu = undefined;
+    dir = undefined;
+  });
+
+  async function setup(presenterDriver: boolean): Promise<{ emu: DispenserEmulator; driver: LcdmDispenser }> {
+    dir = await mkdtemp(join(tmpdir(), 'lcdm-stock-'));
+    emu = new DispenserEmulator({ runDir: dir, perNoteMs: 10, presenter: false });
+    await emu.start();
+    emu.load([{ denomination: 5000, count: 50 }, { denomination: 10000, count: 40 }]);
+    const transport = new SerialTransport({ path: emu.endpoint.path, baudRate: 9600, backoffMs: 100 });
+    driver = new LcdmDispenser({ transport, denominations: [T5000, T10000], presenter: presenterDriver, statusIntervalMs: 200, takenPollMs: 100, replyTimeoutMs: 2_000, ackTimeoutMs: 300 });
+    await driver.open();
+    return { emu, driver };
+  }
+
+  it('pays out: the exit count is the customer\'s at once, nothing outside the LCDM set goes out, no retract', async () => {
+    const { emu, driver } = await setup(false);
+    await until('online', () => driver.status().link === 'online');
+    const taken: string[] = [];
+    driver.on('taken', () => taken.push('taken'));
+    const r = await driver.dispense([{ cassette: 0, count: 2 }, { cassette: 1, count: 1 }]);
+    expect(r.ok).toBe(true);
+    expect(await driver.present()).toBe('presented');
+    expect(driver.status()).toMatchObject({ hasPresenter: false, notesInPresenter: 0 });
+    await expect(driver.retract()).rejects.toThrow(/no presenter/);
+    // a later dispense is not held back by notes lying in the exit slot: nothing senses them
+    expect((await driver.dispense([{ cassette: 0, count: 1 }])).ok).toBe(true);
+    // more status polls: the link stays online and the module never had to NAK a command
+    const polls = driver.stats.exchanges;
+    await until('status polls', () => driver.stats.exchanges >= polls + 3);
+    expect(driver.status().link).toBe('online');
+    expect(emu.state()).toMatchObject({ exitSlot: { notes: 4, amount: 25_000 }, refusedCommands: [], retractBin: 0 });
+    expect(taken).toEqual([]);
+    expect(await fetchTake(emu)).toBeUndefined();
+    expect(emu.state()).toMatchObject({ exitSlot: { notes: 0 }, taken: 4 });
+  });
+
+  it('NAKs the presenter commands: a driver that expects a presenter never brings the device online', async () => {
+    const { emu, driver } = await setup(true);
+    await until('the presenter status NAKed', () => (emu.state().refusedCommands as number[]).includes(0x72));
+    expect(driver.status().link).not.toBe('online');
   });
 });
 

@@ -49,7 +49,7 @@ describe('ID003 power-up states in start-up reconciliation', () => {
     await insertWithIntent(r, set, cashInId, 1000);
     await set.cashAcceptor.stack();
     await until('first note stacked', () => cashBox()['1000'] === 1);
-    r.store.money.recordStacked(cashInId, T1000);
+    r.store.money.recordStacked(cashInId, { denomination: T1000 });
   }
 
   async function restart(r: Rig<'id003'>): Promise<{ set: DeviceSet; report: ReconcileReport }> {

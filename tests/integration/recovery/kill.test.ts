@@ -109,4 +109,25 @@ describe('kill -9 of the core, then start-up reconciliation', () => {
     expect(listOutbox(rig.store.db).filter((m) => m.kind.startsWith('withdrawal')).map((m) => m.kind)).toEqual(['withdrawalReverse']);
     expect(checkCounters(rig.store.db)).toEqual([]);
   });
+
+  it('a stock dispenser (no presenter): notes counted at the exit are debited after a kill right after DISPENSE', async () => {
+    rig = await makeRig({ dispenserPresenter: false });
+    rig.dispenserEmu.load([{ denomination: 5000, count: 20 }, { denomination: 10000, count: 20 }]);
+    rig.store.money.recordReplenishment('tech-1', [{ cassette: 0, denomination: 500_000, count: 20 }, { cassette: 1, denomination: 1_000_000, count: 20 }]);
+    const { ids, report } = await crashAndRecover('dispensedStock');
+    expect(ids.ok).toBe('true');
+    expect(report.dispenser).toEqual({ online: true, hasPresenter: false });
+    expect(report.decisions.map((d) => d.kind)).toEqual(['withdrawalTaken']);
+    expect(report.settled).toBe(true);
+    // the notes are in the exit slot (the customer's); nothing was retracted and no presenter command went out
+    expect(rig.dispenserEmu.state()).toMatchObject({ exitSlot: { notes: 2, amount: 20_000 }, retractBin: 0 });
+    expect(rig.dispenserEmu.refusedCommands).toEqual([]);
+    const w = rig.store.money.withdrawal(ids.withdrawalId ?? '');
+    expect(w).toMatchObject({ state: 'complete', notesAt: 'customer' });
+    // debited once, for the amount the exit counted (with its commission), never reversed
+    const kinds = listOutbox(rig.store.db).filter((m) => m.kind.startsWith('withdrawal'));
+    expect(kinds).toHaveLength(1);
+    expect(kinds[0]).toMatchObject({ kind: 'withdrawalComplete', body: { amount: 2_000_000, commission: 30_000 } });
+    expect(checkCounters(rig.store.db)).toEqual([]);
+  });
 });

@@ -181,7 +181,7 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
 
     const { report } = await restart(rig);
 
-    expect(report.dispenser).toEqual({ online: true, notesInPresenter: 3 });
+    expect(report.dispenser).toEqual({ online: true, hasPresenter: true, notesInPresenter: 3 });
     expect(report.decisions).toMatchObject([
       { kind: 'withdrawalRetracted', withdrawalId, notes: 3 },
       { kind: 'withdrawalReversed', withdrawalId, reason: 'not taken before restart; retracted' },
@@ -237,6 +237,50 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     expect(money.withdrawal(withdrawalId)).toMatchObject({ state: 'complete', notesAt: 'customer' });
     const messages = listOutbox(rig.store.db).filter((m) => m.kind.startsWith('withdrawal'));
     expect(messages.map((m) => m.kind)).toEqual(['withdrawalComplete']);
+    expect(checkCounters(rig.store.db)).toEqual([]);
+  });
+
+  it('a stock dispenser (no presenter): exit-counted notes are debited, nothing dispensed is reversed, one in flight is left', async () => {
+    rig = await makeRig({ dispenserPresenter: false });
+    const money = rig.store.money;
+    const before = await loadedDispenser(rig, [{ tenge: 5000, count: 10 }, { tenge: 10000, count: 10 }]);
+    expect(before.dispenser.status().hasPresenter).toBe(false);
+    const input = { customerId: 'c-1', productId: 'p-1', commission: 15_000 };
+    const plan = [{ cassette: 0, count: 2, denomination: T5000 }];
+    // dispensed, and the core died before recording anything more
+    const { withdrawalId: paid } = money.recordWithdrawalAuthorised({ ...input, sessionId: 's-8', amount: 2 * T5000, holdId: 'hold-8', plan });
+    money.recordDispensing(paid);
+    money.recordDispensed(paid, (await before.dispenser.dispense([{ cassette: 0, count: 2 }])).perCassette);
+    // dispensed and presented (the session's step for a stock dispenser), not yet recorded taken
+    const { withdrawalId: presented } = money.recordWithdrawalAuthorised({ ...input, sessionId: 's-9', amount: T10000, holdId: 'hold-9', plan: [{ cassette: 1, count: 1, denomination: T10000 }] });
+    money.recordDispensing(presented);
+    money.recordDispensed(presented, (await before.dispenser.dispense([{ cassette: 1, count: 1 }])).perCassette);
+    expect(await before.dispenser.present()).toBe('presented');
+    money.recordPresented(presented, 'presented');
+    const { withdrawalId: authorised } = money.recordWithdrawalAuthorised({ ...input, sessionId: 's-10', amount: T5000, holdId: 'hold-10', plan: [{ cassette: 0, count: 1, denomination: T5000 }] });
+    const { withdrawalId: inFlight } = money.recordWithdrawalAuthorised({ ...input, sessionId: 's-11', amount: T5000, holdId: 'hold-11', plan: [{ cassette: 0, count: 1, denomination: T5000 }] });
+    money.recordDispensing(inFlight);
+    await before.closeAll();
+
+    const { set, report } = await restart(rig);
+
+    expect(report.dispenser).toEqual({ online: true, hasPresenter: false });
+    expect(report.decisions).toMatchObject([
+      { kind: 'withdrawalTaken', withdrawalId: paid },
+      { kind: 'withdrawalTaken', withdrawalId: presented },
+      { kind: 'withdrawalReversed', withdrawalId: authorised, reason: 'not dispensed before restart' },
+      { kind: 'leftForTechnician', subject: 'withdrawal', id: inFlight },
+    ]);
+    expect(money.withdrawal(paid)).toMatchObject({ state: 'complete', notesAt: 'customer' });
+    expect(money.withdrawal(presented)).toMatchObject({ state: 'complete', notesAt: 'customer' });
+    const messages = listOutbox(rig.store.db).filter((m) => m.kind.startsWith('withdrawal'));
+    expect(messages.map((m) => [m.kind, (m.body as { amount: number }).amount])).toEqual([
+      ['withdrawalComplete', 2 * T5000], ['withdrawalComplete', T10000], ['withdrawalReverse', undefined],
+    ]);
+    // the stock module was never asked a presenter command, and no retract exists for it
+    expect(rig.dispenserEmu.refusedCommands).toEqual([]);
+    expect(rig.dispenserEmu.state()).toMatchObject({ exitSlot: { notes: 3 }, retractBin: 0 });
+    await expect(set.dispenser.retract()).rejects.toThrow(/no presenter/);
     expect(checkCounters(rig.store.db)).toEqual([]);
   });
 

@@ -39,6 +39,8 @@ export interface Rig<P extends AcceptorProtocol = 'ccnet'> {
 export interface RigOptions<P extends AcceptorProtocol = 'ccnet'> {
   /** how long the validator keeps a note in escrow before handing it back by itself */
   escrowTimeoutMs?: number;
+  /** the dispenser's exit feeds a presenter, on both ends of the wire (default true); false: a stock LCDM */
+  dispenserPresenter?: boolean;
   /** the acceptor's protocol, emulator and core alike (default ccnet) */
   protocol?: P;
 }
@@ -55,7 +57,8 @@ export async function makeRig<P extends AcceptorProtocol = 'ccnet'>(options: Rig
       ? new Id003AcceptorEmulator({ runDir, timing: { ...timing, statusSilenceMs: options.escrowTimeoutMs ?? 30_000 } })
       : new CashAcceptorEmulator({ runDir, timing })
   ) as AcceptorEmulatorOf<P>;
-  const dispenserEmu = new DispenserEmulator({ runDir, perNoteMs: 10 });
+  const presenter = options.dispenserPresenter ?? true;
+  const dispenserEmu = new DispenserEmulator({ runDir, perNoteMs: 10, presenter });
   await acceptorEmu.start();
   await dispenserEmu.start();
   const control = buildControlServer({ emulators: [acceptorEmu, dispenserEmu] });
@@ -64,7 +67,9 @@ export async function makeRig<P extends AcceptorProtocol = 'ccnet'>(options: Rig
   if (!address || typeof address === 'string') throw new Error('control server has no port');
   const controlUrl = `http://127.0.0.1:${address.port}`;
   const config = loadConfig({
-    env: { KIOSK_DATA_DIR: dataDir, KIOSK_TERMINAL_ID: TERMINAL, KIOSK_DEVICES_CASH_ACCEPTOR_PROTOCOL: options.protocol ?? 'ccnet' },
+    env: { KIOSK_DATA_DIR: dataDir, KIOSK_TERMINAL_ID: TERMINAL, KIOSK_DEVICES_CASH_ACCEPTOR_PROTOCOL: options.protocol ?? 'ccnet',
+      KIOSK_DEVICES_DISPENSER_PRESENTER: String(presenter),
+    },
     cwd: dataDir,
   });
   const store = openKioskStore({ dataDir, terminalId: TERMINAL });

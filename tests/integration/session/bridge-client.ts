@@ -36,7 +36,9 @@ export async function startTestStack(
     const [bankPort, devicesPort, kioskPort] = await freePorts(3);
     if (bankPort === undefined || devicesPort === undefined || kioskPort === undefined) throw new Error('no free ports');
     try {
-      return await startStack({ ...options, root: process.cwd(), bankPort, devicesPort, kioskPort, output: 'quiet', logDir: suiteDir(`${name}-logs`) });
+      // the scenarios take cash through the presenter's taken sensor unless the test says otherwise
+      const env = { KIOSK_DEVICES_DISPENSER_PRESENTER: 'true', ...options.env };
+      return await startStack({ ...options, env, root: process.cwd(), bankPort, devicesPort, kioskPort, output: 'quiet', logDir: suiteDir(`${name}-logs`) });
     } catch (err) {
       lastError = err;
     }

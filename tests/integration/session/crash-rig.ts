@@ -41,14 +41,16 @@ export interface CrashRig {
   stop(): Promise<void>;
 }
 
-export async function startCrashRig(name: string, token: string): Promise<CrashRig> {
+/** `dispenserPresenter` (default true): the dispenser's exit feeds a presenter on both ends of the wire; false: a stock LCDM */
+export async function startCrashRig(name: string, token: string, options: { dispenserPresenter?: boolean } = {}): Promise<CrashRig> {
+  const presenterEnv = { KIOSK_DEVICES_DISPENSER_PRESENTER: String(options.dispenserPresenter ?? true) };
   const dataDir = await mkdtemp(join(tmpdir(), `kiosk-${name}-`));
   const [bankPort, devicesPort, kioskPort] = await freePorts(3);
   if (bankPort === undefined || devicesPort === undefined || kioskPort === undefined) throw new Error('no free ports');
   const logDir = suiteDir(`${name}-logs`);
   let stack: Stack;
   try {
-    stack = await startStack({ root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token, startCore: false, output: 'quiet', logDir });
+    stack = await startStack({ root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token, startCore: false, output: 'quiet', logDir, env: presenterEnv });
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
     throw err;
@@ -71,6 +73,7 @@ export async function startCrashRig(name: string, token: string): Promise<CrashR
         KIOSK_BANK_URL: stack.bankUrl,
         KIOSK_DATA_DIR: dataDir,
         KIOSK_BRIDGE_TOKEN: token,
+        ...presenterEnv,
       }, 'quiet', [], join(logDir, 'kiosk.log'));
       await waitForHttp(`${kioskUrl}/healthz`, { service: core, timeoutMs: 60_000 });
       return kioskUrl;

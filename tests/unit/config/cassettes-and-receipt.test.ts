@@ -70,3 +70,17 @@ describe('receipt issuer', () => {
     expect(errorOf({ KIOSK_RECEIPT_BANK_NAME: '' })).toMatch(/^config error: receipt\.bankName: must be the bank name/);
   });
 });
+
+describe('dispenser presenter', () => {
+  it('defaults to a stock LCDM (no presenter); file and environment set it', async () => {
+    expect(load().devices.dispenser.presenter).toBe(false);
+    expect(load({ KIOSK_DEVICES_DISPENSER_PRESENTER: 'true' }).devices.dispenser.presenter).toBe(true);
+    expect(configEnvNames()).toContain('KIOSK_DEVICES_DISPENSER_PRESENTER');
+    const file = join(config.dir, 'kiosk.json');
+    await writeFile(file, JSON.stringify({ devices: { dispenser: { presenter: true } } }));
+    expect(load({ KIOSK_CONFIG: file }).devices.dispenser).toMatchObject({ presenter: true, baudRate: 9600, cassettesTenge: [5000, 10000] });
+    expect(errorOf({ KIOSK_DEVICES_DISPENSER_PRESENTER: 'yes' })).toBe(
+      'config error: devices.dispenser.presenter: must be true or false (got "yes" from KIOSK_DEVICES_DISPENSER_PRESENTER)',
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { CodecError } from '../../../drivers/common/codec-error.js';
 import { describe, expect, it } from 'vitest';
 import {
   align,
@@ -50,8 +51,8 @@ describe('ESC/POS command bytes', () => {
   });
 
   it('QR refuses empty, oversized and control-character payloads', () => {
-    expect(() => qrNative('')).toThrow(RangeError);
-    expect(() => qrNative('x'.repeat(513))).toThrow(RangeError);
+    expect(() => qrNative('')).toThrow(CodecError);
+    expect(() => qrNative('x'.repeat(513))).toThrow(CodecError);
     expect(() => qrNative('a\x10\x04')).toThrow(/control/);
     expect(() => qrNative('a', { moduleSize: 17 })).toThrow(/module size/);
   });
@@ -60,7 +61,7 @@ describe('ESC/POS command bytes', () => {
     expect(hex(size(1, 2))).toBe('1d 21 01');
     expect(hex(size(2, 2))).toBe('1d 21 11');
     expect(hex(size(8, 8))).toBe('1d 21 77');
-    expect(() => size(0, 1)).toThrow(RangeError);
+    expect(() => size(0, 1)).toThrow(CodecError);
     expect(hex(align('right'))).toBe('1b 61 02');
     expect(hex(feedLines(4))).toBe('1b 64 04');
     expect(hex(feedDots(24))).toBe('1b 4a 18');
@@ -76,7 +77,7 @@ describe('ESC/POS command bytes', () => {
     bits[9] = 1;
     bits[17] = 1;
     expect(hex(rasterImage(bits, 10, 2))).toBe('1d 76 30 00 02 00 02 00 80 40 01 00');
-    expect(() => rasterImage(bits, 10, 3)).toThrow(RangeError);
+    expect(() => rasterImage(bits, 10, 3)).toThrow(CodecError);
   });
 
   it('spots real-time sequences in a job', () => {

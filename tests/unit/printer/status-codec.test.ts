@@ -1,3 +1,4 @@
+import { CodecError } from '../../../drivers/common/codec-error.js';
 import { describe, expect, it } from 'vitest';
 import {
   decodeOfflineCause,
@@ -29,7 +30,7 @@ describe('DLE EOT status bytes', () => {
   it('rejects bytes without the fixed bits (b0=0, b1=1, b4=1, b7=0)', () => {
     for (const b of [0x00, 0x13, 0x02, 0x10, 0x92, 0xff]) {
       expect(isStatusReply(b)).toBe(false);
-      expect(() => decodePrinterByte(b)).toThrow(RangeError);
+      expect(() => decodePrinterByte(b)).toThrow(CodecError);
     }
     let valid = 0;
     for (let b = 0; b < 256; b++) if (isStatusReply(b)) valid++;
