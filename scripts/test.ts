@@ -1,6 +1,6 @@
 /**
  * `npm test`: the whole gate, in order, stopping at the first failure: tools present, lint,
- * typecheck, unit, integration, renderer build, Electron security scan, Playwright, then the card-data
+ * typecheck, alert rules (promtool), unit, integration, renderer build, Electron security scan, Playwright, then the card-data
  * leak scan of everything the run left in its artefact folder (KIOSK_TEST_ARTIFACTS, set here for every
  * child: system-test and end-to-end servers keep their databases and logs there). The last line
  * is always `tests: N passed, M failed`, taken from the runners' JSON reports.
@@ -74,6 +74,23 @@ function ensureSystemTools(): void {
   }
 }
 
+/** promtool for the alert-rule step: only the binary, taken out of Debian's package (.ci/install-promtool) */
+function ensurePromtool(): void {
+  if (which('promtool')) return;
+  const isRoot = process.getuid?.() === 0;
+  const sudo = !isRoot && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+  if (!isRoot && !sudo) {
+    console.error('test: missing promtool; install it with:\n  sudo .ci/install-promtool');
+    total = add(total, { ...zero(), failed: 1 });
+    finish(1, 'system tools');
+  }
+  const code = isRoot ? run('.ci/install-promtool', []) : run('sudo', ['-n', '.ci/install-promtool']);
+  if (code !== 0) {
+    total = add(total, { ...zero(), failed: 1 });
+    finish(1, 'system tools');
+  }
+}
+
 function vitest(project: 'unit' | 'integration'): void {
   const out = join(reports, `vitest-${project}.json`);
   const code = run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
@@ -110,8 +127,11 @@ function playwright(): void {
 }
 
 ensureSystemTools();
+ensurePromtool();
 step('lint', 'npm', ['run', 'lint']);
 step('typecheck', 'npm', ['run', 'typecheck']);
+// cheap: alert rules checked and unit-tested with the real promtool before the long runs
+step('promtool rules', process.execPath, ['--import', 'tsx', 'scripts/promtool.ts']);
 vitest('unit');
 vitest('integration');
 if (existsSync(join(root, 'renderer', 'vite.config.ts'))) step('build:renderer', 'npm', ['run', 'build:renderer']);

@@ -20,6 +20,26 @@ export interface Availability {
 }
 
 /**
+ * What the devices and the bank allow, before anything else (out of service, the customer's
+ * products) narrows it. The session offers an identified customer these, narrowed by their products.
+ */
+export function terminalOperations(devices: Omit<Devices, 'bank'>, bankOnline: boolean, card?: { pinChange?: boolean }): Operation[] {
+  const acceptor = usable(devices.cashAcceptor);
+  const operations: Operation[] = [];
+  if (bankOnline) operations.push('balance');
+  // crediting a named account needs the customer identified, which needs the bank
+  if (acceptor && bankOnline) operations.push('cashIn');
+  if (usable(devices.dispenser) && bankOnline) operations.push('withdraw');
+  // a walk-up payment is cash, so it needs the acceptor (and is queued offline within the caps);
+  // an identified customer may also pay from an account, which needs the bank online
+  if (acceptor || bankOnline) operations.push('payService');
+  if (acceptor && bankOnline) operations.push('loanRepayment');
+  // the PIN is set on the customer's phone: the card in the reader and the bank are all it needs
+  if (usable(devices.cardReader) && bankOnline && card?.pinChange === true) operations.push('changePin');
+  return operations;
+}
+
+/**
  * `card`: the card in the reader, as the bank described it at identification. A PIN change is
  * offered only for a card whose product allows it (the PIN is then set on the customer's phone),
  * so without a card identified that way it is never offered.
@@ -33,17 +53,7 @@ export function availableOperations(
   const dispenser = usable(devices.dispenser);
   const cardReader = usable(devices.cardReader);
   const palm = usable(devices.palm);
-
-  const operations: Operation[] = [];
-  if (bankOnline) operations.push('balance');
-  // crediting a named account needs the customer identified, which needs the bank
-  if (acceptor && bankOnline) operations.push('cashIn');
-  if (dispenser && bankOnline) operations.push('withdraw');
-  // a walk-up payment is cash, so it needs the acceptor (and is queued offline within the caps);
-  // an identified customer may also pay from an account, which needs the bank online
-  if (acceptor || bankOnline) operations.push('payService');
-  if (acceptor && bankOnline) operations.push('loanRepayment');
-  if (cardReader && bankOnline && card?.pinChange === true) operations.push('changePin');
+  const operations = terminalOperations(devices, bankOnline, card);
 
   const identificationMethods: IdentificationMethod[] = [];
   if (bankOnline) {

@@ -138,8 +138,8 @@ export class DeviceSupervisor extends TypedEmitter<SupervisorEvents> {
     if (!this.#absent.has('cashAcceptor')) d.cashAcceptor.on('failure', acceptorFailure);
     if (!this.#absent.has('dispenser')) d.dispenser.on('failure', dispenserFailure);
     this.#unsubscribe.push(() => {
-      d.cashAcceptor.off('failure', acceptorFailure);
-      d.dispenser.off('failure', dispenserFailure);
+      if (!this.#absent.has('cashAcceptor')) d.cashAcceptor.off('failure', acceptorFailure);
+      if (!this.#absent.has('dispenser')) d.dispenser.off('failure', dispenserFailure);
     });
     this.#timer = setInterval(recheck, this.#pollMs);
     this.#timer.unref();

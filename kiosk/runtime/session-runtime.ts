@@ -3,18 +3,13 @@
  * over the configured ports, start-up reconciliation, then the session machine. What the core
  * gets back is a SessionHost it can serve over the bridge and stop.
  */
-import { randomUUID } from 'node:crypto';
 import { KZT_BANKNOTES_TIYN, tenge } from '../../domain/money.js';
 import type { CoreContext, StoppableSessionHost } from '../core.js';
-import type { Devices } from '../bridge/schema.js';
 import { createBankClient } from '../bank/client.js';
 import { openKioskStore } from '../store/store.js';
 import { SyncWorker } from '../sync/sync-worker.js';
-import { createSessionActors } from '../session/actors.js';
-import { connectDevices } from '../session/device-events.js';
-import { createSessionMachine } from '../session/machine.js';
 import { defaultTimeouts, systemClock, type SessionConfig, type SessionPorts } from '../session/ports.js';
-import { startSessionHost } from '../session/session-host.js';
+import { startSession } from '../session/start-session.js';
 import { serviceMode } from '../service-mode/service-mode.js';
 import { buildDevices } from './devices.js';
 import { DeviceSupervisor } from '../devices/supervisor.js';
@@ -51,10 +46,6 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
     // SMS receipts go through the outbox (store-and-forward), so every terminal can offer them
     smsReceipts: true,
   };
-}
-
-function withoutBank(h: Pick<Devices, 'cashAcceptor' | 'dispenser' | 'printer' | 'cardReader' | 'palm'>): Partial<Devices> {
-  return { cashAcceptor: h.cashAcceptor, dispenser: h.dispenser, printer: h.printer, cardReader: h.cardReader, palm: h.palm };
 }
 
 function gcd(a: number, b: number): number {
@@ -168,14 +159,16 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     config: sessionConfig,
   };
 
-  const machine = createSessionMachine({ config: sessionConfig, now: () => Date.now(), newSessionId: () => randomUUID() }).provide({ actors: createSessionActors(ports) });
-  const host = startSessionHost({ machine, config: sessionConfig, clock: systemClock, onError: (err) => logger.error({ err }, 'session machine failed') });
-  const mismatch = host.actor.on('noteMismatch', (e) =>
-    logger.error({ cashInId: e.cashInId, expected: e.expected, reported: e.reported }, 'the acceptor stacked another note than it held in escrow; the intent is left open for reconciliation'),
-  );
-  // note, card and cash events from the drivers; health comes from the supervisor, which also
-  // re-reads statuses (a cleared jam or new paper has no event of its own)
-  const disconnect = connectDevices(devices, (e) => host.send(e), { health: false });
+  // health comes from the supervisor, which also re-reads statuses (a cleared jam or new paper
+  // has no event of its own) and keeps the metrics; it is started once the session listens to it
+  const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry, identificationMethods: sessionConfig.identificationMethods });
+  const host = startSession(ports, {
+    supervisor,
+    onError: (err) => logger.error({ err }, 'session machine failed'),
+    onReport: (e) =>
+      logger.error({ cashInId: e.cashInId, expected: e.expected, reported: e.reported }, 'the acceptor stacked another note than it held in escrow; the intent is left open for reconciliation'),
+  });
+  supervisor.start();
   // a note the session gave up on is settled from the device's word when it comes (invariant 1)
   const settler = new IntentSettler({
     store: kstore.money,
@@ -185,12 +178,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     onDecision: (decision) => logger.info({ recovery: decision }, 'open stack intent: the acceptor\'s word'),
   }).start();
   const settlerWatch = host.actor.subscribe(() => settler.sessionChanged());
-  const supervisor = new DeviceSupervisor({ devices, registry: ctx.metrics.registry, identificationMethods: sessionConfig.identificationMethods });
   // the bank's state is the session's own news (its calls and the sync worker's deliveries)
-  const onChange = (p: { devices: Devices }) => host.send({ type: 'device.health', devices: withoutBank(p.devices) });
-  supervisor.on('change', onChange);
-  supervisor.start();
-  host.send({ type: 'device.health', devices: withoutBank(supervisor.health()) });
   tellSession = (online) => host.send({ type: 'device.health', devices: { bank: online ? 'online' : 'offline' } });
   const onSwitch = (p: { open: boolean }) => host.send({ type: 'device.serviceSwitch', open: p.open });
   devices.cabinet.on('serviceSwitch', onSwitch);
@@ -207,14 +195,11 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       fleet.stop();
       watched.stop();
       supervisor.stop();
-      supervisor.off('change', onChange);
-      disconnect();
       settlerWatch.unsubscribe();
-      mismatch.unsubscribe();
       await settler.stop();
       devices.cabinet.off('serviceSwitch', onSwitch);
       sync.off('delivered', onDelivered).off('failed', onFailed);
-      host.stop();
+      host.close();
       await sync.stop();
       await devices.closeAll();
       kstore.close();

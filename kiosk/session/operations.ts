@@ -6,8 +6,10 @@
  */
 import type { ProductView } from '../bank/bank-api.js';
 import type { Devices, Operation } from '../bridge/schema.js';
+import { usable } from '../devices/health.js';
+import { terminalOperations } from '../devices/operations.js';
 
-export const usable = (h: Devices[keyof Omit<Devices, 'bank'>]): boolean => h === 'ok' || h === 'degraded';
+export { usable };
 
 /** nothing left a customer could do: the terminal is out of service */
 export function allCriticalFailed(d: Devices): boolean {
@@ -36,24 +38,23 @@ export function eligibleProducts(op: Operation, products: readonly ProductView[]
 }
 
 /**
- * A PIN change needs the card in the reader (identified by inserting it), a card product the bank
- * says allows it, a working card reader and the bank online. The PIN is set on the customer's
- * phone, so nothing else of the terminal is involved.
+ * What this customer may do: what the terminal allows now (the devices' own rules, shared with the
+ * start screen and the metrics), narrowed by the customer's products. A service payment in cash
+ * needs no product; from an account it needs one that pays services.
  */
-export function pinChangeOffered(card: { pinChange?: boolean } | undefined, d: Devices): boolean {
-  return card?.pinChange === true && usable(d.cardReader) && d.bank === 'online';
-}
-
 export function availableOperations(products: readonly ProductView[] | undefined, d: Devices, card?: { pinChange?: boolean }): Operation[] {
   if (!products) return [];
-  const online = d.bank === 'online';
-  const ops: Operation[] = [];
-  if (online && products.length > 0) ops.push('balance');
-  if (usable(d.cashAcceptor) && online && eligibleProducts('cashIn', products).length > 0) ops.push('cashIn');
-  if (usable(d.dispenser) && online && eligibleProducts('withdraw', products).length > 0) ops.push('withdraw');
-  // in cash while the acceptor works, or from an account, which needs the bank online
-  if (usable(d.cashAcceptor) || (online && eligibleProducts('payService', products).length > 0)) ops.push('payService');
-  if (usable(d.cashAcceptor) && online && eligibleProducts('loanRepayment', products).length > 0) ops.push('loanRepayment');
-  if (pinChangeOffered(card, d)) ops.push('changePin');
-  return ops;
+  const has = (op: Operation): boolean => eligibleProducts(op, products).length > 0;
+  return terminalOperations(d, d.bank === 'online', card).filter((op) => {
+    switch (op) {
+      case 'balance':
+        return products.length > 0;
+      case 'payService':
+        return usable(d.cashAcceptor) || has('payService');
+      case 'changePin':
+        return true;
+      default:
+        return has(op);
+    }
+  });
 }

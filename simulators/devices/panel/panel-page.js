@@ -128,6 +128,38 @@ function renderSms(messages) {
   }
 }
 
+let fleetSeen = '';
+/** the bank's fleet view (GET /admin/terminals): one row per terminal, what needs a crew last */
+function renderFleet(terminals) {
+  const key = JSON.stringify(terminals);
+  if (key === fleetSeen) return;
+  fleetSeen = key;
+  const body = $('fleet').querySelector('tbody');
+  body.replaceChildren();
+  for (const t of terminals) {
+    const s = t.status;
+    const cells = [
+      t.terminalId,
+      `${new Date(t.receivedAt).toLocaleTimeString()} (v${s.version})`,
+      s.devices.map((d) => `${d.device}: ${d.health}${d.fault ? ` (${d.fault})` : ''}`).join(', '),
+      s.cassettes.map((c) => `${c.denomination / 100}: ${c.notes}/${c.capacity}`).join(', '),
+      `${s.cashBox.notes}/${s.cashBox.capacity}${s.cashBox.full ? ' FULL' : ''}`,
+      s.paper,
+      `${s.queue.depth} waiting, oldest ${s.queue.oldestAgeSeconds} s, ${s.queue.deadLetters} dead`,
+      `${t.anchor.seq} of ${s.journal.headSeq}`,
+      t.attention.join('; ') || 'none',
+    ];
+    const tr = document.createElement('tr');
+    if (t.attention.length > 0) tr.className = 'attention';
+    for (const text of cells) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+}
+
 async function getJson(url) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url} -> ${res.status}`);
@@ -146,6 +178,12 @@ async function refresh() {
       if (phone) url.searchParams.set('phone', phone);
       const body = await getJson(url.toString()).catch(() => null);
       if (body && Array.isArray(body.messages)) renderSms(body.messages);
+    })(),
+    (async () => {
+      const base = $('bank-url').value.trim().replace(/\/+$/, '');
+      if (!base) return;
+      const body = await getJson(`${base}/admin/terminals`).catch(() => null);
+      if (body && Array.isArray(body.terminals)) renderFleet(body.terminals);
     })(),
   ]);
 }

@@ -1,6 +1,6 @@
 /**
  * Runtime pieces over a real SQLite store (temp files): start-up reconciliation, the store
- * adapter the session writes through, service mode's audit, and device health debouncing.
+ * adapter the session writes through, service mode's audit, and where the session's device health comes from.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,11 +10,11 @@ import { openKioskStore, type KioskStore } from '../../../kiosk/store/store.js';
 import { listAudit } from '../../../kiosk/store/audit.js';
 import { reconcileAtStartup } from '../../../kiosk/recovery/reconcile.js';
 import { StoreAdapter } from '../../../kiosk/runtime/store-adapter.js';
-import { connectDevices } from '../../../kiosk/session/device-events.js';
-import type { SessionEvent } from '../../../kiosk/session/types.js';
+import { startSession } from '../../../kiosk/session/start-session.js';
+import type { SessionContext } from '../../../kiosk/session/types.js';
 import { serviceMode } from '../../../kiosk/service-mode/service-mode.js';
 import type { KioskDevices } from '../../../kiosk/runtime/devices.js';
-import { FakeAcceptor, FakeBank, FakeDispenser, greedyPlanner } from './fakes.js';
+import { FakeAcceptor, FakeBank, FakeDispenser, fakeWorld, greedyPlanner } from './fakes.js';
 import { ManualClock } from './world.js';
 import { watchBank } from '../../../kiosk/runtime/bank-health.js';
 import { BankUnavailableError } from '../../../kiosk/bank/bank-api.js';
@@ -125,23 +125,21 @@ describe('service mode', () => {
 });
 
 describe('device health', () => {
-  it('reports a device coming back at once, and one going away only if it stays away', async () => {
-    const log: string[] = [];
-    const acceptor = new FakeAcceptor(log);
-    const events: SessionEvent[] = [];
-    const off = connectDevices({ cashAcceptor: acceptor }, (e) => events.push(e), { flapMs: 60 });
-    expect(events.at(-1)).toMatchObject({ type: 'device.health', devices: { cashAcceptor: 'ok' } });
-    acceptor.link = 'offline';
-    acceptor['emit']('offline', { reason: 'missed poll' });
-    acceptor.link = 'online';
-    acceptor['emit']('online', {});
-    await new Promise((r) => setTimeout(r, 120));
-    expect(events.filter((e) => e.type === 'device.health')).toHaveLength(1); // the blip never reached the menu
-    acceptor.link = 'offline';
-    acceptor['emit']('offline', { reason: 'unplugged' });
-    await new Promise((r) => setTimeout(r, 120));
-    expect(events.at(-1)).toEqual({ type: 'device.health', devices: { cashAcceptor: 'offline' } });
-    off();
+  it('the session gets health from the supervisor rules the start screen uses: a device going away and coming back', async () => {
+    const world = fakeWorld();
+    const session = startSession(world.ports);
+    const devices = () => (session.actor.getSnapshot().context as SessionContext).devices;
+    try {
+      expect(devices()).toMatchObject({ cashAcceptor: 'ok', dispenser: 'ok', printer: 'ok', cardReader: 'ok', palm: 'ok' });
+      world.acceptor.link = 'offline';
+      world.acceptor['emit']('offline', { reason: 'unplugged' });
+      expect(devices().cashAcceptor).toBe('offline');
+      world.acceptor.link = 'online';
+      world.acceptor['emit']('online', {});
+      expect(devices().cashAcceptor).toBe('ok');
+    } finally {
+      session.close();
+    }
   });
 });
 
