@@ -21,3 +21,7 @@ export const defaultEndpointName: Readonly<Record<DeviceKind, string>> = {
 
 /** the run folder's name under the data folder */
 export const RUN_DIR_NAME = 'run';
+
+/** the bill acceptor's wire protocol: CashCode CCNET or JCM ID003 */
+export const CASH_ACCEPTOR_PROTOCOLS = ['ccnet', 'id003'] as const;
+export type CashAcceptorProtocol = (typeof CASH_ACCEPTOR_PROTOCOLS)[number];

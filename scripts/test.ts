@@ -100,6 +100,18 @@ function vitest(project: 'unit' | 'integration'): void {
   if (code !== 0) finish(code, `vitest ${project}`);
 }
 
+/**
+ * The chaos harness, short and with a fixed seed (the same kill points every run): one check,
+ * passed only with zero discrepancies. `npm run chaos -- --cycles 1000` is the long run.
+ */
+function chaos(): void {
+  const out = join(reports, 'chaos.json');
+  const code = run('npm', ['run', 'chaos', '--', '--cycles', '6', '--seed', '1', '--quiet', '--out', out]);
+  total = add(total, { ...zero(), ...(code === 0 ? { passed: 1 } : { failed: 1 }) });
+  console.log(`test: chaos: ${code === 0 ? 'no discrepancies' : 'FAILED'} (${relative(root, out)})`);
+  if (code !== 0) finish(code, 'chaos');
+}
+
 function hasSpecs(dir: string): boolean {
   if (!existsSync(dir)) return false;
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => /\.(spec|test)\.[cm]?[jt]sx?$/.test(f));
@@ -134,6 +146,7 @@ step('typecheck', 'npm', ['run', 'typecheck']);
 step('promtool rules', process.execPath, ['--import', 'tsx', 'scripts/promtool.ts']);
 vitest('unit');
 vitest('integration');
+chaos();
 if (existsSync(join(root, 'renderer', 'vite.config.ts'))) step('build:renderer', 'npm', ['run', 'build:renderer']);
 else notes.push('renderer build skipped: renderer/vite.config.ts does not exist yet');
 step('scan:electron', 'npm', ['run', 'scan:electron']);

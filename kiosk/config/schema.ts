@@ -8,6 +8,7 @@ import { iinCheckDigit } from '../session/iin.js';
 import { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 import { IDENTIFICATION_METHODS } from '../../domain/operations.js';
 import { LOCALES } from '../../domain/locales.js';
+import { CASH_ACCEPTOR_PROTOCOLS } from '../../domain/devices.js';
 
 export { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 export { IDENTIFICATION_METHODS } from '../../domain/operations.js';
@@ -66,8 +67,6 @@ const banknoteTenge = () =>
     .int({ error: BANKNOTE_MESSAGE })
     .refine((n) => (KZT_BANKNOTES_TENGE as readonly number[]).includes(n), { error: BANKNOTE_MESSAGE });
 
-/** the bill acceptor's wire protocol: CashCode CCNET or JCM ID003 */
-export const CASH_ACCEPTOR_PROTOCOLS = ['ccnet', 'id003'] as const;
 const CashAcceptorDevice = SerialDevice.extend({
   /** own default so one key set alone (e.g. the protocol from the environment) keeps the baud rate */
   baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(9600),

@@ -22,7 +22,7 @@ import type { PalmScanner } from '../../drivers/palm/palm-scanner.js';
 import { PvHidPalmScanner, type PvHidScannerOptions } from '../../drivers/palm/pv-hid-scanner.js';
 import type { CabinetSensors } from '../../drivers/cabinet/cabinet.js';
 import { HidCabinet, type HidCabinetOptions } from '../../drivers/cabinet/hid-cabinet.js';
-import { defaultEndpointName, DEVICE_KINDS, RUN_DIR_NAME, type DeviceKind } from '../../domain/devices.js';
+import { defaultEndpointName, DEVICE_KINDS, RUN_DIR_NAME, type CashAcceptorProtocol, type DeviceKind } from '../../domain/devices.js';
 import { KZT_BANKNOTES_TIYN, tenge, type Tiyn } from '../../domain/money.js';
 import { withTimeout } from '../../domain/async.js';
 
@@ -33,7 +33,7 @@ export interface DevicesConfig {
   dataDir: string;
   card: { tokenKey: string };
   devices: {
-    cashAcceptor: SerialConfig & { protocol?: 'ccnet' | 'id003' };
+    cashAcceptor: SerialConfig & { protocol?: CashAcceptorProtocol };
     dispenser: SerialConfig & { presenter?: boolean };
     printer: SerialConfig;
     cardReader: HidConfig;

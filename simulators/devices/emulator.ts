@@ -4,7 +4,7 @@
  * adds its own control routes under /<kind>/... on the control API (127.0.0.1:7400).
  */
 import type { FastifyInstance } from 'fastify';
-import type { DeviceKind } from '../../domain/devices.js';
+import type { CashAcceptorProtocol, DeviceKind } from '../../domain/devices.js';
 
 export type { DeviceKind } from '../../domain/devices.js';
 export { defaultEndpointName } from '../../domain/devices.js';
@@ -34,7 +34,7 @@ export interface EmulatorContext {
   /** the dispenser's exit feeds a presenter (the kiosk's devices.dispenser.presenter); default false: a stock LCDM */
   dispenserPresenter?: boolean;
   /** the bill acceptor's wire protocol (default 'ccnet') */
-  cashAcceptorProtocol?: 'ccnet' | 'id003';
+  cashAcceptorProtocol?: CashAcceptorProtocol;
 }
 
 export type EmulatorFactory = (ctx: EmulatorContext) => DeviceEmulator;

@@ -111,7 +111,7 @@ function devicePathEnv(devices: DeviceInfo[]): Record<string, string> {
     env[`${prefix}_PATH`] = d.endpoint.path;
     if (d.endpoint.type === 'serial') env[`${prefix}_BAUD_RATE`] = String(d.endpoint.baudRate);
     if (d.kind === 'cashAcceptor') env[`${prefix}_PROTOCOL`] = d.protocol;
-    else env[`${prefix}_TRANSPORT`] = 'socket';
+    if (d.endpoint.type !== 'serial') env[`${prefix}_TRANSPORT`] = 'socket';
   }
   return env;
 }
