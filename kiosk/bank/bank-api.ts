@@ -137,7 +137,7 @@ export interface ServicePaymentAuthorisation {
  */
 export type OutboxKind =
   | 'cashInCredit' | 'servicePayment' | 'servicePaymentReverse' | 'withdrawalComplete' | 'withdrawalReverse' | 'collection'
-  | 'replenishment' | 'journalUpload' | 'receiptSms'
+  | 'replenishment' | 'journalUpload' | 'receiptSms' | 'receiptPush'
   | 'terminalStatus';
 
 export interface OutboxMessage {

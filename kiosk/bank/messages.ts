@@ -55,6 +55,15 @@ export const ReceiptSmsBody = z.object({
   phone: z.string().regex(/^\+[1-9][0-9]{7,14}$/, 'phone must be E.164'),
   text: z.string().min(1).max(2000),
 });
+/**
+ * An electronic receipt by push to the bank's app (bank rules ch.2 item 5: SMS/MMS or push). The bank
+ * finds the app by customer; `customerId` is the id identification returned.
+ */
+export const ReceiptPushBody = z.object({
+  ...base,
+  customerId: z.string().min(1).max(64),
+  text: z.string().min(1).max(2000),
+});
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex');
 /** one journal entry as the terminal hashed it (kiosk/store/journal.ts) */
 export const JournalEntryWire = z.object({
@@ -118,6 +127,7 @@ export const OutboxMessageSchema = z.discriminatedUnion('kind', [
   z.object({ key: z.string().max(80), kind: z.literal('replenishment'), body: CashUnitsBody }),
   z.object({ key: z.string().max(80), kind: z.literal('journalUpload'), body: JournalUploadBody }),
   z.object({ key: z.string().max(80), kind: z.literal('receiptSms'), body: ReceiptSmsBody }),
+  z.object({ key: z.string().max(80), kind: z.literal('receiptPush'), body: ReceiptPushBody }),
   z.object({ key: z.string().max(80), kind: z.literal('terminalStatus'), body: TerminalStatusBody }),
 ]);
 export type OutboxMessageWire = z.infer<typeof OutboxMessageSchema>;

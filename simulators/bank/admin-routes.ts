@@ -66,6 +66,15 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faul
     return { messages: ctx.outbox.list(request.query.phone) };
   });
 
+  // the customer's app inbox: what the bank pushed to it (codes, receipts), newest last
+  app.get<{ Querystring: { customer?: string } }>('/admin/push', async (request, reply) => {
+    const id = request.query.customer;
+    if (id === undefined) return reply.code(400).send({ error: 'customer is required' });
+    const customer = db.prepare('SELECT phone, has_app FROM customers WHERE id = ?').get(id) as { phone: string; has_app: number } | undefined;
+    if (customer === undefined) return reply.code(404).send({ error: 'unknown customer' });
+    return { customer: id, hasApp: customer.has_app === 1, messages: ctx.outbox.list(customer.phone).filter((m) => m.channel === 'push') };
+  });
+
   // the OTP register as the back office sees it: attempts and state, never the code, salt or hash
   app.get<{ Querystring: { customer?: string } }>('/admin/otps', async (request) => {
     const customer = request.query.customer ?? null;

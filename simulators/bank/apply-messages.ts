@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type {
-  CashInCreditBody, CashUnitsBody, OutboxMessageWire, ReceiptSmsBody, ServicePaymentBody,
+  CashInCreditBody, CashUnitsBody, OutboxMessageWire, ReceiptPushBody, ReceiptSmsBody, ServicePaymentBody,
   ServicePaymentReverseBody, WithdrawalCompleteBody, WithdrawalReverseBody,
 } from '../../kiosk/bank/messages.js';
 import type { BankContext } from './context.js';
@@ -82,6 +82,7 @@ function effect(ctx: BankContext, terminalId: string, message: OutboxMessageWire
     case 'withdrawalReverse': return withdrawalReverse(ctx, message.body);
     case 'servicePaymentReverse': return servicePaymentReverse(ctx, message.body);
     case 'receiptSms': return receiptSms(ctx, message.body);
+    case 'receiptPush': return receiptPush(ctx, message.body);
     case 'collection':
     case 'replenishment':
       return terminalEvent(ctx, terminalId, message.key, message.kind, message.body);
@@ -225,6 +226,17 @@ function withdrawalReverse(ctx: BankContext, body: z.infer<typeof WithdrawalReve
  */
 function receiptSms(ctx: BankContext, body: z.infer<typeof ReceiptSmsBody>): void {
   ctx.outbox.send(body.phone, 'sms', body.text);
+}
+
+/**
+ * As receiptSms, to the customer's app. A customer without the app (or unknown) is a business
+ * rejection: `noBankApp` and `unknownCustomer` are this simulator's reasons, not in the reference.
+ */
+function receiptPush(ctx: BankContext, body: z.infer<typeof ReceiptPushBody>): void {
+  const customer = ctx.db.prepare('SELECT phone, has_app FROM customers WHERE id = ?').get(body.customerId) as { phone: string; has_app: number } | undefined;
+  if (customer === undefined) throw new Rejection('unknownCustomer');
+  if (customer.has_app !== 1) throw new Rejection('noBankApp');
+  ctx.outbox.send(customer.phone, 'push', body.text);
 }
 
 function terminalEvent(

@@ -45,6 +45,18 @@ describe('POST /v1/messages', () => {
     expect(refused.json.results[0]).toMatchObject({ key: 'T-01:31', status: 'rejected', reason: expect.stringMatching(/^malformedMessage: body\.phone/) });
   });
 
+  it('receiptPush: the text reaches the customer app inbox once; a customer without the app is refused', async () => {
+    const push: OutboxMessageWire = { key: 'T-01:40', kind: 'receiptPush', body: { receiptNumber: 'T-01-20261125-000040', sessionId: 's-4', at, customerId: 'c-aigerim', text: 'Receipt T-01-20261125-000040\nTotal 8 000 KZT' } };
+    expect((await post([push])).json.results).toEqual([{ key: 'T-01:40', status: 'applied' }]);
+    expect((await post([push])).json.results).toEqual([{ key: 'T-01:40', status: 'alreadyApplied' }]);
+    const inbox = await (await fetch(`${bank.url}/admin/push?customer=c-aigerim`)).json() as { hasApp: boolean; messages: Array<{ channel: string; text: string }> };
+    expect(inbox.hasApp).toBe(true);
+    expect(inbox.messages.filter((m) => m.text.startsWith('Receipt T-01-20261125-000040'))).toEqual([expect.objectContaining({ channel: 'push' })]);
+    const noApp = { ...push, key: 'T-01:41', body: { ...push.body, customerId: 'c-marat' } };
+    expect((await post([noApp])).json.results[0]).toMatchObject({ key: 'T-01:41', status: 'rejected', reason: 'noBankApp' });
+    expect((await fetch(`${bank.url}/admin/push`)).status).toBe(400);
+  });
+
   it('applies each key once; a replayed batch answers alreadyApplied and moves no money', async () => {
     const before = await balance('a-aigerim-cur');
     const batch = [credit('T-01:1', 'a-aigerim-cur', 500_000), credit('T-01:2', 'a-aigerim-cur', 200_000)];
