@@ -37,6 +37,7 @@ export async function openPtyPair(devicePath: string, emulatorPath: string, time
     ['-d', '-d', `pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${emulatorPath}`],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  const watchdog = socatWatchdog(child);
   let failed: Error | undefined;
   child.once('error', (err: NodeJS.ErrnoException) => {
     failed = err.code === 'ENOENT' ? new SocatMissingError() : err;
@@ -47,10 +48,17 @@ export async function openPtyPair(devicePath: string, emulatorPath: string, time
   });
   const started = Date.now();
   while (!(await exists(devicePath)) || !(await exists(emulatorPath))) {
-    if (failed) throw failed;
-    if (child.exitCode !== null) throw new Error(`socat exited (${child.exitCode}): ${stderr.trim()}`);
+    if (failed) {
+      watchdog.release();
+      throw failed;
+    }
+    if (child.exitCode !== null) {
+      watchdog.release();
+      throw new Error(`socat exited (${child.exitCode}): ${stderr.trim()}`);
+    }
     if (Date.now() - started > timeoutMs) {
       child.kill('SIGKILL');
+      watchdog.release();
       throw new Error(`socat did not create ${devicePath} within ${timeoutMs} ms`);
     }
     await new Promise((r) => setTimeout(r, 20));
@@ -60,9 +68,42 @@ export async function openPtyPair(devicePath: string, emulatorPath: string, time
     emulatorPath,
     close: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null || child.signalCode !== null) {
+          watchdog.release();
+          return resolve();
+        }
+        child.once('exit', () => {
+          watchdog.release();
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/**
+ * socat must not outlive the simulator that started it, even one killed with SIGKILL (no exit
+ * hook runs then): a stale socat keeps the old ptys behind the stable links, so a restarted
+ * simulator's device is unreachable. A tiny shell holds the read end of a pipe whose write end only
+ * this process has; when this process dies for any reason the kernel closes it, `cat` sees EOF and
+ * the shell kills socat. `release()` ends the watchdog when socat is closed the normal way.
+ */
+function socatWatchdog(socat: ChildProcess): { release(): void } {
+  if (socat.pid === undefined) return { release: () => undefined };
+  const dog = spawn('sh', ['-c', 'cat >/dev/null; kill "$1" 2>/dev/null', 'socat-watchdog', String(socat.pid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  dog.once('error', () => undefined);
+  dog.stdin?.on('error', () => undefined);
+  // neither keeps the simulator's event loop alive
+  dog.unref();
+  (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      dog.stdin?.end();
+    },
   };
 }
