@@ -42,7 +42,7 @@ export interface Narrowing {
 
 export type IdentifyOutcome =
   /** `cardPinChange`: for a card query, whether the card's product allows a PIN change */
-  | { ok: true; status: 'identified'; customerId: string; maskedName: string; cardPinChange?: boolean }
+  | { ok: true; status: 'identified'; customerId: string; maskedName: string; cardPinChange?: boolean; hasApp?: boolean }
   | { ok: true; status: 'ambiguous'; askFor: Array<'birthDate' | 'personalCode'> }
   | BankRefusal;
 
@@ -85,7 +85,7 @@ export interface BankApi {
   createQrLogin(sessionId: string): Promise<{ token: string; payload: string; expiresAt: number }>;
   pollQrLogin(token: string): Promise<IdentifyOutcome | { ok: true; status: 'pending' }>;
   /** OTP for this session, sent by SMS/push. The code itself never reaches the kiosk. */
-  requestOtp(sessionId: string, customerId: string): Promise<BankResult<{ sentTo: string; expiresAt: number; resendAt: number }>>;
+  requestOtp(sessionId: string, customerId: string): Promise<BankResult<{ sentTo: string; expiresAt: number; resendAt: number; channel?: 'sms' | 'push' }>>;
   verifyOtp(sessionId: string, customerId: string, code: string): Promise<BankResult<{ accessToken: string; expiresAt: number }> | (BankRefusal & { attemptsLeft?: number })>;
   products(accessToken: string): Promise<BankResult<{ products: ProductView[] }>>;
   history(accessToken: string, productId: string): Promise<BankResult<{ recent: Array<{ at: string; description: string; amount: number }> }>>;

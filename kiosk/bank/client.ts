@@ -106,7 +106,7 @@ export class BankClient implements BankApi {
     return this.call(W.QrPollResponse, 'GET', `/v1/qr-logins/${encodeURIComponent(token)}`, { idempotent: true });
   }
 
-  requestOtp(sessionId: string, customerId: string): Promise<BankResult<{ sentTo: string; expiresAt: number; resendAt: number }>> {
+  requestOtp(sessionId: string, customerId: string): Promise<BankResult<{ sentTo: string; expiresAt: number; resendAt: number; channel?: 'sms' | 'push' }>> {
     return this.call(W.OtpResponse, 'POST', '/v1/otp', { body: { sessionId, customerId }, idempotent: false });
   }
 

@@ -48,7 +48,9 @@ export const IdentifyRequest = z.object({
   narrowing: NarrowingWire.optional(),
 });
 export const IdentifyResponse = z.union([
-  z.object({ ok: z.literal(true), status: z.literal('identified'), customerId: CustomerId, maskedName: z.string().max(80), cardPinChange: z.boolean().optional() }),
+  z.object({ ok: z.literal(true), status: z.literal('identified'), customerId: CustomerId, maskedName: z.string().max(80), cardPinChange: z.boolean().optional(),
+    /** the customer has the bank's app: receipts may be pushed to it */
+    hasApp: z.boolean().optional() }),
   z.object({ ok: z.literal(true), status: z.literal('ambiguous'), askFor: z.array(z.enum(['birthDate', 'personalCode'])).min(1) }),
   RefusalSchema,
 ]);
@@ -62,7 +64,8 @@ export const QrPollResponse = z.union([
 
 // --- OTP --------------------------------------------------------------------------------------
 export const OtpRequest = z.object({ sessionId: SessionId, customerId: CustomerId });
-export const OtpResponse = result({ sentTo: z.string().max(20), expiresAt: z.number().int(), resendAt: z.number().int() });
+/** `channel`: where the bank chose to send the code (8.11: SMS or push to the app); absent means SMS */
+export const OtpResponse = result({ sentTo: z.string().max(20), expiresAt: z.number().int(), resendAt: z.number().int(), channel: z.enum(['sms', 'push']).optional() });
 export const OtpVerifyRequest = z.object({ sessionId: SessionId, customerId: CustomerId, code: z.string().regex(/^\d{4,8}$/) });
 export const OtpVerifyResponse = z.union([
   z.object({ ok: z.literal(true), accessToken: z.string().min(16).max(128), expiresAt: z.number().int() }),

@@ -24,7 +24,8 @@ export type IdentificationMethod = z.infer<typeof IdentificationMethod>;
 export const Operation = OperationSchema;
 export type Operation = z.infer<typeof Operation>;
 
-export const ReceiptChoice = z.enum(['print', 'sms', 'none']);
+/** `push`: to the customer's bank app, offered only to customers the bank says have it */
+export const ReceiptChoice = z.enum(['print', 'sms', 'none', 'push']);
 export type ReceiptChoice = z.infer<typeof ReceiptChoice>;
 
 /** One screen per session state the customer can see. The renderer maps each to a component. */
@@ -54,6 +55,7 @@ export const Screen = z.enum([
   'pinChangeWait', // the customer sets the new PIN in the bank's app or secure SMS link; countdown and cancel
   'dispensing',
   'takeCash',
+  'outcome', // what the operation did (amount, where), before the receipt question
   'receiptChoice',
   'receiptPhone',
   'printing',
@@ -244,6 +246,7 @@ export const Snapshot = z.object({
       attemptsLeft: z.number().int().nonnegative().optional(),
       resendAt: z.number().int().optional(), // epoch ms when "resend code" becomes possible
       sentTo: z.string().max(40).optional(), // masked phone the OTP went to
+      channel: z.enum(['sms', 'push']).optional(), // where the bank sent the OTP (8.11); absent: SMS
       maxLength: z.number().int().positive().optional(),
     })
     .optional(),
@@ -281,7 +284,12 @@ export const Snapshot = z.object({
     .optional(),
   cashIn: z
     .object({
-      target: z.object({ kind: z.enum(['account', 'wallet', 'loan', 'service']), label: z.string().max(80) }),
+      target: z.object({
+        kind: z.enum(['account', 'wallet', 'loan', 'service']),
+        label: z.string().max(80),
+        /** an account's product kind, so the screen can name it in its language */
+        productKind: z.enum(['current', 'savings', 'loan', 'wallet']).optional(),
+      }),
       notes: z.array(NoteEvent),
       total: Tiyn,
       commission: Tiyn,
@@ -299,6 +307,10 @@ export const Snapshot = z.object({
       stage: z.enum(['choose', 'authorising', 'dispensing', 'presented', 'taken', 'retracted', 'failed']),
       /** paid out by a dispenser without a presenter: the notes are at its exit and already the customer's */
       atExit: z.literal(true).optional(),
+      /** the amount being paid out (take-cash screen) */
+      amount: Tiyn.optional(),
+      /** epoch ms the notes must be taken by (take-cash screen's countdown) */
+      takeBy: z.number().int().optional(),
     })
     .optional(),
   /** shown before consent (bank rules 5.5) */
@@ -314,8 +326,21 @@ export const Snapshot = z.object({
       options: z.array(ReceiptChoice),
       status: z.enum(['choosing', 'printing', 'printed', 'sent', 'failed', 'none']),
       smsTo: z.string().max(40).optional(), // masked
+      channel: z.enum(['sms', 'push']).optional(), // how an electronic receipt went
     })
     .optional(),
+  /** what the operation did (outcome screen); `target.label` is the bank's label, the screen names the kind */
+  outcome: z
+    .object({
+      operation: Operation,
+      amount: Tiyn,
+      commission: Tiyn,
+      target: z.object({ kind: z.enum(['current', 'savings', 'loan', 'wallet', 'service']), label: z.string().max(80) }).optional(),
+      atExit: z.literal(true).optional(),
+    })
+    .optional(),
+  /** card prompt: the reader is a magnetic-stripe swipe reader or a motorised (chip) reader */
+  cardReader: z.enum(['swipe', 'motorised']).optional(),
   error: z.object({ code: ErrorCode, params: Params.optional() }).optional(),
   devices: Devices,
   /** service mode view; present only on service screens */

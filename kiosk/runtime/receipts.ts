@@ -1,7 +1,8 @@
 /**
  * Receipts rendered from the store's journal-backed receipt data: printed on the ESC/POS printer,
- * or as plain text queued in the outbox for the bank's SMS gateway (store-and-forward, so an SMS
- * receipt is given even while the bank is offline and goes out once it is back).
+ * or as plain text queued in the outbox for the bank's SMS gateway or the customer's bank app
+ * (store-and-forward, so an electronic receipt is given even while the bank is offline and goes
+ * out once it is back).
  */
 import type { Locale, Operation } from '../bridge/schema.js';
 import { ReceiptModel, maskAccountLabel } from '../receipt/receipt-model.js';
@@ -93,6 +94,14 @@ export function receiptDelivery(
       if (!data) return { ok: false };
       const text = receiptToText(receiptModel(data, locale ?? options.locale ?? 'ru', site));
       store.recordReceiptSms({ receiptNumber, phone: phoneE164, text, ...(data.sessionId ? { sessionId: data.sessionId } : {}) });
+      options.onEnqueue?.();
+      return { ok: true };
+    },
+    async push(receiptNumber, customerId, locale) {
+      const data = store.receipt(receiptNumber);
+      if (!data) return { ok: false };
+      const text = receiptToText(receiptModel(data, locale ?? options.locale ?? 'ru', site));
+      store.recordReceiptPush({ receiptNumber, customerId, text, ...(data.sessionId ? { sessionId: data.sessionId } : {}) });
       options.onEnqueue?.();
       return { ok: true };
     },

@@ -123,7 +123,8 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   logger.info({ recovery: report }, 'start-up reconciliation done');
   sync.start();
 
-  const sessionConfig = sessionConfigFrom(config, devices.cassetteDenominations);
+  // the card prompt describes the configured reader: the driver knows whether it is motorised
+  const sessionConfig = { ...sessionConfigFrom(config, devices.cassetteDenominations), cardReader: devices.cardReader.status().motorised ? ('motorised' as const) : ('swipe' as const) };
   const planner = cassettePlanner(kstore.db, devices.dispenser, devices.cassetteDenominations);
   const site = {
     bankName: options.bankName ?? config.receipt.bankName,

@@ -238,6 +238,7 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
 
     printReceipt: fromPromise(async ({ input }) => receipts.print(input.receiptNumber, input.locale)),
     smsReceipt: fromPromise(async ({ input }) => receipts.sms(input.receiptNumber, input.phone, input.locale)),
+    pushReceipt: fromPromise(async ({ input }) => (receipts.push ? receipts.push(input.receiptNumber, input.customerId, input.locale) : { ok: false })),
 
     ejectCard: fromPromise(async () => {
       await withTimeout(need(devices.cardReader, 'card reader').eject(), DEVICE_COMMAND_MS, 'card reader eject');

@@ -21,6 +21,7 @@ import type {
   AuthoriseOutcome,
   DispenseOutcome,
   IdentifyInput,
+  OperationOutcome,
   OtpRequestOutcome,
   OtpVerifyOutcome,
   PalmOutcome,
@@ -124,6 +125,7 @@ export function createSessionMachine(deps: MachineDeps) {
       reverseAccountPayment: unprovided<{ receiptNumber?: string }, { paymentId: string; reason: string }>('reverseAccountPayment'),
       printReceipt: unprovided<PrintOutcome, { receiptNumber: string; locale: SessionContext['locale'] }>('printReceipt'),
       smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string; locale?: SessionContext['locale'] }>('smsReceipt'),
+      pushReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; customerId: string; locale?: SessionContext['locale'] }>('pushReceipt'),
       ejectCard: unprovided<void, Record<string, never>>('ejectCard'),
       captureCard: unprovided<void, Record<string, never>>('captureCard'),
       serviceLogin: unprovided<{ ok: true; technician: string } | { ok: false }, { code: string }>('serviceLogin'),
@@ -507,7 +509,7 @@ export function createSessionMachine(deps: MachineDeps) {
                           const o = outcomeOf(context);
                           return o?.ok && o.status === 'identified'
                             ? {
-                                customer: { id: o.customerId, maskedName: o.maskedName },
+                                customer: { id: o.customerId, maskedName: o.maskedName, ...(o.hasApp ? { hasApp: true } : {}) },
                                 error: undefined,
                                 identifyOutcome: undefined,
                                 // only a card identification can say what the inserted card allows
@@ -570,7 +572,7 @@ export function createSessionMachine(deps: MachineDeps) {
                           actions: assign({
                             otp: ({ event, context }) =>
                               event.output.ok
-                                ? { sentTo: event.output.sentTo, expiresAt: event.output.expiresAt, resendAt: event.output.resendAt, attemptsLeft: context.otp?.attemptsLeft }
+                                ? { sentTo: event.output.sentTo, expiresAt: event.output.expiresAt, resendAt: event.output.resendAt, attemptsLeft: context.otp?.attemptsLeft, ...(event.output.channel ? { channel: event.output.channel } : {}) }
                                 : context.otp,
                           }),
                         },
@@ -893,7 +895,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   accepting: {
                     ...screen('cashIn'),
-                    entry: ['markActivity', assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'accepting' as const, pending: undefined } })],
+                    entry: ['markActivity', assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'accepting' as const, pending: undefined, finishPressed: undefined } })],
                     on: {
                       'device.noteEscrow': [
                         {
@@ -922,7 +924,10 @@ export function createSessionMachine(deps: MachineDeps) {
                         { guard: ({ context }) => (context.cashIn?.total ?? 0) > 0, target: 'closing' },
                         { target: 'cancelling', actions: assign({ error: { code: 'deviceFailure' } }) },
                       ],
-                      finishCashIn: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }, { target: 'closing' }],
+                      finishCashIn: [
+                        { guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' },
+                        { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, finishPressed: true } }) },
+                      ],
                       // money already stacked cannot be handed back: cancel then means finish
                       cancel: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }, { target: 'closing' }],
                       back: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }],
@@ -1075,7 +1080,7 @@ export function createSessionMachine(deps: MachineDeps) {
                         ...(context.productId ? { productId: context.productId } : {}),
                       }),
                       onDone: {
-                        target: 'confirming',
+                        target: 'consented',
                         // cash pays its own commission: the beneficiary gets what was inserted less the fee
                         actions: assign(({ context, event }) => {
                           const total = context.cashIn?.total ?? 0;
@@ -1088,7 +1093,7 @@ export function createSessionMachine(deps: MachineDeps) {
                       },
                       // no tariff reachable: the bank applies its own on delivery, shown as zero here
                       onError: {
-                        target: 'confirming',
+                        target: 'consented',
                         actions: assign({
                           quote: ({ context }) => ({ operation: context.operation ?? 'payService', amount: context.cashIn?.total ?? 0, commission: 0, total: context.cashIn?.total ?? 0 }),
                         }),
@@ -1096,9 +1101,22 @@ export function createSessionMachine(deps: MachineDeps) {
                     },
                     on: { cancel: {} },
                   },
+                  // one consent per operation (5.5): "finish and credit" on the cash-in screen showed the
+                  // total, the commission and what is credited; a commission it did not show, or a close the
+                  // customer did not ask for (walk-away, acceptor failure), asks on the confirm screen
+                  consented: {
+                    always: [
+                      { guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelled' },
+                      {
+                        guard: ({ context }) => context.cashIn?.finishPressed === true && (context.quote?.commission ?? 0) === (context.cashIn.shownCommission ?? 0),
+                        target: 'finishing',
+                      },
+                      { target: 'confirming' },
+                    ],
+                  },
                   confirming: {
                     ...screen('confirm'),
-                    entry: 'markActivity',
+                    entry: ['markActivity', assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, shownCommission: context.quote?.commission ?? 0 } })],
                     always: { guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelled' },
                     on: {
                       confirm: 'finishing',
@@ -1292,7 +1310,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   takeCash: {
                     ...screen('takeCash'),
-                    entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'presented' as const } })],
+                    entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'presented' as const, takeBy: now() + t.takeCashMs } })],
                     on: {
                       'device.cashTaken': 'completing',
                       cancel: {},
@@ -1323,6 +1341,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   // customer's; nothing senses them being taken and nothing can retract them
                   cashAtExit: {
                     ...screen('takeCash'),
+                    entry: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, takeBy: now() + t.takeCashMs } }),
                     on: { confirm: '#receipt', cancel: {} },
                     after: { takeCash: '#receipt' },
                   },
@@ -1645,8 +1664,21 @@ export function createSessionMachine(deps: MachineDeps) {
 
               receipt: {
                 id: 'receipt',
-                initial: 'choosing',
+                initial: 'outcome',
                 states: {
+                  // what the operation did, before the receipt question; a receipt choice made at
+                  // once is taken as made on the question's screen
+                  outcome: {
+                    ...screen('outcome'),
+                    entry: 'markActivity',
+                    always: { guard: ({ context }) => context.receipt?.outcome === undefined, target: 'choosing' },
+                    on: {
+                      confirm: 'choosing',
+                      chooseReceipt: { target: 'choosing', actions: raise(({ event }) => event) },
+                      'session.timeout': { target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'none' as const } }) },
+                      cancel: { target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'none' as const } }) },
+                    },
+                  },
                   choosing: {
                     ...screen('receiptChoice'),
                     entry: [
@@ -1661,6 +1693,7 @@ export function createSessionMachine(deps: MachineDeps) {
                         { guard: ({ context, event }) => !(context.receipt?.options ?? []).includes(event.choice), actions: assign({ error: { code: 'printerUnavailable' } }) },
                         { guard: ({ event }) => event.choice === 'print', target: 'printing', actions: 'clearError' },
                         { guard: ({ event }) => event.choice === 'sms', target: 'phone', actions: 'clearError' },
+                        { guard: ({ event }) => event.choice === 'push', target: 'pushing', actions: 'clearError' },
                         { target: 'done', actions: assign({ error: undefined, receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'none' as const } }) },
                       ],
                       'session.timeout': { target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'none' as const } }) },
@@ -1692,12 +1725,19 @@ export function createSessionMachine(deps: MachineDeps) {
                       src: 'printReceipt',
                       input: ({ context }) => ({ receiptNumber: context.receipt?.number ?? '', locale: context.locale }),
                       onDone: [
-                        { guard: ({ event }) => event.output.ok, target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'printed' as const } }) },
+                        { guard: ({ event }) => event.output.ok, target: 'printed', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'printed' as const } }) },
                         { target: 'printFailed' },
                       ],
                       onError: { target: 'printFailed' },
                     },
                     on: { cancel: {} },
+                  },
+                  // "take your receipt": the customer is told the paper is out before the kiosk moves on
+                  printed: {
+                    ...screen('printing'),
+                    entry: 'markBusy',
+                    on: { confirm: 'done', finish: 'done', cancel: 'done' },
+                    after: { goodbye: 'done' },
                   },
                   // a failed print never shows as printed: say so and offer SMS
                   printFailed: {
@@ -1718,8 +1758,24 @@ export function createSessionMachine(deps: MachineDeps) {
                       src: 'smsReceipt',
                       input: ({ context }) => ({ receiptNumber: context.receipt?.number ?? '', phone: context.receipt?.smsTo ?? '', locale: context.locale }),
                       onDone: [
-                        { guard: ({ event }) => event.output.ok, target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'sent' as const } }) },
+                        { guard: ({ event }) => event.output.ok, target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'sent' as const, channel: 'sms' as const } }) },
                         // the SMS is queued locally (store-and-forward), so a failure here is the terminal's own
+                        { target: 'choosing', actions: assign({ error: { code: 'internal' } }) },
+                      ],
+                      onError: { target: 'choosing', actions: assign({ error: { code: 'internal' } }) },
+                    },
+                    on: { cancel: {} },
+                  },
+                  // queued in the outbox like an SMS receipt: the bank pushes it to the app once delivered
+                  pushing: {
+                    ...screen('pleaseWait'),
+                    entry: 'markBusy',
+                    invoke: {
+                      id: 'pushReceipt',
+                      src: 'pushReceipt',
+                      input: ({ context }) => ({ receiptNumber: context.receipt?.number ?? '', customerId: context.customer?.id ?? '', locale: context.locale }),
+                      onDone: [
+                        { guard: ({ event }) => event.output.ok, target: 'done', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'sent' as const, channel: 'push' as const } }) },
                         { target: 'choosing', actions: assign({ error: { code: 'internal' } }) },
                       ],
                       onError: { target: 'choosing', actions: assign({ error: { code: 'internal' } }) },
@@ -2042,10 +2098,43 @@ function receiptOptions(context: SessionContext): ReceiptChoice[] {
   const options: ReceiptChoice[] = [];
   if (usable(context.devices.printer)) options.push('print');
   if (context.smsReceipts) options.push('sms');
+  // the bank said at identification that the customer has its app (ch.2 item 5: push is a receipt channel)
+  if (context.customer?.hasApp === true) options.push('push');
   options.push('none');
   return options;
 }
 
 function newReceipt(context: SessionContext, receiptNumber: string): SessionContext['receipt'] {
-  return { number: receiptNumber, options: receiptOptions(context), status: 'choosing' };
+  const outcome = operationOutcome(context);
+  return { number: receiptNumber, options: receiptOptions(context), status: 'choosing', ...(outcome ? { outcome } : {}) };
+}
+
+/**
+ * What the operation that just completed did, from the view it left in the context (the menu clears
+ * them, so at most one money operation's view is there). None for a PIN change: its screen says it.
+ */
+function operationOutcome(context: SessionContext): OperationOutcome | undefined {
+  const product = (id: string | undefined) => context.products?.find((p) => p.id === id);
+  if (context.accountPayment) {
+    const ap = context.accountPayment;
+    return { operation: 'payService', amount: ap.amount ?? 0, commission: ap.commission ?? 0, ...(context.service ? { target: { kind: 'service', label: context.service.name } } : {}) };
+  }
+  if (context.withdrawal?.amount !== undefined) {
+    const w = context.withdrawal;
+    const p = product(w.productId);
+    return {
+      operation: 'withdraw', amount: w.amount ?? 0, commission: w.commission ?? 0,
+      ...(p ? { target: { kind: p.kind, label: p.label } } : {}), ...(w.atExit ? { atExit: true } : {}),
+    };
+  }
+  if (context.cashIn) {
+    const c = context.cashIn;
+    const commission = Math.min(c.commission, c.total);
+    if (c.target.kind === 'service') {
+      return { operation: 'payService', amount: c.total - commission, commission, target: { kind: 'service', label: c.target.label } };
+    }
+    const p = product(c.target.productId);
+    return { operation: 'cashIn', amount: c.total - commission, commission, target: { kind: p?.kind ?? 'current', label: c.target.label } };
+  }
+  return undefined;
 }

@@ -63,6 +63,8 @@ export interface SessionConfig {
   otpLength: number;
   /** false where no SMS path for receipts exists: the option is then not offered */
   smsReceipts?: boolean;
+  /** the card reader the card prompt describes: a magnetic-stripe swipe reader or a motorised chip reader (default swipe) */
+  cardReader?: 'swipe' | 'motorised';
 }
 
 export const defaultTimeouts: SessionTimeouts = {
@@ -181,6 +183,8 @@ export interface ReceiptDelivery {
   print(receiptNumber: string, locale: Locale): Promise<{ ok: true } | { ok: false; failure: string }>;
   /** queues the journal's receipt as text for the phone; `locale` is the session's language */
   sms(receiptNumber: string, phoneE164: string, locale?: Locale): Promise<{ ok: boolean }>;
+  /** queues the journal's receipt as text for the customer's bank app (absent: no push path) */
+  push?(receiptNumber: string, customerId: string, locale?: Locale): Promise<{ ok: boolean }>;
 }
 
 /** The technician's side (kiosk/service-mode implements it; every call is audited there). */

@@ -7,7 +7,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { Screen, Snapshot } from '../bridge/schema.js';
 import { availableOperations, eligibleProducts, usable } from './operations.js';
 import { maskPhone } from './phone.js';
-import type { SessionConfig } from './ports.js';
+import type { CashInTarget, SessionConfig } from './ports.js';
 import type { SessionContext } from './types.js';
 
 /** dotted state of the screens, without the parallel regions' plumbing */
@@ -75,6 +75,7 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
       kind: 'otp',
       resendAt: c.otp.resendAt,
       sentTo: c.otp.sentTo,
+      ...(c.otp.channel ? { channel: c.otp.channel } : {}),
       maxLength: config.otpLength,
       ...(c.otp.attemptsLeft !== undefined ? { attemptsLeft: c.otp.attemptsLeft } : {}),
     };
@@ -134,7 +135,7 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
   }
   if (c.cashIn) {
     out.cashIn = {
-      target: { kind: c.cashIn.target.kind, label: c.cashIn.target.label },
+      target: { kind: c.cashIn.target.kind, label: c.cashIn.target.label, ...productKindOf(c, c.cashIn.target) },
       notes: c.cashIn.notes.map((n) => ({ ...n })),
       total: c.cashIn.total,
       commission: c.cashIn.commission,
@@ -148,6 +149,8 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
     out.withdrawal = {
       presets: [...config.withdrawal.presets], multipleOf: config.withdrawal.multipleOf, max: config.withdrawal.max, stage: c.withdrawal.stage,
       ...(c.withdrawal.atExit ? { atExit: true } : {}),
+      ...(c.withdrawal.amount !== undefined ? { amount: c.withdrawal.amount } : {}),
+      ...(c.withdrawal.takeBy !== undefined && screen === 'takeCash' ? { takeBy: c.withdrawal.takeBy } : {}),
     };
     if (c.withdrawal.approvalDeadline !== undefined && screen === 'approvalWait') out.approval = { deadline: c.withdrawal.approvalDeadline };
   }
@@ -160,8 +163,17 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
       status: c.receipt.status,
       ...(c.receipt.number ? { number: c.receipt.number } : {}),
       ...(c.receipt.smsTo ? { smsTo: maskPhone(c.receipt.smsTo) } : {}),
+      ...(c.receipt.channel ? { channel: c.receipt.channel } : {}),
     };
+    const o = c.receipt.outcome;
+    if (o && screen === 'outcome') {
+      out.outcome = {
+        operation: o.operation, amount: o.amount, commission: o.commission,
+        ...(o.target ? { target: { ...o.target } } : {}), ...(o.atExit ? { atExit: true as const } : {}),
+      };
+    }
   }
+  if (screen === 'cardInsert') out.cardReader = config.cardReader ?? 'swipe';
   if (c.pinChange && (screen === 'pinChangeWait' || (screen === 'receiptChoice' && c.pinChange.status === 'done'))) {
     out.pinChange = { channel: c.pinChange.channel, deadline: c.pinChange.deadline, status: c.pinChange.status === 'done' ? 'done' : 'waiting' };
   }
@@ -171,4 +183,11 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
     out.service = { loggedIn: c.technician !== undefined, ...(c.serviceView ? { view: c.serviceView } : {}) };
   }
   return out;
+}
+
+/** the product kind of an account a cash-in goes to, so the screen names it in its own language */
+function productKindOf(c: SessionContext, target: CashInTarget): { productKind?: 'current' | 'savings' | 'loan' | 'wallet' } {
+  if (target.kind === 'service') return {};
+  const kind = c.products?.find((p) => p.id === target.productId)?.kind;
+  return kind ? { productKind: kind } : {};
 }

@@ -47,6 +47,8 @@ export type SessionEvent = UiEvent | DeviceEvent | InternalEvent;
 
 export interface OtpView {
   sentTo: string;
+  /** where the bank sent the code (8.11); absent: SMS */
+  channel?: 'sms' | 'push';
   expiresAt: number;
   resendAt: number;
   attemptsLeft?: number;
@@ -58,6 +60,10 @@ export interface CashInView {
   notes: Array<z.infer<typeof NoteEvent>>;
   total: Tiyn;
   commission: Tiyn;
+  /** the commission the customer last saw on screen before consenting (5.5); absent: none shown */
+  shownCommission?: Tiyn;
+  /** the customer pressed "finish and credit" on the cash-in screen (their consent to its figures) */
+  finishPressed?: boolean;
   max: Tiyn;
   min: Tiyn;
   offline: boolean;
@@ -77,6 +83,8 @@ export interface WithdrawalView {
   status?: 'approved' | 'pendingApproval';
   stage: 'choose' | 'authorising' | 'dispensing' | 'presented' | 'taken' | 'retracted' | 'failed';
   reverseReason?: string;
+  /** epoch ms the notes must be taken by (the take-cash screen's countdown) */
+  takeBy?: number;
   /** paid out by a dispenser without a presenter: the notes left at its exit, nothing can take them back */
   atExit?: boolean;
 }
@@ -99,6 +107,21 @@ export interface ReceiptView {
   options: ReceiptChoice[];
   status: 'choosing' | 'printing' | 'printed' | 'sent' | 'failed' | 'none';
   smsTo?: string;
+  /** how an electronic receipt went: SMS to `smsTo`, or push to the customer's bank app */
+  channel?: 'sms' | 'push';
+  /** what the operation did, told before the receipt question */
+  outcome?: OperationOutcome;
+}
+
+/** the operation the receipt is for, as the outcome screen tells it */
+export interface OperationOutcome {
+  operation: Operation;
+  amount: Tiyn;
+  commission: Tiyn;
+  /** where the money went or came from: a product (kind and label) or a service */
+  target?: { kind: 'current' | 'savings' | 'loan' | 'wallet' | 'service'; label: string };
+  /** a stock dispenser: the notes were paid out at its exit */
+  atExit?: boolean;
 }
 
 export interface SessionContext {
@@ -117,7 +140,7 @@ export interface SessionContext {
   askFor?: Array<'birthDate' | 'personalCode'>;
   /** the last identification answer, read once by the outcome state */
   identifyOutcome?: IdentifyOutcome | PalmOutcome | QrPollOutcome;
-  customer?: { id: string; maskedName: string };
+  customer?: { id: string; maskedName: string; hasApp?: boolean };
   otp?: OtpView;
   access?: { token: string; expiresAt: number };
   products?: ProductView[];
@@ -159,7 +182,7 @@ export interface IdentifyInput {
 }
 export type PalmOutcome = IdentifyOutcome | { ok: false; reason: 'palmLiveness' | 'palmTimeout' | 'palmNotRecognised' | 'deviceFailure' };
 export type QrPollOutcome = IdentifyOutcome | { ok: true; status: 'pending' };
-export type OtpRequestOutcome = BankOutcome<{ sentTo: string; expiresAt: number; resendAt: number }>;
+export type OtpRequestOutcome = BankOutcome<{ sentTo: string; expiresAt: number; resendAt: number; channel?: 'sms' | 'push' }>;
 export type OtpVerifyOutcome = BankOutcome<{ accessToken: string; expiresAt: number }>;
 export type PrecheckOutcome = BankOutcome<{ maxAmount: Tiyn; minAmount: Tiyn; offline: boolean }>;
 export type AuthoriseOutcome = BankOutcome<{ holdId: string; commission: Tiyn; status: 'approved' | 'pendingApproval'; approvalId?: string }>;

@@ -283,6 +283,11 @@ export interface ReceiptSmsStore {
    * same transaction. `phone` is E.164; `text` is the plain-text rendering of the journal's receipt.
    */
   recordReceiptSms(input: { receiptNumber: string; phone: string; text: string; sessionId?: string }): { messageKey: string };
+  /**
+   * Journals "receipt pushed to the bank's app" and queues the text for the bank in the same
+   * transaction; the bank finds the app by `customerId` (the id identification returned).
+   */
+  recordReceiptPush(input: { receiptNumber: string; customerId: string; text: string; sessionId?: string }): { messageKey: string };
 }
 
 /** technician operations on the cash units; journaled, audited and reported to the bank */
@@ -380,6 +385,13 @@ export function maskReceiptPhone(e164: string): string {
 const ReceiptSmsInput = z.object({
   receiptNumber: z.string().min(1).max(40),
   phone: z.string().regex(/^\+[1-9][0-9]{7,14}$/, 'phone must be E.164'),
+  text: z.string().min(1).max(2000),
+  sessionId: Id.optional(),
+});
+
+const ReceiptPushInput = z.object({
+  receiptNumber: z.string().min(1).max(40),
+  customerId: z.string().min(1).max(64),
   text: z.string().min(1).max(2000),
   sessionId: Id.optional(),
 });
@@ -935,6 +947,21 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
       const entry = this.journal('receiptSms', { ofReceipt: receiptNumber, phone: maskReceiptPhone(phone), sessionId: bodySession }, at);
       const body = { receiptNumber, sessionId: bodySession, at: at.toISOString(), phone, text };
       const messageKey = this.enqueue('receiptSms', body, entry, at, { sessionId: bodySession, receiptNumber });
+      return { messageKey };
+    });
+  }
+
+  recordReceiptPush(input: { receiptNumber: string; customerId: string; text: string; sessionId?: string }): { messageKey: string } {
+    const { receiptNumber, customerId, text, sessionId } = ReceiptPushInput.parse(input);
+    return this.tx((at) => {
+      const source = journalEntryByReceipt(this.db, receiptNumber);
+      if (!source) throw new StoreStateError(`no receipt ${receiptNumber} to push to the app`);
+      const session = sessionId ?? (typeof source.payload.receipt === 'object' && source.payload.receipt !== null
+        ? (source.payload.receipt as { sessionId?: unknown }).sessionId : undefined);
+      const bodySession = typeof session === 'string' && session.length > 0 ? session : `receipt-${receiptNumber}`;
+      const entry = this.journal('receiptPush', { ofReceipt: receiptNumber, customerId, sessionId: bodySession }, at);
+      const body = { receiptNumber, sessionId: bodySession, at: at.toISOString(), customerId, text };
+      const messageKey = this.enqueue('receiptPush', body, entry, at, { sessionId: bodySession, receiptNumber });
       return { messageKey };
     });
   }

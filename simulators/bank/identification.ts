@@ -66,7 +66,7 @@ export function identify(ctx: BankContext, query: Query, narrowing: Narrowing = 
 
 function verdict(customer: CustomerRow): Outcome {
   if (customer.blocked === 1) return refuse('blocked') as Outcome;
-  return { ok: true, status: 'identified', customerId: customer.id, maskedName: maskName(customer.name) };
+  return { ok: true, status: 'identified', customerId: customer.id, maskedName: maskName(customer.name), hasApp: customer.has_app === 1 };
 }
 
 function matchPalm(ctx: BankContext, template: Buffer): CustomerRow | undefined {

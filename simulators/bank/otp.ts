@@ -1,6 +1,7 @@
 /**
- * One-time codes (bank rules 8.11-8.12): one per kiosk session and customer, sent by SMS (and push
- * where the customer has the app), valid at most 15 minutes, three attempts then locked, resend
+ * One-time codes (bank rules 8.11-8.12): one per kiosk session and customer, sent by push to the
+ * bank's app where the customer has it and by SMS otherwise (the answer says which, so the screen
+ * can tell the customer where to look), valid at most 15 minutes, three attempts then locked, resend
  * after a cool-down. Only a salted hash is stored. A correct code yields an access token that
  * authorises several operations within the session.
  */
@@ -25,16 +26,17 @@ export function maskPhone(phone: string): string {
 }
 
 export function requestOtp(ctx: BankContext, sessionId: string, customerId: string):
-  { ok: true; sentTo: string; expiresAt: number; resendAt: number } | Refusal {
+  { ok: true; sentTo: string; expiresAt: number; resendAt: number; channel: 'sms' | 'push' } | Refusal {
   const customer = getCustomer(ctx.db, customerId);
   if (customer === undefined) return refuse('notIdentified');
   if (customer.blocked === 1) return refuse('blocked');
   const now = ctx.now();
   const existing = ctx.db.prepare('SELECT * FROM otps WHERE session_id = ? AND customer_id = ?').get(sessionId, customerId) as OtpRow | undefined;
   if (existing?.state === 'locked') return refuse('otpLocked');
+  const channel = customer.has_app === 1 ? 'push' : 'sms';
   if (existing?.state === 'active' && now < existing.resend_at && now < existing.expires_at) {
     // within the cool-down the code already sent stays the valid one; nothing new is sent
-    return { ok: true, sentTo: maskPhone(customer.phone), expiresAt: existing.expires_at, resendAt: existing.resend_at };
+    return { ok: true, sentTo: maskPhone(customer.phone), expiresAt: existing.expires_at, resendAt: existing.resend_at, channel };
   }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const salt = randomBytes(16).toString('hex');
@@ -47,9 +49,8 @@ export function requestOtp(ctx: BankContext, sessionId: string, customerId: stri
        issued_at = excluded.issued_at, expires_at = excluded.expires_at, resend_at = excluded.resend_at, attempts = 0, state = 'active'`,
   ).run(sessionId, customerId, salt, hashCode(salt, sessionId, customerId, code), now, expiresAt, resendAt);
   const text = `Bank terminal code: ${code}. Valid 15 minutes. Never tell it to anyone.`;
-  ctx.outbox.send(customer.phone, 'sms', text);
-  if (customer.has_app === 1) ctx.outbox.send(customer.phone, 'push', text);
-  return { ok: true, sentTo: maskPhone(customer.phone), expiresAt, resendAt };
+  ctx.outbox.send(customer.phone, channel, text);
+  return { ok: true, sentTo: maskPhone(customer.phone), expiresAt, resendAt, channel };
 }
 
 export function verifyOtp(ctx: BankContext, sessionId: string, customerId: string, code: string):

@@ -56,6 +56,8 @@ export const en = {
 
   'card.title': 'Insert your card',
   'card.hint': 'Chip first, face up, into the slot below the screen',
+  'card.swipe.title': 'Swipe your card',
+  'card.swipe.hint': 'Swipe the card through the reader beside the screen, magnetic stripe towards the reader',
 
   'palm.title': 'Hold your palm over the scanner',
   'palm.placeHand': 'Place your open hand over the scanner',
@@ -80,7 +82,8 @@ export const en = {
 
   'otp.title': 'Enter the code from the SMS',
   'otp.field': 'One-time code',
-  'otp.sentTo': 'We sent the code to {phone}',
+  'otp.sentTo': 'We sent the code by SMS to {phone}',
+  'otp.sentToApp': 'We sent the code to your bank app: open it and read the code there',
   'otp.attemptsLeft': '{count, plural, one {# attempt left} other {# attempts left}}',
   'otp.resend': 'Send the code again',
   'otp.resendIn': '{seconds, plural, one {New code in # second} other {New code in # seconds}}',
@@ -178,11 +181,21 @@ export const en = {
   'takeCash.title': 'Please take your cash',
   'takeCash.hint': 'Cash not taken in time is retracted',
   'takeCash.atExitHint': 'The notes are out of the dispenser and are yours: take them from the slot',
+  'takeCash.amount': 'Amount paid out',
+  'takeCash.retractIn': '{seconds, plural, one {Notes not taken within # second are retracted} other {Notes not taken within # seconds are retracted}}',
+  'takeCash.continueIn': '{seconds, plural, one {The kiosk moves on in # second} other {The kiosk moves on in # seconds}}',
+  'outcome.cashIn': '{amount} credited to {target}',
+  'outcome.withdraw': 'Withdrawal of {amount} done',
+  'outcome.payService': 'Payment of {amount} done',
+  'outcome.to': 'To: {target}',
+  'outcome.from': 'From: {target}',
+  'outcome.commission': 'Commission: {amount}',
 
   'receipt.title': 'Would you like a receipt?',
   'receipt.print': 'Print a receipt',
   'receipt.sms': 'Receipt by SMS',
   'receipt.none': 'No receipt',
+  'receipt.push': 'Send to the bank app',
   'receipt.number': 'Receipt No. {number}',
   'receiptPhone.title': 'Phone number for the SMS receipt',
 
@@ -190,6 +203,8 @@ export const en = {
   'printing.printed': 'Please take your receipt',
   'printing.sent': 'The receipt has been sent to {phone}',
   'printing.failed': 'The receipt could not be printed',
+  'printing.takeHint': 'Take the receipt from the slot below the screen',
+  'printing.pushed': 'The receipt has been sent to your bank app',
 
   'refusal.title': 'The operation cannot be performed',
   'refusal.next': 'What you can do',

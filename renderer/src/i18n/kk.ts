@@ -58,6 +58,8 @@ export const kk: Catalogue = {
 
   'card.title': 'Картаны салыңыз',
   'card.hint': 'Чипті алға қаратып, бет жағын жоғары қаратып, экранның астындағы ұяға салыңыз',
+  'card.swipe.title': 'Картаны өткізіңіз',
+  'card.swipe.hint': 'Картаны экранның жанындағы оқу құрылғысы арқылы магниттік жолағын құрылғыға қаратып өткізіңіз',
 
   'palm.title': 'Алақаныңызды сканерге жақындатыңыз',
   'palm.placeHand': 'Ашық алақаныңызды сканердің үстінде ұстаңыз',
@@ -82,7 +84,8 @@ export const kk: Catalogue = {
 
   'otp.title': 'SMS-тегі кодты енгізіңіз',
   'otp.field': 'Біржолғы код',
-  'otp.sentTo': 'Кодты {phone} нөміріне жібердік',
+  'otp.sentTo': 'Кодты SMS арқылы {phone} нөміріне жібердік',
+  'otp.sentToApp': 'Кодты банк қосымшасына жібердік: қосымшаны ашып, кодты сол жерден қараңыз',
   'otp.attemptsLeft': '{count, plural, one {# әрекет қалды} other {# әрекет қалды}}',
   'otp.resend': 'Кодты қайта жіберу',
   'otp.resendIn': '{seconds, plural, one {Жаңа код # секундтан кейін} other {Жаңа код # секундтан кейін}}',
@@ -156,7 +159,7 @@ export const kk: Catalogue = {
   'source.available': 'Қолжетімді: {amount}',
   'amount.payTitle': 'Төлем сомасын енгізіңіз',
   'amount.min': 'Ең аз сома — {amount}',
-  'amount.payFrom': '{label} шотынан · қолжетімді {amount}',
+  'amount.payFrom': 'Қайдан: {label} · қолжетімді {amount}',
 
   'confirm.title': 'Тексеріп, растаңыз',
   'confirm.operation': 'Операция',
@@ -180,11 +183,21 @@ export const kk: Catalogue = {
   'takeCash.title': 'Қолма-қол ақшаңызды алыңыз',
   'takeCash.hint': 'Уақытында алынбаған ақша кері тартылады',
   'takeCash.atExitHint': 'Банкноттар берілді және сіздікі: оларды науадан алыңыз',
+  'takeCash.amount': 'Берілген сома',
+  'takeCash.retractIn': '{seconds, plural, one {# секунд ішінде алынбаған банкноттар терминалға қайтарылады} other {# секунд ішінде алынбаған банкноттар терминалға қайтарылады}}',
+  'takeCash.continueIn': '{seconds, plural, one {# секундтан кейін жалғастырамыз} other {# секундтан кейін жалғастырамыз}}',
+  'outcome.cashIn': '{amount} есепке алынды: {target}',
+  'outcome.withdraw': '{amount} қолма-қол ақша берілді',
+  'outcome.payService': '{amount} төлемі орындалды',
+  'outcome.to': 'Қайда: {target}',
+  'outcome.from': 'Қайдан: {target}',
+  'outcome.commission': 'Комиссия: {amount}',
 
   'receipt.title': 'Түбіртек керек пе?',
   'receipt.print': 'Түбіртекті басып шығару',
   'receipt.sms': 'SMS арқылы түбіртек',
   'receipt.none': 'Түбіртексіз',
+  'receipt.push': 'Банк қосымшасына жіберу',
   'receipt.number': 'Түбіртек № {number}',
   'receiptPhone.title': 'SMS-түбіртекке арналған телефон нөмірі',
 
@@ -192,6 +205,8 @@ export const kk: Catalogue = {
   'printing.printed': 'Түбіртегіңізді алыңыз',
   'printing.sent': 'Түбіртек {phone} нөміріне жіберілді',
   'printing.failed': 'Түбіртекті басып шығару мүмкін болмады',
+  'printing.takeHint': 'Түбіртекті экранның астындағы саңылаудан алыңыз',
+  'printing.pushed': 'Түбіртек банк қосымшасына жіберілді',
 
   'refusal.title': 'Операцияны орындау мүмкін емес',
   'refusal.next': 'Не істеуге болады',

@@ -58,6 +58,8 @@ export const ru: Catalogue = {
 
   'card.title': 'Вставьте карту',
   'card.hint': 'Чипом вперёд, лицевой стороной вверх, в разъём под экраном',
+  'card.swipe.title': 'Проведите картой',
+  'card.swipe.hint': 'Проведите карту через считыватель сбоку от экрана, магнитной полосой к считывателю',
 
   'palm.title': 'Поднесите ладонь к сканеру',
   'palm.placeHand': 'Держите раскрытую ладонь над сканером',
@@ -82,7 +84,8 @@ export const ru: Catalogue = {
 
   'otp.title': 'Введите код из SMS',
   'otp.field': 'Одноразовый код',
-  'otp.sentTo': 'Мы отправили код на номер {phone}',
+  'otp.sentTo': 'Мы отправили код по SMS на номер {phone}',
+  'otp.sentToApp': 'Мы отправили код в приложение банка: откройте его и посмотрите код там',
   'otp.attemptsLeft': '{count, plural, one {Осталась # попытка} few {Осталось # попытки} many {Осталось # попыток} other {Осталось # попытки}}',
   'otp.resend': 'Отправить код ещё раз',
   'otp.resendIn': '{seconds, plural, one {Новый код через # секунду} few {Новый код через # секунды} many {Новый код через # секунд} other {Новый код через # секунды}}',
@@ -156,7 +159,7 @@ export const ru: Catalogue = {
   'source.available': 'Доступно: {amount}',
   'amount.payTitle': 'Введите сумму оплаты',
   'amount.min': 'Наименьшая сумма — {amount}',
-  'amount.payFrom': 'Со счёта {label} · доступно {amount}',
+  'amount.payFrom': 'Откуда: {label} · доступно {amount}',
 
   'confirm.title': 'Проверьте и подтвердите',
   'confirm.operation': 'Операция',
@@ -180,11 +183,21 @@ export const ru: Catalogue = {
   'takeCash.title': 'Заберите наличные',
   'takeCash.hint': 'Если не забрать деньги вовремя, они будут убраны обратно',
   'takeCash.atExitHint': 'Купюры выданы и принадлежат вам: заберите их из лотка',
+  'takeCash.amount': 'Выдано',
+  'takeCash.retractIn': '{seconds, plural, one {Купюры, не взятые за # секунду, будут возвращены в терминал} few {Купюры, не взятые за # секунды, будут возвращены в терминал} many {Купюры, не взятые за # секунд, будут возвращены в терминал} other {Купюры, не взятые за # секунды, будут возвращены в терминал}}',
+  'takeCash.continueIn': '{seconds, plural, one {Продолжим через # секунду} few {Продолжим через # секунды} many {Продолжим через # секунд} other {Продолжим через # секунды}}',
+  'outcome.cashIn': '{amount} зачислено: {target}',
+  'outcome.withdraw': 'Снятие {amount} выполнено',
+  'outcome.payService': 'Платёж {amount} выполнен',
+  'outcome.to': 'Куда: {target}',
+  'outcome.from': 'Откуда: {target}',
+  'outcome.commission': 'Комиссия: {amount}',
 
   'receipt.title': 'Нужен ли вам чек?',
   'receipt.print': 'Напечатать чек',
   'receipt.sms': 'Чек по SMS',
   'receipt.none': 'Без чека',
+  'receipt.push': 'Отправить в приложение банка',
   'receipt.number': 'Чек № {number}',
   'receiptPhone.title': 'Номер телефона для чека по SMS',
 
@@ -192,6 +205,8 @@ export const ru: Catalogue = {
   'printing.printed': 'Заберите чек',
   'printing.sent': 'Чек отправлен на номер {phone}',
   'printing.failed': 'Не удалось напечатать чек',
+  'printing.takeHint': 'Возьмите чек из щели под экраном',
+  'printing.pushed': 'Чек отправлен в приложение банка',
 
   'refusal.title': 'Операция не может быть выполнена',
   'refusal.next': 'Что можно сделать',

@@ -2,6 +2,7 @@ import { useView } from '../app/view-context.js';
 import { DigitEntry } from '../components/DigitEntry.js';
 import { useMoney } from '../components/Money.js';
 import { tengeDigitsToTiyn } from '../format/money.js';
+import { productName } from '../format/product.js';
 
 /** Withdrawal (presets + keypad) or an amount to pay from an account. */
 export function AmountEntryScreen() {
@@ -26,7 +27,7 @@ export function AmountEntryScreen() {
   return (
     <DigitEntry
       title={pay ? t('amount.payTitle') : t('amount.title')}
-      hint={pay ? t('amount.payFrom', { label: pay.source.label, amount: money(pay.source.available ?? pay.max) }) : undefined}
+      hint={pay ? t('amount.payFrom', { label: productName(t, pay.source.kind, pay.source.label), amount: money(pay.source.available ?? pay.max) }) : undefined}
       label={t('amount.field')}
       maxLength={9}
       format={(d) => (d === '' ? '' : money(tengeDigitsToTiyn(d) ?? 0))}

@@ -2,6 +2,7 @@ import { useView } from '../app/view-context.js';
 import { ScreenFrame } from '../components/Layout.js';
 import { useMoney } from '../components/Money.js';
 import { bcp47 } from '../format/money.js';
+import { productName } from '../format/product.js';
 
 export function BalanceScreen() {
   const { snapshot, send, t } = useView();
@@ -12,7 +13,7 @@ export function BalanceScreen() {
   return (
     <ScreenFrame
       title={t('balance.title')}
-      hint={product?.label}
+      hint={product ? productName(t, product.kind, product.label) : undefined}
       back
       actions={
         <button type="button" className="btn btn-primary" onClick={() => send({ name: 'finish' })}>

@@ -1,6 +1,7 @@
 import { useView } from '../app/view-context.js';
 import { ScreenFrame } from '../components/Layout.js';
 import { useMoney } from '../components/Money.js';
+import { productName } from '../format/product.js';
 
 /** Cash-in: the live running total and every note, accepted or returned, as it happens. */
 export function CashInScreen() {
@@ -14,7 +15,7 @@ export function CashInScreen() {
   return (
     <ScreenFrame
       title={t('cashIn.title')}
-      hint={t('cashIn.to', { label: c.target.label })}
+      hint={t('cashIn.to', { label: c.target.kind === 'service' ? c.target.label : productName(t, c.target.productKind ?? (c.target.kind === 'account' ? 'current' : c.target.kind), c.target.label) })}
       cancel
       actions={
         <button type="button" className="btn btn-primary" disabled={c.total === 0 || busy} onClick={() => send({ name: 'finishCashIn' })}>

@@ -1,6 +1,7 @@
 import { useView } from '../app/view-context.js';
 import { ScreenFrame } from '../components/Layout.js';
 import { useMoney } from '../components/Money.js';
+import { productName } from '../format/product.js';
 
 /** Amount, commission and total before the customer consents (bank rules 5.5). */
 export function ConfirmScreen() {
@@ -38,7 +39,7 @@ export function ConfirmScreen() {
           {snapshot.payment ? (
             <div>
               <dt>{t('confirm.from')}</dt>
-              <dd>{snapshot.payment.source.label}</dd>
+              <dd>{productName(t, snapshot.payment.source.kind, snapshot.payment.source.label)}</dd>
             </div>
           ) : null}
           <div>

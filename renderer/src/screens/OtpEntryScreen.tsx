@@ -11,7 +11,7 @@ export function OtpEntryScreen() {
   return (
     <DigitEntry
       title={t('otp.title')}
-      hint={input?.sentTo ? t('otp.sentTo', { phone: input.sentTo }) : undefined}
+      hint={input?.channel === 'push' ? t('otp.sentToApp') : input?.sentTo ? t('otp.sentTo', { phone: input.sentTo }) : undefined}
       label={t('otp.field')}
       maxLength={length}
       secret

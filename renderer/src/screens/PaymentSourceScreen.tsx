@@ -1,6 +1,7 @@
 import { useView } from '../app/view-context.js';
 import { ScreenFrame } from '../components/Layout.js';
 import { useMoney } from '../components/Money.js';
+import { productName } from '../format/product.js';
 
 /** How to pay a service: in cash (while the acceptor works) or from one of the customer's products. */
 export function PaymentSourceScreen() {
@@ -14,10 +15,9 @@ export function PaymentSourceScreen() {
         {(sources?.products ?? []).map((p) => (
           <button key={p.id} type="button" className="choice" onClick={() => send({ name: 'selectPaymentSource', payload: { source: 'product', productId: p.id } })}>
             <span className="choice-text">
-              <span className="choice-title">{p.label}</span>
+              <span className="choice-title">{productName(t, p.kind, p.label)}</span>
               <span className="choice-hint">
-                {t(`product.kind.${p.kind}`)}
-                {p.available !== undefined ? ` · ${t('source.available', { amount: money(p.available) })}` : ''}
+                {p.available !== undefined ? t('source.available', { amount: money(p.available) }) : ''}
               </span>
             </span>
           </button>

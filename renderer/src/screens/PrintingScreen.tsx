@@ -10,19 +10,21 @@ export function PrintingScreen() {
     status === 'printed'
       ? t('printing.printed')
       : status === 'sent'
-        ? t('printing.sent', { phone: r?.smsTo ?? '' })
+        ? r?.channel === 'push'
+          ? t('printing.pushed')
+          : t('printing.sent', { phone: r?.smsTo ?? '' })
         : status === 'failed'
           ? t('printing.failed')
           : t('printing.title');
   return (
     <ScreenFrame
       title={title}
-      hint={r?.number ? t('receipt.number', { number: r.number }) : undefined}
+      hint={status === 'printed' ? t('printing.takeHint') : r?.number ? t('receipt.number', { number: r.number }) : undefined}
       tone={status === 'failed' ? 'problem' : status === 'printed' || status === 'sent' ? 'success' : 'normal'}
       actions={
         status === 'printing' ? undefined : (
           <button type="button" className="btn btn-primary" onClick={() => send({ name: 'finish' })}>
-            {t('common.toStart')}
+            {t(status === 'printed' ? 'common.continue' : 'common.toStart')}
           </button>
         )
       }

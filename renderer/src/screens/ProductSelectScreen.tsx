@@ -1,6 +1,7 @@
 import { useView } from '../app/view-context.js';
 import { ScreenFrame } from '../components/Layout.js';
 import { useMoney } from '../components/Money.js';
+import { productName } from '../format/product.js';
 
 export function ProductSelectScreen() {
   const { snapshot, send, t } = useView();
@@ -11,13 +12,12 @@ export function ProductSelectScreen() {
         {(snapshot.products ?? []).map((p) => (
           <button key={p.id} type="button" className="choice" onClick={() => send({ name: 'selectProduct', payload: { productId: p.id } })}>
             <span className="choice-text">
-              <span className="choice-title">{p.label}</span>
+              <span className="choice-title">{productName(t, p.kind, p.label)}</span>
               <span className="choice-hint">
-                {t(`product.kind.${p.kind}`)}
                 {p.kind === 'loan' && p.dueAmount !== undefined
-                  ? ` · ${t('product.due', { amount: money(p.dueAmount) })}`
+                  ? t('product.due', { amount: money(p.dueAmount) })
                   : p.balance !== undefined
-                    ? ` · ${t('product.balance', { amount: money(p.balance) })}`
+                    ? t('product.balance', { amount: money(p.balance) })
                     : ''}
               </span>
             </span>

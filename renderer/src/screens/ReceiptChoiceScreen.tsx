@@ -3,7 +3,7 @@ import { useView } from '../app/view-context.js';
 import { Icon, type IconName } from '../components/Icon.js';
 import { ScreenFrame } from '../components/Layout.js';
 
-const ICON: Record<ReceiptChoice, IconName> = { print: 'printer', sms: 'envelope', none: 'cross' };
+const ICON: Record<ReceiptChoice, IconName> = { print: 'printer', sms: 'envelope', push: 'phone', none: 'cross' };
 
 export function ReceiptChoiceScreen() {
   const { snapshot, send, t } = useView();

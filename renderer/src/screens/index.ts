@@ -15,6 +15,7 @@ import { IdentifyMethodScreen } from './IdentifyMethodScreen.js';
 import { IinEntryScreen } from './IinEntryScreen.js';
 import { OperationsScreen } from './OperationsScreen.js';
 import { OtpEntryScreen } from './OtpEntryScreen.js';
+import { OutcomeScreen } from './OutcomeScreen.js';
 import { OutOfServiceScreen } from './OutOfServiceScreen.js';
 import { PaymentSourceScreen } from './PaymentSourceScreen.js';
 import { PalmScanScreen } from './PalmScanScreen.js';
@@ -63,6 +64,7 @@ export const screens: Record<Screen, ComponentType> = {
   pinChangeWait: PinChangeWaitScreen,
   dispensing: DispensingScreen,
   takeCash: TakeCashScreen,
+  outcome: OutcomeScreen,
   receiptChoice: ReceiptChoiceScreen,
   receiptPhone: ReceiptPhoneScreen,
   printing: PrintingScreen,

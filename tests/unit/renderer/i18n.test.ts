@@ -68,6 +68,6 @@ describe('translator', () => {
   });
 
   it('fills named arguments', () => {
-    expect(translator('kk')('otp.sentTo', { phone: '+7 701 *** ** 67' })).toBe('Кодты +7 701 *** ** 67 нөміріне жібердік');
+    expect(translator('kk')('otp.sentTo', { phone: '+7 701 *** ** 67' })).toBe('Кодты SMS арқылы +7 701 *** ** 67 нөміріне жібердік');
   });
 });

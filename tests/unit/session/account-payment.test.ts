@@ -76,7 +76,8 @@ describe('service payment from an account', () => {
     expect(s.quote).toEqual({ operation: 'payService', amount: T(2000), commission: T(50), total: T(2050) });
     expect(paymentLog(k)).toEqual([]); // nothing held before consent (5.5)
     s = await k.intent('confirm');
-    expect(s.screen).toBe('receiptChoice');
+    expect(s.screen).toBe('outcome');
+    expect(s.outcome).toEqual({ operation: 'payService', amount: T(2000), commission: T(50), target: { kind: 'service', label: expect.any(String) as string } });
     expect(s.receipt?.number).toBe('R-P00001');
     expect(paymentLog(k)).toEqual([
       'store.accountPayment:authorising:200000',
@@ -86,6 +87,8 @@ describe('service payment from an account', () => {
     ]);
     s = await k.intent('chooseReceipt', { choice: 'print' });
     expect(k.log).toContain('print:R-P00001');
+    expect(s.screen).toBe('printing');
+    s = await k.intent('confirm'); // the receipt is taken
     expect(s.screen).toBe('operations');
     // the same session's next operation sees what is left on the account
     expect(s.products?.find((p) => p.id === 'p-current')?.available).toBe(T(150_000) - T(2050));
@@ -148,7 +151,7 @@ describe('service payment from an account', () => {
     k.clock.advance(testConfig.timeouts.approvalPollMs);
     await flush();
     s = k.session.snapshot();
-    expect(s.screen).toBe('receiptChoice');
+    expect(s.screen).toBe('outcome');
     expect(k.log.at(-1)).toBe('store.accountPayment:complete');
   });
 

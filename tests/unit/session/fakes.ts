@@ -51,6 +51,8 @@ export class FakeBank implements BankApi {
   palmOutcome: IdentifyOutcome = { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.' };
   /** what a card identification says of the card's product */
   cardPinChange = true;
+  /** the customer has the bank's app: identification says so and the OTP goes there by push */
+  hasApp = false;
   /** PIN changes as the bank holds them: no PIN, only how each ended */
   pinChanges = new Map<string, PinChangeStatus>();
   pinChangeAllowedForToken = CARD.panToken;
@@ -75,7 +77,10 @@ export class FakeBank implements BankApi {
     const known =
       (query.by === 'phone' && query.phone === CUSTOMER_PHONE) || (query.by === 'iin' && query.iin === CUSTOMER_IIN) || (query.by === 'card' && query.panToken === CARD.panToken);
     if (!known) return { ok: false, reason: 'notFound' };
-    return { ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.', ...(query.by === 'card' ? { cardPinChange: this.cardPinChange } : {}) };
+    return {
+      ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.',
+      ...(query.by === 'card' ? { cardPinChange: this.cardPinChange } : {}), ...(this.hasApp ? { hasApp: true } : {}),
+    };
   }
   async createQrLogin() {
     this.#up();
@@ -88,7 +93,10 @@ export class FakeBank implements BankApi {
   async requestOtp() {
     this.#up();
     this.log.push('bank.requestOtp');
-    return { ok: true as const, sentTo: '+7701*****67', expiresAt: this.clock.now() + 15 * 60_000, resendAt: this.clock.now() + 60_000 };
+    return {
+      ok: true as const, sentTo: '+7701*****67', expiresAt: this.clock.now() + 15 * 60_000, resendAt: this.clock.now() + 60_000,
+      channel: this.hasApp ? ('push' as const) : ('sms' as const),
+    };
   }
   async verifyOtp(_s: string, _c: string, code: string) {
     this.#up();

@@ -41,14 +41,19 @@ describe('session flows', () => {
     s = k.session.snapshot();
     expect(s.cashIn?.total).toBe(T(8000));
     expect(s.cashIn?.notes.map((n) => n.status)).toEqual(['stacked', 'stacked', 'stacked']);
+    // the cash-in screen showed total, commission and what is credited: "finish" is the consent (5.5)
     s = await k.intent('finishCashIn');
-    expect(s.screen).toBe('confirm');
-    expect(s.quote).toEqual({ operation: 'cashIn', amount: T(8000), commission: 0, total: T(8000) });
+    expect(s.screen).toBe('outcome');
+    expect(s.outcome).toEqual({ operation: 'cashIn', amount: T(8000), commission: 0, target: { kind: 'current', label: expect.any(String) as string } });
+    expect(s.receipt?.number).toMatch(/^R-/);
     s = await k.intent('confirm');
     expect(s.screen).toBe('receiptChoice');
-    expect(s.receipt?.number).toMatch(/^R-/);
     s = await k.intent('chooseReceipt', { choice: 'print' });
-    expect(s.screen).toBe('operations'); // one OTP covers further operations (8.11)
+    expect(s.screen).toBe('printing'); // "take your receipt"
+    expect(s.receipt?.status).toBe('printed');
+    k.clock.advance(testConfig.timeouts.goodbyeMs);
+    await flush();
+    expect(k.session.snapshot().screen).toBe('operations'); // one OTP covers further operations (8.11)
 
     const money = k.log.filter((l) => /^(store\.(intent|stacked|endCashIn)|acceptor\.stack)/.test(l));
     expect(money).toEqual([
@@ -87,7 +92,7 @@ describe('session flows', () => {
     expect(s.cashIn?.notes).toEqual([{ denomination: T(2000), status: 'stacked' }]);
     expect(s.cashIn?.total).toBe(T(2000));
     s = await k.intent('finishCashIn');
-    expect(s.quote?.amount).toBe(T(2000));
+    expect(s.outcome?.amount).toBe(T(2000));
   });
 
   it('a STACK command that fails and no event follows: after noteSettle the cash-in closes with the note left to reconciliation', async () => {
@@ -163,7 +168,7 @@ describe('session flows', () => {
     k.clock.advance(testConfig.timeouts.inactivityMs + testConfig.timeouts.moreTimeMs);
     await flush();
     expect(k.log).toContain(`store.endCashIn:${T(2000)}`);
-    expect(k.session.snapshot().screen).toBe('receiptChoice');
+    expect(k.session.snapshot().screen).toBe('outcome');
   });
 
   it('"more time?" keeps the customer on the screen', async () => {
@@ -230,7 +235,8 @@ describe('session flows', () => {
     k.dispenser.take();
     await flush();
     s = k.session.snapshot();
-    expect(s.screen).toBe('receiptChoice');
+    expect(s.screen).toBe('outcome');
+    expect(s.outcome).toMatchObject({ operation: 'withdraw', amount: T(12000), commission: T(120) });
     await k.intent('chooseReceipt', { choice: 'none' });
     await k.intent('finish');
     expect(k.log).toContain('card.eject');

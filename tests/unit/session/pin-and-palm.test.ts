@@ -76,6 +76,8 @@ describe('change PIN', () => {
 
     s = await k.intent('chooseReceipt', { choice: 'print' });
     expect(k.log).toContain('print:R-P00001');
+    expect(s.screen).toBe('printing'); // "take your receipt"
+    s = await k.intent('finish');
     expect(s.screen).toBe('operations');
     // the next operation's receipt does not say "PIN changed"
     expect(k.ctx().pinChange).toBeUndefined();
