@@ -344,6 +344,7 @@ export function createSessionMachine(deps: MachineDeps) {
                 id: 'start',
                 ...screen('start'),
                 entry: ['markActivity', 'clearError'],
+                exit: 'clearError',
                 always: [
                   // a card inserted where cards are not an identification method here: handed back
                   { guard: ({ context }) => context.card !== undefined && !context.identificationMethods.includes('card'), target: '#ending' },
@@ -376,6 +377,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   choose: {
                     ...screen('identifyMethod'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       chooseIdentification: [
                         { guard: ({ context, event }) => !context.identificationMethods.includes(event.method), actions: assign({ error: { code: 'restricted' } }) },
@@ -391,6 +393,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   phone: {
                     ...screen('phoneEntry'),
                     entry: ['markActivity', assign({ method: 'phone' })],
+                    exit: 'clearError',
                     on: {
                       submitPhone: [
                         {
@@ -406,6 +409,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   iin: {
                     ...screen('iinEntry'),
                     entry: ['markActivity', assign({ method: 'iin' })],
+                    exit: 'clearError',
                     on: {
                       submitIin: [
                         {
@@ -584,6 +588,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   entry: {
                     ...screen('otpEntry'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       submitOtp: { target: 'verifying', actions: 'clearError' },
                       resendOtp: [
@@ -660,6 +665,7 @@ export function createSessionMachine(deps: MachineDeps) {
                     receipt: undefined, service: undefined, balance: undefined, pinChange: undefined,
                   }),
                 ],
+                exit: 'clearError',
                 on: {
                   chooseOperation: [
                     { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#otp', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
@@ -690,6 +696,9 @@ export function createSessionMachine(deps: MachineDeps) {
                     return eligible.length === 1 ? { productId: eligible[0]?.id } : {};
                   }),
                 ],
+                // an error belongs to the screen it was shown on: a refused product must not come back as
+                // the refusal of a later, clean step (a cash-in ended with no notes)
+                exit: 'clearError',
                 always: [
                   { guard: ({ context }) => context.productId !== undefined && context.operation === 'balance', target: 'balance' },
                   { guard: ({ context }) => context.productId !== undefined && context.operation === 'withdraw', target: 'withdrawal' },
@@ -752,6 +761,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   catalogue: {
                     ...screen('serviceCatalogue'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       selectService: [
                         {
@@ -773,6 +783,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   reference: {
                     ...screen('serviceReference'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       submitReference: [
                         {
@@ -820,6 +831,7 @@ export function createSessionMachine(deps: MachineDeps) {
                 id: 'paymentSource',
                 ...screen('paymentSource'),
                 entry: ['markActivity', assign({ productId: undefined, accountPayment: undefined, quote: undefined })],
+                exit: 'clearError',
                 always: { guard: ({ context }) => paymentProducts(context).length === 0, target: '#cashIn' },
                 on: {
                   selectPaymentSource: [
@@ -1150,6 +1162,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   amount: {
                     ...screen('amountEntry'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       selectAmount: [
                         {
@@ -1388,6 +1401,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   amount: {
                     ...screen('amountEntry'),
                     entry: ['markActivity', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'amount' as const } })],
+                    exit: 'clearError',
                     on: {
                       selectAmount: [
                         {
@@ -1688,6 +1702,7 @@ export function createSessionMachine(deps: MachineDeps) {
                           context.receipt && { ...context.receipt, status: context.receipt.status === 'failed' ? ('failed' as const) : ('choosing' as const), options: receiptOptions(context) },
                       }),
                     ],
+                    exit: 'clearError',
                     on: {
                       chooseReceipt: [
                         { guard: ({ context, event }) => !(context.receipt?.options ?? []).includes(event.choice), actions: assign({ error: { code: 'printerUnavailable' } }) },
@@ -1703,6 +1718,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   phone: {
                     ...screen('receiptPhone'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       submitReceiptPhone: [
                         {
