@@ -6,7 +6,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { ru } from '../../renderer/src/i18n/ru.js';
-import { account, newOtp, receipts, smsTo, typeDigits } from './support/customer.js';
+import { account, expectNoEnglishProductName, messagesTo, newOtp, receipts, typeDigits } from './support/customer.js';
 import { stack } from './support/stack-env.js';
 
 const PHONE = '+77011234567';
@@ -17,7 +17,7 @@ test('Kcell 2 000 ₸ paid from the current account: commission and source befor
   const heading = page.getByRole('heading', { level: 1 });
   const continueButton = page.getByRole('button', { name: ru['common.continue'] });
   const before = await account(request, 'a-aigerim-cur');
-  const smsBefore = (await smsTo(request, PHONE)).length;
+  const smsBefore = (await messagesTo(request, PHONE)).length;
   const printedBefore = (await receipts(request)).length;
 
   await page.goto(stack.uiUrl);
@@ -41,7 +41,8 @@ test('Kcell 2 000 ₸ paid from the current account: commission and source befor
   await expect(heading).toHaveText(ru['source.title'], { timeout: 15_000 });
   await expect(page.getByRole('button', { name: new RegExp(`^${ru['source.cash']}`) })).toBeEnabled();
   await expect(page.getByRole('button', { name: /^Loan/ })).toHaveCount(0);
-  await page.getByRole('button', { name: /^Current account \*0101/ }).click();
+  await expectNoEnglishProductName(page);
+  await page.getByRole('button', { name: /^Текущий счёт \*0101/ }).click();
 
   await expect(heading).toHaveText(ru['amount.payTitle'], { timeout: 15_000 });
   await typeDigits(page, '2000');
@@ -50,12 +51,15 @@ test('Kcell 2 000 ₸ paid from the current account: commission and source befor
   await expect(heading).toHaveText(ru['confirm.title'], { timeout: 15_000 });
   const summary = page.locator('.summary');
   await expect(summary).toContainText(ru['confirm.from']);
-  await expect(summary).toContainText('Current account *0101');
+  await expect(summary).toContainText('Текущий счёт *0101');
   await expect(summary).toContainText(/50\s₸/);
   await expect(page.locator('.summary-total dd')).toHaveText(/^2\s050\s₸$/);
   expect((await account(request, 'a-aigerim-cur')).held).toBe(0);
   await page.getByRole('button', { name: ru['common.confirm'] }).click();
 
+  await expect(heading).toHaveText(/^Платёж 2\s000\s₸ выполнен$/, { timeout: 20_000 });
+  await expect(page.getByText(/^Комиссия: 50\s₸$/)).toBeVisible();
+  await continueButton.click();
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
   const receiptNumber = ((await page.getByText(/^Чек № /).textContent()) ?? '').replace('Чек № ', '').trim();
   expect(receiptNumber).not.toBe('');
@@ -67,6 +71,8 @@ test('Kcell 2 000 ₸ paid from the current account: commission and source befor
   expect(printed).toMatch(/Комиссия\s+50,00 тг/);
 
   await expect.poll(async () => before.balance - (await account(request, 'a-aigerim-cur')).balance, { timeout: 20_000 }).toBe(205_000);
+  await expect(heading).toHaveText(ru['printing.printed'], { timeout: 15_000 });
+  await continueButton.click();
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 15_000 });
   await page.getByRole('button', { name: ru['common.cancel'] }).click();
   await expect(heading).toHaveText(ru['attract.welcome'], { timeout: 20_000 });

@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { ru } from '../../renderer/src/i18n/ru.js';
-import { account, device, newOtp, smsTo, tenge, typeDigits } from './support/customer.js';
+import { account, device, expectNoEnglishProductName, messagesTo, newOtp, tenge, typeDigits } from './support/customer.js';
 import { stack } from './support/stack-env.js';
 
 const AIGERIM = { phone: '+77011234567', account: 'a-aigerim-cur', card: { pan: '4400430000000015', expiry: '3012', name: 'SEITKALI/AIGERIM' } };
@@ -16,13 +16,14 @@ test('card, SMS code, 10 000 ₸ withdrawn and taken; the ledger lowered by amou
   test.setTimeout(60_000);
   const heading = page.getByRole('heading', { level: 1 });
   const before = await account(request, AIGERIM.account);
-  const smsBefore = (await smsTo(request, AIGERIM.phone)).length;
+  const smsBefore = (await messagesTo(request, AIGERIM.phone)).length;
 
   await page.goto(stack.uiUrl);
   await page.getByRole('button', { name: ru['lang.ru'] }).click();
   await page.getByRole('button', { name: ru['attract.touch'] }).click();
   await page.getByRole('button', { name: new RegExp(`^${ru['identify.card']}`) }).first().click();
-  await expect(heading).toHaveText(ru['card.title'], { timeout: 15_000 });
+  // the configured reader is a magnetic-stripe swipe reader: the prompt says swipe, not "chip first"
+  await expect(heading).toHaveText(ru['card.swipe.title'], { timeout: 15_000 });
   await device(request, '/card-reader/insert', AIGERIM.card);
 
   await expect(heading).toHaveText(ru['otp.title'], { timeout: 15_000 });
@@ -41,8 +42,13 @@ test('card, SMS code, 10 000 ₸ withdrawn and taken; the ledger lowered by amou
   await page.getByRole('button', { name: ru['common.confirm'] }).click();
 
   await expect(heading).toHaveText(ru['takeCash.title'], { timeout: 30_000 });
+  await expect(page.locator('.figure-main dd')).toHaveText(tenge('10 000'));
   await device(request, '/dispenser/take');
 
+  await expect(heading).toHaveText(/^Снятие 10\s000\s₸ выполнено$/, { timeout: 20_000 });
+  await expect(page.getByText(/^Комиссия: 100\s₸$/)).toBeVisible();
+  await expectNoEnglishProductName(page);
+  await page.getByRole('button', { name: ru['common.continue'] }).click();
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
   await expect
     .poll(async () => {

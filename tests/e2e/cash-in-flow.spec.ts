@@ -1,10 +1,13 @@
 /**
  * A whole customer visit against the real servers, by role and accessible name: sign in by
- * phone, read the OTP from the bank simulator's SMS outbox, top up with several notes inserted
- * through the device simulator, print the receipt and read it back from the printer.
+ * phone, read the OTP the bank pushed to the customer's app, top up with several notes inserted
+ * through the device simulator ("finish and credit" is the one consent), see the outcome with the
+ * amount, print the receipt, take it, and read it back from the printer. No English product name
+ * on the Russian screens.
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { ru } from '../../renderer/src/i18n/ru.js';
+import { expectNoEnglishProductName } from './support/customer.js';
 import { stack } from './support/stack-env.js';
 
 const PHONE = '+77011234567'; // seeded customer with a current account and a wallet
@@ -14,10 +17,11 @@ async function typeDigits(page: Page, digits: string): Promise<void> {
   for (const d of digits) await pad.getByRole('button', { name: d, exact: true }).click();
 }
 
+/** what the bank sent the phone: by SMS, or by push to the app of a customer who has it */
 async function smsTo(request: APIRequestContext, phone: string): Promise<Array<{ channel: string; text: string }>> {
   const res = await request.get(`${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
   expect(res.ok()).toBe(true);
-  return ((await res.json()) as { messages: Array<{ channel: string; text: string }> }).messages.filter((m) => m.channel === 'sms');
+  return ((await res.json()) as { messages: Array<{ channel: string; text: string }> }).messages;
 }
 
 async function receipts(request: APIRequestContext): Promise<Array<{ lines: string[] }>> {
@@ -28,7 +32,7 @@ async function receipts(request: APIRequestContext): Promise<Array<{ lines: stri
 
 const tenge = (n: string) => new RegExp(`^${n.replace(' ', '\\s')}\\s₸$`);
 
-test('phone + SMS code, cash-in of three notes, printed receipt', async ({ page, request }, info) => {
+test('phone + code in the bank app, cash-in of three notes, outcome, printed receipt taken', async ({ page, request }, info) => {
   test.setTimeout(90_000);
   const smsBefore = (await smsTo(request, PHONE)).length;
   const printedBefore = (await receipts(request)).length;
@@ -45,6 +49,7 @@ test('phone + SMS code, cash-in of three notes, printed receipt', async ({ page,
   await page.getByRole('button', { name: ru['common.continue'] }).click();
 
   await expect(heading).toHaveText(ru['otp.title'], { timeout: 15_000 });
+  await expect(page.getByText(ru['otp.sentToApp'])).toBeVisible(); // she has the bank's app (8.11)
   let code = '';
   await expect
     .poll(async () => {
@@ -59,7 +64,8 @@ test('phone + SMS code, cash-in of three notes, printed receipt', async ({ page,
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 15_000 });
   await page.getByRole('button', { name: new RegExp(`^${ru['op.cashIn']}`) }).click();
   await expect(heading).toHaveText(ru['product.title']);
-  await page.getByRole('button', { name: /^Current account \*0101/ }).click();
+  await expectNoEnglishProductName(page);
+  await page.getByRole('button', { name: /^Текущий счёт \*0101/ }).click();
 
   await expect(heading).toHaveText(ru['cashIn.title'], { timeout: 15_000 });
   const total = page.locator('.figure-main dd');
@@ -72,21 +78,26 @@ test('phone + SMS code, cash-in of three notes, printed receipt', async ({ page,
     await expect(total).toHaveText(tenge(expected.toLocaleString('ru-RU').replace(/\s/g, ' ')), { timeout: 15_000 });
   }
   await expect(page.locator('.note-stacked')).toHaveCount(3);
+  await expectNoEnglishProductName(page);
   await page.screenshot({ path: info.outputPath(`cash-in-${info.project.name}.png`), animations: 'disabled' });
-  await page.getByRole('button', { name: /^Завершить и зачислить/ }).click();
+  // the cash-in screen showed total, commission and what is credited: this press is the consent (5.5)
+  await page.getByRole('button', { name: /^Завершить и зачислить 8\s000\s₸/ }).click();
 
-  await expect(heading).toHaveText(ru['confirm.title'], { timeout: 15_000 });
-  await expect(page.locator('.summary-total dd')).toHaveText(/8\s000\s₸/);
-  await page.screenshot({ path: info.outputPath(`confirm-${info.project.name}.png`), animations: 'disabled' });
-  await page.getByRole('button', { name: ru['common.confirm'] }).click();
+  await expect(heading).toHaveText(/^8\s000\s₸ зачислено: Текущий счёт \*0101$/, { timeout: 20_000 });
+  await expectNoEnglishProductName(page);
+  await page.screenshot({ path: info.outputPath(`outcome-${info.project.name}.png`), animations: 'disabled' });
+  await page.getByRole('button', { name: ru['common.continue'] }).click();
 
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
+  await expect(page.getByRole('button', { name: new RegExp(`^${ru['receipt.push']}`) })).toBeVisible();
   const numberText = (await page.getByText(/^Чек № /).textContent()) ?? '';
   const receiptNumber = numberText.replace('Чек № ', '').trim();
   expect(receiptNumber).not.toBe('');
   await page.getByRole('button', { name: new RegExp(`^${ru['receipt.print']}`) }).click();
 
-  // Printed: the customer, still signed in, is offered the operations again.
+  // Printed: "take your receipt", then the customer, still signed in, is offered the operations again.
+  await expect(heading).toHaveText(ru['printing.printed'], { timeout: 20_000 });
+  await page.getByRole('button', { name: ru['common.continue'] }).click();
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 20_000 });
   await expect.poll(async () => (await receipts(request)).length).toBeGreaterThan(printedBefore);
   const printed = (await receipts(request)).at(-1)?.lines.join('\n') ?? '';

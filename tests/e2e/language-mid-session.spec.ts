@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { en } from '../../renderer/src/i18n/en.js';
 import { kk } from '../../renderer/src/i18n/kk.js';
 import { ru } from '../../renderer/src/i18n/ru.js';
-import { newOtp, smsTo, typeDigits } from './support/customer.js';
+import { messagesTo, newOtp, typeDigits } from './support/customer.js';
 import { stack } from './support/stack-env.js';
 
 const PHONE = '+77011234567'; // Aigerim: a current account and a wallet
@@ -15,7 +15,7 @@ const PHONE = '+77011234567'; // Aigerim: a current account and a wallet
 test('signed in, switched to Kazakh then English in the header; the session carries on', async ({ page, request }) => {
   test.setTimeout(60_000);
   const heading = page.getByRole('heading', { level: 1 });
-  const before = (await smsTo(request, PHONE)).length;
+  const before = (await messagesTo(request, PHONE)).length;
 
   await page.goto(stack.uiUrl);
   await page.getByRole('button', { name: ru['lang.ru'] }).click();

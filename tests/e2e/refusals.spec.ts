@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { ru } from '../../renderer/src/i18n/ru.js';
-import { newOtp, smsTo, typeDigits } from './support/customer.js';
+import { messagesTo, newOtp, typeDigits } from './support/customer.js';
 import { stack } from './support/stack-env.js';
 
 async function signInBy(page: Page, method: 'identify.phone' | 'identify.iin'): Promise<void> {
@@ -53,7 +53,7 @@ test('an IIN with a wrong control digit is refused as typed and cannot be sent',
 test('a wrong one-time code is refused on the same screen with the reason', async ({ page, request }) => {
   const phone = '+77021112233'; // Dauren
   const heading = page.getByRole('heading', { level: 1 });
-  const before = (await smsTo(request, phone)).length;
+  const before = (await messagesTo(request, phone)).length;
   await signInBy(page, 'identify.phone');
   await typeDigits(page, phone.slice(2));
   await page.getByRole('button', { name: ru['common.continue'] }).click();

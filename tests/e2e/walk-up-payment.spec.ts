@@ -44,6 +44,10 @@ test('walk-up: Kcell paid in cash by phone number, commission before consent, pr
   await expect(page.locator('.summary')).toContainText(/50\s₸/);
   await page.getByRole('button', { name: ru['common.confirm'] }).click();
 
+  // the commission comes out of the cash: 1 950 ₸ paid
+  await expect(heading).toHaveText(/^Платёж 1\s950\s₸ выполнен$/, { timeout: 20_000 });
+  await expect(page.getByText(/^Куда: Kcell \/ activ/)).toBeVisible();
+  await page.getByRole('button', { name: ru['common.continue'] }).click();
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
   const receiptNumber = ((await page.getByText(/^Чек № /).textContent()) ?? '').replace('Чек № ', '').trim();
   expect(receiptNumber).not.toBe('');
@@ -54,6 +58,7 @@ test('walk-up: Kcell paid in cash by phone number, commission before consent, pr
   expect(printed).toContain(receiptNumber);
   expect(printed).toMatch(new RegExp(`kcell\\s+${TOP_UP}`));
   expect(printed).toMatch(/Комиссия\s+50,00 тг/);
+  await expect(heading).toHaveText(ru['printing.printed'], { timeout: 20_000 });
   // nobody signed in: the visit ends and the terminal waits for the next customer
   await expect(heading).toHaveText(ru['attract.welcome'], { timeout: 30_000 });
 });

@@ -6,6 +6,7 @@
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { ru } from '../../renderer/src/i18n/ru.js';
+import { expectNoEnglishProductName } from './support/customer.js';
 import { stack } from './support/stack-env.js';
 
 const SHARED_PHONE = '+77017654321'; // two seeded clients; the one born 14.03.1978 has two accounts
@@ -57,7 +58,8 @@ test('shared phone narrowed by birth date, wrong code refused, 10 000 ₸ withdr
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 15_000 });
   await page.getByRole('button', { name: new RegExp(`^${ru['op.withdraw']}`) }).click();
   await expect(heading).toHaveText(ru['product.title']);
-  await page.getByRole('button', { name: /^Current account \*0404/ }).click();
+  await expectNoEnglishProductName(page);
+  await page.getByRole('button', { name: /^Текущий счёт \*0404/ }).click();
 
   await expect(heading).toHaveText(ru['amount.title'], { timeout: 15_000 });
   await page.getByRole('button', { name: /^10\s000\s₸$/ }).click();
@@ -68,9 +70,16 @@ test('shared phone narrowed by birth date, wrong code refused, 10 000 ₸ withdr
   await page.getByRole('button', { name: ru['common.confirm'] }).click();
 
   await expect(heading).toHaveText(ru['takeCash.title'], { timeout: 30_000 });
+  // the amount and the countdown to the retract are on the take-cash screen
+  await expect(page.locator('.figure-main dd')).toHaveText(/^10\s000\s₸$/);
+  await expect(page.getByRole('timer')).toContainText(/\d/);
   const taken = await request.post(`${stack.devicesUrl}/dispenser/take`);
   expect(taken.ok(), await taken.text()).toBe(true);
 
+  await expect(heading).toHaveText(/^Снятие 10\s000\s₸ выполнено$/, { timeout: 20_000 });
+  await expect(page.getByText(/^Откуда: Текущий счёт \*0404$/)).toBeVisible();
+  await expectNoEnglishProductName(page);
+  await continueButton.click();
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
   await page.getByRole('button', { name: new RegExp(`^${ru['receipt.none']}`) }).click();
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 15_000 });

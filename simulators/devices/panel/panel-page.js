@@ -128,6 +128,40 @@ function renderSms(messages) {
   }
 }
 
+let appSeen = '';
+/** the customer's bank app: what the bank pushed to it (codes, receipts), newest first */
+function renderAppInbox(messages) {
+  const key = messages.map((m) => m.id).join(',');
+  if (key === appSeen) return;
+  appSeen = key;
+  const root = $('app-inbox');
+  root.replaceChildren();
+  for (const m of [...messages].reverse()) {
+    const li = document.createElement('li');
+    li.textContent = `${m.at ?? ''}  ${m.text}`;
+    root.append(li);
+  }
+}
+
+let appCustomersLoaded = '';
+/** fills the customer list with those the bank says have its app (once per bank URL) */
+async function loadAppCustomers(base) {
+  if (appCustomersLoaded === base) return;
+  const body = await getJson(`${base}/admin/customers`).catch(() => null);
+  if (!body || !Array.isArray(body.customers)) return;
+  appCustomersLoaded = base;
+  const select = $('app-customer');
+  const chosen = select.value;
+  select.replaceChildren();
+  for (const c of body.customers.filter((x) => x.hasApp)) {
+    const option = document.createElement('option');
+    option.value = c.id;
+    option.textContent = `${c.name ?? c.id} (${c.id})`;
+    select.append(option);
+  }
+  if (chosen) select.value = chosen;
+}
+
 let fleetSeen = '';
 /** the bank's fleet view (GET /admin/terminals): one row per terminal, what needs a crew last */
 function renderFleet(terminals) {
@@ -182,6 +216,15 @@ async function refresh() {
     (async () => {
       const base = $('bank-url').value.trim().replace(/\/+$/, '');
       if (!base) return;
+      await loadAppCustomers(base);
+      const customer = $('app-customer').value;
+      if (!customer) return;
+      const body = await getJson(`${base}/admin/push?customer=${encodeURIComponent(customer)}`).catch(() => null);
+      if (body && Array.isArray(body.messages)) renderAppInbox(body.messages);
+    })(),
+    (async () => {
+      const base = $('bank-url').value.trim().replace(/\/+$/, '');
+      if (!base) return;
       const body = await getJson(`${base}/admin/terminals`).catch(() => null);
       if (body && Array.isArray(body.terminals)) renderFleet(body.terminals);
     })(),
@@ -206,9 +249,14 @@ async function main() {
   $('bank-url').addEventListener('change', () => {
     localStorage.setItem(BANK_KEY, $('bank-url').value.trim());
     smsSeen = '';
+    appSeen = '';
+    appCustomersLoaded = '';
   });
   $('sms-phone').addEventListener('change', () => {
     smsSeen = '';
+  });
+  $('app-customer').addEventListener('change', () => {
+    appSeen = '';
   });
   await refresh();
   setInterval(() => void refresh(), 1500);

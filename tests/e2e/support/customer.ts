@@ -20,13 +20,24 @@ export async function smsTo(request: APIRequestContext, phone: string): Promise<
   return body.messages.filter((m) => m.channel === 'sms').map((m) => m.text);
 }
 
-/** waits for an SMS newer than the first `before` ones and returns the one-time code in it */
+/**
+ * everything the bank sent to the phone, by SMS or by push to its app, oldest first: the bank sends a
+ * one-time code to the app of a customer who has it and by SMS otherwise (8.11)
+ */
+export async function messagesTo(request: APIRequestContext, phone: string): Promise<string[]> {
+  const res = await request.get(`${stack.bankUrl}/admin/sms?phone=${encodeURIComponent(phone)}`);
+  expect(res.ok(), await res.text()).toBe(true);
+  const body = (await res.json()) as { messages: Array<{ channel: string; text: string }> };
+  return body.messages.map((m) => m.text);
+}
+
+/** waits for a message (SMS or push) newer than the first `before` ones and returns the one-time code in it */
 export async function newOtp(request: APIRequestContext, phone: string, before: number): Promise<string> {
   let code = '';
   await expect
     .poll(
       async () => {
-        const sms = await smsTo(request, phone);
+        const sms = await messagesTo(request, phone);
         code = sms.length > before ? (/\b(\d{6})\b/.exec(sms.at(-1) ?? '')?.[1] ?? '') : '';
         return code;
       },
@@ -65,3 +76,8 @@ export async function device(request: APIRequestContext, path: string, data?: un
 
 /** the thin spaces and no-break spaces of formatted money, matched as any whitespace */
 export const tenge = (formatted: string): RegExp => new RegExp(`^${formatted.replace(/\s/g, '\\s')}\\s₸$`);
+
+/** the bank's English product labels ("Current account *0101") never show on a kk or ru screen */
+export async function expectNoEnglishProductName(page: Page): Promise<void> {
+  await expect(page.locator('#root, body').first()).not.toContainText(/Current account|Savings account|Wallet \*|Loan \*/);
+}

@@ -19,7 +19,7 @@ afterAll(async () => {
 describe('identification over HTTP', () => {
   it('finds a customer by phone and answers only a masked name', async () => {
     const outcome = await client.identify('s-1', 'phone', { by: 'phone', phone: '+77011234567' });
-    expect(outcome).toEqual({ ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.' });
+    expect(outcome).toEqual({ ok: true, status: 'identified', customerId: 'c-aigerim', maskedName: 'Aigerim S.', hasApp: true });
   });
 
   it('narrows a shared phone by birth date or personal code', async () => {

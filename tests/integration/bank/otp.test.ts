@@ -7,13 +7,13 @@ const bank = useClockedBank();
 /** a code that is surely not the one sent */
 const wrong = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
-describe('OTP over SMS', () => {
-  it('sends a code by SMS (and push), never returns it, and the code opens the products', async () => {
+describe('OTP over SMS or push', () => {
+  it('sends a code to the app of a customer who has it (the answer says so), never returns it, and the code opens the products', async () => {
     const sent = await bank.client.requestOtp('s-1', 'c-aigerim');
-    expect(sent).toEqual({ ok: true, sentTo: '+7701***4567', expiresAt: bank.now + 15 * 60_000, resendAt: bank.now + 30_000 });
+    expect(sent).toEqual({ ok: true, sentTo: '+7701***4567', expiresAt: bank.now + 15 * 60_000, resendAt: bank.now + 30_000, channel: 'push' });
     expect(JSON.stringify(sent)).not.toMatch(/\b\d{6}\b/);
     const { messages } = await bank.t.admin<{ messages: Array<{ channel: string }> }>('GET', `/admin/sms?phone=${encodeURIComponent(AIGERIM)}`);
-    expect(messages.map((m) => m.channel)).toEqual(['sms', 'push']);
+    expect(messages.map((m) => m.channel)).toEqual(['push']);
     const verified = await bank.client.verifyOtp('s-1', 'c-aigerim', await bank.t.lastOtp(AIGERIM));
     if (!verified.ok) throw new Error(`verify refused: ${verified.reason}`);
     // one OTP authorises several operations within the session (8.11)
@@ -65,12 +65,12 @@ describe('OTP over SMS', () => {
     const early = await bank.client.requestOtp('s-1', 'c-aigerim');
     expect(early).toMatchObject({ ok: true, resendAt: bank.now - 10_000 + 30_000 });
     const count = async (): Promise<number> => (await bank.t.admin<{ messages: unknown[] }>('GET', `/admin/sms?phone=${encodeURIComponent(AIGERIM)}`)).messages.length;
-    expect(await count()).toBe(2); // nothing new sent
+    expect(await count()).toBe(1); // nothing new sent (one push: she has the app)
     bank.now += 25_000;
     await bank.t.admin('POST', '/admin/clock', { advanceMs: 0 });
     const again = await bank.client.requestOtp('s-1', 'c-aigerim');
     expect(again).toMatchObject({ ok: true, resendAt: bank.now + 30_000 });
-    expect(await count()).toBe(4);
+    expect(await count()).toBe(2);
     const second = await bank.t.lastOtp(AIGERIM);
     if (second !== first) expect(await bank.client.verifyOtp('s-1', 'c-aigerim', first)).toMatchObject({ ok: false, reason: 'otpWrong' });
     expect(await bank.client.verifyOtp('s-1', 'c-aigerim', second)).toMatchObject({ ok: true });

@@ -47,10 +47,12 @@ describe('service payment from an account against the simulators', () => {
       expect(confirm.quote).toEqual({ operation: 'payService', amount: 200_000, commission: 5_000, total: 205_000 });
       expect((await account('a-aigerim-cur')).held).toBe(0); // nothing held before consent
       ui.send('confirm');
-      const choice = await ui.screen('receiptChoice');
+      const choice = await ui.screen('outcome');
       const receiptNumber = choice.receipt?.number ?? '';
       expect(receiptNumber).not.toBe('');
       ui.send('chooseReceipt', { choice: 'print' });
+      await ui.waitFor('take your receipt', (s) => s.screen === 'printing' && s.receipt?.status === 'printed');
+      ui.send('finish');
       await ui.screen('operations');
 
       const printed = await http<Array<{ text?: string; lines?: string[] }>>('GET', `${stack.devicesUrl}/printer/receipts`);
@@ -127,7 +129,7 @@ describe('service payment from an account against the simulators', () => {
       const request = await approvalRequest(stack.bankUrl, '+77059998877');
       expect((await account('a-dauren-cur')).held).toBe(105_000);
       await http('POST', `${stack.bankUrl}/admin/approvals/${request}`, { approve: true });
-      await ui.screen('receiptChoice', 20_000);
+      await ui.screen('outcome', 20_000);
       ui.send('chooseReceipt', { choice: 'none' });
       await ui.screen('operations');
       const after = await eventually('the debit at the bank', async () => {

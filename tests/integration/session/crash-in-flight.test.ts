@@ -296,9 +296,7 @@ async function cashInStackLostCoreRunning(): Promise<void> {
     await http('DELETE', `${rig.stack.devicesUrl}/faults`);
 
     ui.send('finishCashIn');
-    await ui.screen('confirm');
-    ui.send('confirm');
-    const receipt = await ui.screen('receiptChoice');
+    const receipt = await ui.screen('outcome');
     ui.send('chooseReceipt', { choice: 'none' });
     await ui.screen('operations');
     ui.send('finish');

@@ -39,12 +39,10 @@ describe('crash recovery and withdrawal over real processes', () => {
       await ui.waitFor('acceptor accepting', (s) => s.cashIn?.acceptor === 'accepting');
       await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
       await ui.waitFor('stacked', (s) => s.cashIn?.total === 500_000 && s.cashIn.acceptor === 'accepting');
-      ui.send('finishCashIn');
-      await ui.screen('confirm');
       // from here the bank applies what it gets but its answers never arrive
       await http('POST', `${stack.bankUrl}/admin/faults`, { mode: 'ackLoss' });
-      ui.send('confirm');
-      await ui.screen('receiptChoice');
+      ui.send('finishCashIn');
+      await ui.screen('outcome');
       await eventually('the bank to apply the credit', async () => ((await account('a-dauren-cur')).balance > before.balance ? true : undefined));
     } finally {
       ui.close();
@@ -132,7 +130,7 @@ describe('crash recovery and withdrawal over real processes', () => {
       ui.send('confirm');
       await ui.screen('takeCash', 60_000);
       await http('POST', `${stack.devicesUrl}/dispenser/take`);
-      await ui.screen('receiptChoice');
+      await ui.screen('outcome');
       ui.send('chooseReceipt', { choice: 'none' });
       await ui.screen('operations');
       ui.send('finish');

@@ -85,6 +85,8 @@ describe('PIN change and palm on the attract screen, against the simulators', ()
       const receiptNumber = done.receipt?.number ?? '';
       expect(receiptNumber).not.toBe('');
       ui.send('chooseReceipt', { choice: 'print' });
+      await ui.waitFor('take your receipt', (s) => s.screen === 'printing' && s.receipt?.status === 'printed', 20_000);
+      ui.send('finish');
       await ui.screen('operations', 20_000);
       const receipts = await http<Array<{ text?: string }>>('GET', `${stack.devicesUrl}/printer/receipts`);
       expect(receipts.length).toBe(printedBefore + 1);

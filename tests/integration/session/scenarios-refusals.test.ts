@@ -190,7 +190,7 @@ describe('refusals and walk-aways against the simulators', () => {
       // from here on the customer touches nothing
       const prompt = await ui.waitFor('"more time?" on the cash-in screen', (s) => s.screen === 'cashIn' && s.moreTimeUntil !== undefined, INACTIVITY_MS + STEP_MS);
       expect(prompt.cashIn?.total).toBe(expected);
-      const receipt = await ui.waitFor('the receipt number after the walk-away', (s) => s.screen === 'receiptChoice' && s.receipt?.number !== undefined, MORE_TIME_MS + STEP_MS);
+      const receipt = await ui.waitFor('the receipt number after the walk-away', (s) => s.screen === 'outcome' && s.receipt?.number !== undefined, MORE_TIME_MS + STEP_MS);
       const number = receipt.receipt?.number ?? '';
       const confirm = ui.snapshots.slice(sentBefore).find((s) => s.screen === 'confirm');
       expect(confirm?.quote).toMatchObject({ operation: 'cashIn', amount: expected, commission: 0, total: expected });

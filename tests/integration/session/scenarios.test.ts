@@ -30,13 +30,15 @@ describe('session scenarios against the simulators', () => {
         expected += tenge * 100;
         await ui.waitFor(`total ${expected}`, (s) => s.cashIn?.total === expected && s.cashIn.acceptor === 'accepting');
       }
+      // "finish and credit" showed total, commission and credited amount: it is the consent (5.5)
       ui.send('finishCashIn');
-      const confirm = await ui.screen('confirm');
-      expect(confirm.quote).toMatchObject({ operation: 'cashIn', amount: expected, commission: 0 });
-      ui.send('confirm');
-      const receipt = await ui.screen('receiptChoice');
+      const receipt = await ui.screen('outcome');
+      expect(receipt.outcome).toMatchObject({ operation: 'cashIn', amount: expected, commission: 0, target: { kind: 'current' } });
+      expect(ui.snapshots.some((s) => s.screen === 'confirm')).toBe(false);
       expect(receipt.receipt?.number).toBeTruthy();
       ui.send('chooseReceipt', { choice: 'print' });
+      await ui.waitFor('take your receipt', (s) => s.screen === 'printing' && s.receipt?.status === 'printed');
+      ui.send('finish');
       await ui.screen('operations');
 
       const printed = await http<unknown[]>('GET', `${stack.devicesUrl}/printer/receipts`);
@@ -76,7 +78,7 @@ describe('session scenarios against the simulators', () => {
       // the fee (1 %, at least 50 tenge) comes out of the cash: total inserted = amount + commission
       expect(confirm.quote).toMatchObject({ operation: 'payService', amount: 200_000 - 5_000, commission: 5_000, total: 200_000 });
       ui.send('confirm');
-      const r = await ui.screen('receiptChoice');
+      const r = await ui.screen('outcome');
       ui.send('chooseReceipt', { choice: 'none' });
       await ui.screen('attract', 20_000);
       expect(r.receipt?.number).toBeTruthy();
@@ -155,9 +157,7 @@ describe('session scenarios against the simulators', () => {
         await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: 1000 });
         await ui.waitFor('stacked', (s) => s.cashIn?.total === 100_000 && s.cashIn.acceptor === 'accepting');
         ui.send('finishCashIn');
-        await ui.screen('confirm');
-        ui.send('confirm');
-        const receipt = await ui.screen('receiptChoice');
+        const receipt = await ui.screen('outcome');
         expect(receipt.receipt?.number).toBeTruthy();
         ui.send('chooseReceipt', { choice: 'none' });
         await ui.screen('attract', 20_000);
@@ -184,7 +184,7 @@ describe('session scenarios against the simulators', () => {
       await http('POST', `${stack.bankUrl}/admin/approvals/${approvalId}`, { approve: true });
       await ui.screen('takeCash', 30_000);
       await http('POST', `${stack.devicesUrl}/dispenser/take`);
-      await ui.screen('receiptChoice');
+      await ui.screen('outcome');
       ui.send('chooseReceipt', { choice: 'none' });
       await ui.screen('operations');
       ui.send('finish');

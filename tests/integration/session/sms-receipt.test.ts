@@ -44,7 +44,7 @@ describe('receipt by SMS against the simulators', () => {
       ui.send('finishCashIn');
       await ui.screen('confirm');
       ui.send('confirm');
-      const choice = await ui.screen('receiptChoice');
+      const choice = await ui.screen('outcome');
       const receiptNumber = choice.receipt?.number ?? '';
       expect(receiptNumber).not.toBe('');
       expect(choice.receipt?.options).toContain('sms');

@@ -50,7 +50,7 @@ describe('withdrawal against a stock LCDM dispenser', () => {
       expect(state.presenter).toBeUndefined();
       expect(state).toMatchObject({ exitSlot: { notes: 2, amount: 15_000 }, refusedCommands: [], retractBin: 0 });
       ui.send('confirm');
-      await ui.screen('receiptChoice');
+      await ui.screen('outcome');
       ui.send('chooseReceipt', { choice: 'none' });
       await ui.screen('operations');
       ui.send('finish');
