@@ -17,6 +17,8 @@ const docs = resolve(repo, 'docs/screens');
 const photograph = process.env.UPDATE_SCREENS === '1';
 
 test.describe.configure({ mode: 'serial' });
+// photographing every fixture is slow on a loaded machine; it is a docs run, never part of npm test
+if (photograph) test.describe.configure({ timeout: 900_000 });
 
 type Orientation = 'portrait' | 'landscape';
 const taken: Record<string, string[]> = {};
@@ -87,8 +89,9 @@ test.afterAll(async ({ browser }) => {
     ...sheets.map((s) => `- [${s}](${s})`),
     '',
     'Screenshots of the production build against the real core under the main Playwright config',
-    '(`tests/e2e/language-switch.spec.ts`; `tests/e2e/cash-in-flow.spec.ts`: phone, OTP from the SMS',
-    'outbox, three notes inserted through the device simulator, confirm, printed receipt):',
+    '(`tests/e2e/language-switch.spec.ts`; `tests/e2e/cash-in-flow.spec.ts`: phone, OTP in the bank app,',
+    'three notes inserted through the device simulator, "finish and credit" as the one consent, the',
+    'outcome with the amount, printed receipt):',
     '',
     ...readdirSync(docs)
       .filter((f) => f.startsWith('real-core-') && f.endsWith('.png'))

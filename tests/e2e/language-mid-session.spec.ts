@@ -1,13 +1,14 @@
 /**
  * Against the real servers: a signed-in customer switches language in the header, Kazakh then
  * English; every text changes with the core's snapshot and the session goes on where it was
- * (still signed in, the next operation answered in English).
+ * (still signed in, the next operation answered in English). The Kazakh screens name the
+ * customer's products in Kazakh.
  */
 import { expect, test } from '@playwright/test';
 import { en } from '../../renderer/src/i18n/en.js';
 import { kk } from '../../renderer/src/i18n/kk.js';
 import { ru } from '../../renderer/src/i18n/ru.js';
-import { messagesTo, newOtp, typeDigits } from './support/customer.js';
+import { expectNoEnglishProductName, messagesTo, newOtp, typeDigits } from './support/customer.js';
 import { stack } from './support/stack-env.js';
 
 const PHONE = '+77011234567'; // Aigerim: a current account and a wallet
@@ -39,6 +40,15 @@ test('signed in, switched to Kazakh then English in the header; the session carr
     await expect(page.getByRole('button', { name: catalogue['common.cancel'] })).toBeVisible();
     await expect(page.getByRole('navigation', { name: catalogue['app.language'] }).getByRole('button', { name: catalogue[`lang.${locale}`] })).toHaveAttribute('aria-pressed', 'true');
     await expect(customer).toHaveText(maskedName); // still the same signed-in customer
+    if (locale === 'kk') {
+      // the bank's English labels are named in Kazakh: "Ағымдағы шот *0101", never "Current account"
+      await page.getByRole('button', { name: new RegExp(`^${kk['op.balance']}`) }).click();
+      await expect(heading).toHaveText(kk['product.title'], { timeout: 15_000 });
+      await expect(page.getByRole('button', { name: /^Ағымдағы шот \*0101/ })).toBeVisible();
+      await expectNoEnglishProductName(page);
+      await page.getByRole('button', { name: kk['common.back'] }).click();
+      await expect(heading).toHaveText(kk['operations.title'], { timeout: 15_000 });
+    }
   }
 
   // the session carries on in English: the balance of the current account

@@ -66,6 +66,8 @@ describe('fleet operations against the simulators', () => {
       await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: 2000 });
       await ui.waitFor('total', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
       ui.send('finishCashIn');
+      await ui.screen('confirm'); // the service's commission is first shown here (5.5)
+      ui.send('confirm');
       await ui.screen('outcome');
       ui.send('chooseReceipt', { choice: 'none' });
       await ui.screen('attract', 30_000);
