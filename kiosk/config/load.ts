@@ -134,6 +134,7 @@ export function loadConfig(options: LoadOptions = {}): KioskConfig {
       ...(c.bank.keyFile ? { keyFile: abs(c.bank.keyFile) } : {}),
     },
     devices,
+    service: { ...c.service, ...(c.service.usersFile ? { usersFile: abs(c.service.usersFile) } : {}) },
   };
 }
 

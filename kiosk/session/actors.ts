@@ -281,7 +281,7 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
       return store.recordPinChange(input);
     }),
 
-    serviceLogin: fromPromise(async ({ input }) => service.login(input.code)),
+    serviceLogin: fromPromise(async ({ input }) => service.login(input.code, input.userId)),
     serviceAction: fromPromise(async ({ input }) => service.perform(input.technician, input.action, input.params)),
   };
 }

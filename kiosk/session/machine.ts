@@ -14,7 +14,7 @@ import type { Devices, ErrorCode, Operation, ReceiptChoice, Screen } from '../br
 import { checkIin } from './iin.js';
 import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
 import { normalisePhone } from './phone.js';
-import { defaultTimeouts, type CashInTarget, type PinChangeRecord, type SessionConfig } from './ports.js';
+import { defaultTimeouts, type CashInTarget, type PinChangeRecord, type ServiceLoginOutcome, type SessionConfig } from './ports.js';
 import type {
   AccountPaymentAuthoriseInput,
   AccountPaymentAuthoriseOutcome,
@@ -126,7 +126,7 @@ export function createSessionMachine(deps: MachineDeps) {
       smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string; locale?: SessionContext['locale'] }>('smsReceipt'),
       ejectCard: unprovided<void, Record<string, never>>('ejectCard'),
       captureCard: unprovided<void, Record<string, never>>('captureCard'),
-      serviceLogin: unprovided<{ ok: true; technician: string } | { ok: false }, { code: string }>('serviceLogin'),
+      serviceLogin: unprovided<ServiceLoginOutcome, { code: string; userId?: string }>('serviceLogin'),
       serviceAction: unprovided<Record<string, unknown>, { technician: string; action: string; params?: Record<string, string | number> }>('serviceAction'),
       watchPalm: unprovided<{ present: true }, Record<string, never>>('watchPalm'),
       startPinChange: unprovided<PinChangeStartOutcome, { accessToken: string; sessionId: string; panToken: string }>('startPinChange'),
@@ -283,6 +283,7 @@ export function createSessionMachine(deps: MachineDeps) {
           moreTimeUntil: undefined,
           technician: undefined,
           serviceView: undefined,
+          servicePerson: undefined,
         })),
         always: [
           { guard: 'servicePending', target: 'service' },
@@ -1823,7 +1824,7 @@ export function createSessionMachine(deps: MachineDeps) {
       service: {
         id: 'service',
         initial: 'login',
-        entry: assign({ servicePending: false, technician: undefined, serviceView: undefined }),
+        entry: assign({ servicePending: false, technician: undefined, serviceView: undefined, servicePerson: undefined }),
         on: {
           'device.serviceSwitch': [{ guard: ({ event }) => !event.open, target: '#idle' }, { actions: assign({ servicePending: false }) }],
         },
@@ -1837,10 +1838,18 @@ export function createSessionMachine(deps: MachineDeps) {
             invoke: {
               id: 'serviceLogin',
               src: 'serviceLogin',
-              input: ({ event }) => ({ code: event.type === 'serviceLogin' ? event.code : '' }),
+              input: ({ event }) => ({ code: event.type === 'serviceLogin' ? event.code : '', ...(event.type === 'serviceLogin' && event.userId ? { userId: event.userId } : {}) }),
               onDone: [
-                { guard: ({ event }) => event.output.ok, target: 'menu', actions: assign({ error: undefined, technician: ({ event }) => (event.output.ok ? event.output.technician : undefined) }) },
-                { target: 'login', actions: assign({ error: { code: 'notIdentified' } }) },
+                {
+                  guard: ({ event }) => event.output.ok,
+                  target: 'menu',
+                  actions: assign({
+                    error: undefined,
+                    technician: ({ event }) => (event.output.ok ? event.output.technician : undefined),
+                    servicePerson: ({ event }) => (event.output.ok ? event.output.view : undefined),
+                  }),
+                },
+                { target: 'login', actions: assign({ error: ({ event }) => serviceLoginError(event.output) }) },
               ],
               onError: { target: 'login', actions: assign({ error: { code: 'internal' } }) },
             },
@@ -1885,6 +1894,14 @@ export function createSessionMachine(deps: MachineDeps) {
 }
 
 export type SessionMachine = ReturnType<typeof createSessionMachine>;
+
+/** a refused service login as the login screen shows it */
+function serviceLoginError(outcome: ServiceLoginOutcome): { code: ErrorCode; params?: Record<string, string> } {
+  if (outcome.ok) return { code: 'internal' };
+  if (outcome.reason === 'locked') return { code: 'serviceLocked', ...(outcome.lockedUntil ? { params: { until: outcome.lockedUntil } } : {}) };
+  if (outcome.reason === 'switchClosed') return { code: 'serviceSwitchClosed' };
+  return { code: 'notIdentified' };
+}
 
 /* ---- pure helpers the machine's guards and actions use ---- */
 

@@ -168,7 +168,7 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
   if (screen === 'attract') out.attract = { palm: snapshot.matches({ idle: 'palmArmed' } as never) };
   if (c.error) out.error = { code: c.error.code, ...(c.error.params ? { params: { ...c.error.params } } : {}) };
   if (screen === 'serviceMenu' || screen === 'serviceLogin') {
-    out.service = { loggedIn: c.technician !== undefined, ...(c.serviceView ? { view: c.serviceView } : {}) };
+    out.service = { loggedIn: c.technician !== undefined, ...(c.servicePerson ? { person: c.servicePerson } : {}), ...(c.serviceView ? { view: c.serviceView } : {}) };
   }
   return out;
 }

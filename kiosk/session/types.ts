@@ -145,6 +145,8 @@ export interface SessionContext {
   moreTimeUntil?: number;
   technician?: string;
   serviceView?: Record<string, unknown>;
+  /** who is logged in to service mode and what their role allows (the core's login answer) */
+  servicePerson?: Record<string, unknown>;
 }
 
 /* ---- actor inputs and outputs ---- */
