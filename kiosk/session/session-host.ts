@@ -31,8 +31,13 @@ export interface HostOptions {
 }
 
 export function startSessionHost(options: HostOptions): SessionHostHandle {
+  let started = false;
   const actor = createActor(options.machine as AnyActorLogic as SessionMachine, {
     clock: { setTimeout: (fn, ms) => options.clock.setTimeout(fn, ms), clearTimeout: (h) => options.clock.clearTimeout(h) },
+    // a flow machine's step changes the screen without a step of the parent: watch every actor's snapshot
+    inspect: (ev) => {
+      if (started && ev.type === '@xstate.snapshot' && ev.actorRef !== actor) publish();
+    },
   });
   const listeners = new Set<(s: Snapshot) => void>();
   let current: Snapshot | undefined;
@@ -52,6 +57,7 @@ export function startSessionHost(options: HostOptions): SessionHostHandle {
     error: (err) => options.onError?.(err),
   });
   actor.start();
+  started = true;
   publish();
 
   return {
