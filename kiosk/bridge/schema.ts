@@ -373,11 +373,21 @@ export const Intent = z.discriminatedUnion('name', [
 export type Intent = z.infer<typeof Intent>;
 export type IntentName = Intent['name'];
 
+export const RejectCode = z.enum(['invalid', 'notAllowed']);
+export type RejectCode = z.infer<typeof RejectCode>;
+
 /** Wire envelopes (WebSocket JSON frames, Electron IPC payloads). */
 export const CoreToUi = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), protocol: z.literal(BRIDGE_PROTOCOL) }),
   z.object({ type: z.literal('snapshot'), snapshot: Snapshot }),
-  z.object({ type: z.literal('rejected'), reason: z.string().max(200) }), // an intent failed validation
+  z.object({
+    type: z.literal('rejected'),
+    reason: z.string().max(200),
+    /** invalid: the frame failed size, JSON or schema checks; notAllowed: a valid intent the session cannot take in its current state */
+    code: RejectCode.optional(),
+    /** the intent's name, when the frame was a valid intent */
+    intent: z.string().max(40).optional(),
+  }),
 ]);
 export type CoreToUi = z.infer<typeof CoreToUi>;
 

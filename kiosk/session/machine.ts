@@ -343,6 +343,7 @@ export function createSessionMachine(deps: MachineDeps) {
                 id: 'start',
                 ...screen('start'),
                 entry: ['markActivity', 'clearError'],
+                exit: 'clearError',
                 always: [
                   // a card inserted where cards are not an identification method here: handed back
                   { guard: ({ context }) => context.card !== undefined && !context.identificationMethods.includes('card'), target: '#ending' },
@@ -375,6 +376,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   choose: {
                     ...screen('identifyMethod'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       chooseIdentification: [
                         { guard: ({ context, event }) => !context.identificationMethods.includes(event.method), actions: assign({ error: { code: 'restricted' } }) },
@@ -390,6 +392,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   phone: {
                     ...screen('phoneEntry'),
                     entry: ['markActivity', assign({ method: 'phone' })],
+                    exit: 'clearError',
                     on: {
                       submitPhone: [
                         {
@@ -405,6 +408,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   iin: {
                     ...screen('iinEntry'),
                     entry: ['markActivity', assign({ method: 'iin' })],
+                    exit: 'clearError',
                     on: {
                       submitIin: [
                         {
@@ -583,6 +587,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   entry: {
                     ...screen('otpEntry'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       submitOtp: { target: 'verifying', actions: 'clearError' },
                       resendOtp: [
@@ -659,6 +664,7 @@ export function createSessionMachine(deps: MachineDeps) {
                     receipt: undefined, service: undefined, balance: undefined, pinChange: undefined,
                   }),
                 ],
+                exit: 'clearError',
                 on: {
                   chooseOperation: [
                     { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#otp', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
@@ -689,6 +695,9 @@ export function createSessionMachine(deps: MachineDeps) {
                     return eligible.length === 1 ? { productId: eligible[0]?.id } : {};
                   }),
                 ],
+                // an error belongs to the screen it was shown on: a refused product must not come back as
+                // the refusal of a later, clean step (a cash-in ended with no notes)
+                exit: 'clearError',
                 always: [
                   { guard: ({ context }) => context.productId !== undefined && context.operation === 'balance', target: 'balance' },
                   { guard: ({ context }) => context.productId !== undefined && context.operation === 'withdraw', target: 'withdrawal' },
@@ -751,6 +760,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   catalogue: {
                     ...screen('serviceCatalogue'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       selectService: [
                         {
@@ -772,6 +782,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   reference: {
                     ...screen('serviceReference'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       submitReference: [
                         {
@@ -819,6 +830,7 @@ export function createSessionMachine(deps: MachineDeps) {
                 id: 'paymentSource',
                 ...screen('paymentSource'),
                 entry: ['markActivity', assign({ productId: undefined, accountPayment: undefined, quote: undefined })],
+                exit: 'clearError',
                 always: { guard: ({ context }) => paymentProducts(context).length === 0, target: '#cashIn' },
                 on: {
                   selectPaymentSource: [
@@ -1133,6 +1145,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   amount: {
                     ...screen('amountEntry'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       selectAmount: [
                         {
@@ -1370,6 +1383,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   amount: {
                     ...screen('amountEntry'),
                     entry: ['markActivity', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'amount' as const } })],
+                    exit: 'clearError',
                     on: {
                       selectAmount: [
                         {
@@ -1657,6 +1671,7 @@ export function createSessionMachine(deps: MachineDeps) {
                           context.receipt && { ...context.receipt, status: context.receipt.status === 'failed' ? ('failed' as const) : ('choosing' as const), options: receiptOptions(context) },
                       }),
                     ],
+                    exit: 'clearError',
                     on: {
                       chooseReceipt: [
                         { guard: ({ context, event }) => !(context.receipt?.options ?? []).includes(event.choice), actions: assign({ error: { code: 'printerUnavailable' } }) },
@@ -1671,6 +1686,7 @@ export function createSessionMachine(deps: MachineDeps) {
                   phone: {
                     ...screen('receiptPhone'),
                     entry: 'markActivity',
+                    exit: 'clearError',
                     on: {
                       submitReceiptPhone: [
                         {
