@@ -3,7 +3,7 @@
  * (at `children.flow`, see machine-kit.ts). The bridge snapshot, the runtime and the tests read a
  * session only through these, never through the children's plumbing.
  */
-import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
 import { FLOW_ID } from './machine-kit.js';
 import type { SessionTag } from './types.js';
 
@@ -45,4 +45,18 @@ export function sessionHasTag(snapshot: AnyMachineSnapshot, tag: SessionTag): bo
   if (snapshot.hasTag(tag)) return true;
   const flow = activeFlow(snapshot);
   return flow ? sessionHasTag(flow, tag) : false;
+}
+
+/**
+ * Would the session act on this UI event where it is now (guards evaluated)? An event the running
+ * flow handles is the flow's to take: the parent only passes it on. The inactivity region restarts
+ * its timer on every UI event; that restart alone is not the event being taken, except for
+ * moreTime, whose whole point it is.
+ */
+export function sessionTakes(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
+  const flow = activeFlow(snapshot);
+  if (flow?.machine.root.events.includes(event.type)) return sessionTakes(flow, event);
+  return snapshot.machine
+    .getTransitionData(snapshot, event)
+    .some((t) => (t.target !== undefined || t.actions.length > 0) && !(t.source.path.includes('inactivity') && t.actions.length === 0 && event.type !== 'moreTime'));
 }
