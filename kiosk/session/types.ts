@@ -143,10 +143,6 @@ export interface SessionContext {
   error?: { code: ErrorCode; params?: Record<string, string | number> };
   deadline?: number;
   moreTimeUntil?: number;
-  technician?: string;
-  serviceView?: Record<string, unknown>;
-  /** who is logged in to service mode and what their role allows (the core's login answer) */
-  servicePerson?: Record<string, unknown>;
 }
 
 /* ---- actor inputs and outputs ---- */
