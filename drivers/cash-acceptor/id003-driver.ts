@@ -392,11 +392,14 @@ export class Id003BillAcceptor extends TypedEmitter<CashAcceptorEvents> implemen
       this.#markOnline();
       return;
     }
+    /** a note this driver saw before the acceptor lost power, stored by the RESET below */
+    let storedByReset: number | undefined;
     if (first?.kind === 'powerUp' && first.billIn) {
       // [BDP]: RESET returns a note found in the acceptor and stores one found in the stacker.
       // Its value is known only if this driver saw it in escrow before the power cut.
       this.#billInPathAtPowerUp = first.billIn === 'acceptor' ? 'validator' : 'stacker';
       this.#settledAtOpen = { outcome: first.billIn === 'acceptor' ? 'returned' : 'stacked', escrowCode: this.#note?.escrowCode };
+      if (first.billIn === 'stacker') storedByReset = this.#note?.escrowCode;
       this.#note = undefined;
     }
     this.#state = 'initialising';
@@ -405,6 +408,10 @@ export class Id003BillAcceptor extends TypedEmitter<CashAcceptorEvents> implemen
     await this.#readInfo();
     if (this.#accepting) await this.#exclusive(() => this.#settingUnlocked(Cmd.setInhibit, [0]));
     this.#markOnline();
+    // the device's word on a note it was stacking when its power went, as CCNET gives it (81 after
+    // RESET): 42 names no note, this driver does from what it saw. A host that never saw the note
+    // (the whole terminal lost power) reads noteSettledAtOpen instead.
+    if (storedByReset !== undefined) this.emit('stacked', { denomination: this.#denomination(storedByReset) });
   }
 
   /** RESET, the settings while INITIALIZE lasts (checked by reading the mask back), then wait it out. */
