@@ -77,6 +77,10 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   #settledAtOpen: { outcome: 'stacked' | 'returned'; billType: number | undefined } | undefined;
   /** the device came back from a power cut finishing a note (81 after RESET): enable the wanted types once it idles */
   #enableWhenIdle = false;
+  /** the link was online before: a re-initialisation, not the first open */
+  #wasEverOnline = false;
+  /** an 81 / 82 found pending at a re-initialisation: the device's word on a note, said once online */
+  #wordAfterInit: { outcome: 'stacked' | 'returned'; billType: number } | undefined;
   #holding = false;
   #lastHoldAt = 0;
   #failures = 0;
@@ -390,7 +394,11 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       this.#holding = false;
     }
     // a one-shot 81 / 82 still pending: the note left escrow while no host was listening
-    if (first?.kind === 'stacked' || first?.kind === 'returned') this.#settledAtOpen = { outcome: first.kind, billType: first.billType };
+    if (first?.kind === 'stacked' || first?.kind === 'returned') {
+      this.#settledAtOpen = { outcome: first.kind, billType: first.billType };
+      // the RESET below ends the one-shot; a host that was listening before hears it as it would have live
+      if (this.#wasEverOnline) this.#wordAfterInit = { outcome: first.kind, billType: first.billType };
+    }
     this.#state = 'initialising';
     const reset = await this.#transactLocked(Cmd.reset, false);
     if (!(reset.length === 1 && reset[0] === Cmd.ack)) throw new CcnetError('validator did not acknowledge RESET');
@@ -444,8 +452,12 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
     this.#fault = undefined;
     if (this.#link !== 'online') {
       this.#link = 'online';
+      this.#wasEverOnline = true;
       this.emit('online', { ...(this.#model ? { model: this.#model } : {}), ...(this.#serial ? { serial: this.#serial } : {}) });
     }
+    const word = this.#wordAfterInit;
+    this.#wordAfterInit = undefined;
+    if (word) this.emit(word.outcome, { denomination: this.#denomination(word.billType) });
   }
 
   #settledView(n: { outcome: 'stacked' | 'returned'; billType: number | undefined }): NonNullable<CashAcceptorStatus['noteSettledAtOpen']> {

@@ -8,6 +8,8 @@
  * the acceptor's cash box agree. Bank simulator, device simulators and core are real processes;
  * the simulator is this test's own child, killed by its pid.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCounters } from '../../../kiosk/store/counters.js';
 import { BridgeClient, http } from './bridge-client.js';
@@ -71,8 +73,9 @@ describe.each(['ccnet', 'id003'] as const)('a %s acceptor power-cycled mid-stack
       await ui.waitFor('2 000 stacked', (s) => s.cashIn?.total === 200_000 && s.cashIn.acceptor === 'accepting');
       await watch('the acceptor idle again', async () => ((await acceptorState()).state === 'idling' ? true : undefined), 10_000);
 
-      // the stacker is slow; while it moves the 5 000 note, the whole simulator dies
-      await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'slowStack', params: { ms: 5_000 } });
+      // the stacker is slow (long enough for a loaded machine to kill it mid-way); while it moves
+      // the 5 000 note, the whole simulator dies
+      await http('POST', `${rig.stack.devicesUrl}/faults`, { device: 'cashAcceptor', fault: 'slowStack', params: { ms: 20_000 } });
       await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
       const cashInId = await watch('stack intent committed while the device stacks', async () => {
         const intent = rig.readCoreDb((db) => db.prepare("SELECT cash_in_id AS id FROM cash_in_notes WHERE state = 'intent' AND denomination = 500000").get() as { id: string } | undefined);
@@ -80,6 +83,9 @@ describe.each(['ccnet', 'id003'] as const)('a %s acceptor power-cycled mid-stack
         return (await acceptorState()).state === 'stacking' ? intent.id : undefined;
       }, 15_000);
       await rig.killDevices();
+      // what the dead acceptor left: its box, and the note in the stacker (bill type 4 = 5 000)
+      const left = JSON.parse(readFileSync(join(rig.dataDir, 'run', 'cash-acceptor.state.json'), 'utf8')) as unknown;
+      expect(left).toEqual({ cashBox: expect.any(Object), noteInPath: { where: 'stacker', billType: 4 } });
       await rig.startDevices();
 
       // power is back: the note left in the stacker is stored by the RESET and the session counts it
