@@ -98,6 +98,7 @@ export async function startCore(config: KioskConfig, options: CoreOptions = {}):
           logger.warn({ reason }, 'ipc bridge message rejected');
         },
         onInvalidSnapshot: (reason) => logger.error({ reason }, 'core produced a snapshot outside the bridge contract; not sent'),
+        onNotAllowed: (intent, reason) => logger.info({ intent: intent.name, reason }, 'intent not allowed in the current state; answered rejected'),
         onDispatchError: (err) => logger.error({ err }, 'session host failed on an intent'),
       })
     : undefined;

@@ -37,7 +37,7 @@ export function installIpcRelay(ipcMain: IpcMain, window: BrowserWindow, core: C
     const parsed = parseUiMessage(raw);
     if (!parsed.ok) {
       log.warn(`bridge: intent rejected (${parsed.reason})`);
-      event.sender.send(MESSAGE_CHANNEL, { type: 'rejected', reason: parsed.reason } satisfies CoreToUi);
+      event.sender.send(MESSAGE_CHANNEL, { type: 'rejected', reason: parsed.reason, code: 'invalid' } satisfies CoreToUi);
       return;
     }
     if (!core.send({ type: 'intent', intent: parsed.intent })) toWindow({ type: 'snapshot', snapshot: pleaseWaitSnapshot(last) });

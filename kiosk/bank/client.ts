@@ -13,11 +13,13 @@ import {
   type IdentifyQuery, type Narrowing, type OutboxMessage, type PinChangeChannel, type PinChangeStatus, type ProductView, type Quote, type ServiceView, type ServicePaymentAuthorisation, type Tiyn,
 } from './bank-api.js';
 import { MessagesResponse, OutboxMessageSchema, type OutboxMessageWire } from './messages.js';
+import { ServiceUsersList, type ServiceUser } from '../service-mode/service-users.js';
 
 const MAX_BATCH = 500;
 import * as W from './wire.js';
 import { HttpTransport, TransportError, loadTlsFiles, type TlsOptions } from './http-transport.js';
 import { sleep } from '../../domain/async.js';
+import { readAnswer, TransientBankError } from './answer.js';
 
 export interface BankClientOptions {
   /** e.g. https://gateway.bank.kz or http://127.0.0.1:7070 (plain http only to loopback) */
@@ -121,6 +123,11 @@ export class BankClient implements BankApi {
 
   history(accessToken: string, productId: string): Promise<BankResult<{ recent: Array<{ at: string; description: string; amount: number }> }>> {
     return this.call(W.HistoryResponse, 'GET', `/v1/products/${encodeURIComponent(productId)}/history`, { idempotent: true, accessToken });
+  }
+
+  /** the bank's service crew for this terminal: ids, roles, PIN hashes (our own route, see simulators/bank/service-crew.ts) */
+  async serviceUsers(): Promise<ServiceUser[]> {
+    return (await this.call(ServiceUsersList, 'GET', '/v1/service-users', { idempotent: true })).users;
   }
 
   async services(): Promise<ServiceView[]> {
@@ -234,38 +241,10 @@ export class BankClient implements BankApi {
       if (err instanceof TransportError) throw err.kind === 'oversize' ? new BankUnavailableError(err.message) : new TransientBankError(err.message);
       throw err;
     }
-    if (answer.status >= 500) throw new TransientBankError(`bank answered ${answer.status} to ${method} ${path}${errorText(answer.text)}`);
-    if (answer.status < 200 || answer.status >= 300) {
-      // a 4xx means the two ends disagree on the contract: repeating it cannot help
-      throw new BankUnavailableError(`bank refused the request ${method} ${path} with ${answer.status}${errorText(answer.text)}`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.text);
-    } catch {
-      throw new BankUnavailableError(`bank answered ${method} ${path} with something that is not JSON`);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new BankUnavailableError(`bank answer to ${method} ${path} breaks the contract at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`);
-    }
-    return parsed.data;
+    return readAnswer(schema, method, path, answer);
   }
 }
-
-/** a failure worth another attempt (no answer, or a 5xx) */
-class TransientBankError extends BankUnavailableError {}
 
 function isTransient(err: BankUnavailableError): boolean {
   return err instanceof TransientBankError;
-}
-
-function errorText(text: string): string {
-  try {
-    const body = W.ErrorBody.safeParse(JSON.parse(text));
-    return body.success ? `: ${body.data.error.slice(0, 200)}` : '';
-  } catch {
-    return '';
-  }
 }

@@ -15,6 +15,8 @@ export interface BridgeLinkHooks {
   /** the core produced a snapshot that fails its own schema; it is not sent */
   onInvalidSnapshot?(reason: string): void;
   onSnapshotSent?(): void;
+  /** a valid intent the session cannot take in its current state; answered with rejected/notAllowed */
+  onNotAllowed?(intent: Intent, reason: string): void;
   /** the host threw while handling a valid intent */
   onDispatchError?(error: unknown): void;
 }
@@ -112,12 +114,16 @@ export class BridgeLink {
   #handle(result: ReturnType<typeof parseUiMessage>): void {
     if (!result.ok) {
       this.hooks.onRejected?.(result.reason);
-      this.send({ type: 'rejected', reason: result.reason });
+      this.send({ type: 'rejected', reason: result.reason, code: 'invalid' });
       return;
     }
     this.hooks.onIntent?.(result.intent);
     try {
-      this.host.dispatch(result.intent);
+      const refusal = this.host.dispatch(result.intent);
+      if (refusal) {
+        this.hooks.onNotAllowed?.(result.intent, refusal.reason);
+        this.send({ type: 'rejected', reason: refusal.reason.slice(0, 200), code: refusal.code, intent: result.intent.name });
+      }
     } catch (err) {
       // a fault in the session logic must not take the connection (or the process) down
       this.hooks.onDispatchError?.(err);

@@ -9,6 +9,16 @@ export interface SessionHost {
   snapshot(): Snapshot;
   /** called with every new snapshot; returns an unsubscribe function */
   subscribe(listener: (snapshot: Snapshot) => void): () => void;
-  /** the intent has already been validated against the Intent schema */
-  dispatch(intent: Intent): void;
+  /**
+   * The intent has already been validated against the Intent schema. A host that cannot act on it
+   * where the session is now (finishing a cash-in before identification, a service action without a
+   * technician's login) says so instead of dropping it; nothing returned means it was taken.
+   */
+  dispatch(intent: Intent): IntentRefusal | void;
+}
+
+/** a valid intent the session did not act on, and why (content-free: never echoes the payload) */
+export interface IntentRefusal {
+  code: 'notAllowed';
+  reason: string;
 }

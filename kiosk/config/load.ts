@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { defaultEndpointName, RUN_DIR_NAME, type DeviceKind } from '../../domain/devices.js';
-import { ENV_ALIASES, RESERVED_ENV, coerceEnv, envKeys } from './env.js';
+import { ENV_ALIASES, RESERVED_ENV, coerceEnv, envKeys, type EnvKey } from './env.js';
 import { ConfigSchema, type KioskConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -34,6 +34,11 @@ function readFile(path: string, origin: string): Json {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(`${origin}: cannot read file (${code ?? String(err)}) (got "${path}")`);
   }
+  return parseConfigText(text, path);
+}
+
+/** the config file's text as the JSON object it must hold; anything else is a ConfigError */
+export function parseConfigText(text: string, path: string): Json {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -82,6 +87,16 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown, fromEnv: Map<strin
 /** keys whose values never appear in an error message */
 const SECRET_KEYS = new Set(['tokenKey', 'technicianCode', 'bridgeToken']);
 
+/** the schema's KIOSK_* names, derived once: walking the schema costs more than a whole load */
+let envIndexCache: { keys: EnvKey[]; byName: Map<string, EnvKey> } | undefined;
+function envIndex(): { keys: EnvKey[]; byName: Map<string, EnvKey> } {
+  if (envIndexCache === undefined) {
+    const keys = envKeys(ConfigSchema);
+    envIndexCache = { keys, byName: new Map(keys.map((k) => [k.name, k] as const)) };
+  }
+  return envIndexCache;
+}
+
 const serialKinds = ['cashAcceptor', 'dispenser', 'printer'] as const;
 const hidKinds = ['cardReader', 'palm', 'cabinet'] as const;
 
@@ -92,9 +107,12 @@ export function loadConfig(options: LoadOptions = {}): KioskConfig {
   const explicit = env.KIOSK_CONFIG;
   const fallback = join(cwd, 'config', 'kiosk.json');
   const input: Json = explicit ? readFile(resolve(cwd, explicit), 'KIOSK_CONFIG') : existsSync(fallback) ? readFile(fallback, 'config/kiosk.json') : {};
+  return resolveConfig(input, env, cwd);
+}
 
-  const keys = envKeys(ConfigSchema);
-  const byName = new Map(keys.map((k) => [k.name, k] as const));
+/** the file's object (modified in place) with the KIOSK_* overrides from env applied, validated, paths resolved against cwd */
+export function resolveConfig(input: Json, env: NodeJS.ProcessEnv, cwd: string): KioskConfig {
+  const { keys, byName } = envIndex();
   const fromEnv = new Map<string, string>();
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('KIOSK_') || raw === undefined || RESERVED_ENV.has(name)) continue;
@@ -134,6 +152,7 @@ export function loadConfig(options: LoadOptions = {}): KioskConfig {
       ...(c.bank.keyFile ? { keyFile: abs(c.bank.keyFile) } : {}),
     },
     devices,
+    service: { ...c.service, ...(c.service.usersFile ? { usersFile: abs(c.service.usersFile) } : {}) },
   };
 }
 

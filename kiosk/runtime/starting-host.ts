@@ -4,7 +4,7 @@
  * once; the real session takes over as soon as it is ready.
  */
 import type { Snapshot } from '../bridge/schema.js';
-import type { SessionHost } from '../bridge/session-host.js';
+import type { IntentRefusal, SessionHost } from '../bridge/session-host.js';
 import type { Locale } from '../bridge/schema.js';
 
 export class StartingHost implements SessionHost {
@@ -31,8 +31,9 @@ export class StartingHost implements SessionHost {
     return () => this.#listeners.delete(listener);
   }
 
-  dispatch(intent: Parameters<SessionHost['dispatch']>[0]): void {
-    this.#inner?.dispatch(intent);
+  dispatch(intent: Parameters<SessionHost['dispatch']>[0]): IntentRefusal | void {
+    if (!this.#inner) return { code: 'notAllowed', reason: `${intent.name} is not allowed while the terminal is starting` };
+    return this.#inner.dispatch(intent);
   }
 
   /** the runtime is ready: its snapshots from now on */

@@ -7,7 +7,8 @@ import { createActor, type Actor, type AnyActorLogic } from 'xstate';
 import type { SessionHost } from '../bridge/session-host.js';
 import type { Intent, Snapshot } from '../bridge/schema.js';
 import type { Clock, SessionConfig } from './ports.js';
-import { toBridgeSnapshot } from './snapshot.js';
+import { sessionTakes, sessionValue } from './flow-view.js';
+import { stateName, toBridgeSnapshot } from './snapshot.js';
 import type { SessionEvent } from './types.js';
 import type { SessionMachine } from './machine.js';
 
@@ -31,8 +32,13 @@ export interface HostOptions {
 }
 
 export function startSessionHost(options: HostOptions): SessionHostHandle {
+  let started = false;
   const actor = createActor(options.machine as AnyActorLogic as SessionMachine, {
     clock: { setTimeout: (fn, ms) => options.clock.setTimeout(fn, ms), clearTimeout: (h) => options.clock.clearTimeout(h) },
+    // a flow machine's step changes the screen without a step of the parent: watch every actor's snapshot
+    inspect: (ev) => {
+      if (started && ev.type === '@xstate.snapshot' && ev.actorRef !== actor) publish();
+    },
   });
   const listeners = new Set<(s: Snapshot) => void>();
   let current: Snapshot | undefined;
@@ -52,6 +58,7 @@ export function startSessionHost(options: HostOptions): SessionHostHandle {
     error: (err) => options.onError?.(err),
   });
   actor.start();
+  started = true;
   publish();
 
   return {
@@ -62,7 +69,15 @@ export function startSessionHost(options: HostOptions): SessionHostHandle {
       return () => listeners.delete(listener);
     },
     dispatch(intent) {
-      actor.send(intentToEvent(intent));
+      const event = intentToEvent(intent);
+      const now = actor.getSnapshot();
+      // an intent no transition of the current state takes (guards included) would be dropped by
+      // the machine without a word; the UI is told instead, and the machine never sees it
+      if (now.status !== 'active' || !sessionTakes(now, event)) {
+        return { code: 'notAllowed', reason: `${intent.name} is not allowed in state ${stateName(sessionValue(now))}` };
+      }
+      actor.send(event);
+      return undefined;
     },
     send(event) {
       actor.send(event);

@@ -141,6 +141,7 @@ export function buildWebShell(options: WebShellOptions): WebShell {
         },
         onInvalidSnapshot: (reason) => logger.error({ reason }, 'core produced a snapshot outside the bridge contract; not sent'),
         onSnapshotSent: () => metrics.snapshotsSent.inc(),
+        onNotAllowed: (intent, reason) => logger.info({ intent: intent.name, reason }, 'intent not allowed in the current state; answered rejected'),
         onDispatchError: (err) => logger.error({ err }, 'session host failed on an intent'),
       });
       socket.on('message', (data) => link.receiveFrame(data));

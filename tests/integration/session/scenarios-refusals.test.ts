@@ -12,15 +12,25 @@ import { describe, expect, it } from 'vitest';
 import { dbPath } from '../../../kiosk/store/db.js';
 import { countersFromJournal, type CounterRow } from '../../../kiosk/store/counters.js';
 import { journalEntryByReceipt } from '../../../kiosk/store/journal.js';
+import { defaultTimeouts } from '../../../kiosk/session/ports.js';
 import { eventually, http, latestOtp, signIn, useTestStack, visit } from './bridge-client.js';
 import { cashInTo, toWithdrawalConfirm } from './journeys.js';
+
+/** the timeouts this core runs with (the config schema's minimums); every wait on them is built from them */
+const INACTIVITY_MS = 5_000;
+const MORE_TIME_MS = 3_000;
+const CASH_TAKE_MS = 5_000;
+/** the goodbye screen's stay, not configurable */
+const GOODBYE_MS = defaultTimeouts.goodbyeMs;
+/** one ordinary step on top of a timeout: a device or bank answer and the snapshot, on a loaded machine */
+const STEP_MS = 10_000;
 
 const stack = useTestStack('scenarios-refusals', {
   token: 'refusals-token-0123456789abcdef',
   env: {
-    KIOSK_TIMEOUTS_INACTIVITY_MS: '5000',
-    KIOSK_TIMEOUTS_MORE_TIME_MS: '3000',
-    KIOSK_TIMEOUTS_CASH_TAKE_MS: '5000',
+    KIOSK_TIMEOUTS_INACTIVITY_MS: String(INACTIVITY_MS),
+    KIOSK_TIMEOUTS_MORE_TIME_MS: String(MORE_TIME_MS),
+    KIOSK_TIMEOUTS_CASH_TAKE_MS: String(CASH_TAKE_MS),
   },
 });
 
@@ -102,7 +112,7 @@ describe('refusals and walk-aways against the simulators', () => {
       expect(await otps('c-olga')).toEqual([]);
 
       ui.send('finish');
-      await ui.screen('attract', 20_000);
+      await ui.screen('attract', GOODBYE_MS + STEP_MS);
       for (const s of ui.snapshots) expect(JSON.stringify(s)).not.toMatch(/7654321|2001-02-03|Ivanov\b/);
     });
   }, 60_000);
@@ -141,7 +151,7 @@ describe('refusals and walk-aways against the simulators', () => {
       expect(stillLocked.error?.code).toBe('otpLocked');
       expect(await smsCount(PHONE)).toBe(sent);
       ui.send('finish');
-      await ui.screen('attract', 20_000);
+      await ui.screen('attract', GOODBYE_MS + STEP_MS);
       expect(ui.snapshots.filter((s) => s.screen === 'operations' || s.screen === 'amountEntry' || s.screen === 'productSelect')).toEqual([]);
 
       // the bank still holds that session's code locked; a new session gets a new code and signs in
@@ -155,7 +165,7 @@ describe('refusals and walk-aways against the simulators', () => {
       expect(register.find((o) => o.sessionId !== lock?.sessionId)).toMatchObject({ attempts: 0, state: 'used' });
 
       ui.send('finish');
-      await ui.screen('attract', 20_000);
+      await ui.screen('attract', GOODBYE_MS + STEP_MS);
     });
     const after = await account('a-marat-cur');
     expect(after.balance).toBe(before.balance);
@@ -178,15 +188,15 @@ describe('refusals and walk-aways against the simulators', () => {
       const sentBefore = ui.snapshots.length;
 
       // from here on the customer touches nothing
-      const prompt = await ui.waitFor('"more time?" on the cash-in screen', (s) => s.screen === 'cashIn' && s.moreTimeUntil !== undefined, 15_000);
+      const prompt = await ui.waitFor('"more time?" on the cash-in screen', (s) => s.screen === 'cashIn' && s.moreTimeUntil !== undefined, INACTIVITY_MS + STEP_MS);
       expect(prompt.cashIn?.total).toBe(expected);
-      const receipt = await ui.waitFor('the receipt number after the walk-away', (s) => s.screen === 'receiptChoice' && s.receipt?.number !== undefined, 30_000);
+      const receipt = await ui.waitFor('the receipt number after the walk-away', (s) => s.screen === 'receiptChoice' && s.receipt?.number !== undefined, MORE_TIME_MS + STEP_MS);
       const number = receipt.receipt?.number ?? '';
       const confirm = ui.snapshots.slice(sentBefore).find((s) => s.screen === 'confirm');
       expect(confirm?.quote).toMatchObject({ operation: 'cashIn', amount: expected, commission: 0, total: expected });
-      const ended = await ui.waitFor('the session ended by the timeout', (s) => s.screen === 'goodbye', 40_000);
+      const ended = await ui.waitFor('the session ended by the timeout', (s) => s.screen === 'goodbye', INACTIVITY_MS + MORE_TIME_MS + STEP_MS);
       expect(ended.error?.code).toBe('timeout');
-      await ui.screen('attract', 20_000);
+      await ui.screen('attract', GOODBYE_MS + STEP_MS);
 
       const after = await eventually('the credit at the bank', async () => {
         const a = await account('a-aigerim-cur');
@@ -222,6 +232,7 @@ describe('refusals and walk-aways against the simulators', () => {
       expect(confirm.quote).toMatchObject({ operation: 'withdraw', amount: 2_000_000 });
       ui.send('confirm');
       const presented = await ui.screen('takeCash', 30_000);
+      const presentedAt = Date.now();
       expect(presented.withdrawal?.stage).toBe('presented');
       const atShutter = await device<DispenserState>('dispenser');
       expect(atShutter.presenter).toMatchObject({ amount: 20_000, shutterOpen: true });
@@ -230,8 +241,10 @@ describe('refusals and walk-aways against the simulators', () => {
       expect(held.held - before.held).toBe(2_000_000 + (confirm.quote?.commission ?? -1));
 
       // the customer never takes the notes
-      const refused = await ui.waitFor('cash not taken', (s) => s.screen === 'refusal' && s.error !== undefined, 30_000);
+      const refused = await ui.waitFor('cash not taken', (s) => s.screen === 'refusal' && s.error !== undefined, CASH_TAKE_MS + STEP_MS);
       expect(refused.error?.code).toBe('cashNotTaken');
+      // retracted on the configured take timeout, not before (1 s for the snapshot's own trip)
+      expect(Date.now() - presentedAt).toBeGreaterThanOrEqual(CASH_TAKE_MS - 1_000);
       expect(refused.withdrawal?.stage).toBe('retracted');
       const retracted = await device<DispenserState>('dispenser');
       expect(retracted.presenter).toEqual({ notes: 0, amount: 0, shutterOpen: false, opening: false });
@@ -241,7 +254,7 @@ describe('refusals and walk-aways against the simulators', () => {
       expect(outOfCassettes).toBe(20_000);
 
       ui.send('finish');
-      await ui.screen('attract', 20_000);
+      await ui.screen('attract', GOODBYE_MS + STEP_MS);
 
       // the bank released the hold and debited nothing
       const after = await eventually('the hold reversed at the bank', async () => {
@@ -256,7 +269,7 @@ describe('refusals and walk-aways against the simulators', () => {
       // the technician's cash units view equals the counters the journal adds up to
       await http('POST', `${stack.devicesUrl}/service-switch`, { open: true });
       try {
-        await ui.screen('serviceLogin', 20_000);
+        await ui.screen('serviceLogin', STEP_MS);
         ui.send('serviceLogin', { code: '123456' });
         await ui.screen('serviceMenu');
         ui.send('serviceAction', { action: 'cashUnits' });
@@ -280,7 +293,7 @@ describe('refusals and walk-aways against the simulators', () => {
       } finally {
         await http('POST', `${stack.devicesUrl}/service-switch`, { open: false });
       }
-      await ui.screen('attract', 20_000);
+      await ui.screen('attract', GOODBYE_MS + STEP_MS);
     });
   }, 120_000);
 });

@@ -78,7 +78,7 @@ describe('BridgeLink', () => {
     link.receiveFrame(intent({ name: 'start' }));
     link.receiveFrame('{"type":"intent","intent":{"name":"start","payload":{"x":1}}}');
     expect(host.received).toEqual([{ name: 'start' }]);
-    expect(sent).toEqual([{ type: 'rejected', reason: expect.any(String) }]);
+    expect(sent).toEqual([{ type: 'rejected', reason: expect.any(String), code: 'invalid' }]);
     expect(rejected).toHaveLength(1);
   });
 
