@@ -13,6 +13,7 @@ import {
   type IdentifyQuery, type Narrowing, type OutboxMessage, type PinChangeChannel, type PinChangeStatus, type ProductView, type Quote, type ServiceView, type ServicePaymentAuthorisation, type Tiyn,
 } from './bank-api.js';
 import { MessagesResponse, OutboxMessageSchema, type OutboxMessageWire } from './messages.js';
+import { ServiceUsersList, type ServiceUser } from '../service-mode/service-users.js';
 
 const MAX_BATCH = 500;
 import * as W from './wire.js';
@@ -122,6 +123,11 @@ export class BankClient implements BankApi {
 
   history(accessToken: string, productId: string): Promise<BankResult<{ recent: Array<{ at: string; description: string; amount: number }> }>> {
     return this.call(W.HistoryResponse, 'GET', `/v1/products/${encodeURIComponent(productId)}/history`, { idempotent: true, accessToken });
+  }
+
+  /** the bank's service crew for this terminal: ids, roles, PIN hashes (our own route, see simulators/bank/service-crew.ts) */
+  async serviceUsers(): Promise<ServiceUser[]> {
+    return (await this.call(ServiceUsersList, 'GET', '/v1/service-users', { idempotent: true })).users;
   }
 
   async services(): Promise<ServiceView[]> {

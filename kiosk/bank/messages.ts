@@ -115,6 +115,8 @@ export const TerminalStatusBody = z.object({
     /** ISO-8601 time the bank last accepted a segment; absent before the first anchor */
     anchoredAt: z.string().max(40).optional(),
   }),
+  /** service entry locked after repeated wrong PINs: the last lock and until when (absent: never locked) */
+  serviceLockout: z.object({ at: z.string().max(40), until: z.string().max(40), active: z.boolean() }).optional(),
 });
 
 export const OutboxMessageSchema = z.discriminatedUnion('kind', [

@@ -116,6 +116,8 @@ export const ErrorCode = z.enum([
   'pinChangeNotAllowed', // the card's product does not allow a PIN change at a terminal
   'pinChangeFailed', // the customer did not set a new PIN in the app / link
   'pinChangeTimeout', // the app / link was not finished in time
+  'serviceLocked', // service entry locked after repeated wrong PINs (params.until)
+  'serviceSwitchClosed', // a PIN alone never opens service mode: the cabinet's service switch must be open
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -158,6 +160,7 @@ export const ServiceRefusal = z.enum([
   'overCapacity', // more notes than a cassette holds
   'nothingLoaded', // a replenishment with no cassette
   'unknownCassette',
+  'notPermitted', // the logged-in person's role does not allow the action
 ]);
 export type ServiceRefusal = z.infer<typeof ServiceRefusal>;
 
@@ -224,7 +227,19 @@ export const ServiceReplenishView = z.object({
 export const ServiceOtherView = z
   .object({ action: z.enum(['diagnostics', 'cashUnits', 'testPrint', 'resetDevice', 'deadLetters', 'verifyJournal', 'exit']) })
   .catchall(z.unknown());
-export const ServiceModeView = z.union([ServiceLookupView, ServiceCollectView, ServiceReplenishView, ServiceOtherView]);
+/** an action the logged-in person's role does not allow (checked in the core) */
+export const ServiceDeniedView = z.object({
+  action: z.string().max(40),
+  denied: z.literal(true),
+  refusal: z.object({ code: z.literal('notPermitted'), roles: z.array(z.enum(['technician', 'collector'])).max(2).optional() }),
+});
+/** the answer to a successful login: who, and which actions the menu offers */
+export const ServiceLoginView = z.object({
+  action: z.literal('login'),
+  person: z.object({ id: z.string().max(32), roles: z.array(z.enum(['technician', 'collector'])).max(2), name: z.string().max(64).optional() }),
+  permitted: z.array(z.string().max(40)).max(40),
+});
+export const ServiceModeView = z.union([ServiceDeniedView, ServiceLoginView, ServiceLookupView, ServiceCollectView, ServiceReplenishView, ServiceOtherView]);
 export type ServiceModeView = z.infer<typeof ServiceModeView>;
 
 export const Snapshot = z.object({
@@ -359,7 +374,8 @@ export const Intent = z.discriminatedUnion('name', [
   z.object({ name: z.literal('moreTime'), payload: empty }),
   z.object({ name: z.literal('finish'), payload: empty }),
   // service mode (the technician); every one is audited by the core
-  z.object({ name: z.literal('serviceLogin'), payload: z.object({ code: digits(4, 8) }).strict() }),
+  // userId left out: the shared development code (accepted only with a bank on loopback)
+  z.object({ name: z.literal('serviceLogin'), payload: z.object({ code: digits(4, 8), userId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional() }).strict() }),
   z.object({
     name: z.literal('serviceAction'),
     payload: z

@@ -152,6 +152,7 @@ export function resolveConfig(input: Json, env: NodeJS.ProcessEnv, cwd: string):
       ...(c.bank.keyFile ? { keyFile: abs(c.bank.keyFile) } : {}),
     },
     devices,
+    service: { ...c.service, ...(c.service.usersFile ? { usersFile: abs(c.service.usersFile) } : {}) },
   };
 }
 

@@ -235,13 +235,21 @@ export const ConfigSchema = z
       .default({ minFreeMb: 64 }),
     service: z
       .object({
+        /** the shared development code: accepted (without a user id) only with a bank on loopback */
         technicianCode: z
           .string({ error: 'must be 4-8 digits' })
           .regex(/^[0-9]{4,8}$/, { error: 'must be 4-8 digits' })
           .default('123456'),
+        /** the crew the bank provisions: ids, roles and scrypt PIN hashes (kiosk/service-mode/service-users.ts) */
+        usersFile: z.string().min(1).optional(),
+        /** also take the crew from the bank host (GET /v1/service-users), refreshed at each login */
+        usersFromBank: z.boolean({ error: 'must be true or false' }).default(false),
+        /** this many wrong PINs in a row lock service entry for `lockoutMinutes` */
+        lockoutAttempts: intIn(1, 20, 'a number of attempts 1-20').default(3),
+        lockoutMinutes: intIn(1, 1440, 'a number of minutes 1-1440').default(15),
       })
       .strict()
-      .default({ technicianCode: '123456' }),
+      .default({ technicianCode: '123456', usersFromBank: false, lockoutAttempts: 3, lockoutMinutes: 15 }),
     /** what the bank's operations centre receives: journal anchoring and terminal status */
     fleet: z
       .object({

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DEV_CARD_TOKEN_KEY } from '../../drivers/card-reader/pan-token.js';
 import { isLoopbackHost } from '../bank/http-transport.js';
 import { makeDirs } from '../store/make-dirs.js';
+import { isDevelopmentUser, readServiceUsersFile, ServiceUsersFileError, type ServiceUser } from '../service-mode/service-users.js';
 import { ConfigError } from './load.js';
 import type { KioskConfig } from './schema.js';
 
@@ -79,7 +80,21 @@ function developmentSecrets(config: KioskConfig): string[] {
   const found: string[] = [];
   if (config.card.tokenKey === DEV_CARD_TOKEN_KEY) found.push('card.tokenKey is the development key');
   if (config.service.technicianCode === DEV_TECHNICIAN_CODE) found.push(`service.technicianCode is the development code`);
+  const devUsers = serviceUsers(config).filter(isDevelopmentUser).map((u) => u.id);
+  if (devUsers.length > 0) found.push(`service.usersFile holds the development crew (${devUsers.join(', ')})`);
   return found;
+}
+
+/** the provisioned crew; a file that cannot be read or is not a valid list stops start-up */
+export function serviceUsers(config: KioskConfig): ServiceUser[] {
+  const path = config.service.usersFile;
+  if (path === undefined) return [];
+  try {
+    return readServiceUsersFile(path);
+  } catch (err) {
+    if (err instanceof ServiceUsersFileError) throw new ConfigError(`service.usersFile: ${err.message}`);
+    throw err;
+  }
 }
 
 /** The data folder exists (created 0700), is a folder, and takes a file: checked now, not on the first cash-in. */

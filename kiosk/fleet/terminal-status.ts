@@ -19,6 +19,7 @@ import { TerminalStatusBody } from '../bank/messages.js';
 import type { z } from 'zod';
 import type { DeviceHealth } from '../devices/health.js';
 import { lastAnchor } from './journal-anchor.js';
+import { lastLockout } from '../service-mode/service-access.js';
 
 export type TerminalStatus = z.infer<typeof TerminalStatusBody>;
 
@@ -55,6 +56,7 @@ export function collectStatus(s: StatusSources): TerminalStatus {
   const stats = outboxStats(s.db);
   const now = s.now();
   const anchor = lastAnchor(s.db);
+  const lockout = lastLockout(s.db);
   return TerminalStatusBody.parse({
     at: new Date(now).toISOString(),
     version: s.version,
@@ -68,6 +70,7 @@ export function collectStatus(s: StatusSources): TerminalStatus {
       deadLetters: stats.deadLetter,
     },
     journal: { headSeq: journalHead(s.db).seq, anchoredSeq: anchor?.seq ?? 0, ...(anchor ? { anchoredAt: new Date(anchor.at).toISOString() } : {}) },
+    ...(lockout ? { serviceLockout: { at: lockout.at.toISOString(), until: lockout.until.toISOString(), active: lockout.until.getTime() > now } } : {}),
   });
 }
 

@@ -11,6 +11,8 @@ import { SyncWorker } from '../sync/sync-worker.js';
 import { defaultTimeouts, systemClock, type SessionConfig, type SessionPorts } from '../session/ports.js';
 import { startSession } from '../session/start-session.js';
 import { serviceMode } from '../service-mode/service-mode.js';
+import { ServiceDirectory } from '../service-mode/service-directory.js';
+import { isProduction } from '../config/startup-checks.js';
 import { buildDevices } from './devices.js';
 import { DeviceSupervisor } from '../devices/supervisor.js';
 import { reconcileAtStartup } from '../recovery/reconcile.js';
@@ -136,6 +138,13 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   // a new outbox message wakes the sync worker instead of waiting for its idle poll
   const store = new StoreAdapter(kstore.money, planner, () => sync.notify());
 
+  const crew = new ServiceDirectory({
+    ...(config.service.usersFile ? { file: config.service.usersFile } : {}),
+    ...(config.service.usersFromBank ? { fromBank: () => client.serviceUsers() } : {}),
+    warn: (message, err) => logger.warn({ err }, message),
+  });
+  // the fleet's status reporter is started below, once the session runs
+  let onServiceLockout: () => void = () => undefined;
   const ports: SessionPorts = {
     bank,
     store,
@@ -143,7 +152,15 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     planner,
     receipts,
     service: serviceMode({
-      technicianCode: config.service.technicianCode,
+      // the shared code is a development fallback: with a production bank only personal PINs open service mode
+      ...(isProduction(config) ? {} : { technicianCode: config.service.technicianCode }),
+      users: () => crew.users(),
+      refreshUsers: () => crew.refresh(),
+      lockout: { attempts: config.service.lockoutAttempts, minutes: config.service.lockoutMinutes },
+      onLockout: (until) => {
+        logger.warn({ until: until.toISOString() }, 'service entry locked after repeated wrong PINs');
+        onServiceLockout();
+      },
       store: kstore.money,
       db: kstore.db,
       devices,
@@ -186,6 +203,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   const onFailed = () => host.send({ type: 'device.health', devices: { bank: 'offline' } });
   sync.on('delivered', onDelivered).on('failed', onFailed);
   const fleet = startFleet({ config, version: packageVersion(), logger, registry: ctx.metrics.registry, db: kstore.db, sync, supervisor, devices, snapshot: () => host.snapshot(), subscribe: (l) => host.subscribe(l) });
+  onServiceLockout = () => fleet.reporter.changed();
 
   return {
     snapshot: () => host.snapshot(),

@@ -1,11 +1,11 @@
 /**
- * Service mode for the field technician: login with the site's technician code, then the menu's
- * actions. Every login attempt and every action is written to the audit trail, whatever its
+ * Service mode for the bank's crews: login with the service switch and a personal id + PIN
+ * (service-access.ts), then the menu's actions the person's role allows. Every login attempt and
+ * every action is written to the audit trail under the person's id, whatever its
  * outcome - a refusal (a bad count, an unknown receipt) is audited as one; cash-unit changes are
  * journal entries of their own (store). Actions that need input answer first with the form their
  * entry screen needs (`stage`), then, with the typed values in `params`, do the work.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { ServiceModeView, type Locale } from '../bridge/schema.js';
 import type { CashUnitStore, MoneyStore } from '../store/money-store.js';
 import type { ServiceModePort } from '../session/ports.js';
@@ -19,9 +19,20 @@ import { collectionParams, localeOf, receiptNumberOf, replenishParams, type RawP
 import { enterNumberView, foundView, printCopy, refusedView, type LookupDeps } from './receipt-lookup.js';
 import { collect, collectionPreview } from './cash-collection.js';
 import { checkEntries, replenish, replenishForm, type ReplenishDeps } from './cassette-replenishment.js';
+import { ACTION_ROLES, mayPerform, permittedActions, ServiceAccess, type ServicePerson } from './service-access.js';
+import type { ServiceUser } from './service-users.js';
 
 export interface ServiceModeDeps {
-  technicianCode: string;
+  /** the development fallback: one shared code (config `service.technicianCode`); leave out in production */
+  technicianCode?: string;
+  /** the crew as known now (provisioned file and the bank's list) */
+  users?: () => readonly ServiceUser[];
+  /** wrong PINs in a row that lock entry, and for how long (config `service.lockout`) */
+  lockout?: { attempts: number; minutes: number };
+  /** before each login: re-read the provisioned file, fetch the bank's list */
+  refreshUsers?: () => Promise<void>;
+  /** the lock was just set: the terminal status tells the bank */
+  onLockout?: (until: Date) => void;
   store: MoneyStore & CashUnitStore;
   db: Db;
   devices: KioskDevices;
@@ -42,8 +53,6 @@ const refusalOf = (view: Record<string, unknown>): unknown => view.refusal;
 const auditParams = (params: RawParams): Record<string, string | number> =>
   Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'number' && !Number.isSafeInteger(v) ? String(v) : v]));
 
-const sameCode = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
 export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
   const { store, devices } = deps;
   const site: ReceiptSite = deps.site ?? { bankName: 'Bank', terminalId: 'terminal', address: '' };
@@ -51,21 +60,38 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
   const cashDeps = { store, db: deps.db, printer: devices.printer, site };
   const replenishDeps: ReplenishDeps = { ...cashDeps, denominations: devices.cassetteDenominations, capacity: deps.cassetteCapacity ?? DEFAULT_CASSETTE_CAPACITY };
   const locale: Locale = deps.locale ?? 'ru';
-  let failures = 0;
+  const now = deps.now ?? (() => new Date());
+  const access = new ServiceAccess({
+    db: deps.db,
+    users: deps.users ?? (() => []),
+    ...(deps.technicianCode === undefined ? {} : { sharedCode: deps.technicianCode }),
+    lockout: deps.lockout ?? { attempts: 3, minutes: 15 },
+    switchOpen: () => devices.cabinet.status().serviceSwitchOpen === true,
+    now,
+    audit: (who, action, details) => store.recordAudit(who, action, details),
+    ...(deps.onLockout ? { onLockout: deps.onLockout } : {}),
+  });
+  /** who is logged in now; actions from anyone else are refused */
+  let active: ServicePerson | undefined;
   return {
-    async login(code) {
-      // a run of wrong codes locks the login until the switch is cycled (process restart)
-      const ok = failures < 5 && sameCode(code, deps.technicianCode);
-      store.recordAudit(ok ? 'technician' : 'unknown', 'serviceLogin', { ok, failures });
-      if (!ok) {
-        failures++;
-        return { ok: false };
-      }
-      failures = 0;
-      return { ok: true, technician: 'technician' };
+    async login(code, userId) {
+      active = undefined;
+      await deps.refreshUsers?.();
+      const outcome = await access.login(code, userId);
+      if (!outcome.ok) return { ok: false, reason: outcome.reason, ...(outcome.lockedUntil ? { lockedUntil: outcome.lockedUntil.toISOString() } : {}) };
+      active = outcome.person;
+      const view = { action: 'login', person: { id: active.id, roles: [...active.roles], ...(active.name ? { name: active.name } : {}) }, permitted: permittedActions(active) };
+      return { ok: true, technician: active.id, view };
     },
     async perform(technician, action, params) {
       let view: Record<string, unknown>;
+      if (action in ACTION_ROLES && (!active || active.id !== technician || !mayPerform(active, action))) {
+        // refused in the core whatever the screen showed
+        const refusal = { code: 'notPermitted' as const, ...(active ? { roles: [...active.roles] } : {}) };
+        store.recordAudit(technician || 'unknown', action, { params: auditParams(params), ok: false, refusal });
+        return { action, denied: true, refusal };
+      }
+      if (action === 'exit') active = undefined;
       try {
         // every answer crosses the bridge: checked here against the schema the screen reads it with
         view = ServiceModeView.parse(await run(technician, action, params)) as Record<string, unknown>;

@@ -6,7 +6,7 @@
  */
 import { fromPromise } from 'xstate';
 import { BankUnavailableError, type IdentifyOutcome } from '../bank/bank-api.js';
-import type { SessionMachine } from './machine.js';
+import type { SessionActors } from './machine.js';
 import type { CashInTarget, SessionPorts } from './ports.js';
 import type { AccountPaymentAuthoriseInput, AccountPaymentAuthoriseOutcome, PalmOutcome, PrecheckOutcome } from './types.js';
 import { stackNote } from './stack-note.js';
@@ -36,9 +36,7 @@ function need<T>(device: T | undefined, name: string): T {
   return device;
 }
 
-type ProvidedActors = Parameters<SessionMachine['provide']>[0]['actors'];
-
-export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedActors> {
+export function createSessionActors(ports: SessionPorts): SessionActors {
   const { bank, store, devices, planner, receipts, service, config } = ports;
   let cachedServices: Awaited<ReturnType<typeof bank.services>> | undefined;
 
@@ -281,7 +279,7 @@ export function createSessionActors(ports: SessionPorts): NonNullable<ProvidedAc
       return store.recordPinChange(input);
     }),
 
-    serviceLogin: fromPromise(async ({ input }) => service.login(input.code)),
+    serviceLogin: fromPromise(async ({ input }) => service.login(input.code, input.userId)),
     serviceAction: fromPromise(async ({ input }) => service.perform(input.technician, input.action, input.params)),
   };
 }

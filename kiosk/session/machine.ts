@@ -7,11 +7,13 @@
  * Layout: `idle | outOfService | session | service`. `session` is parallel: `flow` (the screens)
  * and `inactivity` (the per-screen timer with its "more time?" prompt, raising session.timeout).
  */
-import { assign, emit, fromPromise, raise, setup } from 'xstate';
+import { assign, emit, raise, sendTo, setup } from 'xstate';
 import type { IdentifyOutcome, ProductView, Quote, ServiceView } from '../bank/bank-api.js';
 import type { Tiyn } from '../../domain/money.js';
-import type { Devices, ErrorCode, Operation, ReceiptChoice, Screen } from '../bridge/schema.js';
+import type { Devices, ErrorCode, Operation, ReceiptChoice } from '../bridge/schema.js';
 import { checkIin } from './iin.js';
+import { FLOW_ID, pickActors, refusalCode, screen, unprovided } from './machine-kit.js';
+import { createServiceMachine, SERVICE_EVENT_TYPES, serviceActors, type ServiceActors } from './service-machine.js';
 import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
 import { normalisePhone } from './phone.js';
 import { defaultTimeouts, type CashInTarget, type PinChangeRecord, type SessionConfig } from './ports.js';
@@ -41,16 +43,12 @@ export interface MachineDeps {
   config: SessionConfig;
   now: () => number;
   newSessionId: () => string;
+  /**
+   * The actors' logic (actors.ts builds it from the ports; tests script it). Given here, not by
+   * `provide`, since each flow machine is provided its own; without it every actor throws.
+   */
+  actors?: Partial<SessionActors>;
 }
-
-/** placeholder logic: the real one is provided from the ports before the actor starts */
-function unprovided<TOut, TIn>(name: string) {
-  return fromPromise<TOut, TIn>(async () => {
-    throw new Error(`session actor '${name}' was not provided`);
-  });
-}
-
-const screen = (s: Screen) => ({ meta: { screen: s } });
 
 const initialDevices: Devices = { cashAcceptor: 'absent', dispenser: 'absent', printer: 'absent', cardReader: 'absent', palm: 'absent', bank: 'online' };
 
@@ -60,20 +58,74 @@ export const UI_EVENT_TYPES = [
   'selectPaymentSource', 'selectAmount', 'finishCashIn', 'confirm', 'cancel', 'back', 'chooseReceipt', 'submitReceiptPhone', 'moreTime', 'finish',
 ] as const;
 
-function refusalCode(reason: string): ErrorCode {
-  const known: readonly string[] = [
-    'notIdentified', 'notFound', 'ambiguous', 'blocked', 'restricted', 'insufficientFunds', 'aboveMaxTopUp', 'belowMinimum',
-    'limitExceeded', 'notAuthorised', 'currencyMismatch', 'amlRefused', 'approvalRefused', 'approvalTimeout', 'invalidReference',
-    'otpWrong', 'otpLocked', 'otpExpired', 'consentWithdrawn', 'palmNotRecognised', 'palmLiveness', 'palmTimeout', 'walletNoCash',
-    'deviceFailure', 'cashNotTaken', 'bankOffline', 'offlineCapExceeded', 'noteReturned', 'timeout',
-    'pinChangeNotAllowed', 'pinChangeFailed', 'pinChangeTimeout',
-  ];
-  return (known.includes(reason) ? reason : 'internal') as ErrorCode;
+/** the invoked actors of the parent itself; each flow machine declares its own */
+const sessionActors = {
+  identify: unprovided<IdentifyOutcome, IdentifyInput>('identify'),
+  palmIdentify: unprovided<PalmOutcome, { sessionId: string }>('palmIdentify'),
+  createQr: unprovided<{ token: string; payload: string; expiresAt: number }, { sessionId: string }>('createQr'),
+  pollQr: unprovided<QrPollOutcome, { token: string }>('pollQr'),
+  requestOtp: unprovided<OtpRequestOutcome, { sessionId: string; customerId: string }>('requestOtp'),
+  verifyOtp: unprovided<OtpVerifyOutcome, { sessionId: string; customerId: string; code: string }>('verifyOtp'),
+  loadProducts: unprovided<{ ok: true; products: ProductView[] } | { ok: false; reason: string }, { accessToken: string }>('loadProducts'),
+  loadHistory: unprovided<
+    { ok: true; recent: Array<{ at: string; description: string; amount: number }> } | { ok: false; reason: string },
+    { accessToken: string; productId: string }
+  >('loadHistory'),
+  loadServices: unprovided<ServiceView[], Record<string, never>>('loadServices'),
+  checkReference: unprovided<{ ok: true; beneficiary: string } | { ok: false; reason: string }, { serviceId: string; reference: string }>('checkReference'),
+  precheckCashIn: unprovided<PrecheckOutcome, { target: CashInTarget; accessToken?: string }>('precheckCashIn'),
+  beginCashIn: unprovided<{ cashInId: string }, { sessionId: string; target: CashInTarget; offline: boolean }>('beginCashIn'),
+  enableAcceptor: unprovided<void, { denominations: Tiyn[] }>('enableAcceptor'),
+  disableAcceptor: unprovided<void, Record<string, never>>('disableAcceptor'),
+  recordStackIntent: unprovided<{ noteId: number }, { cashInId: string; denomination: Tiyn }>('recordStackIntent'),
+  stackNote: unprovided<void, { cashInId: string; noteId: number }>('stackNote'),
+  recordStacked: unprovided<void, { cashInId: string; noteId: number }>('recordStacked'),
+  returnNote: unprovided<void, Record<string, never>>('returnNote'),
+  recordReturned: unprovided<void, { cashInId: string; noteId: number; reason: string }>('recordReturned'),
+  quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string; serviceId?: string }>('quote'),
+  endCashIn: unprovided<{ receiptNumber: string }, { cashInId: string; commission: Tiyn }>('endCashIn'),
+  checkDispensable: unprovided<{ ok: boolean }, { amount: Tiyn }>('checkDispensable'),
+  authoriseWithdrawal: unprovided<AuthoriseOutcome, { accessToken: string; productId: string; amount: Tiyn; idempotencyKey: string }>('authoriseWithdrawal'),
+  recordWithdrawalAuthorised: unprovided<
+    { withdrawalId: string },
+    { sessionId: string; holdId: string; customerId: string; productId: string; amount: Tiyn; commission: Tiyn }
+  >('recordWithdrawalAuthorised'),
+  approvalStatus: unprovided<{ status: 'pending' | 'approved' | 'refused' | 'expired' }, { approvalId: string }>('approvalStatus'),
+  dispense: unprovided<DispenseOutcome, { withdrawalId: string; amount: Tiyn }>('dispense'),
+  present: unprovided<PresentOutcome, { withdrawalId: string }>('present'),
+  completeWithdrawal: unprovided<{ receiptNumber: string }, { withdrawalId: string }>('completeWithdrawal'),
+  retractAndReverse: unprovided<{ receiptNumber?: string }, { withdrawalId: string }>('retractAndReverse'),
+  reverseWithdrawal: unprovided<{ receiptNumber?: string }, { withdrawalId: string; reason: string }>('reverseWithdrawal'),
+  authoriseAccountPayment: unprovided<AccountPaymentAuthoriseOutcome, AccountPaymentAuthoriseInput>('authoriseAccountPayment'),
+  completeAccountPayment: unprovided<{ receiptNumber: string }, { paymentId: string }>('completeAccountPayment'),
+  reverseAccountPayment: unprovided<{ receiptNumber?: string }, { paymentId: string; reason: string }>('reverseAccountPayment'),
+  printReceipt: unprovided<PrintOutcome, { receiptNumber: string; locale: SessionContext['locale'] }>('printReceipt'),
+  smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string; locale?: SessionContext['locale'] }>('smsReceipt'),
+  ejectCard: unprovided<void, Record<string, never>>('ejectCard'),
+  captureCard: unprovided<void, Record<string, never>>('captureCard'),
+  watchPalm: unprovided<{ present: true }, Record<string, never>>('watchPalm'),
+  startPinChange: unprovided<PinChangeStartOutcome, { accessToken: string; sessionId: string; panToken: string }>('startPinChange'),
+  pinChangeStatus: unprovided<{ status: PinChangeStatus }, { accessToken: string; pinChangeId: string }>('pinChangeStatus'),
+  cancelPinChange: unprovided<{ status: PinChangeStatus }, { accessToken: string; pinChangeId: string }>('cancelPinChange'),
+  recordPinChange: unprovided<{ receiptNumber?: string }, PinChangeRecord>('recordPinChange'),
+};
+
+/** every actor implementation a session needs: the parent's and its flows' (actors.ts builds them from the ports) */
+export type SessionActors = typeof sessionActors & ServiceActors;
+
+/** a handler for each intent a flow handles: the parent passes it on to the running flow */
+function forward<T extends string>(types: readonly T[]): Record<T, { actions: 'forwardToFlow' }> {
+  return Object.fromEntries(types.map((type) => [type, { actions: 'forwardToFlow' as const }])) as Record<T, { actions: 'forwardToFlow' }>;
 }
 
 export function createSessionMachine(deps: MachineDeps) {
   const { config, now } = deps;
   const t = config.timeouts;
+  const provided = <M extends { provide: (i: { actors: never }) => M }>(machine: M, names: object): M => {
+    const actors = pickActors(deps.actors, names);
+    return actors ? machine.provide({ actors: actors as never }) : machine;
+  };
+  const serviceMachine = provided(createServiceMachine(), serviceActors);
 
   const session = setup({
     types: {
@@ -82,60 +134,10 @@ export function createSessionMachine(deps: MachineDeps) {
       emitted: {} as SessionEmitted,
       tags: {} as SessionTag,
     },
-    actors: {
-      identify: unprovided<IdentifyOutcome, IdentifyInput>('identify'),
-      palmIdentify: unprovided<PalmOutcome, { sessionId: string }>('palmIdentify'),
-      createQr: unprovided<{ token: string; payload: string; expiresAt: number }, { sessionId: string }>('createQr'),
-      pollQr: unprovided<QrPollOutcome, { token: string }>('pollQr'),
-      requestOtp: unprovided<OtpRequestOutcome, { sessionId: string; customerId: string }>('requestOtp'),
-      verifyOtp: unprovided<OtpVerifyOutcome, { sessionId: string; customerId: string; code: string }>('verifyOtp'),
-      loadProducts: unprovided<{ ok: true; products: ProductView[] } | { ok: false; reason: string }, { accessToken: string }>('loadProducts'),
-      loadHistory: unprovided<
-        { ok: true; recent: Array<{ at: string; description: string; amount: number }> } | { ok: false; reason: string },
-        { accessToken: string; productId: string }
-      >('loadHistory'),
-      loadServices: unprovided<ServiceView[], Record<string, never>>('loadServices'),
-      checkReference: unprovided<{ ok: true; beneficiary: string } | { ok: false; reason: string }, { serviceId: string; reference: string }>('checkReference'),
-      precheckCashIn: unprovided<PrecheckOutcome, { target: CashInTarget; accessToken?: string }>('precheckCashIn'),
-      beginCashIn: unprovided<{ cashInId: string }, { sessionId: string; target: CashInTarget; offline: boolean }>('beginCashIn'),
-      enableAcceptor: unprovided<void, { denominations: Tiyn[] }>('enableAcceptor'),
-      disableAcceptor: unprovided<void, Record<string, never>>('disableAcceptor'),
-      recordStackIntent: unprovided<{ noteId: number }, { cashInId: string; denomination: Tiyn }>('recordStackIntent'),
-      stackNote: unprovided<void, { cashInId: string; noteId: number }>('stackNote'),
-      recordStacked: unprovided<void, { cashInId: string; noteId: number }>('recordStacked'),
-      returnNote: unprovided<void, Record<string, never>>('returnNote'),
-      recordReturned: unprovided<void, { cashInId: string; noteId: number; reason: string }>('recordReturned'),
-      quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string; serviceId?: string }>('quote'),
-      endCashIn: unprovided<{ receiptNumber: string }, { cashInId: string; commission: Tiyn }>('endCashIn'),
-      checkDispensable: unprovided<{ ok: boolean }, { amount: Tiyn }>('checkDispensable'),
-      authoriseWithdrawal: unprovided<AuthoriseOutcome, { accessToken: string; productId: string; amount: Tiyn; idempotencyKey: string }>('authoriseWithdrawal'),
-      recordWithdrawalAuthorised: unprovided<
-        { withdrawalId: string },
-        { sessionId: string; holdId: string; customerId: string; productId: string; amount: Tiyn; commission: Tiyn }
-      >('recordWithdrawalAuthorised'),
-      approvalStatus: unprovided<{ status: 'pending' | 'approved' | 'refused' | 'expired' }, { approvalId: string }>('approvalStatus'),
-      dispense: unprovided<DispenseOutcome, { withdrawalId: string; amount: Tiyn }>('dispense'),
-      present: unprovided<PresentOutcome, { withdrawalId: string }>('present'),
-      completeWithdrawal: unprovided<{ receiptNumber: string }, { withdrawalId: string }>('completeWithdrawal'),
-      retractAndReverse: unprovided<{ receiptNumber?: string }, { withdrawalId: string }>('retractAndReverse'),
-      reverseWithdrawal: unprovided<{ receiptNumber?: string }, { withdrawalId: string; reason: string }>('reverseWithdrawal'),
-      authoriseAccountPayment: unprovided<AccountPaymentAuthoriseOutcome, AccountPaymentAuthoriseInput>('authoriseAccountPayment'),
-      completeAccountPayment: unprovided<{ receiptNumber: string }, { paymentId: string }>('completeAccountPayment'),
-      reverseAccountPayment: unprovided<{ receiptNumber?: string }, { paymentId: string; reason: string }>('reverseAccountPayment'),
-      printReceipt: unprovided<PrintOutcome, { receiptNumber: string; locale: SessionContext['locale'] }>('printReceipt'),
-      smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string; locale?: SessionContext['locale'] }>('smsReceipt'),
-      ejectCard: unprovided<void, Record<string, never>>('ejectCard'),
-      captureCard: unprovided<void, Record<string, never>>('captureCard'),
-      serviceLogin: unprovided<{ ok: true; technician: string } | { ok: false }, { code: string }>('serviceLogin'),
-      serviceAction: unprovided<Record<string, unknown>, { technician: string; action: string; params?: Record<string, string | number> }>('serviceAction'),
-      watchPalm: unprovided<{ present: true }, Record<string, never>>('watchPalm'),
-      startPinChange: unprovided<PinChangeStartOutcome, { accessToken: string; sessionId: string; panToken: string }>('startPinChange'),
-      pinChangeStatus: unprovided<{ status: PinChangeStatus }, { accessToken: string; pinChangeId: string }>('pinChangeStatus'),
-      cancelPinChange: unprovided<{ status: PinChangeStatus }, { accessToken: string; pinChangeId: string }>('cancelPinChange'),
-      recordPinChange: unprovided<{ receiptNumber?: string }, PinChangeRecord>('recordPinChange'),
-    },
+    actors: { ...sessionActors, serviceMode: serviceMachine },
     actions: {
       markActivity: raise({ type: 'session.activity' }),
+      forwardToFlow: sendTo(FLOW_ID, ({ event }) => event),
       markBusy: raise({ type: 'session.busy' }),
       clearError: assign({ error: undefined }),
       applyLocale: assign(({ context, event }) => ({ locale: event.type === 'setLocale' ? event.locale : context.locale })),
@@ -183,6 +185,7 @@ export function createSessionMachine(deps: MachineDeps) {
       servicePending: ({ context }) => context.servicePending,
       palmArmable: ({ context }) => palmArmable(context),
       /** the device's stacked word is about the note the intent was recorded for */
+      serviceSwitchClosed: ({ event }) => event.type === 'device.serviceSwitch' && !event.open,
       stackedNoteIsPending: ({ context, event }) => event.type === 'device.noteStacked' && event.denomination === context.cashIn?.pending?.denomination,
     },
   });
@@ -225,7 +228,7 @@ export function createSessionMachine(deps: MachineDeps) {
       },
     });
 
-  return session.createMachine({
+  const machine = session.createMachine({
     id: 'kiosk',
     initial: 'idle',
     context: {
@@ -282,8 +285,6 @@ export function createSessionMachine(deps: MachineDeps) {
           error: undefined,
           deadline: undefined,
           moreTimeUntil: undefined,
-          technician: undefined,
-          serviceView: undefined,
         })),
         always: [
           { guard: 'servicePending', target: 'service' },
@@ -1848,68 +1849,19 @@ export function createSessionMachine(deps: MachineDeps) {
         },
       },
 
+      // the technician's flow (service-machine.ts), while the cabinet's service switch is open
       service: {
         id: 'service',
-        initial: 'login',
-        entry: assign({ servicePending: false, technician: undefined, serviceView: undefined }),
+        entry: assign({ servicePending: false }),
+        invoke: { id: FLOW_ID, src: 'serviceMode', onDone: '#idle', onError: '#idle' },
         on: {
-          'device.serviceSwitch': [{ guard: ({ event }) => !event.open, target: '#idle' }, { actions: assign({ servicePending: false }) }],
-        },
-        states: {
-          login: {
-            ...screen('serviceLogin'),
-            on: { serviceLogin: 'checking' },
-          },
-          checking: {
-            ...screen('serviceLogin'),
-            invoke: {
-              id: 'serviceLogin',
-              src: 'serviceLogin',
-              input: ({ event }) => ({ code: event.type === 'serviceLogin' ? event.code : '' }),
-              onDone: [
-                { guard: ({ event }) => event.output.ok, target: 'menu', actions: assign({ error: undefined, technician: ({ event }) => (event.output.ok ? event.output.technician : undefined) }) },
-                { target: 'login', actions: assign({ error: { code: 'notIdentified' } }) },
-              ],
-              onError: { target: 'login', actions: assign({ error: { code: 'internal' } }) },
-            },
-          },
-          menu: {
-            ...screen('serviceMenu'),
-            on: {
-              serviceAction: [
-                { guard: ({ event }) => event.action === 'exit', target: 'leaving' },
-                { target: 'performing' },
-              ],
-            },
-          },
-          performing: {
-            ...screen('serviceMenu'),
-            invoke: {
-              id: 'serviceAction',
-              src: 'serviceAction',
-              input: ({ context, event }) => ({
-                technician: context.technician ?? '',
-                action: event.type === 'serviceAction' ? event.action : 'diagnostics',
-                ...(event.type === 'serviceAction' && event.params ? { params: event.params } : {}),
-              }),
-              onDone: { target: 'menu', actions: assign({ error: undefined, serviceView: ({ event }) => event.output }) },
-              onError: { target: 'menu', actions: assign({ error: { code: 'internal' }, serviceView: ({ event }) => ({ failed: String(event.error) }) }) },
-            },
-          },
-          leaving: {
-            ...screen('serviceMenu'),
-            invoke: {
-              id: 'serviceAction',
-              src: 'serviceAction',
-              input: ({ context }) => ({ technician: context.technician ?? '', action: 'exit' }),
-              onDone: '#idle',
-              onError: '#idle',
-            },
-          },
+          'device.serviceSwitch': [{ guard: 'serviceSwitchClosed', target: '#idle' }, { actions: assign({ servicePending: false }) }],
+          ...forward(SERVICE_EVENT_TYPES),
         },
       },
     },
   });
+  return provided(machine, sessionActors);
 }
 
 export type SessionMachine = ReturnType<typeof createSessionMachine>;

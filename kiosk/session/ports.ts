@@ -187,8 +187,13 @@ export interface ReceiptDelivery {
 }
 
 /** The technician's side (kiosk/service-mode implements it; every call is audited there). */
+export type ServiceLoginOutcome =
+  | { ok: true; technician: string; view?: Record<string, unknown> }
+  | { ok: false; reason?: 'switchClosed' | 'wrongPin' | 'locked'; lockedUntil?: string };
+
 export interface ServiceModePort {
-  login(code: string): Promise<{ ok: true; technician: string } | { ok: false }>;
+  /** `userId` absent: the shared development code (refused unless configured) */
+  login(code: string, userId?: string): Promise<ServiceLoginOutcome>;
   perform(technician: string, action: string, params?: Record<string, string | number>): Promise<Record<string, unknown>>;
 }
 

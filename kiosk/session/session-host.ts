@@ -7,23 +7,13 @@ import { createActor, type Actor, type AnyActorLogic } from 'xstate';
 import type { SessionHost } from '../bridge/session-host.js';
 import type { Intent, Snapshot } from '../bridge/schema.js';
 import type { Clock, SessionConfig } from './ports.js';
+import { sessionTakes, sessionValue } from './flow-view.js';
 import { stateName, toBridgeSnapshot } from './snapshot.js';
 import type { SessionEvent } from './types.js';
 import type { SessionMachine } from './machine.js';
 
 export function intentToEvent(intent: Intent): SessionEvent {
   return { type: intent.name, ...(intent.payload ?? {}) } as SessionEvent;
-}
-
-/**
- * Would the machine act on this UI event where it is now (guards evaluated)? The inactivity region
- * restarts its timer on every UI event; that restart alone is not the event being taken, except for
- * moreTime, whose whole point it is.
- */
-function takes(actor: Actor<SessionMachine>, snapshot: ReturnType<Actor<SessionMachine>['getSnapshot']>, event: SessionEvent): boolean {
-  return actor.logic
-    .getTransitionData(snapshot, event)
-    .some((t) => (t.target !== undefined || t.actions.length > 0) && !(t.source.path.includes('inactivity') && t.actions.length === 0 && event.type !== 'moreTime'));
 }
 
 export interface SessionHostHandle extends SessionHost {
@@ -42,8 +32,13 @@ export interface HostOptions {
 }
 
 export function startSessionHost(options: HostOptions): SessionHostHandle {
+  let started = false;
   const actor = createActor(options.machine as AnyActorLogic as SessionMachine, {
     clock: { setTimeout: (fn, ms) => options.clock.setTimeout(fn, ms), clearTimeout: (h) => options.clock.clearTimeout(h) },
+    // a flow machine's step changes the screen without a step of the parent: watch every actor's snapshot
+    inspect: (ev) => {
+      if (started && ev.type === '@xstate.snapshot' && ev.actorRef !== actor) publish();
+    },
   });
   const listeners = new Set<(s: Snapshot) => void>();
   let current: Snapshot | undefined;
@@ -63,6 +58,7 @@ export function startSessionHost(options: HostOptions): SessionHostHandle {
     error: (err) => options.onError?.(err),
   });
   actor.start();
+  started = true;
   publish();
 
   return {
@@ -77,8 +73,8 @@ export function startSessionHost(options: HostOptions): SessionHostHandle {
       const now = actor.getSnapshot();
       // an intent no transition of the current state takes (guards included) would be dropped by
       // the machine without a word; the UI is told instead, and the machine never sees it
-      if (now.status !== 'active' || !takes(actor, now, event)) {
-        return { code: 'notAllowed', reason: `${intent.name} is not allowed in state ${stateName(now.value)}` };
+      if (now.status !== 'active' || !sessionTakes(now, event)) {
+        return { code: 'notAllowed', reason: `${intent.name} is not allowed in state ${stateName(sessionValue(now))}` };
       }
       actor.send(event);
       return undefined;

@@ -8,6 +8,8 @@ import type { Screen, Snapshot } from '../bridge/schema.js';
 import { availableOperations, eligibleProducts, usable } from './operations.js';
 import { maskPhone } from './phone.js';
 import type { SessionConfig } from './ports.js';
+import { activeFlow, flowContext, sessionValue } from './flow-view.js';
+import type { ServiceContext } from './service-machine.js';
 import type { SessionContext } from './types.js';
 
 /** dotted state of the screens, without the parallel regions' plumbing */
@@ -33,8 +35,8 @@ export function stateName(value: unknown): string {
   return parts.join('.');
 }
 
-/** the screen of the deepest active state that names one */
-export function screenOf(snapshot: AnyMachineSnapshot): Screen {
+/** the screen of the deepest active state of one machine that names one */
+function ownScreen(snapshot: AnyMachineSnapshot): Screen | undefined {
   const meta = snapshot.getMeta() as Record<string, { screen?: Screen } | undefined>;
   let best: { depth: number; screen: Screen } | undefined;
   for (const [id, m] of Object.entries(meta)) {
@@ -42,7 +44,13 @@ export function screenOf(snapshot: AnyMachineSnapshot): Screen {
     const depth = id.split('.').length;
     if (!best || depth > best.depth) best = { depth, screen: m.screen };
   }
-  return best?.screen ?? 'pleaseWait';
+  return best?.screen;
+}
+
+/** the screen of the deepest active state that names one: the running flow's states are deeper than the parent's */
+export function screenOf(snapshot: AnyMachineSnapshot): Screen {
+  const flow = activeFlow(snapshot);
+  return (flow ? screenOf(flow) : undefined) ?? ownScreen(snapshot) ?? 'pleaseWait';
 }
 
 const INPUT_BY_SCREEN: Partial<Record<Screen, NonNullable<Snapshot['input']>['kind']>> = {
@@ -56,9 +64,11 @@ const INPUT_BY_SCREEN: Partial<Record<Screen, NonNullable<Snapshot['input']>['ki
 
 export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionConfig): Snapshot {
   const c = snapshot.context as SessionContext;
+  const service = flowContext<ServiceContext>(snapshot, 'service');
+  const error = service?.error ?? c.error;
   const screen = screenOf(snapshot);
   const out: Snapshot = {
-    state: stateName(snapshot.value),
+    state: stateName(sessionValue(snapshot)),
     screen,
     locale: c.locale,
     operations: screen === 'operations' ? availableOperations(c.products, c.devices, c.card) : [],
@@ -166,9 +176,9 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
     out.pinChange = { channel: c.pinChange.channel, deadline: c.pinChange.deadline, status: c.pinChange.status === 'done' ? 'done' : 'waiting' };
   }
   if (screen === 'attract') out.attract = { palm: snapshot.matches({ idle: 'palmArmed' } as never) };
-  if (c.error) out.error = { code: c.error.code, ...(c.error.params ? { params: { ...c.error.params } } : {}) };
-  if (screen === 'serviceMenu' || screen === 'serviceLogin') {
-    out.service = { loggedIn: c.technician !== undefined, ...(c.serviceView ? { view: c.serviceView } : {}) };
+  if (error) out.error = { code: error.code, ...(error.params ? { params: { ...error.params } } : {}) };
+  if (service && (screen === 'serviceMenu' || screen === 'serviceLogin')) {
+    out.service = { loggedIn: service.technician !== undefined, ...(service.person ? { person: service.person } : {}), ...(service.view ? { view: service.view } : {}) };
   }
   return out;
 }

@@ -47,9 +47,13 @@ function supervisorOver(devices: SessionPorts['devices']): DeviceSupervisor {
 }
 
 export function startSession(ports: SessionPorts, options: StartSessionOptions = {}): RunningSession {
-  const machine = createSessionMachine({ config: ports.config, now: () => ports.clock.now(), newSessionId: options.newSessionId ?? (() => randomUUID()) });
-  const provided = machine.provide({ actors: createSessionActors(ports) });
-  const host = startSessionHost({ machine: provided, config: ports.config, clock: ports.clock, ...(options.onError ? { onError: options.onError } : {}) });
+  const machine = createSessionMachine({
+    config: ports.config,
+    now: () => ports.clock.now(),
+    newSessionId: options.newSessionId ?? (() => randomUUID()),
+    actors: createSessionActors(ports),
+  });
+  const host = startSessionHost({ machine, config: ports.config, clock: ports.clock, ...(options.onError ? { onError: options.onError } : {}) });
   const report = options.onReport;
   const reports = report ? host.actor.on('*', (e) => report(e)) : undefined;
   const disconnect = connectDevices(ports.devices, (e) => host.send(e));

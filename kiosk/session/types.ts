@@ -143,8 +143,6 @@ export interface SessionContext {
   error?: { code: ErrorCode; params?: Record<string, string | number> };
   deadline?: number;
   moreTimeUntil?: number;
-  technician?: string;
-  serviceView?: Record<string, unknown>;
 }
 
 /* ---- actor inputs and outputs ---- */

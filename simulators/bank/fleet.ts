@@ -126,6 +126,7 @@ function attentionOf(s: z.infer<typeof TerminalStatusBody>): string[] {
   if (s.cashBox.full || s.cashBox.notes >= s.cashBox.capacity * 0.9) out.push(`cash box ${s.cashBox.full ? 'full' : 'nearly full'} (${s.cashBox.notes}/${s.cashBox.capacity})`);
   if (s.paper !== 'ok') out.push(`paper ${s.paper}`);
   if (s.queue.deadLetters > 0) out.push(`${s.queue.deadLetters} dead letter(s)`);
+  if (s.serviceLockout?.active) out.push(`service entry locked after wrong PINs until ${s.serviceLockout.until}`);
   return out;
 }
 

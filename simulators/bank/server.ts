@@ -15,6 +15,7 @@ import type { BankContext } from './context.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerTerminalRoutes } from './terminal-routes.js';
 import { registerFleetRoutes } from './fleet.js';
+import { registerServiceCrewRoutes } from './service-crew.js';
 
 export interface BankServerOptions {
   /** SQLite file of the ledger */
@@ -68,6 +69,7 @@ export async function startBankServer(options: BankServerOptions): Promise<BankS
   registerAdminRoutes(app, ctx, faults, (ms) => { offset += ms; });
   registerTerminalRoutes(app, ctx);
   registerFleetRoutes(app, ctx);
+  registerServiceCrewRoutes(app);
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();

@@ -209,7 +209,7 @@ export const en = {
   'moreTime.no': 'No, finish',
 
   'service.loginTitle': 'Service mode',
-  'service.code': 'Technician code',
+  'service.code': 'Personal PIN',
   'service.menuTitle': 'Service menu',
   'service.working': 'Working…',
   'service.devices': 'Devices',
@@ -224,6 +224,12 @@ export const en = {
   'service.action.lookupReceipt': 'Find a receipt',
   'service.action.verifyJournal': 'Verify the journal',
   'service.action.exit': 'Exit service mode',
+  'service.userId': 'Service ID',
+  'service.userIdHint': 'Type your service ID, then your PIN on the keypad',
+  'service.person': 'Signed in: {id} ({role})',
+  'service.role.technician': 'technician',
+  'service.role.collector': 'collector',
+  'service.refusal.notPermitted': 'Your role does not allow this',
   'service.backToMenu': 'Back to menu',
   'service.notes': '{count, plural, one {# note} other {# notes}}',
   'service.unit.cashBox': 'Cash box',
@@ -362,6 +368,10 @@ export const en = {
   'error.pinChangeFailed.next': 'Your old PIN still works. Try again or change it in the bank app',
   'error.pinChangeTimeout.reason': 'The time for the PIN change ran out',
   'error.pinChangeTimeout.next': 'Your old PIN still works. Try again when you have your phone at hand',
+  'error.serviceSwitchClosed.next': 'Open the service switch inside the cabinet, then type your PIN',
+  'error.serviceSwitchClosed.reason': 'The cabinet service switch is closed',
+  'error.serviceLocked.next': 'Wait until the lock ends; the bank has been told',
+  'error.serviceLocked.reason': 'Service entry is locked after wrong PINs',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ServiceModeView } from '../../../kiosk/bridge/schema.js';
+import { ServiceLoginView, ServiceModeView } from '../../../kiosk/bridge/schema.js';
 import { useView } from '../app/view-context.js';
 import { ScreenFrame } from '../components/Layout.js';
 import { ServiceCollectScreen } from './ServiceCollectScreen.js';
@@ -27,7 +27,10 @@ export function ServiceMenuScreen() {
   const { snapshot, send, t } = useView();
   const d = snapshot.devices;
   // The last action's answer (`view`) reads best as a block; other service facts as a list.
-  const { view: result, loggedIn: _loggedIn, ...rest } = snapshot.service ?? {};
+  const { view: result, loggedIn: _loggedIn, person: login, ...rest } = snapshot.service ?? {};
+  // the core's login answer: who is in, and the actions their role allows (the core checks again)
+  const who = ServiceLoginView.safeParse(login);
+  const actions = who.success ? ACTIONS.filter((a) => who.data.permitted.includes(a)) : ACTIONS;
   const facts = Object.entries(rest);
   // Answers are told apart by content (every snapshot is a new object). `hidden` is an answer not
   // to show again: the one left with "back to menu", or the one on screen when another action was
@@ -59,6 +62,11 @@ export function ServiceMenuScreen() {
   const waiting = asked !== undefined;
   return (
     <ScreenFrame title={t('service.menuTitle')}>
+      {who.success ? (
+        <p className="service-person" data-person={who.data.person.id}>
+          {t('service.person', { id: who.data.person.id, role: who.data.person.roles.map((r) => t(`service.role.${r}`)).join(', ') })}
+        </p>
+      ) : null}
       <h2 className="section">{t('service.devices')}</h2>
       <dl className="summary compact">
         {DEVICES.map((k) => (
@@ -86,13 +94,17 @@ export function ServiceMenuScreen() {
         <p className="service-working" role="status">
           {t('service.working')}
         </p>
+      ) : entry !== undefined && 'denied' in entry ? (
+        <p className="service-denied" role="alert" data-action={entry.action}>
+          {t('service.refusal.notPermitted')}
+        </p>
       ) : shown !== undefined ? (
         <pre className="service-result" aria-live="polite">
           {JSON.stringify(shown, null, 2)}
         </pre>
       ) : null}
       <div className="choices choices-grid">
-        {ACTIONS.map((a) => (
+        {actions.map((a) => (
           <button key={a} type="button" className={a === 'exit' ? 'choice choice-exit' : 'choice'} onClick={() => open(a)}>
             <span className="choice-title">{t(`service.action.${a}`)}</span>
           </button>

@@ -84,6 +84,22 @@ describe('development secrets', () => {
   });
 });
 
+describe('service crew file', () => {
+  const DEV_USERS = join(process.cwd(), 'config', 'service-users.dev.json');
+
+  it('the development crew stops start-up with a real bank and is a warning with the simulator; a broken file stops start-up', () => {
+    expect(refusal(load({ ...PROD, ...SITE_SECRETS, KIOSK_SERVICE_USERS_FILE: DEV_USERS }))).toMatch(
+      /^config error: service\.usersFile holds the development crew \(T001, C001\): not allowed with a bank that is not on loopback/,
+    );
+    expect(checkStartup(load({ ...SITE_SECRETS, KIOSK_SERVICE_USERS_FILE: DEV_USERS })).warnings).toEqual([
+      'service.usersFile holds the development crew (T001, C001); change it before this terminal talks to a real bank',
+    ]);
+    writeFileSync(join(config.dir, 'users.json'), JSON.stringify({ users: [{ id: 'T1', role: 'technician', pin: '1357' }] }));
+    expect(refusal(load({ ...SITE_SECRETS, KIOSK_SERVICE_USERS_FILE: 'users.json' }))).toMatch(/^config error: service\.usersFile: .*users\.json: users\.0\.pin: /);
+    expect(refusal(load({ ...SITE_SECRETS, KIOSK_SERVICE_USERS_FILE: 'none.json' }))).toMatch(/^config error: service\.usersFile: cannot read .*none\.json \(ENOENT\)$/);
+  });
+});
+
 describe('data folder', () => {
   it('an impossible or unwritable folder stops start-up with one line', () => {
     expect(refusal(load({ ...SITE_SECRETS, KIOSK_DATA_DIR: '/proc/nope' }))).toMatch(/^config error: dataDir: cannot create \/proc\/nope \(ENOENT\)$/);

@@ -43,12 +43,13 @@ afterEach(() => {
   stores = [];
 });
 
-function rig() {
+async function rig() {
   const s = tempStore('KZ-ALA-0042');
   stores.push(s);
   const printer = new PaperPrinter();
   const log: string[] = [];
-  const devices = { cashAcceptor: new FakeAcceptor(log), dispenser: new FakeDispenser(log), printer, cassetteDenominations: [T(2000), T(20000)] } as unknown as KioskDevices;
+  const cabinet = { status: () => ({ serviceSwitchOpen: true }) };
+  const devices = { cashAcceptor: new FakeAcceptor(log), dispenser: new FakeDispenser(log), printer, cabinet, cassetteDenominations: [T(2000), T(20000)] } as unknown as KioskDevices;
   const port = serviceMode({
     technicianCode: '246810',
     store: s.money,
@@ -70,19 +71,21 @@ function rig() {
     if (!r.receiptNumber) throw new Error('cash-in without a receipt');
     return r.receiptNumber;
   };
-  const audit = (): Array<Record<string, unknown>> => listAudit(s.db).reverse().map((a) => ({ action: a.action, ...a.details }));
+  // the shared development code opens both roles' actions
+  expect(await port.login('246810')).toMatchObject({ ok: true, technician: 'technician' });
+  const audit = (): Array<Record<string, unknown>> => listAudit(s.db).reverse().filter((a) => a.action !== 'serviceLogin').map((a) => ({ action: a.action, ...a.details }));
   return { s, printer, port, cashIn, audit };
 }
 
 describe('receipt look-up', () => {
   it('asks for the number, then shows the receipt as it reads on paper, found by its sequence digits', async () => {
-    const { port, cashIn } = rig();
+    const { port, cashIn } = await rig();
     const number = cashIn([T(1000), T(2000)]);
     expect(number).toMatch(/^KZ-ALA-0042-\d{8}-000001$/);
 
-    expect(await port.perform('tech', 'lookupReceipt')).toEqual({ action: 'lookupReceipt', stage: 'enter' });
+    expect(await port.perform('technician', 'lookupReceipt')).toEqual({ action: 'lookupReceipt', stage: 'enter' });
     for (const typed of ['1', '000001', number.slice(-15).replace('-', ''), number]) {
-      const view = await port.perform('tech', 'lookupReceipt', { receiptNumber: typed, locale: 'ru' });
+      const view = await port.perform('technician', 'lookupReceipt', { receiptNumber: typed, locale: 'ru' });
       expect(view, typed).toMatchObject({ action: 'lookupReceipt', stage: 'found', receiptNumber: number, operation: 'cashIn', printerUsable: true });
       const lines = (view as { lines: string[] }).lines;
       expect(lines[0]?.trim()).toBe('Test Bank');
@@ -94,13 +97,13 @@ describe('receipt look-up', () => {
   });
 
   it('answers an unknown or malformed number with a refusal, audited, never a crash', async () => {
-    const { port, cashIn, audit } = rig();
+    const { port, cashIn, audit } = await rig();
     cashIn([T(500)]);
-    expect(await port.perform('tech', 'lookupReceipt', { receiptNumber: '999' })).toEqual({
+    expect(await port.perform('technician', 'lookupReceipt', { receiptNumber: '999' })).toEqual({
       action: 'lookupReceipt', stage: 'enter', typed: '999', refusal: { code: 'unknownReceipt' },
     });
-    expect(await port.perform('tech', 'lookupReceipt', { receiptNumber: '12 34' })).toMatchObject({ stage: 'enter', refusal: { code: 'badNumber' } });
-    expect(await port.perform('tech', 'printReceiptCopy', { receiptNumber: '999' })).toMatchObject({ stage: 'enter', refusal: { code: 'unknownReceipt' } });
+    expect(await port.perform('technician', 'lookupReceipt', { receiptNumber: '12 34' })).toMatchObject({ stage: 'enter', refusal: { code: 'badNumber' } });
+    expect(await port.perform('technician', 'printReceiptCopy', { receiptNumber: '999' })).toMatchObject({ stage: 'enter', refusal: { code: 'unknownReceipt' } });
     expect(audit().slice(-3)).toEqual([
       expect.objectContaining({ action: 'lookupReceipt', ok: false, refusal: { code: 'unknownReceipt' } }),
       expect.objectContaining({ action: 'lookupReceipt', ok: false, refusal: { code: 'badNumber' } }),
@@ -109,22 +112,22 @@ describe('receipt look-up', () => {
   });
 
   it('prints a copy marked as one on paper, and journals and audits the reprint', async () => {
-    const { s, port, printer, cashIn, audit } = rig();
+    const { s, port, printer, cashIn, audit } = await rig();
     const number = cashIn([T(5000)]);
-    const view = await port.perform('tech', 'printReceiptCopy', { receiptNumber: number, locale: 'en' });
+    const view = await port.perform('technician', 'printReceiptCopy', { receiptNumber: number, locale: 'en' });
     expect(view).toMatchObject({ action: 'lookupReceipt', stage: 'found', receiptNumber: number, copy: { printed: true } });
     const paper = printer.paper.receipts.at(-1);
     expect(paper?.lines[0]?.trim()).toBe('COPY (DUPLICATE)');
     expect(paper?.lines.join('\n')).toContain('Copy printed 26.11.2026 08:15:00');
     expect(paper?.lines.join('\n')).toContain(number);
     const entry = [...iterateJournal(s.db)].find((e) => e.type === 'receiptCopy');
-    expect(entry?.payload).toEqual({ ofReceipt: number, who: 'tech', printed: true });
+    expect(entry?.payload).toEqual({ ofReceipt: number, who: 'technician', printed: true });
     expect(audit()).toContainEqual(expect.objectContaining({ action: 'receiptCopy', receiptNumber: number, printed: true }));
     expect(audit().at(-1)).toMatchObject({ action: 'printReceiptCopy', ok: true });
 
     // no paper: nothing "printed", and the failed reprint is on record too
     printer.out = true;
-    const failed = await port.perform('tech', 'printReceiptCopy', { receiptNumber: number });
+    const failed = await port.perform('technician', 'printReceiptCopy', { receiptNumber: number });
     expect(failed).toMatchObject({ copy: { printed: false, failure: 'printerUnavailable' }, printerUsable: false });
     expect(printer.paper.receipts).toHaveLength(1);
     expect([...iterateJournal(s.db)].filter((e) => e.type === 'receiptCopy').map((e) => e.payload.printed)).toEqual([true, false]);
@@ -133,10 +136,10 @@ describe('receipt look-up', () => {
 
 describe('collection', () => {
   it('shows the counters first and changes nothing until confirmed', async () => {
-    const { s, port, cashIn } = rig();
+    const { s, port, cashIn } = await rig();
     cashIn([T(1000), T(2000), T(2000)]);
     const before = readCounters(s.db);
-    const view = await port.perform('tech', 'collect');
+    const view = await port.perform('technician', 'collect');
     expect(view).toEqual({
       action: 'collect', stage: 'count', printerUsable: true,
       units: [{ unit: 'cashBox', denomination: T(1000), count: 1 }, { unit: 'cashBox', denomination: T(2000), count: 2 }],
@@ -145,9 +148,9 @@ describe('collection', () => {
   });
 
   it('records counted notes that differ as discrepancies beside the counters, with a slip', async () => {
-    const { s, port, printer, cashIn } = rig();
+    const { s, port, printer, cashIn } = await rig();
     cashIn([T(1000), T(2000), T(2000)]);
-    const view = await port.perform('tech', 'collect', { confirm: 1, locale: 'en', 'cashBox/100000': 1, 'cashBox/200000': 1, 'cashBox/500000': 1 });
+    const view = await port.perform('technician', 'collect', { confirm: 1, locale: 'en', 'cashBox/100000': 1, 'cashBox/200000': 1, 'cashBox/500000': 1 });
     expect(ServiceModeView.parse(view)).toMatchObject({
       action: 'collect', stage: 'done', total: T(5000), slip: { printed: true },
       discrepancies: [
@@ -167,16 +170,16 @@ describe('collection', () => {
     expect(slip).toMatch(/Difference\s+-1/);
     expect(slip).toMatch(/Difference\s+\+1/);
     // and the look-up reads the same slip back
-    const found = await port.perform('tech', 'lookupReceipt', { receiptNumber, locale: 'en' });
+    const found = await port.perform('technician', 'lookupReceipt', { receiptNumber, locale: 'en' });
     expect((found as { lines: string[] }).lines.join('\n')).toMatch(/Counted\s+1 = 2,000.00/);
   });
 
   it('refuses a count that is not a whole number of notes, and a unit it does not empty', async () => {
-    const { s, port, cashIn, audit } = rig();
+    const { s, port, cashIn, audit } = await rig();
     cashIn([T(1000)]);
-    expect(await port.perform('tech', 'collect', { confirm: 1, 'cashBox/100000': -1 })).toMatchObject({ stage: 'count', refusal: { code: 'badCount', key: 'cashBox/100000' } });
-    expect(await port.perform('tech', 'collect', { confirm: 1, 'cassette:0/100000': 3 })).toMatchObject({ stage: 'count', refusal: { code: 'badCount' } });
-    expect(await port.perform('tech', 'collect', { confirm: 1, 'cashBox/100000': '2' })).toMatchObject({ stage: 'count', refusal: { code: 'badCount' } });
+    expect(await port.perform('technician', 'collect', { confirm: 1, 'cashBox/100000': -1 })).toMatchObject({ stage: 'count', refusal: { code: 'badCount', key: 'cashBox/100000' } });
+    expect(await port.perform('technician', 'collect', { confirm: 1, 'cassette:0/100000': 3 })).toMatchObject({ stage: 'count', refusal: { code: 'badCount' } });
+    expect(await port.perform('technician', 'collect', { confirm: 1, 'cashBox/100000': '2' })).toMatchObject({ stage: 'count', refusal: { code: 'badCount' } });
     expect(readCounters(s.db).find((r) => r.unit === 'cashBox')?.count).toBe(1);
     expect(audit().filter((a) => a.action === 'collect').map((a) => a.ok)).toEqual([false, false, false]);
   });
@@ -184,22 +187,22 @@ describe('collection', () => {
 
 describe('replenishment', () => {
   it('offers each cassette with its configured denomination and capacity', async () => {
-    const { port } = rig();
-    expect(await port.perform('tech', 'replenish', { locale: 'kk' })).toEqual({
+    const { port } = await rig();
+    expect(await port.perform('technician', 'replenish', { locale: 'kk' })).toEqual({
       action: 'replenish', stage: 'enter', capacity: 500,
       cassettes: [{ cassette: 0, denomination: T(2000), count: 0 }, { cassette: 1, denomination: T(20000), count: 0 }],
     });
   });
 
   it('loads, then exchanges with the removed notes counted: a difference is a discrepancy', async () => {
-    const { s, port, printer } = rig();
-    const first = await port.perform('tech', 'replenish', { 'load/0': 200, 'load/1': 150 });
+    const { s, port, printer } = await rig();
+    const first = await port.perform('technician', 'replenish', { 'load/0': 200, 'load/1': 150 });
     expect(first).toMatchObject({ stage: 'done', slip: { printed: true }, discrepancies: [] });
     expect(readCounters(s.db).filter((r) => r.unit.startsWith('cassette'))).toEqual([
       { unit: 'cassette:0', denomination: T(2000), count: 200 },
       { unit: 'cassette:1', denomination: T(20000), count: 150 },
     ]);
-    const exchange = await port.perform('tech', 'replenish', { 'load/1': 300, 'removed/1': 149, locale: 'en' });
+    const exchange = await port.perform('technician', 'replenish', { 'load/1': 300, 'removed/1': 149, locale: 'en' });
     expect(exchange).toMatchObject({
       stage: 'done',
       cassettes: [{ cassette: 1, denomination: T(20000), count: 300, removed: 149 }],
@@ -211,7 +214,7 @@ describe('replenishment', () => {
   });
 
   it('refuses negative, fractional, over-capacity and unknown-cassette entries, changing nothing', async () => {
-    const { s, port, audit } = rig();
+    const { s, port, audit } = await rig();
     const refused = [
       [{ 'load/0': -1 }, 'badCount'],
       [{ 'load/0': 1.5 }, 'badCount'],
@@ -223,7 +226,7 @@ describe('replenishment', () => {
       [{ cassette: 0, count: -1 }, 'badCount'],
     ] as const;
     for (const [params, code] of refused) {
-      const view = await port.perform('tech', 'replenish', params);
+      const view = await port.perform('technician', 'replenish', params);
       expect(view, JSON.stringify(params)).toMatchObject({ action: 'replenish', stage: 'enter', refusal: { code } });
     }
     expect(readCounters(s.db)).toEqual([]);

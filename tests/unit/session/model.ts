@@ -2,7 +2,9 @@
  * The session machine as a graph: what each invoked actor may answer, which events each state
  * may meet, and which facts make two states different.
  */
-import type { AnyMachineSnapshot, EventObject } from 'xstate';
+import { createActor, matchesState, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type StateValue } from 'xstate';
+import { activeFlow, sessionValue } from '../../../kiosk/session/flow-view.js';
+import { FLOW_ID } from '../../../kiosk/session/machine-kit.js';
 import type { SessionContext, SessionEvent } from '../../../kiosk/session/types.js';
 import { CARD, CUSTOMER_IIN, SECRET_OTP, T, products, services, testConfig } from './world.js';
 
@@ -153,32 +155,85 @@ export const DELAYS: Record<string, number> = {
   palmRetry: 5_000,
 };
 
-export function activeInvokeIds(state: AnyMachineSnapshot): string[] {
-  return state._nodes.flatMap((n) => n.invoke.map((i) => i.id));
+/**
+ * The session as the graph walks it: the parent machine with the flow machine it runs. Pure
+ * transitions cannot step a child machine, so each step restores a live actor tree from the
+ * persisted snapshot (actors that never answer, a clock that never fires), delivers the event to
+ * the machine it is for, and keeps the tree's snapshot; `value` reads as one chart (flow-view.ts).
+ */
+export interface SessionState {
+  persisted: unknown;
+  root: AnyMachineSnapshot;
+  value: StateValue;
 }
+
+/** an event for the flow machine `at` levels below the parent (its actors' answers and timers) */
+type Routed = EventObject & { at?: number; [key: string]: unknown };
+
+/** the machine snapshots of the tree, parent first, with how deep each runs */
+function machines(root: AnyMachineSnapshot): AnyMachineSnapshot[] {
+  const flow = activeFlow(root);
+  return flow ? [root, ...machines(flow)] : [root];
+}
+
+export function activeInvokeIds(state: AnyMachineSnapshot): string[] {
+  return machines(state).flatMap((m) => m._nodes.flatMap((n) => n.invoke.map((i) => i.id).filter((id) => id !== FLOW_ID)));
+}
+
+/** sends an event to the machine of the tree it is for */
+export function deliver(actor: AnyActorRef, event: Routed): void {
+  const { at, ...plain } = event;
+  let target: AnyActorRef | undefined = actor;
+  for (let depth = 0; depth < (at ?? 0); depth++) target = (target?.getSnapshot() as AnyMachineSnapshot).children[FLOW_ID] as AnyActorRef | undefined;
+  if (!target) throw new Error(`no flow to deliver ${event.type} to`);
+  target.send(plain);
+}
+
+export function sessionGraphLogic(machine: AnyStateMachine) {
+  const frozen = { setTimeout: () => 0, clearTimeout: () => {} };
+  // the tree's actors are left running (they never answer, the clock never fires): stopping one
+  // would mark the kept snapshots' children stopped
+  const capture = (actor: AnyActorRef): SessionState => {
+    const root = actor.getSnapshot() as AnyMachineSnapshot;
+    return { persisted: actor.getPersistedSnapshot(), root, value: sessionValue(root) };
+  };
+  return {
+    getInitialSnapshot: (): SessionState => capture(createActor(machine, { clock: frozen }).start()),
+    transition: (state: SessionState, event: Routed): SessionState => {
+      const actor = createActor(machine, { clock: frozen, snapshot: state.persisted as never }).start();
+      deliver(actor, event);
+      return capture(actor);
+    },
+  };
+}
+
+const matches = (state: SessionState, value: StateValue): boolean => matchesState(value, state.value);
 
 /** events that set long-lived flags are offered where they matter, to keep the graph finite and small */
-function offered(state: AnyMachineSnapshot, e: SessionEvent): boolean {
-  const atRest = state.matches('idle') || state.matches('outOfService');
-  if (e.type === 'device.health' || e.type === 'device.serviceSwitch' || e.type === 'setLocale') return atRest || state.matches('service');
-  if (e.type === 'device.cardInserted') return atRest || state.matches({ session: { flow: { identify: 'card' } } });
-  return state.can(e as never);
+function offered(state: SessionState, e: SessionEvent): boolean {
+  const atRest = matches(state, 'idle') || matches(state, 'outOfService');
+  if (e.type === 'device.health' || e.type === 'device.serviceSwitch' || e.type === 'setLocale') return atRest || matches(state, 'service');
+  if (e.type === 'device.cardInserted') return atRest || matches(state, { session: { flow: { identify: 'card' } } });
+  return machines(state.root).some((m) => m.can(e as never));
 }
 
-export function eventsFor(state: AnyMachineSnapshot): EventObject[] {
-  const events: EventObject[] = [...uiEvents, ...deviceEvents].filter((e) => offered(state, e));
-  for (const id of activeInvokeIds(state)) {
-    for (const output of outputs[id] ?? []) events.push({ type: `xstate.done.actor.${id}`, output } as EventObject);
-    events.push({ type: `xstate.error.actor.${id}`, error: new Error('port failed') } as EventObject);
-  }
-  for (const node of state._nodes) for (const d of node.after) events.push({ type: d.eventType });
+export function eventsFor(state: SessionState): EventObject[] {
+  const events: Routed[] = [...uiEvents, ...deviceEvents].filter((e) => offered(state, e));
+  machines(state.root).forEach((m, at) => {
+    const route = at > 0 ? { at } : {};
+    for (const id of m._nodes.flatMap((n) => n.invoke.map((i) => i.id)).filter((x) => x !== FLOW_ID)) {
+      for (const output of outputs[id] ?? []) events.push({ type: `xstate.done.actor.${id}`, output, ...route });
+      events.push({ type: `xstate.error.actor.${id}`, error: new Error('port failed'), ...route });
+    }
+    for (const node of m._nodes) for (const d of node.after) events.push({ type: d.eventType, ...route });
+  });
   return events;
 }
 
 /** distinct states: where the machine is, plus the few facts that change what can happen next there */
-export function serialize(state: AnyMachineSnapshot): string {
-  const c = state.context as SessionContext;
-  const inFlow = (region: string): boolean => state.matches({ session: { flow: region } } as never);
+export function serialize(state: SessionState): string {
+  const c = state.root.context as SessionContext;
+  const inFlow = (region: string): boolean => matches(state, { session: { flow: region } });
   if (inFlow('ending')) return JSON.stringify([state.value, c.card !== undefined]);
   return JSON.stringify([
     state.value,
@@ -193,4 +248,3 @@ export function serialize(state: AnyMachineSnapshot): string {
     inFlow('receipt') ? c.receipt?.options.length : null,
   ]);
 }
-

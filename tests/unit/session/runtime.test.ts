@@ -109,9 +109,10 @@ describe('service mode', () => {
   it('audits every login attempt and action', async () => {
     const s = store();
     const log: string[] = [];
-    const devices = { cashAcceptor: new FakeAcceptor(log), dispenser: new FakeDispenser(log), cassetteDenominations: [500_000, 1_000_000] } as unknown as KioskDevices;
+    const cabinet = { status: () => ({ serviceSwitchOpen: true }) };
+    const devices = { cashAcceptor: new FakeAcceptor(log), dispenser: new FakeDispenser(log), cabinet, cassetteDenominations: [500_000, 1_000_000] } as unknown as KioskDevices;
     const port = serviceMode({ technicianCode: '246810', store: s.money, db: s.db, devices, testPrint: async () => ({ ok: true }) });
-    expect(await port.login('000000')).toEqual({ ok: false });
+    expect(await port.login('000000')).toEqual({ ok: false, reason: 'wrongPin' });
     const ok = await port.login('246810');
     expect(ok.ok).toBe(true);
     const view = await port.perform('technician', 'verifyJournal');

@@ -1,0 +1,62 @@
+/**
+ * The session as one chart, read from the parent machine's snapshot and the flow machine it runs
+ * (at `children.flow`, see machine-kit.ts). The bridge snapshot, the runtime and the tests read a
+ * session only through these, never through the children's plumbing.
+ */
+import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
+import { FLOW_ID } from './machine-kit.js';
+import type { SessionTag } from './types.js';
+
+/** the snapshot of the flow machine the parent runs now, if any */
+export function activeFlow(snapshot: AnyMachineSnapshot): AnyMachineSnapshot | undefined {
+  const child = (snapshot.children as Record<string, { getSnapshot(): unknown } | undefined>)[FLOW_ID];
+  const s = child?.getSnapshot() as Partial<AnyMachineSnapshot> | undefined;
+  return s && typeof s === 'object' && 'machine' in s && s.status === 'active' ? (s as AnyMachineSnapshot) : undefined;
+}
+
+/** the running flow's context, when the running flow is the machine with this id */
+export function flowContext<C>(snapshot: AnyMachineSnapshot, machineId: string): C | undefined {
+  const flow = activeFlow(snapshot);
+  return flow?.machine.id === machineId ? (flow.context as C) : undefined;
+}
+
+/** the path of the state that invokes the running flow */
+function flowHost(snapshot: AnyMachineSnapshot): string[] | undefined {
+  return snapshot._nodes.find((n) => n.invoke.some((i) => i.id === FLOW_ID))?.path;
+}
+
+function graft(value: StateValue | undefined, path: string[], sub: StateValue): StateValue {
+  const [head, ...rest] = path;
+  if (head === undefined) return sub;
+  const inner = typeof value === 'object' ? value[head] : undefined;
+  return { ...(typeof value === 'object' ? value : {}), [head]: graft(inner, rest, sub) };
+}
+
+/** the parent's state value with the running flow's value in place of the state that runs it: one chart's value */
+export function sessionValue(snapshot: AnyMachineSnapshot): StateValue {
+  const flow = activeFlow(snapshot);
+  const host = flowHost(snapshot);
+  if (!flow || !host) return snapshot.value;
+  return graft(snapshot.value, host, sessionValue(flow));
+}
+
+/** a fact about the session's current state, whether the parent's or the running flow's state carries it */
+export function sessionHasTag(snapshot: AnyMachineSnapshot, tag: SessionTag): boolean {
+  if (snapshot.hasTag(tag)) return true;
+  const flow = activeFlow(snapshot);
+  return flow ? sessionHasTag(flow, tag) : false;
+}
+
+/**
+ * Would the session act on this UI event where it is now (guards evaluated)? An event the running
+ * flow handles is the flow's to take: the parent only passes it on. The inactivity region restarts
+ * its timer on every UI event; that restart alone is not the event being taken, except for
+ * moreTime, whose whole point it is.
+ */
+export function sessionTakes(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
+  const flow = activeFlow(snapshot);
+  if (flow?.machine.root.events.includes(event.type)) return sessionTakes(flow, event);
+  return snapshot.machine
+    .getTransitionData(snapshot, event)
+    .some((t) => (t.target !== undefined || t.actions.length > 0) && !(t.source.path.includes('inactivity') && t.actions.length === 0 && event.type !== 'moreTime'));
+}
