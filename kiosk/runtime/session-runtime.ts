@@ -36,7 +36,7 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
     localeDefault: config.locale,
     // the configured subset, always in the start screen's order
     identificationMethods: IDENTIFICATION_METHODS.filter((m) => config.identification.methods.includes(m)),
-    timeouts: { ...defaultTimeouts, inactivityMs: t.inactivityMs, moreTimeMs: t.moreTimeMs, takeCashMs: t.cashTakeMs, approvalMs: t.approvalMs },
+    timeouts: { ...defaultTimeouts, inactivityMs: t.inactivityMs, moreTimeMs: t.moreTimeMs, takeCashMs: t.cashTakeMs, approvalMs: t.approvalMs, cashInBankWaitMs: t.cashInBankWaitMs },
     offlineCaps: { perPayment: config.offline.perPaymentTiyn, total: config.offline.totalTiyn },
     acceptedDenominations: [...KZT_BANKNOTES_TIYN],
     withdrawal: {
