@@ -159,6 +159,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       ...(isProduction(config) ? {} : { technicianCode: config.service.technicianCode }),
       users: () => crew.users(),
       refreshUsers: () => crew.refresh(),
+      onOutbox: () => sync.notify(),
       lockout: { attempts: config.service.lockoutAttempts, minutes: config.service.lockoutMinutes },
       onLockout: (until) => {
         logger.warn({ until: until.toISOString() }, 'service entry locked after repeated wrong PINs');
