@@ -35,7 +35,8 @@ function npmRun(script: string): void {
 }
 
 const USAGE = `usage: npm start [-- --fresh]
-  --fresh   delete the bank simulator's ledger (re-seeded on start) and the terminal's database first`;
+  --fresh   delete the bank simulator's ledger (re-seeded on start), the terminal's database and the
+            emulated cash acceptor's cash box first`;
 
 /** a window that closes this soon after it opened did not start, rather than being closed by a person */
 const EARLY_EXIT_MS = 5_000;
@@ -57,14 +58,21 @@ function parseArgs(argv: string[]): { fresh: boolean } {
   return { fresh };
 }
 
-/** the bank ledger folder and the kiosk's SQLite files (with their WAL side files) */
+/**
+ * the bank ledger folder, the kiosk's SQLite files (with their WAL side files) and the emulated
+ * acceptor's cash box (kept across simulator restarts), so the terminal's counters and the box agree
+ */
 function freshStart(dataDir: string): void {
-  const targets = [join(dataDir, 'bank'), ...['', '-wal', '-shm'].map((s) => join(dataDir, `kiosk.sqlite${s}`))].filter((p) => existsSync(p));
+  const targets = [
+    join(dataDir, 'bank'),
+    ...['', '-wal', '-shm'].map((s) => join(dataDir, `kiosk.sqlite${s}`)),
+    join(dataDir, 'run', 'cash-acceptor.state.json'),
+  ].filter((p) => existsSync(p));
   if (targets.length === 0) {
     console.log(`start: --fresh: nothing to delete in ${dataDir}`);
     return;
   }
-  console.log(`start: --fresh deletes the bank simulator's ledger (re-seeded on start) and the terminal database:`);
+  console.log(`start: --fresh deletes the bank simulator's ledger (re-seeded on start), the terminal database and the emulated acceptor's cash box:`);
   for (const t of targets) {
     console.log(`  ${t}`);
     rmSync(t, { recursive: true, force: true });

@@ -73,7 +73,14 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   #escrowType: number | undefined;
   #escrowFoundAtOpen = false;
   #billInPathAtPowerUp: 'validator' | 'stacker' | undefined;
-  #settledAtOpen: { outcome: 'stacked' | 'returned'; billType: number } | undefined;
+  /** `billType` undefined: the device handed back a note nobody named (11 at power-up, the note never seen in escrow) */
+  #settledAtOpen: { outcome: 'stacked' | 'returned'; billType: number | undefined } | undefined;
+  /** the device came back from a power cut finishing a note (81 after RESET): enable the wanted types once it idles */
+  #enableWhenIdle = false;
+  /** the link was online before: a re-initialisation, not the first open */
+  #wasEverOnline = false;
+  /** an 81 / 82 found pending at a re-initialisation: the device's word on a note, said once online */
+  #wordAfterInit: { outcome: 'stacked' | 'returned'; billType: number } | undefined;
   #holding = false;
   #lastHoldAt = 0;
   #failures = 0;
@@ -375,9 +382,23 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       this.#markOnline();
       return;
     }
-    if (first?.kind === 'powerUp' && first.billIn) this.#billInPathAtPowerUp = first.billIn;
+    if (first?.kind === 'powerUp' && first.billIn) {
+      this.#billInPathAtPowerUp = first.billIn;
+      if (first.billIn === 'validator') {
+        // [ccnet.md §6]: RESET hands a note in the head back with no 82. Its value is known only if
+        // this driver saw it in escrow before the power cut; otherwise nobody can name it.
+        this.#settledAtOpen = { outcome: 'returned', billType: this.#escrowType };
+      }
+      this.#escrow = undefined;
+      this.#escrowType = undefined;
+      this.#holding = false;
+    }
     // a one-shot 81 / 82 still pending: the note left escrow while no host was listening
-    if (first?.kind === 'stacked' || first?.kind === 'returned') this.#settledAtOpen = { outcome: first.kind, billType: first.billType };
+    if (first?.kind === 'stacked' || first?.kind === 'returned') {
+      this.#settledAtOpen = { outcome: first.kind, billType: first.billType };
+      // the RESET below ends the one-shot; a host that was listening before hears it as it would have live
+      if (this.#wasEverOnline) this.#wordAfterInit = { outcome: first.kind, billType: first.billType };
+    }
     this.#state = 'initialising';
     const reset = await this.#transactLocked(Cmd.reset, false);
     if (!(reset.length === 1 && reset[0] === Cmd.ack)) throw new CcnetError('validator did not acknowledge RESET');
@@ -389,6 +410,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
         if (s.kind !== 'disabled') {
           // a fault or a recovered note: read the table if the device allows, and report it
           if ((s.kind === 'stacked' || s.kind === 'returned') && !this.#settledAtOpen) this.#settledAtOpen = { outcome: s.kind, billType: s.billType };
+          this.#enableWhenIdle = this.#wantedTypes.length > 0;
           this.#lastKey = undefined;
           await this.#readInfo().catch(() => undefined);
           this.#markOnline();
@@ -430,13 +452,18 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
     this.#fault = undefined;
     if (this.#link !== 'online') {
       this.#link = 'online';
+      this.#wasEverOnline = true;
       this.emit('online', { ...(this.#model ? { model: this.#model } : {}), ...(this.#serial ? { serial: this.#serial } : {}) });
     }
+    const word = this.#wordAfterInit;
+    this.#wordAfterInit = undefined;
+    if (word) this.emit(word.outcome, { denomination: this.#denomination(word.billType) });
   }
 
-  #settledView(n: { outcome: 'stacked' | 'returned'; billType: number }): NonNullable<CashAcceptorStatus['noteSettledAtOpen']> {
+  #settledView(n: { outcome: 'stacked' | 'returned'; billType: number | undefined }): NonNullable<CashAcceptorStatus['noteSettledAtOpen']> {
+    if (n.billType === undefined) return { outcome: n.outcome };
     const denomination = this.#table.find((e) => e.billType === n.billType)?.denomination;
-    return { ...n, ...(denomination !== undefined ? { denomination } : {}) };
+    return { outcome: n.outcome, billType: n.billType, ...(denomination !== undefined ? { denomination } : {}) };
   }
 
   #denomination(type: number): Tiyn {
@@ -454,16 +481,21 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
     this.#fault = undefined;
     switch (s.kind) {
       case 'powerUp':
-        // the device lost power while we were talking to it: run the init sequence again
+        // the device lost power while we were talking to it: the link is new (offline, then online
+        // once the init sequence ran again), and its word on a note in the path is read at init
         if (s.billIn) this.#billInPathAtPowerUp = s.billIn;
-        this.#ready = false;
         this.#state = 'initialising';
-        this.#holding = false;
+        this.#goOffline('validator powered up');
         return;
       case 'initialize': this.#state = 'initialising'; return;
       case 'idling': case 'accepting': case 'stacking': case 'returning': case 'disabled': case 'holding':
         this.#state = s.kind;
         if (s.kind === 'idling' || s.kind === 'disabled') this.#clearEscrow();
+        if (s.kind === 'disabled' && this.#enableWhenIdle && this.#wantedTypes.length > 0) {
+          // power-up cleared the masks; the customer's cash-in goes on with the types it had
+          this.#enableWhenIdle = false;
+          await this.#transactLocked0(Cmd.enableBillTypes, [...encodeTypeMask(this.#wantedTypes), ...encodeTypeMask(this.#wantedTypes)]);
+        }
         return;
       case 'pause': this.#state = 'accepting'; return;
       case 'escrow': {

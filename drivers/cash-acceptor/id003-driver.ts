@@ -87,6 +87,8 @@ export class Id003BillAcceptor extends TypedEmitter<CashAcceptorEvents> implemen
   #escrowFoundAtOpen = false;
   #billInPathAtPowerUp: 'validator' | 'stacker' | undefined;
   #settledAtOpen: { outcome: 'stacked' | 'returned'; escrowCode: number | undefined } | undefined;
+  /** escrow code of a note this driver saw before the acceptor lost power, stored by the RESET at 42: said once online */
+  #storedAtPowerUp: number | undefined;
   #holding = false;
   #lastHoldAt = 0;
   #failures = 0;
@@ -397,6 +399,8 @@ export class Id003BillAcceptor extends TypedEmitter<CashAcceptorEvents> implemen
       // Its value is known only if this driver saw it in escrow before the power cut.
       this.#billInPathAtPowerUp = first.billIn === 'acceptor' ? 'validator' : 'stacker';
       this.#settledAtOpen = { outcome: first.billIn === 'acceptor' ? 'returned' : 'stacked', escrowCode: this.#note?.escrowCode };
+      // kept until said, also when this init attempt fails after the RESET stored the note
+      if (first.billIn === 'stacker' && this.#note?.escrowCode !== undefined) this.#storedAtPowerUp = this.#note.escrowCode;
       this.#note = undefined;
     }
     this.#state = 'initialising';
@@ -405,6 +409,12 @@ export class Id003BillAcceptor extends TypedEmitter<CashAcceptorEvents> implemen
     await this.#readInfo();
     if (this.#accepting) await this.#exclusive(() => this.#settingUnlocked(Cmd.setInhibit, [0]));
     this.#markOnline();
+    // the device's word on a note it was stacking when its power went, as CCNET gives it (81 after
+    // RESET): 42 names no note, this driver does from what it saw. A host that never saw the note
+    // (the whole terminal lost power) reads noteSettledAtOpen instead.
+    const stored = this.#storedAtPowerUp;
+    this.#storedAtPowerUp = undefined;
+    if (stored !== undefined) this.emit('stacked', { denomination: this.#denomination(stored) });
   }
 
   /** RESET, the settings while INITIALIZE lasts (checked by reading the mask back), then wait it out. */

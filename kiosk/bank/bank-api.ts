@@ -138,7 +138,7 @@ export interface ServicePaymentAuthorisation {
 export type OutboxKind =
   | 'cashInCredit' | 'servicePayment' | 'servicePaymentReverse' | 'withdrawalComplete' | 'withdrawalReverse' | 'collection'
   | 'replenishment' | 'journalUpload' | 'receiptSms' | 'receiptPush'
-  | 'terminalStatus';
+  | 'terminalStatus' | 'deadLetterResolution';
 
 export interface OutboxMessage {
   key: string; // terminalId + ':' + monotonic sequence; permanent identity

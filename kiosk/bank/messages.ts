@@ -119,6 +119,27 @@ export const TerminalStatusBody = z.object({
   serviceLockout: z.object({ at: z.string().max(40), until: z.string().max(40), active: z.boolean() }).optional(),
 });
 
+/**
+ * What a technician did about a message the bank refused: retried it, or closed it with a written
+ * comment (the money row stays on the terminal). Not from a published bank protocol: this
+ * project's own message, so the bank's back office sees the terminal's side of a dead letter.
+ */
+export const DeadLetterResolutionBody = z.object({
+  /** the refused message */
+  messageKey: z.string().max(80),
+  messageKind: z.string().max(40),
+  /** the receipt of the refused operation (named so the journal does not take it for a receipt of its own) */
+  ofReceipt: z.string().max(40).optional(),
+  amount: Tiyn,
+  /** the bank's refusal as the terminal recorded it */
+  reason: z.string().max(200).optional(),
+  resolution: z.enum(['retried', 'closed']),
+  comment: z.string().max(500).optional(),
+  /** the service person's id (never a name or a PIN) */
+  who: z.string().max(32),
+  at: z.string().max(40),
+});
+
 export const OutboxMessageSchema = z.discriminatedUnion('kind', [
   z.object({ key: z.string().max(80), kind: z.literal('cashInCredit'), body: CashInCreditBody }),
   z.object({ key: z.string().max(80), kind: z.literal('servicePayment'), body: ServicePaymentBody }),
@@ -131,6 +152,7 @@ export const OutboxMessageSchema = z.discriminatedUnion('kind', [
   z.object({ key: z.string().max(80), kind: z.literal('receiptSms'), body: ReceiptSmsBody }),
   z.object({ key: z.string().max(80), kind: z.literal('receiptPush'), body: ReceiptPushBody }),
   z.object({ key: z.string().max(80), kind: z.literal('terminalStatus'), body: TerminalStatusBody }),
+  z.object({ key: z.string().max(80), kind: z.literal('deadLetterResolution'), body: DeadLetterResolutionBody }),
 ]);
 export type OutboxMessageWire = z.infer<typeof OutboxMessageSchema>;
 

@@ -227,7 +227,7 @@ export const ServiceReplenishView = z.object({
 });
 /** the other actions' answers (diagnostics, counters, journal check ...), free-form */
 export const ServiceOtherView = z
-  .object({ action: z.enum(['diagnostics', 'cashUnits', 'testPrint', 'resetDevice', 'deadLetters', 'verifyJournal', 'exit']) })
+  .object({ action: z.enum(['diagnostics', 'cashUnits', 'testPrint', 'resetDevice', 'deadLetters', 'resolveDeadLetter', 'verifyJournal', 'exit']) })
   .catchall(z.unknown());
 /** an action the logged-in person's role does not allow (checked in the core) */
 export const ServiceDeniedView = z.object({

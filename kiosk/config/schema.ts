@@ -194,9 +194,17 @@ export const ConfigSchema = z
         /** bank rules 8.12: at most 15 minutes */
         otpValidityMs: ms(30_000, 900_000).default(300_000),
         otpResendMs: ms(5_000, 600_000).default(60_000),
+        /** once a customer's notes are in the box, the longest the session waits for a slow bank before it finishes the payment (credit queued) */
+        cashInBankWaitMs: ms(1_000, 120_000).default(10_000),
+        /**
+         * how long the session waits for the acceptor's word on a note after STACK (its link may be
+         * down meanwhile: a validator coming back from a power cut says it then); past it the intent
+         * is left to the runtime's intent settler
+         */
+        noteSettleMs: ms(2_000, 120_000).default(10_000),
       })
       .strict()
-      .default({ inactivityMs: 45_000, moreTimeMs: 15_000, cashTakeMs: 30_000, approvalMs: 180_000, otpValidityMs: 300_000, otpResendMs: 60_000 }),
+      .default({ inactivityMs: 45_000, moreTimeMs: 15_000, cashTakeMs: 30_000, approvalMs: 180_000, otpValidityMs: 300_000, otpResendMs: 60_000, cashInBankWaitMs: 10_000, noteSettleMs: 10_000 }),
     offline: z
       .object({
         /** most one payment may take while the bank is unreachable */

@@ -58,11 +58,21 @@ export function receiptModel(data: ReceiptData, locale: Locale, site: ReceiptSit
     amount: data.amount,
     commission: data.commission,
     total: data.amount + data.commission,
-    status: data.operation === 'withdrawalReverse' || data.operation === 'servicePaymentReverse' ? 'declined' : 'completed',
+    status: receiptStatus(data),
     ...(site.dispenserPresenter === false && data.operation === 'withdrawal' ? { paidAtExit: true } : {}),
     ...(slip ? { cashSlip: { kind: slip, units: data.units ?? [] } } : {}),
     ...(options.copyPrintedAt ? { copy: { printedAt: options.copyPrintedAt } } : {}),
   });
+}
+
+/**
+ * Cash paid in is the customer's the moment it is in the box, but the bank credits it when the
+ * queued message is delivered: until then (a slow or unreachable bank) the receipt says pending.
+ */
+function receiptStatus(data: ReceiptData): ReceiptModel['status'] {
+  if (data.operation === 'withdrawalReverse' || data.operation === 'servicePaymentReverse') return 'declined';
+  if ((data.operation === 'cashIn' || data.operation === 'servicePayment') && data.delivery?.state === 'pending') return 'pending';
+  return 'completed';
 }
 
 /** a payment from an account names the account paid from: the label the customer saw, masked again in case it carries a number */

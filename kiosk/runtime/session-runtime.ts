@@ -36,7 +36,10 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
     localeDefault: config.locale,
     // the configured subset, always in the start screen's order
     identificationMethods: IDENTIFICATION_METHODS.filter((m) => config.identification.methods.includes(m)),
-    timeouts: { ...defaultTimeouts, inactivityMs: t.inactivityMs, moreTimeMs: t.moreTimeMs, takeCashMs: t.cashTakeMs, approvalMs: t.approvalMs },
+    timeouts: {
+      ...defaultTimeouts, inactivityMs: t.inactivityMs, moreTimeMs: t.moreTimeMs, takeCashMs: t.cashTakeMs, approvalMs: t.approvalMs,
+      cashInBankWaitMs: t.cashInBankWaitMs, noteSettleMs: t.noteSettleMs,
+    },
     offlineCaps: { perPayment: config.offline.perPaymentTiyn, total: config.offline.totalTiyn },
     acceptedDenominations: [...KZT_BANKNOTES_TIYN],
     withdrawal: {
@@ -157,6 +160,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       ...(isProduction(config) ? {} : { technicianCode: config.service.technicianCode }),
       users: () => crew.users(),
       refreshUsers: () => crew.refresh(),
+      onOutbox: () => sync.notify(),
       lockout: { attempts: config.service.lockoutAttempts, minutes: config.service.lockoutMinutes },
       onLockout: (until) => {
         logger.warn({ until: until.toISOString() }, 'service entry locked after repeated wrong PINs');

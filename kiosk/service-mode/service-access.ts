@@ -23,6 +23,7 @@ export const ACTION_ROLES: Readonly<Record<string, readonly ServiceRole[]>> = {
   testPrint: ['technician'],
   resetDevice: ['technician'],
   deadLetters: ['technician'],
+  resolveDeadLetter: ['technician'],
   verifyJournal: ['technician'],
   cashUnits: ['technician', 'collector'],
   lookupReceipt: ['technician', 'collector'],

@@ -21,6 +21,7 @@ import { collect, collectionPreview } from './cash-collection.js';
 import { checkEntries, replenish, replenishForm, type ReplenishDeps } from './cassette-replenishment.js';
 import { ACTION_ROLES, mayPerform, permittedActions, ServiceAccess, type ServicePerson } from './service-access.js';
 import type { ServiceUser } from './service-users.js';
+import { resolutionsOf, resolveDeadLetter } from './dead-letters.js';
 
 export interface ServiceModeDeps {
   /** the development fallback: one shared code (config `service.technicianCode`); leave out in production */
@@ -29,6 +30,8 @@ export interface ServiceModeDeps {
   users?: () => readonly ServiceUser[];
   /** wrong PINs in a row that lock entry, and for how long (config `service.lockout`) */
   lockout?: { attempts: number; minutes: number };
+  /** a message was queued or put back in the queue: wake the sync worker */
+  onOutbox?: () => void;
   /** before each login: re-read the provisioned file, fetch the bank's list */
   refreshUsers?: () => Promise<void>;
   /** the lock was just set: the terminal status tells the bank */
@@ -138,8 +141,25 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
       case 'resetDevice':
         await devices.dispenser.reset();
         return { action, ok: true };
-      case 'deadLetters':
-        return { action, undelivered: store.undelivered() };
+      case 'deadLetters': {
+        const undelivered = store.undelivered();
+        const resolved = resolutionsOf(deps.db, undelivered.map((m) => m.key));
+        return { action, undelivered: undelivered.map((m) => ({ ...m, resolutions: resolved.get(m.key) ?? [] })) };
+      }
+      case 'resolveDeadLetter': {
+        // retry once the bank's reason is temporary or fixed; close with a comment; never delete
+        const key = typeof params?.key === 'string' ? params.key : '';
+        const how = params?.resolution;
+        if (how !== 'retry' && how !== 'close') return { action, ok: false, refusal: { code: 'badResolution' } };
+        const comment = typeof params?.comment === 'string' ? params.comment : undefined;
+        const r = resolveDeadLetter(deps.db, {
+          terminalId: site.terminalId, messageKey: key, resolution: how === 'retry' ? 'retried' : 'closed', who, now: now(),
+          ...(comment !== undefined ? { comment } : {}),
+        });
+        if (!r.ok) return { action, ok: false, refusal: { code: r.refusal } };
+        deps.onOutbox?.();
+        return { action, ok: true, key, resolution: how === 'retry' ? 'retried' : 'closed', resolutionKey: r.resolutionKey };
+      }
       case 'lookupReceipt': {
         if (params?.receiptNumber === undefined) return enterNumberView();
         const number = receiptNumberOf(params);

@@ -174,6 +174,7 @@ export function createSessionMachine(deps: MachineDeps) {
       qrPoll: t.qrPollMs,
       cardRemove: t.cardRemoveMs,
       noteSettle: t.noteSettleMs,
+      cashInBankWait: t.cashInBankWaitMs ?? defaultTimeouts.cashInBankWaitMs ?? 10_000,
       pinChangePoll: t.pinChangePollMs ?? defaultTimeouts.pinChangePollMs ?? 2_000,
       // what is left of the PIN change's deadline (re-armed on every return to the waiting state)
       pinChangeLeft: ({ context }) => Math.max(0, (context.pinChange?.deadline ?? 0) - now()),
@@ -1109,6 +1110,17 @@ export function createSessionMachine(deps: MachineDeps) {
                         target: 'consented',
                         actions: assign({
                           quote: ({ context }) => ({ operation: context.operation ?? 'payService', amount: context.cashIn?.total ?? 0, commission: 0, total: context.cashIn?.total ?? 0 }),
+                        }),
+                      },
+                    },
+                    // the notes are in the box: a slow bank (retries included) is waited for this long,
+                    // then the payment goes on as when it is unreachable; the credit is queued either way
+                    after: {
+                      cashInBankWait: {
+                        target: 'confirming',
+                        actions: assign({
+                          quote: ({ context }) => ({ operation: context.operation ?? 'payService', amount: context.cashIn?.total ?? 0, commission: 0, total: context.cashIn?.total ?? 0 }),
+                          devices: ({ context }) => ({ ...context.devices, bank: 'offline' as const }),
                         }),
                       },
                     },

@@ -44,6 +44,8 @@ export interface SessionTimeouts {
   cardRemoveMs: number;
   /** acceptor must report a stacked/returned note this long after the command */
   noteSettleMs: number;
+  /** once notes are in the box, the longest the session waits for the bank (the tariff quote) before it goes on; the credit is queued either way */
+  cashInBankWaitMs?: number;
   /** the longest the kiosk waits for a PIN change set in the app / SMS link (the bank's own expiry may be sooner) */
   pinChangeMs?: number;
   pinChangePollMs?: number;
@@ -78,6 +80,7 @@ export const defaultTimeouts: SessionTimeouts = {
   palmCaptureMs: 15_000,
   cardRemoveMs: 30_000,
   noteSettleMs: 10_000,
+  cashInBankWaitMs: 10_000,
   pinChangeMs: 180_000,
   pinChangePollMs: 2_000,
   palmPresencePollMs: 300,

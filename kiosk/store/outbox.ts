@@ -115,7 +115,7 @@ export function enqueueMessage(db: Db, input: EnqueueInput): OutboxMessage {
  * Fleet messages (journal segments, terminal status) travel in their own lane behind the money
  * lane: a large journal segment or a status report never holds a credit back.
  */
-export const FLEET_KINDS: readonly OutboxKind[] = ['journalUpload', 'terminalStatus'];
+export const FLEET_KINDS: readonly OutboxKind[] = ['journalUpload', 'terminalStatus', 'deadLetterResolution'];
 export type OutboxLane = 'all' | 'money' | 'fleet';
 const FLEET_IN = `(${FLEET_KINDS.map((k) => `'${k}'`).join(', ')})`;
 const LANE_FILTER: Record<OutboxLane, string> = { all: '', money: ` AND kind NOT IN ${FLEET_IN}`, fleet: ` AND kind IN ${FLEET_IN}` };

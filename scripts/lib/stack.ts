@@ -49,7 +49,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const devicesUrl = `http://${host}:${o.devicesPort}`;
   const kioskUrl = `http://${host}:${o.kioskPort}`;
   const baseEnv = { ...process.env, ...o.env };
-  const runDir = join(o.dataDir, 'run');
   const kioskEnv: NodeJS.ProcessEnv = {
     ...baseEnv,
     KIOSK_WEB_HOST: host,
@@ -58,9 +57,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     KIOSK_DATA_DIR: o.dataDir,
     KIOSK_BRIDGE_TOKEN: o.token,
   };
-  // the kiosk's configuration, read here too: a bad value stops start-up before anything runs,
-  // and the emulated dispenser is loaded with the cassettes the kiosk's driver and planner expect
-  const config = loadConfig({ env: kioskEnv });
+  // the kiosk's configuration, read here too: a bad value stops start-up before anything runs
+  // (the device simulators read it for the cassettes and protocols the kiosk's drivers expect)
+  loadConfig({ env: kioskEnv });
   const logFile = (name: string): string | undefined => (o.logDir === undefined ? undefined : join(o.logDir, `${name}.log`));
   try {
     if (existsSync(join(o.root, BANK_CLI))) {
@@ -79,24 +78,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       notes.push(`bank simulator not started: ${BANK_CLI} does not exist yet (the kiosk runs with the bank offline)`);
     }
 
-    const devices = spawnTsx(
-      'devices',
-      join(o.root, DEVICES_CLI),
-      {
-        ...baseEnv,
-        SIM_DEVICES_HOST: host,
-        SIM_DEVICES_PORT: String(o.devicesPort),
-        SIM_RUN_DIR: runDir,
-        SIM_DISPENSER_CASSETTES_TENGE: config.devices.dispenser.cassettesTenge.join(','),
-        SIM_DISPENSER_PRESENTER: String(config.devices.dispenser.presenter),
-        SIM_CASH_ACCEPTOR_PROTOCOL: config.devices.cashAcceptor.protocol,
-      },
-      o.output,
-      [],
-      logFile('devices'),
-    );
-    services.push(devices);
-    o.onSpawn?.(devices);
+    const devices = spawnDevicesSimulator(o, { onSpawn: (d) => services.push(d) });
     await waitForHttp(`${devicesUrl}/devices`, { service: devices });
 
     if (o.startCore !== false) {
@@ -125,4 +107,34 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     notes,
     stop: () => stopAll(services),
   };
+}
+
+/**
+ * The device simulators as `startStack` runs them, on the same run folder (ptys, the acceptor's
+ * cash box) and with the dispenser and acceptor the kiosk's configuration names: also how a test
+ * starts them again after killing them.
+ */
+export function spawnDevicesSimulator(o: StackOptions, hooks: { onSpawn?: (service: Service) => void } = {}): Service {
+  const host = '127.0.0.1';
+  const baseEnv = { ...process.env, ...o.env };
+  const config = loadConfig({ env: { ...baseEnv, KIOSK_DATA_DIR: o.dataDir } });
+  const devices = spawnTsx(
+    'devices',
+    join(o.root, DEVICES_CLI),
+    {
+      ...baseEnv,
+      SIM_DEVICES_HOST: host,
+      SIM_DEVICES_PORT: String(o.devicesPort),
+      SIM_RUN_DIR: join(o.dataDir, 'run'),
+      SIM_DISPENSER_CASSETTES_TENGE: config.devices.dispenser.cassettesTenge.join(','),
+      SIM_DISPENSER_PRESENTER: String(config.devices.dispenser.presenter),
+      SIM_CASH_ACCEPTOR_PROTOCOL: config.devices.cashAcceptor.protocol,
+    },
+    o.output,
+    [],
+    o.logDir === undefined ? undefined : join(o.logDir, 'devices.log'),
+  );
+  hooks.onSpawn?.(devices);
+  o.onSpawn?.(devices);
+  return devices;
 }

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type {
-  CashInCreditBody, CashUnitsBody, OutboxMessageWire, ReceiptPushBody, ReceiptSmsBody, ServicePaymentBody,
+  CashInCreditBody, CashUnitsBody, DeadLetterResolutionBody, OutboxMessageWire, ReceiptPushBody, ReceiptSmsBody, ServicePaymentBody,
   ServicePaymentReverseBody, WithdrawalCompleteBody, WithdrawalReverseBody,
 } from '../../kiosk/bank/messages.js';
 import type { BankContext } from './context.js';
@@ -93,6 +93,9 @@ function effect(ctx: BankContext, terminalId: string, message: OutboxMessageWire
     }
     case 'terminalStatus':
       return recordTerminalStatus(ctx, terminalId, message.key, message.body);
+    // our own message (kiosk/bank/messages.ts): kept with the terminal's other events for the back office
+    case 'deadLetterResolution':
+      return terminalEvent(ctx, terminalId, message.key, message.kind, message.body);
   }
 }
 
@@ -241,7 +244,7 @@ function receiptPush(ctx: BankContext, body: z.infer<typeof ReceiptPushBody>): v
 
 function terminalEvent(
   ctx: BankContext, terminalId: string, key: string, kind: string,
-  body: z.infer<typeof CashUnitsBody>,
+  body: z.infer<typeof CashUnitsBody> | z.infer<typeof DeadLetterResolutionBody>,
 ): void {
   ctx.db.prepare('INSERT INTO terminal_events (key, terminal_id, kind, body, at) VALUES (?, ?, ?, ?, ?)')
     .run(key, terminalId, kind, JSON.stringify(body), ctx.now());

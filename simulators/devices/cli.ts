@@ -6,6 +6,9 @@
  * SIM_CASH_ACCEPTOR_PROTOCOL or `--cash-acceptor-protocol ccnet|id003` (default ccnet; the kiosk's
  * devices.cashAcceptor.protocol; GET /devices reports the one running),
  * SIM_DISPENSER_PRESENTER ("true" / "false", default false: a stock LCDM; the kiosk's devices.dispenser.presenter).
+ * SIM_CASH_ACCEPTOR_STATE_FILE (default <SIM_RUN_DIR>/cash-acceptor.state.json): the acceptor's cash box
+ * and a note caught in its path when it died, kept across restarts as a real validator's box survives a
+ * power cut; the note is reported at power-up (CCNET 11 / 12, ID003 41 / 42). Delete it for an empty box.
  */
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -41,7 +44,9 @@ async function main(): Promise<void> {
   const cashAcceptorProtocol = acceptorProtocolFrom(process.argv.slice(2), process.env);
   const presenter = process.env.SIM_DISPENSER_PRESENTER ?? 'false';
   if (presenter !== 'true' && presenter !== 'false') throw new Error(`SIM_DISPENSER_PRESENTER must be "true" or "false" (got "${presenter}")`);
-  const emulators = emulatorFactories.map((make) => make({ runDir, cashAcceptorProtocol, dispenserPresenter: presenter === 'true' }));
+  const stateFile = process.env.SIM_CASH_ACCEPTOR_STATE_FILE;
+  const emulators = emulatorFactories.map((make) =>
+    make({ runDir, cashAcceptorProtocol, dispenserPresenter: presenter === 'true', ...(stateFile ? { cashAcceptorStateFile: resolve(stateFile) } : {}) }));
   const cassettes = process.env.SIM_DISPENSER_CASSETTES_TENGE;
   if (cassettes) {
     const load = cassettesFrom(cassettes).map((denomination) => ({ denomination, count: NOMINAL_LOAD }));

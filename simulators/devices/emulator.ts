@@ -35,6 +35,8 @@ export interface EmulatorContext {
   dispenserPresenter?: boolean;
   /** the bill acceptor's wire protocol (default 'ccnet') */
   cashAcceptorProtocol?: CashAcceptorProtocol;
+  /** the bill acceptor's cash box and a note caught in its path, kept across restarts (default <runDir>/cash-acceptor.state.json) */
+  cashAcceptorStateFile?: string;
 }
 
 export type EmulatorFactory = (ctx: EmulatorContext) => DeviceEmulator;

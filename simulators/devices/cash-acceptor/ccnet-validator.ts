@@ -8,6 +8,7 @@ import {
 } from '../../../drivers/cash-acceptor/ccnet-codec.js';
 import type { RejectReason } from '../../../drivers/cash-acceptor/cash-acceptor.js';
 import { KZT_BANKNOTES_TIYN, type Tiyn } from '../../../domain/money.js';
+import type { AcceptorMechanics } from './acceptor-state-file.js';
 
 export type ValidatorState =
   | 'powerUp' | 'initialize' | 'disabled' | 'idling' | 'accepting' | 'escrow' | 'holding'
@@ -35,8 +36,12 @@ export const KZT_BILL_TYPES: readonly Tiyn[] = KZT_BANKNOTES_TIYN;
 
 export type CommandOutcome = { reply: Uint8Array } | { ack: true } | { illegal: true };
 
+const IN_HEAD: readonly ValidatorState[] = ['accepting', 'escrow', 'holding', 'returning'];
+
 export class CcnetValidator {
-  state: ValidatorState = 'powerUp';
+  #state: ValidatorState = 'powerUp';
+  /** told of every change to what outlives a power cut (the cash box, a note in the path) */
+  onMechanics: (() => void) | undefined;
   /** bill type of the note in the path (accepting .. stacked/returned) */
   billType: number | undefined;
   /** where a note was when power failed: reported as 11 / 12 until RESET */
@@ -58,6 +63,36 @@ export class CcnetValidator {
     readonly billTypes: readonly Tiyn[] = KZT_BILL_TYPES,
     readonly identity = { partNumber: 'SM-KZ1706', serial: '41K0000001' },
   ) {}
+
+  get state(): ValidatorState {
+    return this.#state;
+  }
+
+  set state(s: ValidatorState) {
+    this.#state = s;
+    this.onMechanics?.();
+  }
+
+  /** what a power cut leaves: the cash box and a note caught in the transport */
+  mechanics(): AcceptorMechanics {
+    const where = this.#state === 'stacking' ? 'stacker' : IN_HEAD.includes(this.#state) ? 'validator' : this.#state === 'powerUp' ? this.powerUpBill : undefined;
+    return {
+      cashBox: Object.fromEntries([...this.cashBox].map(([d, n]) => [String(d), n])),
+      ...(where ? { noteInPath: { where, ...(this.billType !== undefined ? { billType: this.billType } : {}) } } : {}),
+    };
+  }
+
+  /** power comes back on what a power cut left: the box as it was, a note in the path reported as 11 / 12 */
+  restore(m: AcceptorMechanics): void {
+    this.dispose();
+    this.cashBox.clear();
+    for (const [d, n] of Object.entries(m.cashBox)) this.cashBox.set(Number(d), n);
+    this.powerUpBill = m.noteInPath?.where;
+    this.billType = m.noteInPath?.billType;
+    this.enabled = [];
+    this.escrowTypes = [];
+    this.state = 'powerUp';
+  }
 
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
@@ -168,11 +203,11 @@ export class CcnetValidator {
     this.powerUpBill = undefined;
     this.enabled = [];
     this.escrowTypes = [];
+    // a note already past the point of no return goes on into the box, reported as stacked after INITIALIZE
+    if (stackerBill !== undefined) this.#countStacked(stackerBill);
     this.state = 'initialize';
     this.#after(this.timing.initMs, () => {
       if (stackerBill !== undefined) {
-        // a note already past the point of no return is finished and reported as stacked
-        this.#countStacked(stackerBill);
         this.billType = stackerBill;
         this.#stickyReported = false;
         this.state = 'stacked';
@@ -219,6 +254,7 @@ export class CcnetValidator {
 
   #countStacked(type: number): void {
     const d = this.billTypes[type];
+    // saved with the state change that follows every call
     if (d !== undefined) this.cashBox.set(d, (this.cashBox.get(d) ?? 0) + 1);
   }
 
@@ -234,7 +270,7 @@ export class CcnetValidator {
   powerCycle(): void {
     this.dispose();
     if (this.state === 'stacking') this.powerUpBill = 'stacker';
-    else if (['accepting', 'escrow', 'holding', 'returning'].includes(this.state)) this.powerUpBill = 'validator';
+    else if (IN_HEAD.includes(this.state)) this.powerUpBill = 'validator';
     else {
       this.powerUpBill = undefined;
       this.billType = undefined;

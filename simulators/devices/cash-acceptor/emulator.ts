@@ -27,6 +27,8 @@
  * `GET /cash-acceptor/trace` the last moments on the device's side (a note in escrow, a STACK
  * frame heard, a note in the box) as epoch ms with sub-ms precision, `DELETE` empties it.
  */
+import { join } from 'node:path';
+import { ACCEPTOR_STATE_FILE, AcceptorStateFile, keepAcrossRestarts } from './acceptor-state-file.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ADDR_BILL_VALIDATOR, CcnetParser, Cmd, ILLEGAL_COMMAND, encodeFrame, lineTimeMs } from '../../../drivers/cash-acceptor/ccnet-codec.js';
@@ -61,6 +63,8 @@ export const InsertBody = z.union([
 ]);
 
 export interface CashAcceptorEmulatorOptions extends SerialLinePlacement {
+  /** where the cash box and a note caught in the path outlive a restart (default: not kept) */
+  stateFile?: string;
   /** delay before a reply starts (the device's own processing time) */
   replyDelayMs?: number;
   timing?: Partial<ValidatorTiming>;
@@ -103,6 +107,7 @@ export class CashAcceptorEmulator implements DeviceEmulator {
     this.#replyDelayMs = options.replyDelayMs ?? 3;
     this.validator = new CcnetValidator({ ...defaultTiming, ...options.timing });
     this.validator.onMoment = (moment) => this.#mark(moment);
+    if (options.stateFile !== undefined) keepAcrossRestarts(this.validator, new AcceptorStateFile(options.stateFile));
     let s = (options.seed ?? 0x5eed) >>> 0;
     this.#rand = () => {
       s = (s + 0x6d2b79f5) >>> 0;
@@ -277,4 +282,4 @@ export class CashAcceptorEmulator implements DeviceEmulator {
   }
 }
 
-export const createCcnetEmulator = (ctx: EmulatorContext): CashAcceptorEmulator => new CashAcceptorEmulator({ runDir: ctx.runDir });
+export const createCcnetEmulator = (ctx: EmulatorContext): CashAcceptorEmulator => new CashAcceptorEmulator({ runDir: ctx.runDir, stateFile: ctx.cashAcceptorStateFile ?? join(ctx.runDir, ACCEPTOR_STATE_FILE) });

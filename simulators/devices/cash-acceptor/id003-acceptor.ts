@@ -8,6 +8,7 @@ import { Cmd, FIRST_ESCROW_CODE, St, decodeEnableMask, encodeCurrencyAssign, enc
 import type { RejectReason } from '../../../drivers/cash-acceptor/cash-acceptor.js';
 import type { Tiyn } from '../../../domain/money.js';
 import { KZT_BILL_TYPES, type HardFault } from './ccnet-validator.js';
+import type { AcceptorMechanics } from './acceptor-state-file.js';
 
 export type Id003State =
   | 'powerUp' | 'initialize' | 'disabled' | 'idling' | 'accepting' | 'escrow' | 'holding'
@@ -38,9 +39,12 @@ export type Id003Outcome = { reply: Uint8Array } | { silent: true };
 const frame = (cmd: number, data: ArrayLike<number> = []): Id003Outcome => ({ reply: encodeFrame(cmd, Array.from(data)) });
 
 const ALL_CODES = [0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68];
+const IN_HEAD: readonly Id003State[] = ['accepting', 'escrow', 'holding', 'returning'];
 
 export class Id003Acceptor {
-  state: Id003State = 'powerUp';
+  #state: Id003State = 'powerUp';
+  /** told of every change to what outlives a power cut (the cash box, a note in the path) */
+  onMechanics: (() => void) | undefined;
   /** escrow code of the note in the path (accepting .. stored / returned) */
   escrowCode: number | undefined;
   /** where a note was when power failed: reported as 41 / 42 until RESET */
@@ -64,6 +68,39 @@ export class Id003Acceptor {
     readonly denominations: readonly Tiyn[] = KZT_BILL_TYPES,
     readonly version = 'i(KZT)-100-SS ID003-05V200-00 01DEC26 A1B2',
   ) {}
+
+  get state(): Id003State {
+    return this.#state;
+  }
+
+  set state(s: Id003State) {
+    this.#state = s;
+    this.onMechanics?.();
+  }
+
+  /** what a power cut leaves: the cash box and a note caught in the transport */
+  mechanics(): AcceptorMechanics {
+    const at = this.#state === 'stacking' ? 'stacker' : IN_HEAD.includes(this.#state) ? 'acceptor' : this.#state === 'powerUp' ? this.powerUpBill : undefined;
+    const where = at === 'acceptor' ? 'validator' : at;
+    return {
+      cashBox: Object.fromEntries([...this.cashBox].map(([d, n]) => [String(d), n])),
+      ...(where ? { noteInPath: { where, ...(this.escrowCode !== undefined ? { billType: this.escrowCode - FIRST_ESCROW_CODE } : {}) } } : {}),
+    };
+  }
+
+  /** power comes back on what a power cut left: the box as it was, a note in the path reported as 41 / 42 */
+  restore(m: AcceptorMechanics): void {
+    this.dispose();
+    this.cashBox.clear();
+    for (const [d, n] of Object.entries(m.cashBox)) this.cashBox.set(Number(d), n);
+    const where = m.noteInPath?.where;
+    this.powerUpBill = where === 'validator' ? 'acceptor' : where;
+    this.escrowCode = m.noteInPath?.billType === undefined ? undefined : FIRST_ESCROW_CODE + m.noteInPath.billType;
+    this.inhibited = true;
+    this.#mask = [0, 0];
+    this.enabledCodes = [...ALL_CODES];
+    this.state = 'powerUp';
+  }
 
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
@@ -190,11 +227,11 @@ export class Id003Acceptor {
     const storeStackerNote = this.powerUpBill === 'stacker' || this.state === 'stacking';
     this.powerUpBill = undefined;
     this.inhibited = true;
-    this.state = 'initialize';
     // [BDP]: RESET stores a note in the stacker and returns one in the acceptor. Whether a VEND
     // VALID follows is unconfirmed: this model stores it silently (invention).
     if (storeStackerNote) this.#countStacked(this.escrowCode);
     this.escrowCode = undefined;
+    this.state = 'initialize';
     this.#after(this.timing.initMs, () => this.#goIdle());
   }
 
@@ -246,6 +283,7 @@ export class Id003Acceptor {
 
   #countStacked(code: number | undefined): void {
     const d = code === undefined ? undefined : this.denominations[code - FIRST_ESCROW_CODE];
+    // saved with the state change that follows every call
     if (d !== undefined) this.cashBox.set(d, (this.cashBox.get(d) ?? 0) + 1);
   }
 
@@ -258,7 +296,7 @@ export class Id003Acceptor {
   powerCycle(): void {
     this.dispose();
     if (this.state === 'stacking') this.powerUpBill = 'stacker';
-    else if (['accepting', 'escrow', 'holding', 'returning'].includes(this.state)) this.powerUpBill = 'acceptor';
+    else if (IN_HEAD.includes(this.state)) this.powerUpBill = 'acceptor';
     else {
       this.powerUpBill = undefined;
       this.escrowCode = undefined;

@@ -14,6 +14,8 @@
  * - `powerCycle`: one-shot; a note in the path is reported 41 (acceptor) / 42 (stacker) until RESET.
  * ID003 has no NAK: a frame with a bad CRC is dropped and the host hears silence.
  */
+import { join } from 'node:path';
+import { ACCEPTOR_STATE_FILE, AcceptorStateFile, keepAcrossRestarts } from './acceptor-state-file.js';
 import type { FastifyInstance } from 'fastify';
 import { Cmd, Id003Parser, lineTimeMs } from '../../../drivers/cash-acceptor/id003-codec.js';
 import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
@@ -23,6 +25,8 @@ import type { HardFault } from './ccnet-validator.js';
 import { Id003Acceptor, defaultId003Timing, type Id003Timing } from './id003-acceptor.js';
 
 export interface Id003EmulatorOptions extends SerialLinePlacement {
+  /** where the cash box and a note caught in the path outlive a restart (default: not kept) */
+  stateFile?: string;
   replyDelayMs?: number;
   timing?: Partial<Id003Timing>;
   seed?: number;
@@ -51,6 +55,7 @@ export class Id003AcceptorEmulator implements DeviceEmulator {
     this.#baud = this.#line.baudRate;
     this.#replyDelayMs = options.replyDelayMs ?? 3;
     this.acceptor = new Id003Acceptor({ ...defaultId003Timing, ...options.timing });
+    if (options.stateFile !== undefined) keepAcrossRestarts(this.acceptor, new AcceptorStateFile(options.stateFile));
     let s = (options.seed ?? 0x1d003) >>> 0;
     this.#rand = () => {
       s = (s + 0x6d2b79f5) >>> 0;
@@ -182,4 +187,4 @@ export class Id003AcceptorEmulator implements DeviceEmulator {
   }
 }
 
-export const createId003Emulator = (ctx: EmulatorContext): Id003AcceptorEmulator => new Id003AcceptorEmulator({ runDir: ctx.runDir });
+export const createId003Emulator = (ctx: EmulatorContext): Id003AcceptorEmulator => new Id003AcceptorEmulator({ runDir: ctx.runDir, stateFile: ctx.cashAcceptorStateFile ?? join(ctx.runDir, ACCEPTOR_STATE_FILE) });

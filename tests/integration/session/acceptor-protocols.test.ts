@@ -4,7 +4,8 @@
  * and the simulated acceptor both speak CCNET, then both ID003 (`devices.cashAcceptor.protocol`).
  * Three notes in with one of them handed back by the session: the bank's ledger shows one credit.
  * A power cut with a note in the stacker is covered per protocol at the reconciliation level
- * (tests/integration/recovery/id003-power-up.test.ts, crash-in-flight.test.ts for CCNET).
+ * (tests/integration/recovery/id003-power-up.test.ts, crash-in-flight.test.ts for CCNET) and, with
+ * the core running, in acceptor-power-cut.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { eventually, http, signIn, useTestStack, visit } from './bridge-client.js';

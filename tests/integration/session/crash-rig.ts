@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { startStack, KIOSK_CLI, type Stack } from '../../../scripts/lib/stack.js';
+import { spawnDevicesSimulator, startStack, KIOSK_CLI, type Stack, type StackOptions } from '../../../scripts/lib/stack.js';
 import { spawnTsx, waitForHttp, type Service } from '../../../scripts/lib/services.js';
 import { dbPath } from '../../../kiosk/store/db.js';
 import { freePorts } from '../../support/ports.js';
@@ -33,6 +33,10 @@ export interface CrashRig {
   startCore(): Promise<string>;
   /** SIGKILL: no shutdown code of the core runs */
   killCore(): Promise<void>;
+  /** SIGKILLs the device simulators (this rig's own child, by its pid): every device loses power at once */
+  killDevices(): Promise<void>;
+  /** starts the device simulators again on the same run folder and port, and waits for their API */
+  startDevices(): Promise<void>;
   otpFor(phone: string): Promise<string>;
   signInByPhone(ui: BridgeClient, phone: string, typed: string): Promise<void>;
   account(id: string): Promise<Account>;
@@ -41,16 +45,29 @@ export interface CrashRig {
   stop(): Promise<void>;
 }
 
-/** `dispenserPresenter` (default true): the dispenser's exit feeds a presenter on both ends of the wire; false: a stock LCDM */
-export async function startCrashRig(name: string, token: string, options: { dispenserPresenter?: boolean } = {}): Promise<CrashRig> {
-  const presenterEnv = { KIOSK_DEVICES_DISPENSER_PRESENTER: String(options.dispenserPresenter ?? true) };
+/**
+ * `dispenserPresenter` (default true): the dispenser's exit feeds a presenter on both ends of the wire; false: a stock LCDM.
+ * `acceptorProtocol` (default ccnet): the protocol both the core and the simulated acceptor speak.
+ * `env`: more configuration for every child, the core's included (`KIOSK_*`).
+ */
+export async function startCrashRig(
+  name: string,
+  token: string,
+  options: { dispenserPresenter?: boolean; acceptorProtocol?: 'ccnet' | 'id003'; env?: NodeJS.ProcessEnv } = {},
+): Promise<CrashRig> {
+  const presenterEnv = {
+    KIOSK_DEVICES_DISPENSER_PRESENTER: String(options.dispenserPresenter ?? true),
+    ...(options.acceptorProtocol ? { KIOSK_DEVICES_CASH_ACCEPTOR_PROTOCOL: options.acceptorProtocol } : {}),
+    ...options.env,
+  };
   const dataDir = await mkdtemp(join(tmpdir(), `kiosk-${name}-`));
   const [bankPort, devicesPort, kioskPort] = await freePorts(3);
   if (bankPort === undefined || devicesPort === undefined || kioskPort === undefined) throw new Error('no free ports');
   const logDir = suiteDir(`${name}-logs`);
   let stack: Stack;
+  const stackOptions: StackOptions = { root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token, startCore: false, output: 'quiet', logDir, env: presenterEnv };
   try {
-    stack = await startStack({ root: process.cwd(), bankPort, devicesPort, kioskPort, dataDir, token, startCore: false, output: 'quiet', logDir, env: presenterEnv });
+    stack = await startStack(stackOptions);
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
     throw err;
@@ -83,6 +100,20 @@ export async function startCrashRig(name: string, token: string, options: { disp
       core.child.kill('SIGKILL');
       await core.exited;
       core = undefined;
+    },
+    async killDevices() {
+      const at = stack.services.findIndex((x) => x.name === 'devices');
+      const devices = stack.services[at];
+      if (!devices) return;
+      devices.child.kill('SIGKILL');
+      await devices.exited;
+      stack.services.splice(at, 1);
+    },
+    async startDevices() {
+      // last in the start order: the stack stops it before the bank
+      const devices = spawnDevicesSimulator(stackOptions);
+      stack.services.push(devices);
+      await waitForHttp(`${stack.devicesUrl}/devices`, { service: devices, timeoutMs: 60_000 });
     },
     otpFor: (phone) => latestOtp(stack.bankUrl, phone),
     async signInByPhone(ui, phone, typed) {

@@ -5,7 +5,8 @@
  * (admin API), the devices (control API) and the core's own SQLite journal, not only the screens.
  *
  * The core runs with the shortest timeouts its configuration allows, so a walk-away and notes left
- * in the presenter play out in seconds; every other step here answers well within them.
+ * in the presenter play out in seconds; every other step here answers well within them. A bank that
+ * turns slow once the notes are in the box is waited for only `timeouts.cashInBankWaitMs`.
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,9 @@ import { cashInTo, toWithdrawalConfirm } from './journeys.js';
 const INACTIVITY_MS = 5_000;
 const MORE_TIME_MS = 3_000;
 const CASH_TAKE_MS = 5_000;
+/** once notes are in the box, the longest the core waits for the bank; the slow bank below takes far longer */
+const BANK_WAIT_MS = 2_000;
+const BANK_DELAY_MS = 60_000;
 /** the goodbye screen's stay, not configurable */
 const GOODBYE_MS = defaultTimeouts.goodbyeMs;
 /** one ordinary step on top of a timeout: a device or bank answer and the snapshot, on a loaded machine */
@@ -31,6 +35,7 @@ const stack = useTestStack('scenarios-refusals', {
     KIOSK_TIMEOUTS_INACTIVITY_MS: String(INACTIVITY_MS),
     KIOSK_TIMEOUTS_MORE_TIME_MS: String(MORE_TIME_MS),
     KIOSK_TIMEOUTS_CASH_TAKE_MS: String(CASH_TAKE_MS),
+    KIOSK_TIMEOUTS_CASH_IN_BANK_WAIT_MS: String(BANK_WAIT_MS),
   },
 });
 
@@ -40,6 +45,7 @@ interface Account {
   entries: Array<{ description: string; amount: number; messageKey: string | null }>;
   holds: Array<{ id: string; amount: number; commission: number; status: string; debited: number | null }>;
 }
+const PENDING = /Pending|В обработке|Өңделуде/;
 interface Otp { sessionId: string; customerId: string; attempts: number; state: string }
 interface DispenserState {
   cassettes: Array<{ denomination: number; count: number }>;
@@ -296,4 +302,52 @@ describe('refusals and walk-aways against the simulators', () => {
       await ui.screen('attract', GOODBYE_MS + STEP_MS);
     });
   }, 120_000);
+
+  it('notes in the box, bank slower than the bound: outcome and a pending receipt within the bound, the credit queued and applied once later', async () => {
+    const before = await account('a-aigerim-cur');
+    const printedBefore = (await http<unknown[]>('GET', `${stack.devicesUrl}/printer/receipts`)).length;
+    try {
+      await visit(stack, async (ui) => {
+        await signIn(ui, stack.bankUrl, { method: 'phone', typed: '87011234567', otpTo: '+77011234567' });
+        await cashInTo(ui, 'a-aigerim-cur');
+        await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: 5000 });
+        await ui.waitFor('5 000 in the box', (s) => s.cashIn?.total === 500_000 && s.cashIn.acceptor === 'accepting');
+
+        // from here every terminal call to the bank takes a minute
+        await http('POST', `${stack.bankUrl}/admin/faults`, { mode: 'slow', delayMs: BANK_DELAY_MS, rate: 1 });
+        const finished = Date.now();
+        ui.send('finishCashIn');
+        const confirm = await ui.screen('confirm', BANK_WAIT_MS + STEP_MS);
+        const waited = Date.now() - finished;
+        expect(waited).toBeGreaterThanOrEqual(BANK_WAIT_MS - 500);
+        expect(waited).toBeLessThan(BANK_WAIT_MS + STEP_MS);
+        expect(confirm.quote).toEqual({ operation: 'cashIn', amount: 500_000, commission: 0, total: 500_000 });
+
+        ui.send('confirm');
+        const choice = await ui.screen('receiptChoice', STEP_MS);
+        const receiptNumber = choice.receipt?.number ?? '';
+        expect(receiptNumber).not.toBe('');
+        ui.send('chooseReceipt', { choice: 'print' });
+        await ui.waitFor('the receipt printed', (s) => s.screen === 'operations' || s.receipt?.status === 'printed', STEP_MS);
+        const printed = await http<Array<{ text?: string; lines?: string[] }>>('GET', `${stack.devicesUrl}/printer/receipts`);
+        expect(printed.length).toBe(printedBefore + 1);
+        const paper = JSON.stringify(printed.at(-1));
+        expect(paper).toContain(receiptNumber);
+        expect(paper, `the receipt says pending: ${paper}`).toMatch(PENDING);
+        // nothing reached the bank while it was slow
+        expect((await account('a-aigerim-cur')).balance).toBe(before.balance);
+        ui.send('finish');
+      });
+    } finally {
+      await http('DELETE', `${stack.bankUrl}/admin/faults`);
+    }
+
+    // the bank answers again: the queued credit is applied, once
+    const after = await eventually('the credit at the bank', async () => {
+      const a = await account('a-aigerim-cur');
+      return a.balance > before.balance ? a : undefined;
+    }, 60_000);
+    expect(after.balance - before.balance).toBe(500_000);
+    expect(after.entries.slice(before.entries.length)).toEqual([expect.objectContaining({ amount: 500_000 })]);
+  }, 180_000);
 });
