@@ -131,10 +131,11 @@ describe('session scenarios against the simulators', () => {
       ui.send('serviceLogin', { code: '123456' }); // the configuration's default technician code
       await ui.screen('serviceMenu');
       ui.send('serviceAction', { action: 'verifyJournal' });
-      const verified = await ui.waitFor('journal verified', (s) => JSON.stringify(s.service ?? {}).includes('verifyJournal'));
+      // the view, not the login answer (its list of permitted actions names verifyJournal too)
+      const verified = await ui.waitFor('journal verified', (s) => JSON.stringify(s.service?.view ?? {}).includes('verifyJournal'));
       expect(verified.service).toMatchObject({ loggedIn: true, view: { action: 'verifyJournal', ok: true } });
       ui.send('serviceAction', { action: 'cashUnits' });
-      await ui.waitFor('cash units', (s) => JSON.stringify(s.service ?? {}).includes('counters'));
+      await ui.waitFor('cash units', (s) => JSON.stringify(s.service?.view ?? {}).includes('counters'));
       await http('POST', `${stack.devicesUrl}/service-switch`, { open: false });
       await ui.screen('attract', 20_000);
     });
