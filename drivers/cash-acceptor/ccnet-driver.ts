@@ -81,6 +81,13 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
   #wasEverOnline = false;
   /** an 81 / 82 found pending at a re-initialisation: the device's word on a note, said once online */
   #wordAfterInit: { outcome: 'stacked' | 'returned'; billType: number } | undefined;
+  /**
+   * 12 seen at power-up (a note in the stacker; RESET stores it and says 81 once INITIALIZE ends),
+   * with the note's type if this driver saw it in escrow. Kept across failed initialisations: a
+   * RESET whose ACK is lost is sent again, and a second RESET ends the 81 before anyone polls it,
+   * while the note is in the box all the same.
+   */
+  #stackerNote: { billType: number | undefined } | undefined;
   #holding = false;
   #lastHoldAt = 0;
   #failures = 0;
@@ -384,6 +391,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
     }
     if (first?.kind === 'powerUp' && first.billIn) {
       this.#billInPathAtPowerUp = first.billIn;
+      if (first.billIn === 'stacker') this.#stackerNote ??= { billType: this.#escrowType };
       if (first.billIn === 'validator') {
         // [ccnet.md §6]: RESET hands a note in the head back with no 82. Its value is known only if
         // this driver saw it in escrow before the power cut; otherwise nobody can name it.
@@ -395,6 +403,7 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
     }
     // a one-shot 81 / 82 still pending: the note left escrow while no host was listening
     if (first?.kind === 'stacked' || first?.kind === 'returned') {
+      this.#stackerNote = undefined;
       this.#settledAtOpen = { outcome: first.kind, billType: first.billType };
       // the RESET below ends the one-shot; a host that was listening before hears it as it would have live
       if (this.#wasEverOnline) this.#wordAfterInit = { outcome: first.kind, billType: first.billType };
@@ -409,7 +418,9 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       if (s && s.kind !== 'initialize' && s.kind !== 'powerUp' && s.kind !== 'busy') {
         if (s.kind !== 'disabled') {
           // a fault or a recovered note: read the table if the device allows, and report it
+          if (s.kind === 'stacked' || s.kind === 'returned') this.#stackerNote = undefined;
           if ((s.kind === 'stacked' || s.kind === 'returned') && !this.#settledAtOpen) this.#settledAtOpen = { outcome: s.kind, billType: s.billType };
+          this.#stackerNoteStored();
           this.#enableWhenIdle = this.#wantedTypes.length > 0;
           this.#lastKey = undefined;
           await this.#readInfo().catch(() => undefined);
@@ -422,12 +433,27 @@ export class CcnetBillValidator extends TypedEmitter<CashAcceptorEvents> impleme
       if (Date.now() - started > this.#o.initTimeoutMs) throw new CcnetError('validator stayed in INITIALIZE');
     }
     await this.#readInfo();
+    this.#stackerNoteStored();
     this.#state = 'disabled';
     this.#lastKey = 'disabled';
     if (this.#wantedTypes.length > 0) {
       await this.#transactLocked0(Cmd.enableBillTypes, [...encodeTypeMask(this.#wantedTypes), ...encodeTypeMask(this.#wantedTypes)]);
     }
     this.#markOnline();
+  }
+
+  /**
+   * The device finished INITIALIZE after a 12 without the 81 this driver waited for (its RESET was
+   * repeated): the note went into the box all the same ([ccnet.md §6], credit recovery), so it is
+   * reported as stacked, by value where this driver knew it, as a heard 81 would have been.
+   */
+  #stackerNoteStored(): void {
+    const note = this.#stackerNote;
+    if (!note) return;
+    this.#stackerNote = undefined;
+    if (this.#settledAtOpen) return;
+    this.#settledAtOpen = { outcome: 'stacked', billType: note.billType };
+    if (this.#wasEverOnline && note.billType !== undefined) this.#wordAfterInit = { outcome: 'stacked', billType: note.billType };
   }
 
   #transactLocked0(cmd: number, data: number[]): Promise<Uint8Array> {

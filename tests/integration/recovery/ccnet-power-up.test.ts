@@ -74,6 +74,30 @@ describe('CCNET power-up with a bill in the validator (11)', () => {
     expect(checkCounters(rig.store.db)).toEqual([]);
   });
 
+  it('the acceptor loses power mid-stack and the ACK of its RESET is lost: the note stored from the stacker is still reported by value, once', async () => {
+    rig = await makeRig();
+    const set = await acceptingCore(rig);
+    const money = rig.store.money;
+    const { cashInId } = money.beginCashIn({ sessionId: 's-3', target: account });
+    await insertWithIntent(rig, set, cashInId, 5000);
+    rig.acceptorEmu.setFault('slowStack', { ms: 10_000 });
+    await set.cashAcceptor.stack();
+    await until('the stacker moving the note', () => rig?.acceptorEmu.state().state === 'stacking');
+    const words: Array<{ name: string; denomination: number }> = [];
+    set.cashAcceptor.on('stacked', ({ denomination }) => words.push({ name: 'stacked', denomination }));
+    set.cashAcceptor.on('returned', ({ denomination }) => words.push({ name: 'returned', denomination }));
+    let online = 0;
+    set.cashAcceptor.on('online', () => online++);
+    // the host re-sends the RESET it heard no answer to; the second RESET ends the 81 before a POLL reads it
+    rig.acceptorEmu.setFault('loseReply', { command: 0x30, count: 1 });
+    rig.acceptorEmu.setFault('powerCycle'); // the core keeps running; the validator powers up with 12
+    await until('acceptor back online', () => online === 1, 15_000);
+
+    expect(set.cashAcceptor.status()).toMatchObject({ billInPathAtPowerUp: 'stacker', noteSettledAtOpen: { outcome: 'stacked', denomination: T5000 } });
+    expect(words).toEqual([{ name: 'stacked', denomination: T5000 }]);
+    expect(cashBox()).toEqual({ 5000: 1 });
+  });
+
   it('the whole terminal loses power with a note in the head: a note nobody can name is left for the technician, not counted as stacked', async () => {
     rig = await makeRig();
     const before = await acceptingCore(rig);
