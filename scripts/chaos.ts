@@ -28,6 +28,10 @@ import { verifyJournal } from '../kiosk/store/journal.js';
 import { startSystem, type KioskSystem } from '../tests/support/system.js';
 import { BridgeClient, eventually, http, signIn } from '../tests/integration/session/bridge-client.js';
 
+/** the cash-in is past "finish": on the confirm screen, ending, or done (the receipt step or any screen outside the cash-in) */
+const pastClosing = (s: { state: string }): boolean =>
+  s.state === 'session.cashIn.confirming' || s.state === 'session.cashIn.finishing' || !s.state.startsWith('session.cashIn');
+
 export const KILL_POINTS = ['none', 'escrow', 'stack', 'record', 'confirm', 'sync', 'random'] as const;
 const NOTES_TENGE = [1000, 2000, 5000] as const;
 
@@ -133,21 +137,23 @@ export async function runChaos(options: { cycles: number; seed: number; log?: (l
         if (!hit) {
           if (point === 'sync') await http('POST', `${system.bankUrl}/admin/faults`, { mode: 'down' });
           ui.send('finishCashIn', {});
+          // "finish and credit" is the consent when the bank's commission is the one it showed; a
+          // different one asks on the confirm screen first
+          const consent = await ui.waitFor('the confirm screen or the outcome', pastClosing, 60_000);
+          if (consent.state === 'session.cashIn.confirming') ui.send('confirm', {});
           if (point === 'confirm') {
-            await ui.waitFor('the amount to confirm', (s) => s.state === 'session.cashIn.confirming', 60_000);
-            ui.send('confirm', {});
             await new Promise((r) => setTimeout(r, Math.floor(rnd() * 400)));
             await kill();
           } else if (point === 'sync') {
-            await ui.waitFor('the amount to confirm', (s) => s.state === 'session.cashIn.confirming', 60_000);
-            ui.send('confirm', {});
             await eventually('credit queued', async () => (readDb((db) => db.prepare("SELECT 1 FROM outbox WHERE state = 'pending' AND kind = 'cashInCredit'").get()) ? true : undefined), 30_000, 50);
             await kill();
           } else {
-            await ui.waitFor('the amount to confirm', (s) => s.state === 'session.cashIn.confirming', 60_000);
-            ui.send('confirm', {});
-            await ui.screen('receiptChoice', 60_000);
+            await ui.waitFor('the outcome or the receipt question', (s) => s.screen === 'outcome' || s.screen === 'receiptChoice', 60_000);
+            // the outcome screen takes the receipt choice at once
             ui.send('chooseReceipt', { choice: rnd() < 0.5 ? 'none' : 'print' });
+            // after a print, "take your receipt" until the customer says so
+            const after = await ui.waitFor('the menu or "take your receipt"', (s) => s.screen === 'operations' || s.state === 'session.receipt.printed', 60_000);
+            if (after.state === 'session.receipt.printed') ui.send('confirm', {});
             await ui.screen('operations', 60_000);
             ui.send('finish', {});
             await ui.waitFor('the visit ended', (s) => s.screen !== 'operations', 60_000);
