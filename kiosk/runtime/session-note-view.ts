@@ -4,7 +4,8 @@
  * acceptor's word on a note. The intent settler leaves those notes to the session, so a device
  * report is never settled twice.
  */
-import type { SessionTag } from '../session/types.js';
+import type { AnyMachineSnapshot } from 'xstate';
+import { sessionContext, sessionHasTag } from '../session/flow-view.js';
 
 export type NoteHolder =
   /** the session records, stacks or settles this cash-in's note itself */
@@ -22,19 +23,15 @@ export interface SessionNoteView {
   awaitsDeviceWord(): boolean;
 }
 
-interface SnapshotLike {
-  hasTag(tag: SessionTag): boolean;
-  context: { cashIn?: { cashInId?: string | undefined } | undefined };
-}
-
-export function sessionNoteView(read: () => SnapshotLike): SessionNoteView {
+/** `read` gives the session's parent snapshot: the cash-in runs as its flow machine (flow-view.ts reads both) */
+export function sessionNoteView(read: () => AnyMachineSnapshot): SessionNoteView {
   return {
     holder(cashInId) {
       const snap = read();
-      if (!snap.hasTag('inCashIn') || snap.context.cashIn?.cashInId !== cashInId) return 'none';
-      return snap.hasTag('holdsNote') ? 'settling' : 'open';
+      if (!sessionHasTag(snap, 'inCashIn') || sessionContext(snap).cashIn?.cashInId !== cashInId) return 'none';
+      return sessionHasTag(snap, 'holdsNote') ? 'settling' : 'open';
     },
-    inCashIn: () => read().hasTag('inCashIn'),
-    awaitsDeviceWord: () => read().hasTag('awaitsNoteWord'),
+    inCashIn: () => sessionHasTag(read(), 'inCashIn'),
+    awaitsDeviceWord: () => sessionHasTag(read(), 'awaitsNoteWord'),
   };
 }

@@ -13,11 +13,12 @@ import type { Tiyn } from '../../domain/money.js';
 import type { Devices, ErrorCode, Operation, ReceiptChoice } from '../bridge/schema.js';
 import { checkIin } from './iin.js';
 import { FLOW_ID, pickActors, refusalCode, screen, unprovided, type FlowEnd } from './machine-kit.js';
+import { CASH_IN_EVENT_TYPES, cashInActors, createCashInMachine, type CashInActors } from './cash-in-machine.js';
 import { createPinChangeMachine, pinChangeActors, type PinChangeActors } from './pin-change-machine.js';
 import { createServiceMachine, SERVICE_EVENT_TYPES, serviceActors, type ServiceActors } from './service-machine.js';
 import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
 import { normalisePhone } from './phone.js';
-import { defaultTimeouts, type CashInTarget, type SessionConfig } from './ports.js';
+import type { CashInTarget, SessionConfig } from './ports.js';
 import type {
   AccountPaymentAuthoriseInput,
   AccountPaymentAuthoriseOutcome,
@@ -28,7 +29,6 @@ import type {
   OtpRequestOutcome,
   OtpVerifyOutcome,
   PalmOutcome,
-  PrecheckOutcome,
   PresentOutcome,
   PrintOutcome,
   QrPollOutcome,
@@ -72,17 +72,7 @@ const sessionActors = {
   >('loadHistory'),
   loadServices: unprovided<ServiceView[], Record<string, never>>('loadServices'),
   checkReference: unprovided<{ ok: true; beneficiary: string } | { ok: false; reason: string }, { serviceId: string; reference: string }>('checkReference'),
-  precheckCashIn: unprovided<PrecheckOutcome, { target: CashInTarget; accessToken?: string }>('precheckCashIn'),
-  beginCashIn: unprovided<{ cashInId: string }, { sessionId: string; target: CashInTarget; offline: boolean }>('beginCashIn'),
-  enableAcceptor: unprovided<void, { denominations: Tiyn[] }>('enableAcceptor'),
-  disableAcceptor: unprovided<void, Record<string, never>>('disableAcceptor'),
-  recordStackIntent: unprovided<{ noteId: number }, { cashInId: string; denomination: Tiyn }>('recordStackIntent'),
-  stackNote: unprovided<void, { cashInId: string; noteId: number }>('stackNote'),
-  recordStacked: unprovided<void, { cashInId: string; noteId: number }>('recordStacked'),
-  returnNote: unprovided<void, Record<string, never>>('returnNote'),
-  recordReturned: unprovided<void, { cashInId: string; noteId: number; reason: string }>('recordReturned'),
   quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string; serviceId?: string }>('quote'),
-  endCashIn: unprovided<{ receiptNumber: string }, { cashInId: string; commission: Tiyn }>('endCashIn'),
   checkDispensable: unprovided<{ ok: boolean }, { amount: Tiyn }>('checkDispensable'),
   authoriseWithdrawal: unprovided<AuthoriseOutcome, { accessToken: string; productId: string; amount: Tiyn; idempotencyKey: string }>('authoriseWithdrawal'),
   recordWithdrawalAuthorised: unprovided<
@@ -107,7 +97,7 @@ const sessionActors = {
 };
 
 /** every actor implementation a session needs: the parent's and its flows' (actors.ts builds them from the ports) */
-export type SessionActors = typeof sessionActors & ServiceActors & PinChangeActors;
+export type SessionActors = typeof sessionActors & ServiceActors & PinChangeActors & CashInActors;
 
 /** the intents and device events a customer flow takes; the parent passes them on while it runs */
 const PIN_CHANGE_EVENT_TYPES = ['cancel'] as const;
@@ -125,6 +115,7 @@ export function createSessionMachine(deps: MachineDeps) {
     return actors ? machine.provide({ actors: actors as never }) : machine;
   };
   const serviceMachine = provided(createServiceMachine(), serviceActors);
+  const cashInMachine = provided(createCashInMachine({ config }), cashInActors);
   const pinChangeMachine = provided(createPinChangeMachine({ timeouts: t, now }), pinChangeActors);
 
   const session = setup({
@@ -134,7 +125,7 @@ export function createSessionMachine(deps: MachineDeps) {
       emitted: {} as SessionEmitted,
       tags: {} as SessionTag,
     },
-    actors: { ...sessionActors, serviceMode: serviceMachine, pinChangeFlow: pinChangeMachine },
+    actors: { ...sessionActors, serviceMode: serviceMachine, pinChangeFlow: pinChangeMachine, cashInFlow: cashInMachine },
     actions: {
       markActivity: raise({ type: 'session.activity' }),
       forwardToFlow: sendTo(FLOW_ID, ({ event }) => event),
@@ -143,18 +134,6 @@ export function createSessionMachine(deps: MachineDeps) {
       applyLocale: assign(({ context, event }) => ({ locale: event.type === 'setLocale' ? event.locale : context.locale })),
       withdrawalFailed: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }),
       accountPaymentReversed: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }),
-      /*
-       * The device stacked a note of another denomination than the one it held in escrow. Neither
-       * amount is credited on the session's word: the intent stays open, the cash-in closes as on a
-       * silent device, and start-up reconciliation or the technician settles the note.
-       */
-      reportNoteMismatch: emit(({ context, event }) => ({
-        type: 'noteMismatch' as const,
-        cashInId: context.cashIn?.cashInId ?? '',
-        expected: context.cashIn?.pending?.denomination ?? 0,
-        reported: event.type === 'device.noteStacked' ? event.denomination : 0,
-      })),
-      acceptorFailed: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }),
       // a customer flow ended (see FlowEnd): the parent keeps what the flow's output carries besides where it goes
       keepFlowResult: assign(({ event }) => {
         const { end: _end, ...kept } = flowOutput(event) ?? {};
@@ -186,8 +165,6 @@ export function createSessionMachine(deps: MachineDeps) {
       approvalPoll: t.approvalPollMs,
       qrPoll: t.qrPollMs,
       cardRemove: t.cardRemoveMs,
-      noteSettle: t.noteSettleMs,
-      cashInBankWait: t.cashInBankWaitMs ?? defaultTimeouts.cashInBankWaitMs ?? 10_000,
       palmRetry: 5_000,
     },
     guards: {
@@ -198,9 +175,7 @@ export function createSessionMachine(deps: MachineDeps) {
       allCriticalFailed: ({ context }) => allCriticalFailed(context.devices),
       servicePending: ({ context }) => context.servicePending,
       palmArmable: ({ context }) => palmArmable(context),
-      /** the device's stacked word is about the note the intent was recorded for */
       serviceSwitchClosed: ({ event }) => event.type === 'device.serviceSwitch' && !event.open,
-      stackedNoteIsPending: ({ context, event }) => event.type === 'device.noteStacked' && event.denomination === context.cashIn?.pending?.denomination,
     },
   });
 
@@ -270,6 +245,9 @@ export function createSessionMachine(deps: MachineDeps) {
       'device.health': { actions: assign({ devices: ({ context, event }) => ({ ...context.devices, ...event.devices }) }) },
       'device.serviceSwitch': { actions: assign({ servicePending: ({ event }) => event.open }) },
       'device.palmGuidance': { actions: assign({ palmGuidance: ({ event }) => event.guidance }) },
+      // from a running flow: what the machine reports besides its state, and a bank found unreachable
+      'session.report': { actions: emit(({ event }) => event.report) },
+      'session.bankOffline': { actions: assign({ devices: ({ context }) => ({ ...context.devices, bank: 'offline' as const }) }) },
     },
     states: {
       idle: {
@@ -872,321 +850,24 @@ export function createSessionMachine(deps: MachineDeps) {
                 },
               },
 
+              // notes into an account, a loan, a wallet or a service (cash-in-machine.ts)
               cashIn: {
                 id: 'cashIn',
                 tags: ['inCashIn'],
-                initial: 'prechecking',
-                entry: assign(({ context }) => ({ cashIn: newCashIn(context) })),
-                // once a note is stacked the money cannot be handed back: leaving means paying
-                on: {
-                  cancel: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: '.cancelling' }, { target: '.closing' }],
-                  'session.timeout': [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: '.cancelling' }, { target: '.closing' }],
+                invoke: {
+                  id: FLOW_ID,
+                  src: 'cashInFlow',
+                  input: ({ context }) => ({
+                    sessionId: context.sessionId,
+                    target: cashInTarget(context),
+                    operation: context.operation ?? 'payService',
+                    ...(context.productId ? { productId: context.productId } : {}),
+                    ...(context.access ? { accessToken: context.access.token } : {}),
+                  }),
+                  onDone: flowEnds,
+                  onError: flowFailed,
                 },
-                states: {
-                  prechecking: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'precheckCashIn',
-                      src: 'precheckCashIn',
-                      input: ({ context }) => ({
-                        target: context.cashIn?.target ?? { kind: 'service', serviceId: '', reference: '', label: '' },
-                        ...(context.access ? { accessToken: context.access.token } : {}),
-                      }),
-                      onDone: [
-                        {
-                          guard: ({ event }) => event.output.ok && event.output.maxAmount > 0,
-                          target: 'enabling',
-                          actions: assign({
-                            cashIn: ({ context, event }) =>
-                              context.cashIn && event.output.ok
-                                ? { ...context.cashIn, max: event.output.maxAmount, min: event.output.minAmount, offline: event.output.offline }
-                                : context.cashIn,
-                            devices: ({ context, event }) => (event.output.ok && event.output.offline ? { ...context.devices, bank: 'offline' as const } : context.devices),
-                          }),
-                        },
-                        {
-                          target: '#refusal',
-                          actions: assign({
-                            error: ({ event }) => (event.output.ok ? { code: 'offlineCapExceeded' as const } : { code: refusalCode(event.output.reason), ...(event.output.params ? { params: event.output.params } : {}) }),
-                          }),
-                        },
-                      ],
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                  },
-                  enabling: {
-                    ...screen('cashIn'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'enableAcceptor',
-                      src: 'enableAcceptor',
-                      input: () => ({ denominations: [...config.acceptedDenominations] }),
-                      onDone: { target: 'accepting' },
-                      onError: [
-                        { guard: ({ context }) => (context.cashIn?.total ?? 0) > 0, target: 'closing' },
-                        { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' } }) },
-                      ],
-                    },
-                  },
-                  accepting: {
-                    ...screen('cashIn'),
-                    entry: ['markActivity', assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'accepting' as const, pending: undefined, finishPressed: undefined } })],
-                    on: {
-                      'device.noteEscrow': [
-                        {
-                          guard: ({ context, event }) => noteFits(context, event.denomination, config),
-                          target: 'opening',
-                          actions: assign({ cashIn: ({ context, event }) => context.cashIn && { ...context.cashIn, acceptor: 'escrow' as const, pending: { denomination: event.denomination } } }),
-                        },
-                        {
-                          target: 'returning',
-                          actions: assign({
-                            cashIn: ({ context, event }) =>
-                              context.cashIn && {
-                                ...context.cashIn,
-                                acceptor: 'escrow' as const,
-                                pending: { denomination: event.denomination, reason: config.acceptedDenominations.includes(event.denomination) ? 'aboveMaximum' : 'denomination' },
-                              },
-                          }),
-                        },
-                      ],
-                      'device.noteRejected': {
-                        actions: assign({
-                          cashIn: ({ context, event }) => context.cashIn && { ...context.cashIn, notes: [...context.cashIn.notes, { denomination: 0, status: 'rejected' as const, reason: event.reason }] },
-                        }),
-                      },
-                      'device.acceptorFailure': [
-                        { guard: ({ context }) => (context.cashIn?.total ?? 0) > 0, target: 'closing' },
-                        { target: 'cancelling', actions: assign({ error: { code: 'deviceFailure' } }) },
-                      ],
-                      finishCashIn: [
-                        { guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' },
-                        { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, finishPressed: true } }) },
-                      ],
-                      // money already stacked cannot be handed back: cancel then means finish
-                      cancel: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }, { target: 'closing' }],
-                      back: [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }],
-                      // walk-away: what was stacked is still paid
-                      'session.timeout': [{ guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelling' }, { target: 'closing' }],
-                    },
-                  },
-                  opening: {
-                    ...screen('cashIn'),
-                    entry: 'markBusy',
-                    always: { guard: ({ context }) => context.cashIn?.cashInId !== undefined, target: 'recordingIntent' },
-                    on: { cancel: {} },
-                    invoke: {
-                      id: 'beginCashIn',
-                      src: 'beginCashIn',
-                      input: ({ context }) => ({
-                        sessionId: context.sessionId,
-                        target: context.cashIn?.target ?? { kind: 'service', serviceId: '', reference: '', label: '' },
-                        offline: context.cashIn?.offline ?? false,
-                      }),
-                      onDone: { target: 'recordingIntent', actions: assign({ cashIn: ({ context, event }) => context.cashIn && { ...context.cashIn, cashInId: event.output.cashInId } }) },
-                      onError: { target: 'returning', actions: assign({ cashIn: ({ context }) => context.cashIn && withPendingReason(context.cashIn, 'notRecorded') }) },
-                    },
-                  },
-                  recordingIntent: {
-                    ...screen('cashIn'),
-                    tags: ['holdsNote', 'awaitsNoteWord'],
-                    entry: 'markBusy',
-                    on: { cancel: {} },
-                    invoke: {
-                      id: 'recordStackIntent',
-                      src: 'recordStackIntent',
-                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', denomination: context.cashIn?.pending?.denomination ?? 0 }),
-                      onDone: {
-                        target: 'stacking',
-                        actions: assign({
-                          cashIn: ({ context, event }) =>
-                            context.cashIn?.pending && { ...context.cashIn, acceptor: 'stacking' as const, pending: { ...context.cashIn.pending, noteId: event.output.noteId } },
-                        }),
-                      },
-                      // no durable record, no stacking (money invariant 1)
-                      onError: { target: 'returning', actions: assign({ cashIn: ({ context }) => context.cashIn && withPendingReason(context.cashIn, 'notRecorded') }) },
-                    },
-                  },
-                  stacking: {
-                    ...screen('cashIn'),
-                    tags: ['holdsNote', 'awaitsNoteWord'],
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'stackNote',
-                      src: 'stackNote',
-                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? 0 }),
-                      // the command's answer says nothing about the note: the device's event does. A
-                      // failed command may still have been heard, so wait for 81 / 82 until noteSettle
-                      // rather than close with a note perhaps in the box and not on this cash-in.
-                      onError: {},
-                    },
-                    on: {
-                      'device.noteStacked': [
-                        { guard: 'stackedNoteIsPending', target: 'recordingStacked' },
-                        { target: 'closing', actions: ['reportNoteMismatch', 'acceptorFailed'] },
-                      ],
-                      'device.noteReturned': { target: 'recordingReturned' },
-                      cancel: {},
-                    },
-                    // the note's fate stays open in the store: the runtime's intent settler (or start-up
-                    // reconciliation) settles it from the device's own word
-                    after: { noteSettle: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }) } },
-                  },
-                  recordingStacked: {
-                    ...screen('cashIn'),
-                    tags: ['holdsNote', 'awaitsNoteWord'],
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'recordStacked',
-                      src: 'recordStacked',
-                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? 0 }),
-                      onDone: { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'stacked') }) },
-                      onError: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'stacked') }) },
-                    },
-                    on: { cancel: {} },
-                  },
-                  recordingReturned: {
-                    ...screen('cashIn'),
-                    tags: ['holdsNote', 'awaitsNoteWord'],
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'recordReturned',
-                      src: 'recordReturned',
-                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', noteId: context.cashIn?.pending?.noteId ?? 0, reason: 'device' }),
-                      onDone: { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'returned') }) },
-                      onError: { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'returned') }) },
-                    },
-                    on: { cancel: {} },
-                  },
-                  returning: {
-                    ...screen('cashIn'),
-                    tags: ['awaitsNoteWord'],
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'returnNote',
-                      src: 'returnNote',
-                      input: () => ({}),
-                      onError: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }) },
-                    },
-                    on: {
-                      'device.noteReturned': { target: 'accepting', actions: assign({ cashIn: ({ context }) => context.cashIn && settleNote(context.cashIn, 'returned') }) },
-                      cancel: {},
-                    },
-                    after: { noteSettle: { target: 'closing', actions: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }) } },
-                  },
-                  cancelling: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'disableAcceptor',
-                      src: 'disableAcceptor',
-                      input: () => ({}),
-                      onDone: { target: 'cancelled' },
-                      onError: { target: 'cancelled' },
-                    },
-                  },
-                  cancelled: {
-                    always: [
-                      { guard: ({ context }) => context.error !== undefined, target: '#refusal' },
-                      { guard: 'hasAccess', target: '#operations' },
-                      { target: '#ending' },
-                    ],
-                  },
-                  closing: {
-                    ...screen('pleaseWait'),
-                    entry: ['markBusy', assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: context.cashIn.acceptor === 'failed' ? 'failed' : ('disabled' as const) } })],
-                    invoke: {
-                      id: 'disableAcceptor',
-                      src: 'disableAcceptor',
-                      input: () => ({}),
-                      onDone: { target: 'quoting' },
-                      onError: { target: 'quoting' },
-                    },
-                    on: { cancel: {} },
-                  },
-                  quoting: {
-                    ...screen('pleaseWait'),
-                    invoke: {
-                      id: 'quote',
-                      src: 'quote',
-                      input: ({ context }) => ({
-                        operation: context.operation ?? 'payService',
-                        amount: context.cashIn?.total ?? 0,
-                        ...(context.productId ? { productId: context.productId } : {}),
-                      }),
-                      onDone: {
-                        target: 'consented',
-                        // cash pays its own commission: the beneficiary gets what was inserted less the fee
-                        actions: assign(({ context, event }) => {
-                          const total = context.cashIn?.total ?? 0;
-                          const commission = Math.min(event.output.commission, total);
-                          return {
-                            quote: { operation: event.output.operation, amount: total - commission, commission, total },
-                            cashIn: context.cashIn && { ...context.cashIn, commission },
-                          };
-                        }),
-                      },
-                      // no tariff reachable: the bank applies its own on delivery, shown as zero here
-                      onError: {
-                        target: 'consented',
-                        actions: assign({
-                          quote: ({ context }) => ({ operation: context.operation ?? 'payService', amount: context.cashIn?.total ?? 0, commission: 0, total: context.cashIn?.total ?? 0 }),
-                        }),
-                      },
-                    },
-                    // the notes are in the box: a slow bank (retries included) is waited for this long,
-                    // then the payment goes on as when it is unreachable; the credit is queued either way
-                    after: {
-                      cashInBankWait: {
-                        target: 'confirming',
-                        actions: assign({
-                          quote: ({ context }) => ({ operation: context.operation ?? 'payService', amount: context.cashIn?.total ?? 0, commission: 0, total: context.cashIn?.total ?? 0 }),
-                          devices: ({ context }) => ({ ...context.devices, bank: 'offline' as const }),
-                        }),
-                      },
-                    },
-                    on: { cancel: {} },
-                  },
-                  // one consent per operation (5.5): "finish and credit" on the cash-in screen showed the
-                  // total, the commission and what is credited; a commission it did not show, or a close the
-                  // customer did not ask for (walk-away, acceptor failure), asks on the confirm screen
-                  consented: {
-                    always: [
-                      { guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelled' },
-                      {
-                        guard: ({ context }) => context.cashIn?.finishPressed === true && (context.quote?.commission ?? 0) === (context.cashIn.shownCommission ?? 0),
-                        target: 'finishing',
-                      },
-                      { target: 'confirming' },
-                    ],
-                  },
-                  confirming: {
-                    ...screen('confirm'),
-                    entry: ['markActivity', assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, shownCommission: context.quote?.commission ?? 0 } })],
-                    always: { guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelled' },
-                    on: {
-                      confirm: 'finishing',
-                      back: [{ guard: ({ context }) => context.cashIn?.acceptor !== 'failed', target: 'enabling' }],
-                      cancel: 'finishing',
-                      'session.timeout': 'finishing',
-                    },
-                  },
-                  finishing: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'endCashIn',
-                      src: 'endCashIn',
-                      input: ({ context }) => ({ cashInId: context.cashIn?.cashInId ?? '', commission: context.cashIn?.commission ?? 0 }),
-                      onDone: { target: '#receipt', actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }) },
-                      // the store will not end a cash-in while a note's fate is open: the acceptor failed to
-                      // say it, and the runtime's intent settler finishes the payment once the device does
-                      onError: { target: '#refusal', actions: assign({ error: ({ context }) => ({ code: context.cashIn?.acceptor === 'failed' ? ('deviceFailure' as const) : ('internal' as const) }) }) },
-                    },
-                    on: { cancel: {} },
-                  },
-                },
+                on: forward(CASH_IN_EVENT_TYPES),
               },
 
               withdrawal: {
@@ -1917,44 +1598,19 @@ function normaliseReference(context: SessionContext, reference: string): string 
   return matchingReference(context, reference) ?? reference.trim();
 }
 
-function newCashIn(context: SessionContext): SessionContext['cashIn'] {
-  let target: CashInTarget;
+/** where a cash-in's money goes: the chosen product, or the service (always for walk-ups) */
+function cashInTarget(context: SessionContext): CashInTarget {
   if (context.operation === 'payService' || context.walkIn || !context.productId) {
-    target = {
+    return {
       kind: 'service',
       serviceId: context.service?.id ?? '',
       reference: context.service?.reference ?? '',
       label: context.service?.name ?? '',
       ...(context.customer ? { customerId: context.customer.id } : {}),
     };
-  } else {
-    const p = context.products?.find((x) => x.id === context.productId);
-    target = { kind: p?.kind === 'loan' ? 'loan' : p?.kind === 'wallet' ? 'wallet' : 'account', customerId: context.customer?.id ?? '', productId: context.productId, label: p?.label ?? '' };
   }
-  return { target, notes: [], total: 0, commission: 0, max: 0, min: 0, offline: false, acceptor: 'starting' };
-}
-
-function noteFits(context: SessionContext, denomination: Tiyn, config: SessionConfig): boolean {
-  const c = context.cashIn;
-  if (!c || !config.acceptedDenominations.includes(denomination)) return false;
-  return c.total + denomination <= c.max;
-}
-
-function withPendingReason(c: NonNullable<SessionContext['cashIn']>, reason: string): NonNullable<SessionContext['cashIn']> {
-  return c.pending ? { ...c, pending: { ...c.pending, reason } } : c;
-}
-
-function settleNote(c: NonNullable<SessionContext['cashIn']>, status: 'stacked' | 'returned'): NonNullable<SessionContext['cashIn']> {
-  const p = c.pending;
-  if (!p) return c;
-  const note = { denomination: p.denomination, status, ...(p.reason ? { reason: p.reason } : {}) };
-  return {
-    ...c,
-    notes: [...c.notes, note],
-    total: status === 'stacked' ? c.total + p.denomination : c.total,
-    pending: undefined,
-    acceptor: 'accepting',
-  };
+  const p = context.products?.find((x) => x.id === context.productId);
+  return { kind: p?.kind === 'loan' ? 'loan' : p?.kind === 'wallet' ? 'wallet' : 'account', customerId: context.customer?.id ?? '', productId: context.productId, label: p?.label ?? '' };
 }
 
 function withdrawalAmountOk(context: SessionContext, amount: Tiyn, config: SessionConfig): boolean {

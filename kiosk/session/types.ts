@@ -41,7 +41,14 @@ export type DeviceEvent =
   | { type: 'device.serviceSwitch'; open: boolean };
 
 /** raised by the machine itself */
-export type InternalEvent = { type: 'session.activity' } | { type: 'session.busy' } | { type: 'session.timeout' };
+export type InternalEvent =
+  | { type: 'session.activity' }
+  | { type: 'session.busy' }
+  | { type: 'session.timeout' }
+  /** a running flow's report for the log, which the parent emits */
+  | { type: 'session.report'; report: SessionEmitted }
+  /** a running flow found the bank unreachable: every screen shows it */
+  | { type: 'session.bankOffline' };
 
 export type SessionEvent = UiEvent | DeviceEvent | InternalEvent;
 

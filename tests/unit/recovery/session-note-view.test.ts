@@ -1,20 +1,32 @@
 /**
  * What the intent settler reads of the live session: which cash-in it holds and whether it is still
  * waiting for the acceptor's word, from the tags the session machine's states carry. The steps are
- * resolved on the real machine, so a state that loses its tag fails here.
+ * resolved on the real machines (the parent in its cash-in state, the cash-in flow machine it runs
+ * at `children.flow`), so a state that loses its tag fails here.
  */
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
+import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { sessionNoteView } from '../../../kiosk/runtime/session-note-view.js';
+import { createCashInMachine } from '../../../kiosk/session/cash-in-machine.js';
 import { createSessionMachine } from '../../../kiosk/session/machine.js';
+import { FLOW_ID } from '../../../kiosk/session/machine-kit.js';
 import { testConfig } from '../session/world.js';
 
 const machine = createSessionMachine({ config: testConfig, now: () => 0, newSessionId: () => 's-1' });
+const cashInFlow = createCashInMachine({ config: testConfig });
 const initial = createActor(machine).getSnapshot().context;
+const target = { kind: 'account', customerId: 'c-1', productId: 'p-1', label: 'Current' } as const;
 
 const at = (step: string | undefined, cashInId?: string) => {
-  const value = step === undefined ? { session: { flow: 'operations', inactivity: 'paused' } } : { session: { flow: { cashIn: step }, inactivity: 'paused' } };
-  const snapshot = machine.resolveState({ value, context: { ...initial, cashIn: cashInId ? ({ cashInId } as never) : undefined } });
+  const cashIn = { target, notes: [], total: 0, commission: 0, max: 0, min: 0, offline: false, acceptor: 'accepting' as const, ...(cashInId ? { cashInId } : {}) };
+  if (step === undefined) {
+    const snapshot = machine.resolveState({ value: { session: { flow: 'operations', inactivity: 'paused' } }, context: { ...initial, cashIn } });
+    return sessionNoteView(() => snapshot);
+  }
+  const host = machine.resolveState({ value: { session: { flow: 'cashIn', inactivity: 'paused' } }, context: initial });
+  const flow = cashInFlow.resolveState({ value: step, context: { sessionId: 's-1', target, operation: 'cashIn', cashIn } });
+  // the parent as it is while it runs the flow: the flow's snapshot under the one flow id
+  const snapshot = { ...host, children: { [FLOW_ID]: { getSnapshot: () => flow } } } as unknown as AnyMachineSnapshot;
   return sessionNoteView(() => snapshot);
 };
 

@@ -6,6 +6,8 @@
 import { afterEach, expect } from 'vitest';
 import { Intent, Snapshot } from '../../../kiosk/bridge/schema.js';
 import { startSession, type RunningSession } from '../../../kiosk/session/start-session.js';
+import type { AnyMachineSnapshot } from 'xstate';
+import { sessionContext } from '../../../kiosk/session/flow-view.js';
 import type { SessionContext } from '../../../kiosk/session/types.js';
 import { fakeWorld } from './fakes.js';
 import { SECRET_OTP } from './world.js';
@@ -31,7 +33,8 @@ type World = ReturnType<typeof fakeWorld>;
 
 function startKiosk(world: World) {
   const session = startSession(world.ports);
-  const ctx = () => session.actor.getSnapshot().context as SessionContext;
+  // the session's context as one bag: the parent's with the running flow's (cash-in, PIN change, ...)
+  const ctx = (): SessionContext => sessionContext(session.actor.getSnapshot() as AnyMachineSnapshot);
   return { ...world, session, ...driver(session), ctx };
 }
 

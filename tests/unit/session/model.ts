@@ -3,9 +3,9 @@
  * may meet, and which facts make two states different.
  */
 import { createActor, matchesState, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type StateValue } from 'xstate';
-import { activeFlow, sessionValue } from '../../../kiosk/session/flow-view.js';
+import { activeFlow, sessionContext, sessionValue } from '../../../kiosk/session/flow-view.js';
 import { FLOW_ID } from '../../../kiosk/session/machine-kit.js';
-import type { SessionContext, SessionEvent } from '../../../kiosk/session/types.js';
+import type { SessionEvent } from '../../../kiosk/session/types.js';
 import { CARD, CUSTOMER_IIN, SECRET_OTP, T, products, services, testConfig } from './world.js';
 
 export const config = testConfig;
@@ -232,7 +232,7 @@ export function eventsFor(state: SessionState): EventObject[] {
 
 /** distinct states: where the machine is, plus the few facts that change what can happen next there */
 export function serialize(state: SessionState): string {
-  const c = state.root.context as SessionContext;
+  const c = sessionContext(state.root);
   const inFlow = (region: string): boolean => matches(state, { session: { flow: region } });
   if (inFlow('ending')) return JSON.stringify([state.value, c.card !== undefined]);
   return JSON.stringify([
