@@ -14,6 +14,7 @@ import type { Devices, ErrorCode, Operation, ReceiptChoice } from '../bridge/sch
 import { checkIin } from './iin.js';
 import { FLOW_ID, pickActors, refusalCode, screen, unprovided, type FlowEnd } from './machine-kit.js';
 import { CASH_IN_EVENT_TYPES, cashInActors, createCashInMachine, type CashInActors } from './cash-in-machine.js';
+import { createWithdrawalMachine, WITHDRAWAL_EVENT_TYPES, withdrawalActors, type WithdrawalActors } from './withdrawal-machine.js';
 import { createPinChangeMachine, pinChangeActors, type PinChangeActors } from './pin-change-machine.js';
 import { createServiceMachine, SERVICE_EVENT_TYPES, serviceActors, type ServiceActors } from './service-machine.js';
 import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
@@ -22,14 +23,11 @@ import type { CashInTarget, SessionConfig } from './ports.js';
 import type {
   AccountPaymentAuthoriseInput,
   AccountPaymentAuthoriseOutcome,
-  AuthoriseOutcome,
-  DispenseOutcome,
   IdentifyInput,
   OperationOutcome,
   OtpRequestOutcome,
   OtpVerifyOutcome,
   PalmOutcome,
-  PresentOutcome,
   PrintOutcome,
   QrPollOutcome,
   SessionContext,
@@ -73,18 +71,7 @@ const sessionActors = {
   loadServices: unprovided<ServiceView[], Record<string, never>>('loadServices'),
   checkReference: unprovided<{ ok: true; beneficiary: string } | { ok: false; reason: string }, { serviceId: string; reference: string }>('checkReference'),
   quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string; serviceId?: string }>('quote'),
-  checkDispensable: unprovided<{ ok: boolean }, { amount: Tiyn }>('checkDispensable'),
-  authoriseWithdrawal: unprovided<AuthoriseOutcome, { accessToken: string; productId: string; amount: Tiyn; idempotencyKey: string }>('authoriseWithdrawal'),
-  recordWithdrawalAuthorised: unprovided<
-    { withdrawalId: string },
-    { sessionId: string; holdId: string; customerId: string; productId: string; amount: Tiyn; commission: Tiyn }
-  >('recordWithdrawalAuthorised'),
   approvalStatus: unprovided<{ status: 'pending' | 'approved' | 'refused' | 'expired' }, { approvalId: string }>('approvalStatus'),
-  dispense: unprovided<DispenseOutcome, { withdrawalId: string; amount: Tiyn }>('dispense'),
-  present: unprovided<PresentOutcome, { withdrawalId: string }>('present'),
-  completeWithdrawal: unprovided<{ receiptNumber: string }, { withdrawalId: string }>('completeWithdrawal'),
-  retractAndReverse: unprovided<{ receiptNumber?: string }, { withdrawalId: string }>('retractAndReverse'),
-  reverseWithdrawal: unprovided<{ receiptNumber?: string }, { withdrawalId: string; reason: string }>('reverseWithdrawal'),
   authoriseAccountPayment: unprovided<AccountPaymentAuthoriseOutcome, AccountPaymentAuthoriseInput>('authoriseAccountPayment'),
   completeAccountPayment: unprovided<{ receiptNumber: string }, { paymentId: string }>('completeAccountPayment'),
   reverseAccountPayment: unprovided<{ receiptNumber?: string }, { paymentId: string; reason: string }>('reverseAccountPayment'),
@@ -97,7 +84,7 @@ const sessionActors = {
 };
 
 /** every actor implementation a session needs: the parent's and its flows' (actors.ts builds them from the ports) */
-export type SessionActors = typeof sessionActors & ServiceActors & PinChangeActors & CashInActors;
+export type SessionActors = typeof sessionActors & ServiceActors & PinChangeActors & CashInActors & WithdrawalActors;
 
 /** the intents and device events a customer flow takes; the parent passes them on while it runs */
 const PIN_CHANGE_EVENT_TYPES = ['cancel'] as const;
@@ -116,6 +103,7 @@ export function createSessionMachine(deps: MachineDeps) {
   };
   const serviceMachine = provided(createServiceMachine(), serviceActors);
   const cashInMachine = provided(createCashInMachine({ config }), cashInActors);
+  const withdrawalMachine = provided(createWithdrawalMachine({ config, now }), withdrawalActors);
   const pinChangeMachine = provided(createPinChangeMachine({ timeouts: t, now }), pinChangeActors);
 
   const session = setup({
@@ -125,14 +113,13 @@ export function createSessionMachine(deps: MachineDeps) {
       emitted: {} as SessionEmitted,
       tags: {} as SessionTag,
     },
-    actors: { ...sessionActors, serviceMode: serviceMachine, pinChangeFlow: pinChangeMachine, cashInFlow: cashInMachine },
+    actors: { ...sessionActors, serviceMode: serviceMachine, pinChangeFlow: pinChangeMachine, cashInFlow: cashInMachine, withdrawalFlow: withdrawalMachine },
     actions: {
       markActivity: raise({ type: 'session.activity' }),
       forwardToFlow: sendTo(FLOW_ID, ({ event }) => event),
       markBusy: raise({ type: 'session.busy' }),
       clearError: assign({ error: undefined }),
       applyLocale: assign(({ context, event }) => ({ locale: event.type === 'setLocale' ? event.locale : context.locale })),
-      withdrawalFailed: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }),
       accountPaymentReversed: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }),
       // a customer flow ended (see FlowEnd): the parent keeps what the flow's output carries besides where it goes
       keepFlowResult: assign(({ event }) => {
@@ -870,237 +857,24 @@ export function createSessionMachine(deps: MachineDeps) {
                 on: forward(CASH_IN_EVENT_TYPES),
               },
 
+              // cash out of the customer's product (withdrawal-machine.ts)
               withdrawal: {
                 id: 'withdrawal',
-                initial: 'amount',
-                entry: assign(({ context }) => ({ withdrawal: { productId: context.productId ?? '', stage: 'choose' as const } })),
-                states: {
-                  amount: {
-                    ...screen('amountEntry'),
-                    entry: 'markActivity',
-                    exit: 'clearError',
-                    on: {
-                      selectAmount: [
-                        {
-                          guard: ({ context, event }) => withdrawalAmountOk(context, event.amount, config),
-                          target: 'planning',
-                          actions: assign({ error: undefined, withdrawal: ({ context, event }) => context.withdrawal && { ...context.withdrawal, amount: event.amount } }),
-                        },
-                        { actions: assign({ error: ({ context, event }) => ({ code: withdrawalAmountProblem(context, event.amount, config) ?? 'invalidAmount' }) }) },
-                      ],
-                      back: '#operations',
-                    },
-                  },
-                  // the cassettes must be able to make the amount before the bank holds anything
-                  planning: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'checkDispensable',
-                      src: 'checkDispensable',
-                      input: ({ context }) => ({ amount: context.withdrawal?.amount ?? 0 }),
-                      onDone: [
-                        { guard: ({ event }) => event.output.ok, target: 'quoting' },
-                        { target: 'amount', actions: assign({ error: { code: 'invalidAmount', params: { reason: 'notes' } } }) },
-                      ],
-                      onError: { target: 'amount', actions: assign({ error: { code: 'deviceFailure' } }) },
-                    },
-                  },
-                  quoting: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'quote',
-                      src: 'quote',
-                      input: ({ context }) => ({ operation: 'withdraw' as const, amount: context.withdrawal?.amount ?? 0, productId: context.productId ?? '' }),
-                      onDone: { target: 'confirm', actions: assign({ quote: ({ event }) => event.output }) },
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                  },
-                  confirm: {
-                    ...screen('confirm'),
-                    entry: 'markActivity',
-                    on: {
-                      confirm: [
-                        {
-                          guard: ({ context }) => availableProduct(context)?.available === undefined || (availableProduct(context)?.available ?? 0) >= (context.quote?.total ?? 0),
-                          target: 'authorising',
-                        },
-                        { target: '#refusal', actions: assign({ error: { code: 'insufficientFunds' } }) },
-                      ],
-                      back: 'amount',
-                    },
-                  },
-                  authorising: {
-                    ...screen('pleaseWait'),
-                    entry: ['markBusy', assign({ seq: ({ context }) => context.seq + 1 })],
-                    invoke: {
-                      id: 'authoriseWithdrawal',
-                      src: 'authoriseWithdrawal',
-                      input: ({ context }) => ({
-                        accessToken: context.access?.token ?? '',
-                        productId: context.productId ?? '',
-                        amount: context.withdrawal?.amount ?? 0,
-                        idempotencyKey: `${context.sessionId}:w${context.seq}`,
-                      }),
-                      onDone: [
-                        {
-                          guard: ({ event }) => event.output.ok,
-                          target: 'recording',
-                          actions: assign({
-                            withdrawal: ({ context, event }) =>
-                              context.withdrawal && event.output.ok
-                                ? {
-                                    ...context.withdrawal,
-                                    stage: 'authorising' as const,
-                                    holdId: event.output.holdId,
-                                    commission: event.output.commission,
-                                    status: event.output.status,
-                                    ...(event.output.approvalId ? { approvalId: event.output.approvalId } : {}),
-                                  }
-                                : context.withdrawal,
-                          }),
-                        },
-                        {
-                          target: '#refusal',
-                          actions: assign({ error: ({ event }) => (event.output.ok ? { code: 'internal' as const } : { code: refusalCode(event.output.reason) }) }),
-                        },
-                      ],
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                    on: { cancel: {} },
-                  },
-                  recording: {
-                    ...screen('pleaseWait'),
-                    invoke: {
-                      id: 'recordWithdrawalAuthorised',
-                      src: 'recordWithdrawalAuthorised',
-                      input: ({ context }) => ({
-                        sessionId: context.sessionId,
-                        holdId: context.withdrawal?.holdId ?? '',
-                        customerId: context.customer?.id ?? '',
-                        productId: context.productId ?? '',
-                        amount: context.withdrawal?.amount ?? 0,
-                        commission: context.withdrawal?.commission ?? 0,
-                      }),
-                      onDone: [
-                        {
-                          guard: ({ context }) => context.withdrawal?.status === 'pendingApproval',
-                          target: 'approvalWait',
-                          actions: assign({ withdrawal: ({ context, event }) => context.withdrawal && { ...context.withdrawal, withdrawalId: event.output.withdrawalId } }),
-                        },
-                        { target: 'dispensing', actions: assign({ withdrawal: ({ context, event }) => context.withdrawal && { ...context.withdrawal, withdrawalId: event.output.withdrawalId } }) },
-                      ],
-                      onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
-                    },
-                    on: { cancel: {} },
-                  },
-                  approvalWait: approvalWait({
-                    id: 'withdrawal',
-                    approved: 'dispensing',
-                    approvalId: (context) => context.withdrawal?.approvalId,
-                    onEntry: (context, approvalDeadline) => ({ withdrawal: context.withdrawal && { ...context.withdrawal, approvalDeadline } }),
+                invoke: {
+                  id: FLOW_ID,
+                  src: 'withdrawalFlow',
+                  input: ({ context }) => ({
+                    sessionId: context.sessionId,
+                    seq: context.seq,
+                    accessToken: context.access?.token ?? '',
+                    customerId: context.customer?.id ?? '',
+                    productId: context.productId ?? '',
+                    ...(availableProduct(context) ? { available: availableProduct(context)?.available } : {}),
                   }),
-                  dispensing: {
-                    ...screen('dispensing'),
-                    entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'dispensing' as const } })],
-                    invoke: {
-                      id: 'dispense',
-                      src: 'dispense',
-                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '', amount: context.withdrawal?.amount ?? 0 }),
-                      onDone: [
-                        { guard: ({ event }) => event.output.ok, target: 'presenting' },
-                        { target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
-                      ],
-                      onError: { target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
-                    },
-                    on: { cancel: {} },
-                  },
-                  presenting: {
-                    ...screen('dispensing'),
-                    invoke: {
-                      id: 'present',
-                      src: 'present',
-                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
-                      onDone: [
-                        {
-                          guard: ({ event }) => event.output === 'atExit',
-                          target: 'completing',
-                          actions: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, atExit: true } }),
-                        },
-                        { guard: ({ event }) => event.output === 'presented', target: 'takeCash' },
-                        { guard: ({ event }) => event.output === 'notPresented', target: 'reversing', actions: assign({ error: { code: 'deviceFailure' } }) },
-                        // never guessed: the store keeps it 'unknown' for the technician
-                        { target: '#refusal', actions: [assign({ error: { code: 'deviceFailure' } }), 'withdrawalFailed'] },
-                      ],
-                      onError: { target: '#refusal', actions: [assign({ error: { code: 'deviceFailure' } }), 'withdrawalFailed'] },
-                    },
-                    on: { cancel: {} },
-                  },
-                  takeCash: {
-                    ...screen('takeCash'),
-                    entry: ['markBusy', assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'presented' as const, takeBy: now() + t.takeCashMs } })],
-                    on: {
-                      'device.cashTaken': 'completing',
-                      cancel: {},
-                    },
-                    after: { takeCash: 'retracting' },
-                  },
-                  completing: {
-                    ...screen('pleaseWait'),
-                    entry: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'taken' as const } }),
-                    invoke: {
-                      id: 'completeWithdrawal',
-                      src: 'completeWithdrawal',
-                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
-                      onDone: [
-                        // recorded taken the moment DISPENSE answered: now the customer is told where the notes are
-                        {
-                          guard: ({ context }) => context.withdrawal?.atExit === true,
-                          target: 'cashAtExit',
-                          actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }),
-                        },
-                        { target: '#receipt', actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber) }) },
-                      ],
-                      onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
-                    },
-                    on: { cancel: {} },
-                  },
-                  // a dispenser without a presenter: the notes are at its exit and already the
-                  // customer's; nothing senses them being taken and nothing can retract them
-                  cashAtExit: {
-                    ...screen('takeCash'),
-                    entry: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, takeBy: now() + t.takeCashMs } }),
-                    on: { confirm: '#receipt', cancel: {} },
-                    after: { takeCash: '#receipt' },
-                  },
-                  retracting: {
-                    ...screen('pleaseWait'),
-                    invoke: {
-                      id: 'retractAndReverse',
-                      src: 'retractAndReverse',
-                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '' }),
-                      onDone: {
-                        target: '#refusal',
-                        actions: assign({ error: { code: 'cashNotTaken' }, withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'retracted' as const } }),
-                      },
-                      onError: { target: '#refusal', actions: assign({ error: { code: 'deviceFailure' } }) },
-                    },
-                    on: { cancel: {} },
-                  },
-                  reversing: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'reverseWithdrawal',
-                      src: 'reverseWithdrawal',
-                      input: ({ context }) => ({ withdrawalId: context.withdrawal?.withdrawalId ?? '', reason: context.error?.code ?? 'cancelled' }),
-                      onDone: { target: '#refusal', actions: 'withdrawalFailed' },
-                      onError: { target: '#refusal', actions: 'withdrawalFailed' },
-                    },
-                    on: { cancel: {} },
-                  },
+                  onDone: flowEnds,
+                  onError: flowFailed,
                 },
+                on: forward(WITHDRAWAL_EVENT_TYPES),
               },
 
               /*
@@ -1611,19 +1385,6 @@ function cashInTarget(context: SessionContext): CashInTarget {
   }
   const p = context.products?.find((x) => x.id === context.productId);
   return { kind: p?.kind === 'loan' ? 'loan' : p?.kind === 'wallet' ? 'wallet' : 'account', customerId: context.customer?.id ?? '', productId: context.productId, label: p?.label ?? '' };
-}
-
-function withdrawalAmountOk(context: SessionContext, amount: Tiyn, config: SessionConfig): boolean {
-  return withdrawalAmountProblem(context, amount, config) === undefined;
-}
-
-function withdrawalAmountProblem(context: SessionContext, amount: Tiyn, config: SessionConfig): ErrorCode | undefined {
-  if (!Number.isInteger(amount) || amount <= 0) return 'invalidAmount';
-  if (amount % config.withdrawal.multipleOf !== 0) return 'invalidAmount';
-  if (amount > config.withdrawal.max) return 'limitExceeded';
-  const p = availableProduct(context);
-  if (p && p.available < amount) return 'insufficientFunds';
-  return undefined;
 }
 
 function spent(products: ProductView[] | undefined, productId: string | undefined, total: Tiyn): ProductView[] | undefined {
