@@ -34,13 +34,15 @@ export const BUSY = { type: 'session.busy' } as const;
  * Where a customer flow hands the session back to the parent: the receipt step (with the
  * receipt number the store gave the operation), the refusal screen (with its error; `bankOffline`
  * when the bank did not answer), the menu (the operations for a signed-in customer, else
- * goodbye) or goodbye.
+ * goodbye), goodbye, or back.
  */
 export type FlowEnd =
   | { to: 'receipt'; receiptNumber: string }
   | { to: 'refusal'; error: ShownError; bankOffline?: boolean }
   | { to: 'menu' }
-  | { to: 'ending' };
+  | { to: 'ending' }
+  /** back to the screen the flow was started from (the parent's state that invoked it says which) */
+  | { to: 'back' };
 
 /** an error the customer (or technician) is shown */
 export interface ShownError {

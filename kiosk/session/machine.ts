@@ -10,19 +10,18 @@
 import { assign, emit, raise, sendTo, setup } from 'xstate';
 import type { IdentifyOutcome, ProductView, Quote, ServiceView } from '../bank/bank-api.js';
 import type { Tiyn } from '../../domain/money.js';
-import type { Devices, ErrorCode, Operation, ReceiptChoice } from '../bridge/schema.js';
+import type { Devices, Operation, ReceiptChoice } from '../bridge/schema.js';
 import { checkIin } from './iin.js';
 import { FLOW_ID, pickActors, refusalCode, screen, unprovided, type FlowEnd } from './machine-kit.js';
 import { CASH_IN_EVENT_TYPES, cashInActors, createCashInMachine, type CashInActors } from './cash-in-machine.js';
 import { createWithdrawalMachine, WITHDRAWAL_EVENT_TYPES, withdrawalActors, type WithdrawalActors } from './withdrawal-machine.js';
+import { ACCOUNT_PAYMENT_EVENT_TYPES, accountPaymentActors, createAccountPaymentMachine, type AccountPaymentActors } from './account-payment-machine.js';
 import { createPinChangeMachine, pinChangeActors, type PinChangeActors } from './pin-change-machine.js';
 import { createServiceMachine, SERVICE_EVENT_TYPES, serviceActors, type ServiceActors } from './service-machine.js';
 import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
 import { normalisePhone } from './phone.js';
 import type { CashInTarget, SessionConfig } from './ports.js';
 import type {
-  AccountPaymentAuthoriseInput,
-  AccountPaymentAuthoriseOutcome,
   IdentifyInput,
   OperationOutcome,
   OtpRequestOutcome,
@@ -72,9 +71,6 @@ const sessionActors = {
   checkReference: unprovided<{ ok: true; beneficiary: string } | { ok: false; reason: string }, { serviceId: string; reference: string }>('checkReference'),
   quote: unprovided<Quote, { operation: Operation; amount: Tiyn; productId?: string; serviceId?: string }>('quote'),
   approvalStatus: unprovided<{ status: 'pending' | 'approved' | 'refused' | 'expired' }, { approvalId: string }>('approvalStatus'),
-  authoriseAccountPayment: unprovided<AccountPaymentAuthoriseOutcome, AccountPaymentAuthoriseInput>('authoriseAccountPayment'),
-  completeAccountPayment: unprovided<{ receiptNumber: string }, { paymentId: string }>('completeAccountPayment'),
-  reverseAccountPayment: unprovided<{ receiptNumber?: string }, { paymentId: string; reason: string }>('reverseAccountPayment'),
   printReceipt: unprovided<PrintOutcome, { receiptNumber: string; locale: SessionContext['locale'] }>('printReceipt'),
   smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string; locale?: SessionContext['locale'] }>('smsReceipt'),
   pushReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; customerId: string; locale?: SessionContext['locale'] }>('pushReceipt'),
@@ -84,7 +80,7 @@ const sessionActors = {
 };
 
 /** every actor implementation a session needs: the parent's and its flows' (actors.ts builds them from the ports) */
-export type SessionActors = typeof sessionActors & ServiceActors & PinChangeActors & CashInActors & WithdrawalActors;
+export type SessionActors = typeof sessionActors & ServiceActors & PinChangeActors & CashInActors & WithdrawalActors & AccountPaymentActors;
 
 /** the intents and device events a customer flow takes; the parent passes them on while it runs */
 const PIN_CHANGE_EVENT_TYPES = ['cancel'] as const;
@@ -104,6 +100,7 @@ export function createSessionMachine(deps: MachineDeps) {
   const serviceMachine = provided(createServiceMachine(), serviceActors);
   const cashInMachine = provided(createCashInMachine({ config }), cashInActors);
   const withdrawalMachine = provided(createWithdrawalMachine({ config, now }), withdrawalActors);
+  const accountPaymentMachine = provided(createAccountPaymentMachine({ approvalMs: t.approvalMs, approvalPollMs: t.approvalPollMs, now }), accountPaymentActors);
   const pinChangeMachine = provided(createPinChangeMachine({ timeouts: t, now }), pinChangeActors);
 
   const session = setup({
@@ -113,18 +110,18 @@ export function createSessionMachine(deps: MachineDeps) {
       emitted: {} as SessionEmitted,
       tags: {} as SessionTag,
     },
-    actors: { ...sessionActors, serviceMode: serviceMachine, pinChangeFlow: pinChangeMachine, cashInFlow: cashInMachine, withdrawalFlow: withdrawalMachine },
+    actors: { ...sessionActors, serviceMode: serviceMachine, pinChangeFlow: pinChangeMachine, cashInFlow: cashInMachine, withdrawalFlow: withdrawalMachine, accountPaymentFlow: accountPaymentMachine },
     actions: {
       markActivity: raise({ type: 'session.activity' }),
       forwardToFlow: sendTo(FLOW_ID, ({ event }) => event),
       markBusy: raise({ type: 'session.busy' }),
       clearError: assign({ error: undefined }),
       applyLocale: assign(({ context, event }) => ({ locale: event.type === 'setLocale' ? event.locale : context.locale })),
-      accountPaymentReversed: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }),
       // a customer flow ended (see FlowEnd): the parent keeps what the flow's output carries besides where it goes
-      keepFlowResult: assign(({ event }) => {
-        const { end: _end, ...kept } = flowOutput(event) ?? {};
-        return kept as Partial<SessionContext>;
+      keepFlowResult: assign(({ context, event }) => {
+        const { end: _end, spent: paid, ...kept } = flowOutput(event) ?? {};
+        // the next operation of the session sees what a payment from a product left (one OTP, several operations: 8.11)
+        return { ...(kept as Partial<SessionContext>), ...(typeof paid === 'number' ? { products: spent(context.products, context.productId, paid) } : {}) };
       }),
       receiptFromFlow: assign({
         receipt: ({ context, event }) => {
@@ -175,44 +172,6 @@ export function createSessionMachine(deps: MachineDeps) {
   ] as const;
   /** a flow that failed in itself (a bug, not a refusal): the customer is told, nothing is guessed */
   const flowFailed = { target: '#refusal', actions: 'flowBroke' } as const;
-
-  /**
-   * A trusted person approves or refuses (8.15-1) while the screen counts down: one wait for every
-   * operation that can need an approval. The bank is polled; refusal, expiry, the countdown and the
-   * customer's cancel all leave through the flow's `reversing` state so the hold is released.
-   */
-  const approvalWait = (flow: {
-    /** the flow's state id; it has `reversing` and the state named by `approved` */
-    id: 'withdrawal' | 'accountPayment';
-    approved: 'dispensing' | 'completing';
-    approvalId: (context: SessionContext) => string | undefined;
-    /** what the flow records on entry, the countdown's end included */
-    onEntry: (context: SessionContext, approvalDeadline: number) => Partial<SessionContext>;
-  }) =>
-    session.createStateConfig({
-      ...screen('approvalWait'),
-      initial: 'waiting',
-      entry: ['markBusy', assign(({ context }) => flow.onEntry(context, now() + t.approvalMs))],
-      after: { approval: { target: 'reversing', actions: assign({ error: { code: 'approvalTimeout' } }) } },
-      on: { cancel: { target: 'reversing', actions: assign({ error: { code: 'approvalRefused', params: { by: 'customer' } } }) } },
-      states: {
-        waiting: { after: { approvalPoll: 'checking' } },
-        checking: {
-          invoke: {
-            id: 'approvalStatus',
-            src: 'approvalStatus',
-            input: ({ context }) => ({ approvalId: flow.approvalId(context) ?? '' }),
-            onDone: [
-              { guard: ({ event }) => event.output.status === 'approved', target: `#${flow.id}.${flow.approved}` },
-              { guard: ({ event }) => event.output.status === 'refused', target: `#${flow.id}.reversing`, actions: assign({ error: { code: 'approvalRefused' } }) },
-              { guard: ({ event }) => event.output.status === 'expired', target: `#${flow.id}.reversing`, actions: assign({ error: { code: 'approvalTimeout' } }) },
-              { target: 'waiting' },
-            ],
-            onError: { target: 'waiting' },
-          },
-        },
-      },
-    });
 
   const machine = session.createMachine({
     id: 'kiosk',
@@ -877,171 +836,31 @@ export function createSessionMachine(deps: MachineDeps) {
                 on: forward(WITHDRAWAL_EVENT_TYPES),
               },
 
-              /*
-               * A service payment from the customer's product. Nothing is held until the customer
-               * consents on the confirm screen (5.5); from then on leaving means reversing the hold.
-               */
+              // a service paid from the customer's product (account-payment-machine.ts)
               accountPayment: {
                 id: 'accountPayment',
-                initial: 'amount',
-                entry: assign(({ context }) => ({
-                  accountPayment: { productId: context.productId ?? '', label: availableProduct(context)?.label ?? '', stage: 'amount' as const },
-                })),
-                states: {
-                  amount: {
-                    ...screen('amountEntry'),
-                    entry: ['markActivity', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'amount' as const } })],
-                    exit: 'clearError',
-                    on: {
-                      selectAmount: [
-                        {
-                          guard: ({ context, event }) => paymentAmountProblem(context, event.amount) === undefined,
-                          target: 'quoting',
-                          actions: assign({ error: undefined, accountPayment: ({ context, event }) => context.accountPayment && { ...context.accountPayment, amount: event.amount } }),
-                        },
-                        { actions: assign({ error: ({ context, event }) => paymentAmountProblem(context, event.amount) ?? { code: 'invalidAmount' as const } }) },
-                      ],
-                      back: { target: '#paymentSource', actions: 'clearError' },
-                    },
+                invoke: {
+                  id: FLOW_ID,
+                  src: 'accountPaymentFlow',
+                  input: ({ context }) => {
+                    const product = availableProduct(context);
+                    const s = context.services?.find((x) => x.id === context.service?.id);
+                    return {
+                      sessionId: context.sessionId,
+                      seq: context.seq,
+                      accessToken: context.access?.token ?? '',
+                      customerId: context.customer?.id ?? '',
+                      productId: context.productId ?? '',
+                      label: product?.label ?? '',
+                      ...(product ? { available: product.available } : {}),
+                      service: { id: context.service?.id ?? '', name: context.service?.name ?? '', reference: context.service?.reference ?? '' },
+                      ...(s ? { limits: { min: s.min, max: s.max } } : {}),
+                    };
                   },
-                  quoting: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'quote',
-                      src: 'quote',
-                      input: ({ context }) => ({
-                        operation: 'payService' as const,
-                        amount: context.accountPayment?.amount ?? 0,
-                        productId: context.productId ?? '',
-                        serviceId: context.service?.id ?? '',
-                      }),
-                      onDone: {
-                        target: 'confirm',
-                        actions: assign(({ context, event }) => {
-                          const amount = context.accountPayment?.amount ?? 0;
-                          // the amount is the customer's; the commission is added on top (5.6)
-                          const commission = event.output.commission;
-                          return {
-                            quote: { operation: 'payService' as const, amount, commission, total: amount + commission },
-                            accountPayment: context.accountPayment && { ...context.accountPayment, commission },
-                          };
-                        }),
-                      },
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                  },
-                  confirm: {
-                    ...screen('confirm'),
-                    entry: ['markActivity', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'confirm' as const } })],
-                    on: {
-                      confirm: [
-                        { guard: ({ context }) => (availableProduct(context)?.available ?? 0) >= (context.quote?.total ?? 0), target: 'authorising' },
-                        { target: '#refusal', actions: assign({ error: { code: 'insufficientFunds' } }) },
-                      ],
-                      back: 'amount',
-                    },
-                  },
-                  authorising: {
-                    ...screen('pleaseWait'),
-                    entry: [
-                      'markBusy',
-                      assign(({ context }) => ({
-                        seq: context.seq + 1,
-                        accountPayment: context.accountPayment && { ...context.accountPayment, stage: 'authorising' as const },
-                      })),
-                    ],
-                    invoke: {
-                      id: 'authoriseAccountPayment',
-                      src: 'authoriseAccountPayment',
-                      input: ({ context }) => ({
-                        sessionId: context.sessionId,
-                        accessToken: context.access?.token ?? '',
-                        customerId: context.customer?.id ?? '',
-                        productId: context.productId ?? '',
-                        label: context.accountPayment?.label ?? '',
-                        serviceId: context.service?.id ?? '',
-                        serviceName: context.service?.name ?? '',
-                        reference: context.service?.reference ?? '',
-                        amount: context.accountPayment?.amount ?? 0,
-                        commission: context.accountPayment?.commission ?? 0,
-                        idempotencyKey: `${context.sessionId}:p${context.seq}`,
-                      }),
-                      onDone: [
-                        {
-                          guard: ({ event }) => event.output.ok,
-                          target: 'authorised',
-                          actions: assign({
-                            accountPayment: ({ context, event }) =>
-                              context.accountPayment && event.output.ok
-                                ? {
-                                    ...context.accountPayment,
-                                    paymentId: event.output.paymentId,
-                                    status: event.output.status,
-                                    ...(event.output.approvalId ? { approvalId: event.output.approvalId } : {}),
-                                  }
-                                : context.accountPayment,
-                          }),
-                        },
-                        {
-                          target: '#refusal',
-                          actions: assign({
-                            error: ({ event }) =>
-                              event.output.ok ? { code: 'internal' as const } : { code: refusalCode(event.output.reason), ...(event.output.params ? { params: event.output.params } : {}) },
-                          }),
-                        },
-                      ],
-                      onError: { target: '#refusal', actions: assign({ error: { code: 'internal' } }) },
-                    },
-                    on: { cancel: {} },
-                  },
-                  authorised: {
-                    always: [{ guard: ({ context }) => context.accountPayment?.status === 'pendingApproval', target: 'approvalWait' }, { target: 'completing' }],
-                  },
-                  // the trusted person approves or refuses (8.15-1): the same wait as for withdrawals
-                  approvalWait: approvalWait({
-                    id: 'accountPayment',
-                    approved: 'completing',
-                    approvalId: (context) => context.accountPayment?.approvalId,
-                    onEntry: (context, approvalDeadline) => ({
-                      accountPayment: context.accountPayment && { ...context.accountPayment, stage: 'approval' as const, approvalDeadline },
-                    }),
-                  }),
-                  completing: {
-                    ...screen('pleaseWait'),
-                    entry: ['markBusy', assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'completing' as const } })],
-                    invoke: {
-                      id: 'completeAccountPayment',
-                      src: 'completeAccountPayment',
-                      input: ({ context }) => ({ paymentId: context.accountPayment?.paymentId ?? '' }),
-                      onDone: {
-                        target: '#receipt',
-                        actions: assign({
-                          receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber),
-                          accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'complete' as const },
-                          // the next operation in this session sees what is left (one OTP, several operations: 8.11)
-                          products: ({ context }) => spent(context.products, context.productId, context.quote?.total ?? 0),
-                        }),
-                      },
-                      // nothing was recorded as paid: the hold is released
-                      onError: { target: 'reversing', actions: assign({ error: { code: 'internal' } }) },
-                    },
-                    on: { cancel: {} },
-                  },
-                  reversing: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'reverseAccountPayment',
-                      src: 'reverseAccountPayment',
-                      input: ({ context }) => ({ paymentId: context.accountPayment?.paymentId ?? '', reason: context.error?.code ?? 'cancelled' }),
-                      onDone: { target: '#refusal', actions: 'accountPaymentReversed' },
-                      // the store keeps it open: start-up reconciliation reverses it
-                      onError: { target: '#refusal', actions: 'accountPaymentReversed' },
-                    },
-                    on: { cancel: {} },
-                  },
+                  onDone: [{ guard: { type: 'flowEndsAt', params: { to: 'back' } }, target: '#paymentSource', actions: 'keepFlowResult' }, ...flowEnds],
+                  onError: flowFailed,
                 },
+                on: forward(ACCOUNT_PAYMENT_EVENT_TYPES),
               },
 
               // PIN change on the customer's phone (pin-change-machine.ts)
@@ -1300,8 +1119,8 @@ export type SessionMachine = ReturnType<typeof createSessionMachine>;
 /* ---- pure helpers the machine's guards and actions use ---- */
 
 /** what a finished customer flow answered (its `xstate.done.actor.flow` event's output) */
-function flowOutput(event: unknown): ({ end: FlowEnd } & Record<string, unknown>) | undefined {
-  return (event as { output?: { end: FlowEnd } & Record<string, unknown> }).output;
+function flowOutput(event: unknown): ({ end: FlowEnd; spent?: Tiyn } & Record<string, unknown>) | undefined {
+  return (event as { output?: { end: FlowEnd; spent?: Tiyn } & Record<string, unknown> }).output;
 }
 
 /**
@@ -1395,16 +1214,6 @@ function spent(products: ProductView[] | undefined, productId: string | undefine
 function paymentProducts(context: SessionContext): ProductView[] {
   if (context.walkIn || !context.access || context.devices.bank !== 'online') return [];
   return eligibleProducts('payService', context.products ?? []);
-}
-
-function paymentAmountProblem(context: SessionContext, amount: Tiyn): { code: ErrorCode; params?: Record<string, string | number> } | undefined {
-  if (!Number.isSafeInteger(amount) || amount <= 0) return { code: 'invalidAmount' };
-  const s = context.services?.find((x) => x.id === context.service?.id);
-  if (s && amount < s.min) return { code: 'belowMinimum', params: { min: s.min } };
-  if (s && amount > s.max) return { code: 'limitExceeded', params: { max: s.max } };
-  const p = availableProduct(context);
-  if (p && p.available < amount) return { code: 'insufficientFunds', params: { available: p.available } };
-  return undefined;
 }
 
 function receiptOptions(context: SessionContext): ReceiptChoice[] {
