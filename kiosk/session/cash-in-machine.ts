@@ -78,7 +78,8 @@ export interface CashInDeps {
 
 const holding: SessionTag[] = ['holdsNote', 'awaitsNoteWord'];
 
-export function createCashInMachine({ config }: CashInDeps) {
+/** the flow's types, actors, timers, guards and actions: the states below refer to them by name */
+function cashInSetup(config: SessionConfig) {
   const t = config.timeouts;
   return setup({
     types: {
@@ -141,7 +142,11 @@ export function createCashInMachine({ config }: CashInDeps) {
       // left without a payment: a refusal if one was shown, else back to the menu
       leave: assign({ end: ({ context }) => (context.error ? { to: 'refusal' as const, error: context.error } : { to: 'menu' as const }) }),
     },
-  }).createMachine({
+  });
+}
+
+export function createCashInMachine({ config }: CashInDeps) {
+  return cashInSetup(config).createMachine({
     id: 'cashIn',
     initial: 'prechecking',
     context: ({ input }) => ({
