@@ -1,29 +1,36 @@
 /**
- * The customer session: one XState v5 machine from the attract screen to goodbye, plus service
+ * The customer session: a small parent machine from the attract screen to goodbye, plus service
  * mode. Free of I/O: every bank, store and device call is an invoked actor whose logic is provided
  * at start (actors.ts builds them from the ports; tests provide scripted ones). The chart for
- * newcomers is docs/session-chart.md.
+ * newcomers is docs/session-chart.md; the picture of the parts is docs/architecture.md.
  *
  * Layout: `idle | outOfService | session | service`. `session` is parallel: `flow` (the screens)
  * and `inactivity` (the per-screen timer with its "more time?" prompt, raising session.timeout).
+ * The parent owns what every flow shares: locale, customer, card, device health, inactivity, the
+ * receipt step, refusal and goodbye. Each operation runs as its own flow machine, invoked at
+ * `children.flow` by the state of the same name (flow-hosts.ts): cash-in, withdrawal, payment
+ * from an account, PIN change, and service mode. Identification and the menus are parent states
+ * built by factories (identify-states.ts, menu-states.ts) on this file's setup.
  */
 import { assign, emit, raise, sendTo, setup } from 'xstate';
 import type { IdentifyOutcome, ProductView, Quote, ServiceView } from '../bank/bank-api.js';
 import type { Tiyn } from '../../domain/money.js';
-import type { Devices, Operation, ReceiptChoice } from '../bridge/schema.js';
-import { checkIin } from './iin.js';
-import { FLOW_ID, pickActors, refusalCode, screen, unprovided, type FlowEnd } from './machine-kit.js';
-import { CASH_IN_EVENT_TYPES, cashInActors, createCashInMachine, type CashInActors } from './cash-in-machine.js';
-import { createWithdrawalMachine, WITHDRAWAL_EVENT_TYPES, withdrawalActors, type WithdrawalActors } from './withdrawal-machine.js';
-import { ACCOUNT_PAYMENT_EVENT_TYPES, accountPaymentActors, createAccountPaymentMachine, type AccountPaymentActors } from './account-payment-machine.js';
+import type { Devices, Operation } from '../bridge/schema.js';
+import { FLOW_ID, pickActors, screen, unprovided, type FlowEnd } from './machine-kit.js';
+import { cashInActors, createCashInMachine, type CashInActors } from './cash-in-machine.js';
+import { createWithdrawalMachine, withdrawalActors, type WithdrawalActors } from './withdrawal-machine.js';
+import { accountPaymentActors, createAccountPaymentMachine, type AccountPaymentActors } from './account-payment-machine.js';
 import { createPinChangeMachine, pinChangeActors, type PinChangeActors } from './pin-change-machine.js';
 import { createServiceMachine, SERVICE_EVENT_TYPES, serviceActors, type ServiceActors } from './service-machine.js';
-import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
+import { allCriticalFailed } from './operations.js';
+import { identifyState, loadingProductsState, otpState } from './identify-states.js';
+import { balanceState, operationsState, paymentSourceState, paymentState, productSelectState, startState } from './menu-states.js';
+import { accountPaymentHost, cashInHost, forward, pinChangeHost, withdrawalHost } from './flow-hosts.js';
+import { newReceipt, palmArmable, receiptOptions, spent } from './session-rules.js';
 import { normalisePhone } from './phone.js';
-import type { CashInTarget, SessionConfig } from './ports.js';
+import type { SessionConfig } from './ports.js';
 import type {
   IdentifyInput,
-  OperationOutcome,
   OtpRequestOutcome,
   OtpVerifyOutcome,
   PalmOutcome,
@@ -82,35 +89,36 @@ const sessionActors = {
 /** every actor implementation a session needs: the parent's and its flows' (actors.ts builds them from the ports) */
 export type SessionActors = typeof sessionActors & ServiceActors & PinChangeActors & CashInActors & WithdrawalActors & AccountPaymentActors;
 
-/** the intents and device events a customer flow takes; the parent passes them on while it runs */
-const PIN_CHANGE_EVENT_TYPES = ['cancel'] as const;
-
-/** a handler for each intent a flow handles: the parent passes it on to the running flow */
-function forward<T extends string>(types: readonly T[]): Record<T, { actions: 'forwardToFlow' }> {
-  return Object.fromEntries(types.map((type) => [type, { actions: 'forwardToFlow' as const }])) as Record<T, { actions: 'forwardToFlow' }>;
+/** a machine with the named actors' logic from `deps.actors` (each machine is provided its own) */
+function provided<M extends { provide: (i: { actors: never }) => M }>(deps: MachineDeps, machine: M, names: object): M {
+  const actors = pickActors(deps.actors, names);
+  return actors ? machine.provide({ actors: actors as never }) : machine;
 }
 
-export function createSessionMachine(deps: MachineDeps) {
+/** the flow machines the parent invokes, each provided its actors */
+function flowMachines(deps: MachineDeps) {
   const { config, now } = deps;
   const t = config.timeouts;
-  const provided = <M extends { provide: (i: { actors: never }) => M }>(machine: M, names: object): M => {
-    const actors = pickActors(deps.actors, names);
-    return actors ? machine.provide({ actors: actors as never }) : machine;
+  return {
+    serviceMode: provided(deps, createServiceMachine(), serviceActors),
+    pinChangeFlow: provided(deps, createPinChangeMachine({ timeouts: t, now }), pinChangeActors),
+    cashInFlow: provided(deps, createCashInMachine({ config }), cashInActors),
+    withdrawalFlow: provided(deps, createWithdrawalMachine({ config, now }), withdrawalActors),
+    accountPaymentFlow: provided(deps, createAccountPaymentMachine({ approvalMs: t.approvalMs, approvalPollMs: t.approvalPollMs, now }), accountPaymentActors),
   };
-  const serviceMachine = provided(createServiceMachine(), serviceActors);
-  const cashInMachine = provided(createCashInMachine({ config }), cashInActors);
-  const withdrawalMachine = provided(createWithdrawalMachine({ config, now }), withdrawalActors);
-  const accountPaymentMachine = provided(createAccountPaymentMachine({ approvalMs: t.approvalMs, approvalPollMs: t.approvalPollMs, now }), accountPaymentActors);
-  const pinChangeMachine = provided(createPinChangeMachine({ timeouts: t, now }), pinChangeActors);
+}
 
-  const session = setup({
+/** the parent's types, actors (its own and the flow machines), timers, guards and named actions */
+function sessionSetup(deps: MachineDeps) {
+  const t = deps.config.timeouts;
+  return setup({
     types: {
       context: {} as SessionContext,
       events: {} as SessionEvent,
       emitted: {} as SessionEmitted,
       tags: {} as SessionTag,
     },
-    actors: { ...sessionActors, serviceMode: serviceMachine, pinChangeFlow: pinChangeMachine, cashInFlow: cashInMachine, withdrawalFlow: withdrawalMachine, accountPaymentFlow: accountPaymentMachine },
+    actors: { ...sessionActors, ...flowMachines(deps) },
     actions: {
       markActivity: raise({ type: 'session.activity' }),
       forwardToFlow: sendTo(FLOW_ID, ({ event }) => event),
@@ -162,18 +170,15 @@ export function createSessionMachine(deps: MachineDeps) {
       serviceSwitchClosed: ({ event }) => event.type === 'device.serviceSwitch' && !event.open,
     },
   });
+}
 
-  /** where the session goes when a customer flow ends: the parent keeps the flow's result first */
-  const flowEnds = [
-    { guard: { type: 'flowEndsAt', params: { to: 'receipt' } }, target: '#receipt', actions: ['keepFlowResult', 'receiptFromFlow'] },
-    { guard: { type: 'flowEndsAt', params: { to: 'refusal' } }, target: '#refusal', actions: ['keepFlowResult', 'refusedByFlow'] },
-    { guard: 'flowBackToMenu', target: '#operations', actions: 'keepFlowResult' },
-    { target: '#ending', actions: 'keepFlowResult' },
-  ] as const;
-  /** a flow that failed in itself (a bug, not a refusal): the customer is told, nothing is guessed */
-  const flowFailed = { target: '#refusal', actions: 'flowBroke' } as const;
+/** the session's setup: the state factories (identify-states.ts, menu-states.ts, flow-hosts.ts) build on it */
+export type SessionSetup = ReturnType<typeof sessionSetup>;
 
-  const machine = session.createMachine({
+export function createSessionMachine(deps: MachineDeps) {
+  const { config } = deps;
+  const s = sessionSetup(deps);
+  const machine = s.createMachine({
     id: 'kiosk',
     initial: 'idle',
     context: {
@@ -196,79 +201,7 @@ export function createSessionMachine(deps: MachineDeps) {
       'session.bankOffline': { actions: assign({ devices: ({ context }) => ({ ...context.devices, bank: 'offline' as const }) }) },
     },
     states: {
-      idle: {
-        id: 'idle',
-        ...screen('attract'),
-        entry: assign(({ context }) => ({
-          sessionId: '',
-          seq: 0,
-          locale: config.localeDefault,
-          identificationMethods: [...config.identificationMethods],
-          devices: context.devices,
-          servicePending: context.servicePending,
-          walkIn: false,
-          card: undefined,
-          method: undefined,
-          query: undefined,
-          narrowing: undefined,
-          askFor: undefined,
-          customer: undefined,
-          otp: undefined,
-          access: undefined,
-          products: undefined,
-          operation: undefined,
-          productId: undefined,
-          balance: undefined,
-          qr: undefined,
-          palmGuidance: undefined,
-          palmAttract: undefined,
-          pinChange: undefined,
-          services: undefined,
-          service: undefined,
-          cashIn: undefined,
-          withdrawal: undefined,
-          accountPayment: undefined,
-          quote: undefined,
-          receipt: undefined,
-          error: undefined,
-          deadline: undefined,
-          moreTimeUntil: undefined,
-        })),
-        always: [
-          { guard: 'servicePending', target: 'service' },
-          { guard: 'allCriticalFailed', target: 'outOfService' },
-        ],
-        on: {
-          start: { target: 'session', actions: assign({ sessionId: () => deps.newSessionId() }) },
-          'device.cardInserted': {
-            target: 'session',
-            actions: assign({ sessionId: () => deps.newSessionId(), card: ({ event }) => event.card }),
-          },
-        },
-        // A hand over the scanner starts the session. Only presence is watched here: no capture,
-        // no template; the attract screen says that presenting a palm is consent (8.15), and the
-        // capture happens in the session's palm identification.
-        initial: 'palmOff',
-        states: {
-          palmOff: {
-            always: { guard: 'palmArmable', target: 'palmArmed' },
-          },
-          palmArmed: {
-            always: { guard: ({ context }) => !palmArmable(context), target: 'palmOff' },
-            invoke: {
-              id: 'watchPalm',
-              src: 'watchPalm',
-              input: () => ({}),
-              onDone: { target: '#kiosk.session', actions: assign({ sessionId: () => deps.newSessionId(), palmAttract: true }) },
-              onError: 'palmResting',
-            },
-          },
-          // a watch that failed is retried after a pause, not in a tight loop
-          palmResting: {
-            after: { palmRetry: 'palmOff' },
-          },
-        },
-      },
+      idle: idleState(s, deps),
 
       outOfService: {
         ...screen('outOfService'),
@@ -288,600 +221,31 @@ export function createSessionMachine(deps: MachineDeps) {
               'session.timeout': { target: '#ending', actions: assign({ error: { code: 'timeout' } }) },
             },
             states: {
-              start: {
-                id: 'start',
-                ...screen('start'),
-                entry: ['markActivity', 'clearError'],
-                exit: 'clearError',
-                always: [
-                  // a card inserted where cards are not an identification method here: handed back
-                  { guard: ({ context }) => context.card !== undefined && !context.identificationMethods.includes('card'), target: '#ending' },
-                  { guard: 'hasCard', target: '#identify.cardRead' },
-                  { guard: ({ context }) => context.palmAttract === true, target: '#identify.palm', actions: assign({ palmAttract: false }) },
-                ],
-                on: {
-                  chooseIdentification: [
-                    { guard: ({ context, event }) => !context.identificationMethods.includes(event.method), actions: assign({ error: { code: 'restricted' } }) },
-                    { guard: ({ event }) => event.method === 'phone', target: '#identify.phone' },
-                    { guard: ({ event }) => event.method === 'iin', target: '#identify.iin' },
-                    { guard: ({ event }) => event.method === 'card', target: '#identify.card' },
-                    { guard: ({ event }) => event.method === 'palm', target: '#identify.palm' },
-                    { target: '#identify.qr' },
-                  ],
-                  payWithoutIdentification: [
-                    { guard: ({ context }) => usable(context.devices.cashAcceptor), target: '#payment', actions: assign({ walkIn: true }) },
-                    { actions: assign({ error: { code: 'deviceFailure' } }) },
-                  ],
-                  back: '#ending',
-                },
-              },
+              start: startState(s),
 
-              identify: {
-                id: 'identify',
-                initial: 'choose',
-                // a new attempt starts afresh: a birth date or code typed for the last lookup must not narrow the next
-                entry: assign({ narrowing: undefined, askFor: undefined }),
-                states: {
-                  choose: {
-                    ...screen('identifyMethod'),
-                    entry: 'markActivity',
-                    exit: 'clearError',
-                    on: {
-                      chooseIdentification: [
-                        { guard: ({ context, event }) => !context.identificationMethods.includes(event.method), actions: assign({ error: { code: 'restricted' } }) },
-                        { guard: ({ event }) => event.method === 'phone', target: 'phone' },
-                        { guard: ({ event }) => event.method === 'iin', target: 'iin' },
-                        { guard: ({ event }) => event.method === 'card', target: 'card' },
-                        { guard: ({ event }) => event.method === 'palm', target: 'palm' },
-                        { target: 'qr' },
-                      ],
-                      back: '#start',
-                    },
-                  },
-                  phone: {
-                    ...screen('phoneEntry'),
-                    entry: ['markActivity', assign({ method: 'phone' })],
-                    exit: 'clearError',
-                    on: {
-                      submitPhone: [
-                        {
-                          guard: ({ event }) => normalisePhone(event.phone) !== undefined,
-                          target: 'lookup',
-                          actions: assign({ error: undefined, query: ({ event }) => ({ by: 'phone', phone: normalisePhone(event.phone) ?? '' }) }),
-                        },
-                        { actions: assign({ error: { code: 'invalidPhone' } }) },
-                      ],
-                      back: { target: 'choose', actions: 'clearError' },
-                    },
-                  },
-                  iin: {
-                    ...screen('iinEntry'),
-                    entry: ['markActivity', assign({ method: 'iin' })],
-                    exit: 'clearError',
-                    on: {
-                      submitIin: [
-                        {
-                          guard: ({ event }) => checkIin(event.iin).ok,
-                          target: 'lookup',
-                          actions: assign({ error: undefined, query: ({ event }) => ({ by: 'iin', iin: event.iin }) }),
-                        },
-                        { actions: assign({ error: { code: 'invalidIin' } }) },
-                      ],
-                      back: { target: 'choose', actions: 'clearError' },
-                    },
-                  },
-                  card: {
-                    ...screen('cardInsert'),
-                    entry: ['markActivity', assign({ method: 'card' })],
-                    on: {
-                      'device.cardInserted': { target: 'cardRead', actions: assign({ card: ({ event }) => event.card }) },
-                      'device.cardReadError': {
-                        target: '#refusal',
-                        actions: assign({ error: ({ event }) => ({ code: event.error === 'notBankCard' ? 'notBankCard' : 'cardUnreadable' }) }),
-                      },
-                      back: 'choose',
-                    },
-                  },
-                  cardRead: {
-                    always: {
-                      target: 'lookup',
-                      actions: assign({ method: 'card', query: ({ context }) => ({ by: 'card', panToken: context.card?.panToken ?? '' }) }),
-                    },
-                  },
-                  palm: {
-                    ...screen('palmScan'),
-                    entry: ['markBusy', assign({ method: 'palm', palmGuidance: 'placeHand' })],
-                    invoke: {
-                      id: 'palmIdentify',
-                      src: 'palmIdentify',
-                      input: ({ context }) => ({ sessionId: context.sessionId }),
-                      onDone: { target: 'outcome', actions: assign({ identifyOutcome: ({ event }) => event.output }) },
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                    on: { back: 'choose' },
-                  },
-                  qr: {
-                    initial: 'creating',
-                    entry: assign({ method: 'qr' }),
-                    on: { back: 'choose' },
-                    states: {
-                      creating: {
-                        ...screen('pleaseWait'),
-                        entry: 'markBusy',
-                        invoke: {
-                          id: 'createQr',
-                          src: 'createQr',
-                          input: ({ context }) => ({ sessionId: context.sessionId }),
-                          onDone: { target: 'waiting', actions: assign({ qr: ({ event }) => event.output }) },
-                          onError: { target: '#refusal', actions: 'bankOffline' },
-                        },
-                      },
-                      waiting: {
-                        ...screen('qrLogin'),
-                        entry: 'markActivity',
-                        after: { qrPoll: 'polling' },
-                      },
-                      polling: {
-                        ...screen('qrLogin'),
-                        invoke: {
-                          id: 'pollQr',
-                          src: 'pollQr',
-                          input: ({ context }) => ({ token: context.qr?.token ?? '' }),
-                          onDone: [
-                            { guard: ({ event }) => event.output.ok && event.output.status === 'pending', target: 'waiting' },
-                            { target: '#identify.outcome', actions: assign({ identifyOutcome: ({ event }) => event.output }) },
-                          ],
-                          onError: { target: '#refusal', actions: 'bankOffline' },
-                        },
-                      },
-                    },
-                  },
-                  lookup: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'identify',
-                      src: 'identify',
-                      input: ({ context }) => ({
-                        sessionId: context.sessionId,
-                        method: context.method ?? 'phone',
-                        query: context.query ?? { by: 'phone', phone: '' },
-                        ...(context.narrowing ? { narrowing: context.narrowing } : {}),
-                      }),
-                      onDone: { target: 'outcome', actions: assign({ identifyOutcome: ({ event }) => event.output }) },
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                  },
-                  outcome: {
-                    always: [
-                      {
-                        guard: ({ context }) => statusOf(context) === 'identified',
-                        target: '#otp',
-                        actions: assign(({ context }) => {
-                          const o = outcomeOf(context);
-                          return o?.ok && o.status === 'identified'
-                            ? {
-                                customer: { id: o.customerId, maskedName: o.maskedName, ...(o.hasApp ? { hasApp: true } : {}) },
-                                error: undefined,
-                                identifyOutcome: undefined,
-                                // only a card identification can say what the inserted card allows
-                                card: context.card && { ...context.card, pinChange: context.method === 'card' && o.cardPinChange === true },
-                              }
-                            : {};
-                        }),
-                      },
-                      {
-                        guard: ({ context }) => statusOf(context) === 'ambiguous',
-                        target: 'disambiguate',
-                        actions: assign(({ context }) => {
-                          const o = outcomeOf(context);
-                          return { askFor: o?.ok && o.status === 'ambiguous' ? o.askFor : ['birthDate'], identifyOutcome: undefined };
-                        }),
-                      },
-                      {
-                        // consent to palm-vein processing withdrawn (8.15): offer the other methods
-                        guard: ({ context }) => reasonOf(context) === 'consentWithdrawn',
-                        target: 'choose',
-                        actions: assign(({ context }) => ({
-                          identificationMethods: context.identificationMethods.filter((m) => m !== 'palm'),
-                          error: { code: 'consentWithdrawn' as const },
-                          identifyOutcome: undefined,
-                        })),
-                      },
-                      {
-                        target: '#refusal',
-                        actions: assign(({ context }) => ({ error: { code: refusalCode(reasonOf(context) ?? 'notFound') }, identifyOutcome: undefined })),
-                      },
-                    ],
-                  },
-                  disambiguate: {
-                    ...screen('disambiguate'),
-                    entry: 'markActivity',
-                    on: {
-                      submitBirthDate: { target: 'lookup', actions: assign({ narrowing: ({ context, event }) => ({ ...context.narrowing, birthDate: event.birthDate }) }) },
-                      submitPersonalCode: { target: 'lookup', actions: assign({ narrowing: ({ context, event }) => ({ ...context.narrowing, personalCode: event.code }) }) },
-                      back: 'choose',
-                    },
-                  },
-                },
-              },
+              identify: identifyState(s),
 
-              otp: {
-                id: 'otp',
-                initial: 'requesting',
-                states: {
-                  requesting: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'requestOtp',
-                      src: 'requestOtp',
-                      input: ({ context }) => ({ sessionId: context.sessionId, customerId: context.customer?.id ?? '' }),
-                      onDone: [
-                        {
-                          guard: ({ event }) => event.output.ok,
-                          target: 'entry',
-                          actions: assign({
-                            otp: ({ event, context }) =>
-                              event.output.ok
-                                ? { sentTo: event.output.sentTo, expiresAt: event.output.expiresAt, resendAt: event.output.resendAt, attemptsLeft: context.otp?.attemptsLeft, ...(event.output.channel ? { channel: event.output.channel } : {}) }
-                                : context.otp,
-                          }),
-                        },
-                        { target: '#refusal', actions: assign({ error: ({ event }) => ({ code: refusalCode(event.output.ok ? 'internal' : event.output.reason) }) }) },
-                      ],
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                  },
-                  entry: {
-                    ...screen('otpEntry'),
-                    entry: 'markActivity',
-                    exit: 'clearError',
-                    on: {
-                      submitOtp: { target: 'verifying', actions: 'clearError' },
-                      resendOtp: [
-                        { guard: ({ context }) => now() >= (context.otp?.resendAt ?? 0), target: 'requesting', actions: 'clearError' },
-                        { actions: assign({ error: { code: 'otpWrong', params: { reason: 'resendTooSoon' } } }) },
-                      ],
-                    },
-                  },
-                  verifying: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'verifyOtp',
-                      src: 'verifyOtp',
-                      // the code goes from the event straight into the bank call: never into context
-                      input: ({ context, event }) => ({
-                        sessionId: context.sessionId,
-                        customerId: context.customer?.id ?? '',
-                        code: event.type === 'submitOtp' ? event.code : '',
-                      }),
-                      onDone: [
-                        {
-                          guard: ({ event }) => event.output.ok,
-                          target: '#loadingProducts',
-                          actions: assign({
-                            access: ({ event, context }) => (event.output.ok ? { token: event.output.accessToken, expiresAt: event.output.expiresAt } : context.access),
-                          }),
-                        },
-                        {
-                          guard: ({ event }) => !event.output.ok && event.output.reason === 'otpWrong' && (event.output.attemptsLeft ?? 0) > 0,
-                          target: 'entry',
-                          actions: assign({
-                            error: { code: 'otpWrong' },
-                            otp: ({ context, event }) =>
-                              context.otp ? { ...context.otp, attemptsLeft: event.output.ok ? undefined : event.output.attemptsLeft } : undefined,
-                          }),
-                        },
-                        {
-                          target: '#refusal',
-                          actions: assign({
-                            error: ({ event }) => ({ code: event.output.ok ? 'internal' : event.output.reason === 'otpWrong' ? 'otpLocked' : refusalCode(event.output.reason) }),
-                          }),
-                        },
-                      ],
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                  },
-                },
-              },
+              otp: otpState(s, deps),
 
-              loadingProducts: {
-                id: 'loadingProducts',
-                ...screen('pleaseWait'),
-                entry: 'markBusy',
-                invoke: {
-                  id: 'loadProducts',
-                  src: 'loadProducts',
-                  input: ({ context }) => ({ accessToken: context.access?.token ?? '' }),
-                  onDone: [
-                    { guard: ({ event }) => event.output.ok, target: 'operations', actions: assign({ products: ({ event }) => (event.output.ok ? event.output.products : []) }) },
-                    { target: '#refusal', actions: assign({ error: ({ event }) => ({ code: refusalCode(event.output.ok ? 'internal' : event.output.reason) }) }) },
-                  ],
-                  onError: { target: '#refusal', actions: 'bankOffline' },
-                },
-              },
+              loadingProducts: loadingProductsState(s),
 
-              operations: {
-                id: 'operations',
-                ...screen('operations'),
-                entry: [
-                  'markActivity',
-                  assign({
-                    operation: undefined, productId: undefined, cashIn: undefined, withdrawal: undefined, accountPayment: undefined, quote: undefined,
-                    receipt: undefined, service: undefined, balance: undefined, pinChange: undefined,
-                  }),
-                ],
-                exit: 'clearError',
-                on: {
-                  chooseOperation: [
-                    { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#otp', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
-                    {
-                      guard: ({ context, event }) => !availableOperations(context.products, context.devices, context.card).includes(event.operation),
-                      actions: assign({
-                        error: ({ context, event }) => ({
-                          code: event.operation === 'withdraw' && hasOnlyWallets(context) ? 'walletNoCash' : 'restricted',
-                          params: { operation: String(event.operation), available: availableOperations(context.products, context.devices, context.card).join(',') },
-                        }),
-                      }),
-                    },
-                    { guard: ({ event }) => event.operation === 'payService', target: '#payment', actions: assign({ operation: 'payService', error: undefined }) },
-                    { guard: ({ event }) => event.operation === 'changePin', target: '#pinChange', actions: assign({ operation: 'changePin', error: undefined }) },
-                    { target: 'productSelect', actions: assign({ operation: ({ event }) => event.operation, error: undefined }) },
-                  ],
-                  finish: '#ending',
-                  back: '#ending',
-                },
-              },
+              operations: operationsState(s, deps),
 
-              productSelect: {
-                ...screen('productSelect'),
-                entry: [
-                  'markActivity',
-                  assign(({ context }) => {
-                    const eligible = eligibleProducts(context.operation ?? 'balance', context.products ?? []);
-                    return eligible.length === 1 ? { productId: eligible[0]?.id } : {};
-                  }),
-                ],
-                // an error belongs to the screen it was shown on: a refused product must not come back as
-                // the refusal of a later, clean step (a cash-in ended with no notes)
-                exit: 'clearError',
-                always: [
-                  { guard: ({ context }) => context.productId !== undefined && context.operation === 'balance', target: 'balance' },
-                  { guard: ({ context }) => context.productId !== undefined && context.operation === 'withdraw', target: 'withdrawal' },
-                  { guard: ({ context }) => context.productId !== undefined, target: 'cashIn' },
-                ],
-                on: {
-                  selectProduct: [
-                    {
-                      guard: ({ context, event }) => eligibleProducts(context.operation ?? 'balance', context.products ?? []).some((p) => p.id === event.productId),
-                      actions: assign({ productId: ({ event }) => event.productId }),
-                    },
-                    { actions: assign({ error: { code: 'restricted' } }) },
-                  ],
-                  back: '#operations',
-                },
-              },
+              productSelect: productSelectState(s),
 
-              balance: {
-                initial: 'loading',
-                states: {
-                  loading: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'loadHistory',
-                      src: 'loadHistory',
-                      input: ({ context }) => ({ accessToken: context.access?.token ?? '', productId: context.productId ?? '' }),
-                      onDone: {
-                        target: 'showing',
-                        actions: assign({
-                          balance: ({ context, event }) => ({ productId: context.productId ?? '', recent: event.output.ok ? event.output.recent : [] }),
-                        }),
-                      },
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                  },
-                  showing: {
-                    ...screen('balance'),
-                    entry: 'markActivity',
-                    on: { back: '#operations', confirm: '#operations', finish: '#ending' },
-                  },
-                },
-              },
+              balance: balanceState(s),
 
-              payment: {
-                id: 'payment',
-                initial: 'loading',
-                states: {
-                  loading: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'loadServices',
-                      src: 'loadServices',
-                      input: () => ({}),
-                      onDone: { target: 'catalogue', actions: assign({ services: ({ event }) => event.output }) },
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                  },
-                  catalogue: {
-                    ...screen('serviceCatalogue'),
-                    entry: 'markActivity',
-                    exit: 'clearError',
-                    on: {
-                      selectService: [
-                        {
-                          guard: ({ context, event }) => (context.services ?? []).some((s) => s.id === event.serviceId),
-                          target: 'reference',
-                          actions: assign({
-                            error: undefined,
-                            service: ({ context, event }) => {
-                              const s = (context.services ?? []).find((x) => x.id === event.serviceId);
-                              return { id: event.serviceId, name: s?.name ?? '' };
-                            },
-                          }),
-                        },
-                        { actions: assign({ error: { code: 'notFound' } }) },
-                      ],
-                      back: [{ guard: 'hasAccess', target: '#operations' }, { target: '#start', actions: assign({ walkIn: false }) }],
-                    },
-                  },
-                  reference: {
-                    ...screen('serviceReference'),
-                    entry: 'markActivity',
-                    exit: 'clearError',
-                    on: {
-                      submitReference: [
-                        {
-                          guard: ({ context, event }) => referenceMatches(context, event.reference),
-                          target: 'checking',
-                          actions: assign({
-                            error: undefined,
-                            service: ({ context, event }) => ({ id: context.service?.id ?? '', name: context.service?.name ?? '', reference: normaliseReference(context, event.reference) }),
-                          }),
-                        },
-                        { actions: assign({ error: { code: 'invalidReference' } }) },
-                      ],
-                      back: { target: 'catalogue', actions: 'clearError' },
-                    },
-                  },
-                  checking: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'checkReference',
-                      src: 'checkReference',
-                      input: ({ context }) => ({ serviceId: context.service?.id ?? '', reference: context.service?.reference ?? '' }),
-                      onDone: [
-                        {
-                          guard: ({ event }) => event.output.ok,
-                          target: '#paymentSource',
-                          actions: assign({
-                            service: ({ context, event }) => ({ ...(context.service ?? { id: '', name: '' }), beneficiary: event.output.ok ? event.output.beneficiary : '' }),
-                          }),
-                        },
-                        { target: 'reference', actions: assign({ error: { code: 'invalidReference' } }) },
-                      ],
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                  },
-                },
-              },
+              payment: paymentState(s),
 
-              /*
-               * How to pay: in cash (while the acceptor works) or from one of the customer's products.
-               * Walk-ups, customers with no product that may pay, and a bank offline (the account path
-               * needs online authorisation) go straight on in cash, as before.
-               */
-              paymentSource: {
-                id: 'paymentSource',
-                ...screen('paymentSource'),
-                entry: ['markActivity', assign({ productId: undefined, accountPayment: undefined, quote: undefined })],
-                exit: 'clearError',
-                always: { guard: ({ context }) => paymentProducts(context).length === 0, target: '#cashIn' },
-                on: {
-                  selectPaymentSource: [
-                    { guard: ({ context, event }) => event.source === 'cash' && usable(context.devices.cashAcceptor), target: '#cashIn', actions: 'clearError' },
-                    { guard: ({ event }) => event.source === 'cash', actions: assign({ error: { code: 'deviceFailure' } }) },
-                    {
-                      guard: ({ context, event }) => paymentProducts(context).some((p) => p.id === event.productId),
-                      target: '#accountPayment',
-                      actions: assign({ error: undefined, productId: ({ event }) => event.productId }),
-                    },
-                    { actions: assign({ error: { code: 'restricted' } }) },
-                  ],
-                  back: { target: '#payment.reference', actions: 'clearError' },
-                },
-              },
+              paymentSource: paymentSourceState(s),
 
-              // notes into an account, a loan, a wallet or a service (cash-in-machine.ts)
-              cashIn: {
-                id: 'cashIn',
-                tags: ['inCashIn'],
-                invoke: {
-                  id: FLOW_ID,
-                  src: 'cashInFlow',
-                  input: ({ context }) => ({
-                    sessionId: context.sessionId,
-                    target: cashInTarget(context),
-                    operation: context.operation ?? 'payService',
-                    ...(context.productId ? { productId: context.productId } : {}),
-                    ...(context.access ? { accessToken: context.access.token } : {}),
-                  }),
-                  onDone: flowEnds,
-                  onError: flowFailed,
-                },
-                on: forward(CASH_IN_EVENT_TYPES),
-              },
+              cashIn: cashInHost(s),
 
-              // cash out of the customer's product (withdrawal-machine.ts)
-              withdrawal: {
-                id: 'withdrawal',
-                invoke: {
-                  id: FLOW_ID,
-                  src: 'withdrawalFlow',
-                  input: ({ context }) => ({
-                    sessionId: context.sessionId,
-                    seq: context.seq,
-                    accessToken: context.access?.token ?? '',
-                    customerId: context.customer?.id ?? '',
-                    productId: context.productId ?? '',
-                    ...(availableProduct(context) ? { available: availableProduct(context)?.available } : {}),
-                  }),
-                  onDone: flowEnds,
-                  onError: flowFailed,
-                },
-                on: forward(WITHDRAWAL_EVENT_TYPES),
-              },
+              withdrawal: withdrawalHost(s),
 
-              // a service paid from the customer's product (account-payment-machine.ts)
-              accountPayment: {
-                id: 'accountPayment',
-                invoke: {
-                  id: FLOW_ID,
-                  src: 'accountPaymentFlow',
-                  input: ({ context }) => {
-                    const product = availableProduct(context);
-                    const s = context.services?.find((x) => x.id === context.service?.id);
-                    return {
-                      sessionId: context.sessionId,
-                      seq: context.seq,
-                      accessToken: context.access?.token ?? '',
-                      customerId: context.customer?.id ?? '',
-                      productId: context.productId ?? '',
-                      label: product?.label ?? '',
-                      ...(product ? { available: product.available } : {}),
-                      service: { id: context.service?.id ?? '', name: context.service?.name ?? '', reference: context.service?.reference ?? '' },
-                      ...(s ? { limits: { min: s.min, max: s.max } } : {}),
-                    };
-                  },
-                  onDone: [{ guard: { type: 'flowEndsAt', params: { to: 'back' } }, target: '#paymentSource', actions: 'keepFlowResult' }, ...flowEnds],
-                  onError: flowFailed,
-                },
-                on: forward(ACCOUNT_PAYMENT_EVENT_TYPES),
-              },
+              accountPayment: accountPaymentHost(s),
 
-              // PIN change on the customer's phone (pin-change-machine.ts)
-              pinChange: {
-                id: 'pinChange',
-                invoke: {
-                  id: FLOW_ID,
-                  src: 'pinChangeFlow',
-                  input: ({ context }) => ({
-                    sessionId: context.sessionId,
-                    customerId: context.customer?.id ?? '',
-                    accessToken: context.access?.token ?? '',
-                    accessExpiresAt: context.access?.expiresAt ?? Number.MAX_SAFE_INTEGER,
-                    panToken: context.card?.panToken ?? '',
-                    maskedPan: context.card?.maskedPan ?? '',
-                  }),
-                  onDone: flowEnds,
-                  onError: flowFailed,
-                },
-                on: forward(PIN_CHANGE_EVENT_TYPES),
-              },
+              pinChange: pinChangeHost(s),
 
               receipt: {
                 id: 'receipt',
@@ -1065,37 +429,7 @@ export function createSessionMachine(deps: MachineDeps) {
             },
           },
 
-          inactivity: {
-            initial: 'paused',
-            // transitions stay inside this region: re-entering the region itself would re-enter
-            // the parallel parent and with it the flow's current screen
-            on: { 'session.busy': { target: '.paused' } },
-            states: {
-              paused: {
-                entry: assign({ deadline: undefined, moreTimeUntil: undefined }),
-                on: { 'session.activity': 'counting' },
-              },
-              counting: {
-                entry: assign({ deadline: () => now() + t.inactivityMs, moreTimeUntil: undefined }),
-                after: { inactivity: 'prompt' },
-                on: {
-                  ...(Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting', reenter: true }])) as Record<string, never>),
-                  // a touch on the language switch is activity too; handled here, the event would not reach the root's setLocale
-                  setLocale: { target: 'counting', reenter: true, actions: 'applyLocale' },
-                  'session.activity': { target: 'counting', reenter: true },
-                },
-              },
-              prompt: {
-                entry: assign({ moreTimeUntil: () => now() + t.moreTimeMs }),
-                after: { moreTime: { target: 'paused', actions: raise({ type: 'session.timeout' }) } },
-                on: {
-                  ...(Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting' }])) as Record<string, never>),
-                  setLocale: { target: 'counting', actions: 'applyLocale' },
-                  'session.activity': 'counting',
-                },
-              },
-            },
-          },
+          inactivity: inactivityRegion(s, deps),
         },
       },
 
@@ -1111,152 +445,130 @@ export function createSessionMachine(deps: MachineDeps) {
       },
     },
   });
-  return provided(machine, sessionActors);
+  return provided(deps, machine, sessionActors);
 }
 
 export type SessionMachine = ReturnType<typeof createSessionMachine>;
-
-/* ---- pure helpers the machine's guards and actions use ---- */
 
 /** what a finished customer flow answered (its `xstate.done.actor.flow` event's output) */
 function flowOutput(event: unknown): ({ end: FlowEnd; spent?: Tiyn } & Record<string, unknown>) | undefined {
   return (event as { output?: { end: FlowEnd; spent?: Tiyn } & Record<string, unknown> }).output;
 }
 
-/**
- * The attract screen watches for a hand only when a palm can sign the customer in: palm allowed,
- * the scanner usable, the bank reachable (the match is the bank's), and the terminal in service
- * for customers (never with the service switch open or nothing working).
- */
-export function palmArmable(context: SessionContext): boolean {
-  return (
-    context.identificationMethods.includes('palm')
-    && usable(context.devices.palm)
-    && context.devices.bank === 'online'
-    && !context.servicePending
-    && !allCriticalFailed(context.devices)
-  );
-}
-
-function outcomeOf(context: SessionContext): SessionContext['identifyOutcome'] {
-  return context.identifyOutcome;
-}
-
-function statusOf(context: SessionContext): string | undefined {
-  const o = outcomeOf(context);
-  return o?.ok ? o.status : undefined;
-}
-
-function reasonOf(context: SessionContext): string | undefined {
-  const o = outcomeOf(context);
-  return o && !o.ok ? o.reason : undefined;
-}
-
-function hasOnlyWallets(context: SessionContext): boolean {
-  const products = context.products ?? [];
-  return products.some((p) => p.kind === 'wallet') && eligibleProducts('withdraw', products).length === 0;
-}
-
-function availableProduct(context: SessionContext): ProductView | undefined {
-  return context.products?.find((p) => p.id === context.productId);
-}
-
-function referenceMatches(context: SessionContext, reference: string): boolean {
-  return matchingReference(context, reference) !== undefined;
-}
-
-/**
- * The form of what the customer typed that the service's pattern accepts: phone references are
- * tried as typed, as digits, as the 10-digit national number and in E.164, since providers differ.
- */
-function matchingReference(context: SessionContext, reference: string): string | undefined {
-  const s = context.services?.find((x) => x.id === context.service?.id);
-  if (!s) return undefined;
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(`^(?:${s.referencePattern})$`);
-  } catch {
-    return undefined;
-  }
-  const typed = reference.trim();
-  const candidates = [typed, typed.replace(/[\s()-]/g, '')];
-  if (s.referenceKind === 'phone') {
-    const e164 = normalisePhone(typed);
-    if (e164) candidates.push(e164.slice(2), e164);
-  }
-  return candidates.find((c) => pattern.test(c));
-}
-
-function normaliseReference(context: SessionContext, reference: string): string {
-  return matchingReference(context, reference) ?? reference.trim();
-}
-
-/** where a cash-in's money goes: the chosen product, or the service (always for walk-ups) */
-function cashInTarget(context: SessionContext): CashInTarget {
-  if (context.operation === 'payService' || context.walkIn || !context.productId) {
-    return {
-      kind: 'service',
-      serviceId: context.service?.id ?? '',
-      reference: context.service?.reference ?? '',
-      label: context.service?.name ?? '',
-      ...(context.customer ? { customerId: context.customer.id } : {}),
-    };
-  }
-  const p = context.products?.find((x) => x.id === context.productId);
-  return { kind: p?.kind === 'loan' ? 'loan' : p?.kind === 'wallet' ? 'wallet' : 'account', customerId: context.customer?.id ?? '', productId: context.productId, label: p?.label ?? '' };
-}
-
-function spent(products: ProductView[] | undefined, productId: string | undefined, total: Tiyn): ProductView[] | undefined {
-  return products?.map((p) => (p.id === productId ? { ...p, balance: Math.max(0, p.balance - total), available: Math.max(0, p.available - total) } : p));
-}
-
-/** the products this customer may pay the service from now: none for walk-ups or with the bank offline */
-function paymentProducts(context: SessionContext): ProductView[] {
-  if (context.walkIn || !context.access || context.devices.bank !== 'online') return [];
-  return eligibleProducts('payService', context.products ?? []);
-}
-
-function receiptOptions(context: SessionContext): ReceiptChoice[] {
-  const options: ReceiptChoice[] = [];
-  if (usable(context.devices.printer)) options.push('print');
-  if (context.smsReceipts) options.push('sms');
-  // the bank said at identification that the customer has its app (ch.2 item 5: push is a receipt channel)
-  if (context.customer?.hasApp === true) options.push('push');
-  options.push('none');
-  return options;
-}
-
-function newReceipt(context: SessionContext, receiptNumber: string): SessionContext['receipt'] {
-  const outcome = operationOutcome(context);
-  return { number: receiptNumber, options: receiptOptions(context), status: 'choosing', ...(outcome ? { outcome } : {}) };
+/** the attract screen: a touch, a card or a hand starts a session; the service switch or nothing working takes the terminal out */
+function idleState(s: SessionSetup, deps: MachineDeps) {
+  const { config } = deps;
+  return s.createStateConfig({
+    id: 'idle',
+    ...screen('attract'),
+    entry: assign(({ context }) => ({
+      sessionId: '',
+      seq: 0,
+      locale: config.localeDefault,
+      identificationMethods: [...config.identificationMethods],
+      devices: context.devices,
+      servicePending: context.servicePending,
+      walkIn: false,
+      card: undefined,
+      method: undefined,
+      query: undefined,
+      narrowing: undefined,
+      askFor: undefined,
+      customer: undefined,
+      otp: undefined,
+      access: undefined,
+      products: undefined,
+      operation: undefined,
+      productId: undefined,
+      balance: undefined,
+      qr: undefined,
+      palmGuidance: undefined,
+      palmAttract: undefined,
+      pinChange: undefined,
+      services: undefined,
+      service: undefined,
+      cashIn: undefined,
+      withdrawal: undefined,
+      accountPayment: undefined,
+      quote: undefined,
+      receipt: undefined,
+      error: undefined,
+      deadline: undefined,
+      moreTimeUntil: undefined,
+    })),
+    always: [
+      { guard: 'servicePending', target: 'service' },
+      { guard: 'allCriticalFailed', target: 'outOfService' },
+    ],
+    on: {
+      start: { target: 'session', actions: assign({ sessionId: () => deps.newSessionId() }) },
+      'device.cardInserted': {
+        target: 'session',
+        actions: assign({ sessionId: () => deps.newSessionId(), card: ({ event }) => event.card }),
+      },
+    },
+    // A hand over the scanner starts the session. Only presence is watched here: no capture,
+    // no template; the attract screen says that presenting a palm is consent (8.15), and the
+    // capture happens in the session's palm identification.
+    initial: 'palmOff',
+    states: {
+      palmOff: {
+        always: { guard: 'palmArmable', target: 'palmArmed' },
+      },
+      palmArmed: {
+        always: { guard: ({ context }) => !palmArmable(context), target: 'palmOff' },
+        invoke: {
+          id: 'watchPalm',
+          src: 'watchPalm',
+          input: () => ({}),
+          onDone: { target: '#kiosk.session', actions: assign({ sessionId: () => deps.newSessionId(), palmAttract: true }) },
+          onError: 'palmResting',
+        },
+      },
+      // a watch that failed is retried after a pause, not in a tight loop
+      palmResting: {
+        after: { palmRetry: 'palmOff' },
+      },
+    },
+  });
 }
 
 /**
- * What the operation that just completed did, from the view it left in the context (the menu clears
- * them, so at most one money operation's view is there). None for a PIN change: its screen says it.
+ * The per-screen timer, parallel to the screens: a screen waiting for the customer counts, one
+ * waiting for a device or the bank rests; at the end a "more time?" prompt, then session.timeout.
  */
-function operationOutcome(context: SessionContext): OperationOutcome | undefined {
-  const product = (id: string | undefined) => context.products?.find((p) => p.id === id);
-  if (context.accountPayment) {
-    const ap = context.accountPayment;
-    return { operation: 'payService', amount: ap.amount ?? 0, commission: ap.commission ?? 0, ...(context.service ? { target: { kind: 'service', label: context.service.name } } : {}) };
-  }
-  if (context.withdrawal?.amount !== undefined) {
-    const w = context.withdrawal;
-    const p = product(w.productId);
-    return {
-      operation: 'withdraw', amount: w.amount ?? 0, commission: w.commission ?? 0,
-      ...(p ? { target: { kind: p.kind, label: p.label } } : {}), ...(w.atExit ? { atExit: true } : {}),
-    };
-  }
-  if (context.cashIn) {
-    const c = context.cashIn;
-    const commission = Math.min(c.commission, c.total);
-    if (c.target.kind === 'service') {
-      return { operation: 'payService', amount: c.total - commission, commission, target: { kind: 'service', label: c.target.label } };
-    }
-    const p = product(c.target.productId);
-    return { operation: 'cashIn', amount: c.total - commission, commission, target: { kind: p?.kind ?? 'current', label: c.target.label } };
-  }
-  return undefined;
+function inactivityRegion(s: SessionSetup, deps: MachineDeps) {
+  const { config, now } = deps;
+  const t = config.timeouts;
+  return s.createStateConfig({
+    initial: 'paused',
+    // transitions stay inside this region: re-entering the region itself would re-enter
+    // the parallel parent and with it the flow's current screen
+    on: { 'session.busy': { target: '.paused' } },
+    states: {
+      paused: {
+        entry: assign({ deadline: undefined, moreTimeUntil: undefined }),
+        on: { 'session.activity': 'counting' },
+      },
+      counting: {
+        entry: assign({ deadline: () => now() + t.inactivityMs, moreTimeUntil: undefined }),
+        after: { inactivity: 'prompt' },
+        on: {
+          ...(Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting', reenter: true }])) as Record<string, never>),
+          // a touch on the language switch is activity too; handled here, the event would not reach the root's setLocale
+          setLocale: { target: 'counting', reenter: true, actions: 'applyLocale' },
+          'session.activity': { target: 'counting', reenter: true },
+        },
+      },
+      prompt: {
+        entry: assign({ moreTimeUntil: () => now() + t.moreTimeMs }),
+        after: { moreTime: { target: 'paused', actions: raise({ type: 'session.timeout' }) } },
+        on: {
+          ...(Object.fromEntries(UI_EVENT_TYPES.map((type) => [type, { target: 'counting' }])) as Record<string, never>),
+          setLocale: { target: 'counting', actions: 'applyLocale' },
+          'session.activity': 'counting',
+        },
+      },
+    },
+  });
 }
