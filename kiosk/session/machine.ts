@@ -201,7 +201,79 @@ export function createSessionMachine(deps: MachineDeps) {
       'session.bankOffline': { actions: assign({ devices: ({ context }) => ({ ...context.devices, bank: 'offline' as const }) }) },
     },
     states: {
-      idle: idleState(s, deps),
+      idle: {
+        id: 'idle',
+        ...screen('attract'),
+        entry: assign(({ context }) => ({
+          sessionId: '',
+          seq: 0,
+          locale: config.localeDefault,
+          identificationMethods: [...config.identificationMethods],
+          devices: context.devices,
+          servicePending: context.servicePending,
+          walkIn: false,
+          card: undefined,
+          method: undefined,
+          query: undefined,
+          narrowing: undefined,
+          askFor: undefined,
+          customer: undefined,
+          otp: undefined,
+          access: undefined,
+          products: undefined,
+          operation: undefined,
+          productId: undefined,
+          balance: undefined,
+          qr: undefined,
+          palmGuidance: undefined,
+          palmAttract: undefined,
+          pinChange: undefined,
+          services: undefined,
+          service: undefined,
+          cashIn: undefined,
+          withdrawal: undefined,
+          accountPayment: undefined,
+          quote: undefined,
+          receipt: undefined,
+          error: undefined,
+          deadline: undefined,
+          moreTimeUntil: undefined,
+        })),
+        always: [
+          { guard: 'servicePending', target: 'service' },
+          { guard: 'allCriticalFailed', target: 'outOfService' },
+        ],
+        on: {
+          start: { target: 'session', actions: assign({ sessionId: () => deps.newSessionId() }) },
+          'device.cardInserted': {
+            target: 'session',
+            actions: assign({ sessionId: () => deps.newSessionId(), card: ({ event }) => event.card }),
+          },
+        },
+        // A hand over the scanner starts the session. Only presence is watched here: no capture,
+        // no template; the attract screen says that presenting a palm is consent (8.15), and the
+        // capture happens in the session's palm identification.
+        initial: 'palmOff',
+        states: {
+          palmOff: {
+            always: { guard: 'palmArmable', target: 'palmArmed' },
+          },
+          palmArmed: {
+            always: { guard: ({ context }) => !palmArmable(context), target: 'palmOff' },
+            invoke: {
+              id: 'watchPalm',
+              src: 'watchPalm',
+              input: () => ({}),
+              onDone: { target: '#kiosk.session', actions: assign({ sessionId: () => deps.newSessionId(), palmAttract: true }) },
+              onError: 'palmResting',
+            },
+          },
+          // a watch that failed is retried after a pause, not in a tight loop
+          palmResting: {
+            after: { palmRetry: 'palmOff' },
+          },
+        },
+      },
 
       outOfService: {
         ...screen('outOfService'),
@@ -375,57 +447,9 @@ export function createSessionMachine(deps: MachineDeps) {
                 },
               },
 
-              refusal: {
-                id: 'refusal',
-                ...screen('refusal'),
-                entry: 'markActivity',
-                on: {
-                  back: [{ guard: 'hasAccess', target: '#operations' }, { target: '#start', actions: assign({ walkIn: false, card: undefined }) }],
-                  confirm: [{ guard: 'hasAccess', target: '#operations' }, { target: '#ending' }],
-                  finish: '#ending',
-                },
-              },
+              refusal: refusalState(s),
 
-              ending: {
-                id: 'ending',
-                initial: 'ejecting',
-                entry: 'markBusy',
-                on: { cancel: {} },
-                states: {
-                  ejecting: {
-                    ...screen('goodbye'),
-                    always: { guard: ({ context }) => context.card === undefined, target: 'farewell' },
-                    invoke: {
-                      id: 'ejectCard',
-                      src: 'ejectCard',
-                      input: () => ({}),
-                      onDone: 'waitingRemoval',
-                      onError: 'capturing',
-                    },
-                    on: { 'device.cardRemoved': { target: 'farewell', actions: assign({ card: undefined }) } },
-                  },
-                  waitingRemoval: {
-                    ...screen('goodbye'),
-                    on: { 'device.cardRemoved': { target: 'farewell', actions: assign({ card: undefined }) } },
-                    after: { cardRemove: 'capturing' },
-                  },
-                  // a card left in the throat is retained, never left for the next person
-                  capturing: {
-                    ...screen('goodbye'),
-                    invoke: {
-                      id: 'captureCard',
-                      src: 'captureCard',
-                      input: () => ({}),
-                      onDone: { target: 'farewell', actions: assign({ card: undefined }) },
-                      onError: { target: 'farewell', actions: assign({ card: undefined }) },
-                    },
-                  },
-                  farewell: {
-                    ...screen('goodbye'),
-                    after: { goodbye: '#idle' },
-                  },
-                },
-              },
+              ending: endingState(s),
             },
           },
 
@@ -433,16 +457,7 @@ export function createSessionMachine(deps: MachineDeps) {
         },
       },
 
-      // the technician's flow (service-machine.ts), while the cabinet's service switch is open
-      service: {
-        id: 'service',
-        entry: assign({ servicePending: false }),
-        invoke: { id: FLOW_ID, src: 'serviceMode', onDone: '#idle', onError: '#idle' },
-        on: {
-          'device.serviceSwitch': [{ guard: 'serviceSwitchClosed', target: '#idle' }, { actions: assign({ servicePending: false }) }],
-          ...forward(SERVICE_EVENT_TYPES),
-        },
-      },
+      service: serviceState(s),
     },
   });
   return provided(deps, machine, sessionActors);
@@ -453,84 +468,6 @@ export type SessionMachine = ReturnType<typeof createSessionMachine>;
 /** what a finished customer flow answered (its `xstate.done.actor.flow` event's output) */
 function flowOutput(event: unknown): ({ end: FlowEnd; spent?: Tiyn } & Record<string, unknown>) | undefined {
   return (event as { output?: { end: FlowEnd; spent?: Tiyn } & Record<string, unknown> }).output;
-}
-
-/** the attract screen: a touch, a card or a hand starts a session; the service switch or nothing working takes the terminal out */
-function idleState(s: SessionSetup, deps: MachineDeps) {
-  const { config } = deps;
-  return s.createStateConfig({
-    id: 'idle',
-    ...screen('attract'),
-    entry: assign(({ context }) => ({
-      sessionId: '',
-      seq: 0,
-      locale: config.localeDefault,
-      identificationMethods: [...config.identificationMethods],
-      devices: context.devices,
-      servicePending: context.servicePending,
-      walkIn: false,
-      card: undefined,
-      method: undefined,
-      query: undefined,
-      narrowing: undefined,
-      askFor: undefined,
-      customer: undefined,
-      otp: undefined,
-      access: undefined,
-      products: undefined,
-      operation: undefined,
-      productId: undefined,
-      balance: undefined,
-      qr: undefined,
-      palmGuidance: undefined,
-      palmAttract: undefined,
-      pinChange: undefined,
-      services: undefined,
-      service: undefined,
-      cashIn: undefined,
-      withdrawal: undefined,
-      accountPayment: undefined,
-      quote: undefined,
-      receipt: undefined,
-      error: undefined,
-      deadline: undefined,
-      moreTimeUntil: undefined,
-    })),
-    always: [
-      { guard: 'servicePending', target: 'service' },
-      { guard: 'allCriticalFailed', target: 'outOfService' },
-    ],
-    on: {
-      start: { target: 'session', actions: assign({ sessionId: () => deps.newSessionId() }) },
-      'device.cardInserted': {
-        target: 'session',
-        actions: assign({ sessionId: () => deps.newSessionId(), card: ({ event }) => event.card }),
-      },
-    },
-    // A hand over the scanner starts the session. Only presence is watched here: no capture,
-    // no template; the attract screen says that presenting a palm is consent (8.15), and the
-    // capture happens in the session's palm identification.
-    initial: 'palmOff',
-    states: {
-      palmOff: {
-        always: { guard: 'palmArmable', target: 'palmArmed' },
-      },
-      palmArmed: {
-        always: { guard: ({ context }) => !palmArmable(context), target: 'palmOff' },
-        invoke: {
-          id: 'watchPalm',
-          src: 'watchPalm',
-          input: () => ({}),
-          onDone: { target: '#kiosk.session', actions: assign({ sessionId: () => deps.newSessionId(), palmAttract: true }) },
-          onError: 'palmResting',
-        },
-      },
-      // a watch that failed is retried after a pause, not in a tight loop
-      palmResting: {
-        after: { palmRetry: 'palmOff' },
-      },
-    },
-  });
 }
 
 /**
@@ -569,6 +506,77 @@ function inactivityRegion(s: SessionSetup, deps: MachineDeps) {
           'session.activity': 'counting',
         },
       },
+    },
+  });
+}
+
+/** a refusal with its error code: back to the menu (signed in) or the start screen, or goodbye */
+function refusalState(s: SessionSetup) {
+  return s.createStateConfig({
+    id: 'refusal',
+    ...screen('refusal'),
+    entry: 'markActivity',
+    on: {
+      back: [{ guard: 'hasAccess', target: '#operations' }, { target: '#start', actions: assign({ walkIn: false, card: undefined }) }],
+      confirm: [{ guard: 'hasAccess', target: '#operations' }, { target: '#ending' }],
+      finish: '#ending',
+    },
+  });
+}
+
+/** goodbye: the card handed back (retained if it is left in the throat), then the attract screen */
+function endingState(s: SessionSetup) {
+  return s.createStateConfig({
+    id: 'ending',
+    initial: 'ejecting',
+    entry: 'markBusy',
+    on: { cancel: {} },
+    states: {
+      ejecting: {
+        ...screen('goodbye'),
+        always: { guard: ({ context }) => context.card === undefined, target: 'farewell' },
+        invoke: {
+          id: 'ejectCard',
+          src: 'ejectCard',
+          input: () => ({}),
+          onDone: 'waitingRemoval',
+          onError: 'capturing',
+        },
+        on: { 'device.cardRemoved': { target: 'farewell', actions: assign({ card: undefined }) } },
+      },
+      waitingRemoval: {
+        ...screen('goodbye'),
+        on: { 'device.cardRemoved': { target: 'farewell', actions: assign({ card: undefined }) } },
+        after: { cardRemove: 'capturing' },
+      },
+      // a card left in the throat is retained, never left for the next person
+      capturing: {
+        ...screen('goodbye'),
+        invoke: {
+          id: 'captureCard',
+          src: 'captureCard',
+          input: () => ({}),
+          onDone: { target: 'farewell', actions: assign({ card: undefined }) },
+          onError: { target: 'farewell', actions: assign({ card: undefined }) },
+        },
+      },
+      farewell: {
+        ...screen('goodbye'),
+        after: { goodbye: '#idle' },
+      },
+    },
+  });
+}
+
+/** the technician's flow (service-machine.ts), while the cabinet's service switch is open */
+function serviceState(s: SessionSetup) {
+  return s.createStateConfig({
+    id: 'service',
+    entry: assign({ servicePending: false }),
+    invoke: { id: FLOW_ID, src: 'serviceMode', onDone: '#idle', onError: '#idle' },
+    on: {
+      'device.serviceSwitch': [{ guard: 'serviceSwitchClosed', target: '#idle' }, { actions: assign({ servicePending: false }) }],
+      ...forward(SERVICE_EVENT_TYPES),
     },
   });
 }
