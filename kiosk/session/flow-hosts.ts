@@ -32,6 +32,8 @@ const flowFailed = { target: '#refusal', actions: 'flowBroke' } as const;
 export function cashInHost(s: SessionSetup) {
   return s.createStateConfig({
     id: 'cashIn',
+    // the flow starts on a bank call: the timer rests from this step on, not from the flow's first message
+    entry: 'markBusy',
     tags: ['inCashIn'],
     invoke: {
       id: FLOW_ID,
@@ -54,6 +56,8 @@ export function cashInHost(s: SessionSetup) {
 export function withdrawalHost(s: SessionSetup) {
   return s.createStateConfig({
     id: 'withdrawal',
+    // the flow starts on the amount screen: the timer counts from this step on, not from the flow's first message
+    entry: 'markActivity',
     invoke: {
       id: FLOW_ID,
       src: 'withdrawalFlow',
@@ -76,6 +80,8 @@ export function withdrawalHost(s: SessionSetup) {
 export function accountPaymentHost(s: SessionSetup) {
   return s.createStateConfig({
     id: 'accountPayment',
+    // the flow starts on the amount screen: the timer counts from this step on, not from the flow's first message
+    entry: 'markActivity',
     invoke: {
       id: FLOW_ID,
       src: 'accountPaymentFlow',
@@ -105,6 +111,8 @@ export function accountPaymentHost(s: SessionSetup) {
 export function pinChangeHost(s: SessionSetup) {
   return s.createStateConfig({
     id: 'pinChange',
+    // the flow starts on a bank call: the timer rests from this step on, not from the flow's first message
+    entry: 'markBusy',
     invoke: {
       id: FLOW_ID,
       src: 'pinChangeFlow',
