@@ -131,6 +131,12 @@ export interface OperationOutcome {
   atExit?: boolean;
 }
 
+/**
+ * The parent machine's context. The operation views (`pinChange`, `cashIn`, `withdrawal`,
+ * `accountPayment`, `quote`) are the finished flow's output, kept for the outcome and receipt
+ * screens until the menu clears them; while a flow runs, the same names in its own context are the
+ * live ones (flow-view.ts `sessionContext` overlays them).
+ */
 export interface SessionContext {
   sessionId: string;
   /** counts money operations in the session, for idempotency keys */
@@ -158,7 +164,7 @@ export interface SessionContext {
   palmGuidance?: PalmGuidance;
   /** the session was started by a hand presented on the attract screen: go straight to palm identification */
   palmAttract?: boolean;
-  /** a PIN change in progress; the PIN itself never reaches the kiosk */
+  /** the PIN change the flow ended with (pin-change-machine.ts); the PIN itself never reaches the kiosk */
   pinChange?: { id: string; channel: PinChangeChannel; deadline: number; status: 'waiting' | PinChangeOutcome };
   services?: ServiceView[];
   service?: { id: string; name: string; reference?: string; beneficiary?: string };
