@@ -46,58 +46,75 @@ function label(eventType: string, guard: unknown): string {
   return [on, cond].filter(Boolean).join(' ');
 }
 
-/** every transition of one node that goes somewhere, as `from --> to: label` */
-function transitions(node: Node): string[] {
-  const lines: string[] = [];
-  const add = (eventType: string, defs: ReadonlyArray<{ target?: ReadonlyArray<Node> | undefined; guard?: unknown; reenter?: boolean }>) => {
-    for (const t of defs) {
-      for (const target of t.target ?? []) {
-        if (target === node && !t.reenter) continue;
-        const text = label(eventType, t.guard);
-        lines.push(`${idOf(node)} --> ${idOf(target)}${text ? `: ${text}` : ''}`);
-      }
-    }
-  };
-  for (const [eventType, defs] of node.transitions) add(eventType, defs as never);
-  add('', (node.always ?? []) as never);
-  return [...new Set(lines)];
+/** the innermost state that holds both ends of a transition: where mermaid must be told of it */
+function scopeOf(source: Node, target: Node): Node {
+  for (let n: Node | undefined = source; n; n = n.parent as Node | undefined) {
+    if (n.path.every((key, i) => target.path[i] === key)) return n;
+  }
+  return source.machine.root as unknown as Node;
 }
 
-/** a compound or parallel node's body: its children (nested), its initial state and its transitions */
-function body(node: Node, indent: string): string[] {
+/** every transition of a machine that goes somewhere, as `from --> to: label`, by the state whose block it belongs in */
+function transitionsByScope(machine: AnyStateMachine): Map<Node, string[]> {
+  const byScope = new Map<Node, string[]>();
+  const visit = (node: Node): void => {
+    const add = (eventType: string, defs: ReadonlyArray<{ target?: ReadonlyArray<Node> | undefined; guard?: unknown; reenter?: boolean }>) => {
+      // the machine's own handlers (e.g. cancel from any state) are told in the prose beside the chart
+      if (node.path.length === 0) return;
+      for (const t of defs) {
+        for (const target of t.target ?? []) {
+          if (target === node && !t.reenter) continue;
+          const text = label(eventType, t.guard);
+          const scope = scopeOf(node, target);
+          const lines = byScope.get(scope) ?? [];
+          const line = `${idOf(node)} --> ${idOf(target)}${text ? `: ${text}` : ''}`;
+          if (!lines.includes(line)) lines.push(line);
+          byScope.set(scope, lines);
+        }
+      }
+    };
+    for (const [eventType, defs] of node.transitions) add(eventType, defs as never);
+    add('', (node.always ?? []) as never);
+    for (const child of Object.values(node.states) as Node[]) visit(child);
+  };
+  visit(machine.root as unknown as Node);
+  return byScope;
+}
+
+/**
+ * A compound or parallel node's block: its children (nested), its initial state, then the
+ * transitions whose ends both lie inside it (declared where mermaid places both ends).
+ */
+function body(node: Node, indent: string, edges: Map<Node, string[]>): string[] {
   const out: string[] = [];
   const children = Object.values(node.states) as Node[];
   if (node.type === 'parallel') {
     children.forEach((child, i) => {
       if (i > 0) out.push(`${indent}--`);
-      out.push(...declare(child, indent));
+      out.push(...declare(child, indent, edges));
     });
-    return out;
+  } else {
+    const initial = node.initial?.target?.[0] as Node | undefined;
+    if (initial) out.push(`${indent}[*] --> ${idOf(initial)}`);
+    for (const child of children) out.push(...declare(child, indent, edges));
   }
-  const initial = node.initial?.target?.[0] as Node | undefined;
-  if (initial) out.push(`${indent}[*] --> ${idOf(initial)}`);
-  for (const child of children) out.push(...declare(child, indent));
+  for (const line of edges.get(node) ?? []) out.push(`${indent}${line}`);
   return out;
 }
 
-function declare(node: Node, indent: string): string[] {
+function declare(node: Node, indent: string, edges: Map<Node, string[]>): string[] {
   const out: string[] = [];
-  const children = Object.values(node.states) as Node[];
   const flow = node.invoke.find((i) => i.id === FLOW_ID);
-  if (children.length > 0) {
-    out.push(`${indent}state ${idOf(node)} {`, ...body(node, `${indent}  `), `${indent}}`);
-  } else {
-    out.push(`${indent}${idOf(node)}`);
-  }
+  if (Object.keys(node.states).length > 0) out.push(`${indent}state ${idOf(node)} {`, ...body(node, `${indent}  `, edges), `${indent}}`);
+  else out.push(`${indent}${idOf(node)}`);
   if (flow) out.push(`${indent}note right of ${idOf(node)}: runs the ${String(flow.src)} machine`);
   if (node.type === 'final') out.push(`${indent}${idOf(node)} --> [*]`);
-  for (const line of transitions(node)) out.push(`${indent}${line}`);
   return out;
 }
 
 /** one machine as a mermaid state diagram */
 export function diagram(machine: AnyStateMachine): string {
-  return ['```mermaid', 'stateDiagram-v2', ...body(machine.root as unknown as Node, '  '), '```'].join('\n');
+  return ['```mermaid', 'stateDiagram-v2', ...body(machine.root as unknown as Node, '  ', transitionsByScope(machine)), '```'].join('\n');
 }
 
 /** the parent machine and, by the name they are invoked under, the flow machines it runs */
