@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ReceiptModel } from '../../../kiosk/receipt/receipt-model.js';
 import { printedLayout, receiptToEscPos, type EscPosReceiptOptions } from '../../../kiosk/receipt/receipt-escpos.js';
 import { PrintMechanism, type PaperItem } from '../../../simulators/devices/printer/print-mechanism.js';
-import { EPSON_CODE_PAGES, fitsPage, numberingWith, parseEscTNumbering, type CodePageName } from '../../../drivers/printer/code-page.js';
+import { EPSON_CODE_PAGES, fitsPage, numberingWith, parseEscTNumbering } from '../../../drivers/printer/code-page.js';
 import { EscPosDecoder } from '../../../drivers/printer/escpos-decoder.js';
 import { containsRealtimeCommand } from '../../../drivers/printer/escpos-commands.js';
 import { clearRealtimeSequences, readRasterText, textRaster } from '../../../drivers/printer/text-raster.js';
@@ -35,8 +35,9 @@ const model = (locale: 'kk' | 'ru' | 'en', over: Record<string, unknown> = {}) =
   });
 
 /** what the paper shows, line by line: text lines as decoded, raster lines as read back */
-function paperLines(items: readonly PaperItem[]): { kind: 'text' | 'image'; text: string; widthDots?: number }[] {
-  return items.flatMap((i) => {
+type PaperLine = { kind: 'text' | 'image'; text: string; widthDots?: number };
+function paperLines(items: readonly PaperItem[]): PaperLine[] {
+  return items.flatMap((i): PaperLine[] => {
     if (i.kind === 'line') return [{ kind: 'text' as const, text: i.text }];
     if (i.kind === 'image' && i.text !== undefined) return [{ kind: 'image' as const, text: i.text, widthDots: i.widthDots }];
     return [];
@@ -145,4 +146,3 @@ describe('text raster', () => {
   });
 });
 
-export type { CodePageName };
