@@ -12,7 +12,7 @@ import type { ServiceModePort } from '../session/ports.js';
 import type { KioskDevices } from '../runtime/devices.js';
 import type { ReceiptSite } from '../runtime/receipts.js';
 import type { Db } from '../store/db.js';
-import { readCounters } from '../store/counters.js';
+import { checkCounters, readCounters } from '../store/counters.js';
 import { verifyJournal } from '../store/journal.js';
 import { DEFAULT_CASSETTE_CAPACITY } from '../config/schema.js';
 import { collectionParams, localeOf, receiptNumberOf, replenishParams, type RawParams } from './service-params.js';
@@ -149,7 +149,8 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
           cabinet: devices.cabinet.status(),
         };
       case 'cashUnits':
-        return { action, counters: readCounters(deps.db) };
+        // the counters with the journal's word on them (invariant 4): a crew sees at once if they part
+        return { action, counters: readCounters(deps.db), journalAgrees: checkCounters(deps.db).length === 0 };
       case 'collect': {
         const p = collectionParams(params);
         if (!p.ok) return collectionPreview(cashDeps, { code: 'badCount', key: p.key });
