@@ -26,7 +26,6 @@ import { testAcceptor, testCardRead, testDispense, testPalm, testPresenter } fro
 import { outOfServiceState, requestedState } from './out-of-service.js';
 import { exportLogs } from './log-export.js';
 import { printSlip, slipLines } from './dead-letter-slip.js';
-import { printTestPage } from './test-page.js';
 
 export interface ServiceModeDeps {
   /** the development fallback: one shared code (config `service.technicianCode`); leave out in production */
@@ -44,8 +43,7 @@ export interface ServiceModeDeps {
   store: MoneyStore & CashUnitStore;
   db: Db;
   devices: KioskDevices;
-  /** prints the test page; absent: the page of test-page.ts on the terminal's printer */
-  testPrint?: () => Promise<{ ok: boolean; failure?: string }>;
+  testPrint: () => Promise<{ ok: boolean; failure?: string }>;
   /** what receipts and slips say about the bank and terminal (config `receipt.*`, `terminalId`) */
   site?: ReceiptSite;
   /** language of receipts shown or printed when the screen does not say */
@@ -165,11 +163,8 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
         if (refusal) return replenishForm(replenishDeps, refusal);
         return replenish(replenishDeps, who, p.cassettes, localeOf(params, locale));
       }
-      case 'testPrint': {
-        if (deps.testPrint) return { action, ...(await deps.testPrint()) };
-        const page = await printTestPage(devices.printer, { terminalId: site.terminalId, who, now: now() });
-        return { action, ok: page.printed, ...(page.failure ? { failure: page.failure.slice(0, 80) } : {}) };
-      }
+      case 'testPrint':
+        return { action, ...(await deps.testPrint()) };
       case 'testAcceptor': {
         const d = params?.denomination;
         return testAcceptor(testDeps, devices.cashAcceptor, typeof d === 'number' && d > 0 ? d : TEST_NOTE);

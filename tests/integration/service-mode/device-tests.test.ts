@@ -142,7 +142,7 @@ describe('technician device tests', () => {
       expect(await act(ui, 'testPresenter')).toMatchObject({ ok: true, outcome: 'cycled', retracted: 0 });
       expect(await act(ui, 'testPrint')).toMatchObject({ ok: true });
       const printed = await http<Array<{ lines: string[] }>>('GET', `${stack.devicesUrl}/printer/receipts`);
-      expect(printed.at(-1)?.lines.join('\n')).toContain('By: T001');
+      expect(printed.at(-1)?.lines.join('\n')).toContain('Test print');
 
       // configuration: effective values with every secret masked, versions, device models
       const config = await act(ui, 'configuration');
