@@ -1153,12 +1153,17 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   // one consent per operation (5.5): "finish and credit" on the cash-in screen showed the
                   // total, the commission and what is credited; a commission it did not show, or a close the
-                  // customer did not ask for (walk-away, acceptor failure), asks on the confirm screen
+                  // customer did not ask for (walk-away, acceptor failure), asks on the confirm screen. A
+                  // service's cash-in screen shows no commission (the bank's tariff is known only from the
+                  // quote), so a service payment is always consented on the confirm screen.
                   consented: {
                     always: [
                       { guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelled' },
                       {
-                        guard: ({ context }) => context.cashIn?.finishPressed === true && (context.quote?.commission ?? 0) === (context.cashIn.shownCommission ?? 0),
+                        guard: ({ context }) =>
+                          context.cashIn?.finishPressed === true &&
+                          context.cashIn.target.kind !== 'service' &&
+                          (context.quote?.commission ?? 0) === (context.cashIn.shownCommission ?? 0),
                         target: 'finishing',
                       },
                       { target: 'confirming' },
