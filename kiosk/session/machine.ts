@@ -269,6 +269,8 @@ export function createSessionMachine(deps: MachineDeps) {
       setLocale: { actions: 'applyLocale' },
       'device.health': { actions: assign({ devices: ({ context, event }) => ({ ...context.devices, ...event.devices }) }) },
       'device.serviceSwitch': { actions: assign({ servicePending: ({ event }) => event.open }) },
+      // taken in any state: a session with money in it finishes first, idle then sends customers away
+      'terminal.outOfService': { actions: assign({ closedByTechnician: ({ event }) => event.on }) },
       'device.palmGuidance': { actions: assign({ palmGuidance: ({ event }) => event.guidance }) },
     },
     states: {
@@ -313,6 +315,7 @@ export function createSessionMachine(deps: MachineDeps) {
         always: [
           { guard: 'servicePending', target: 'service' },
           { guard: 'allCriticalFailed', target: 'outOfService' },
+          { guard: ({ context }) => context.closedByTechnician === true, target: 'outOfService' },
         ],
         on: {
           start: { target: 'session', actions: assign({ sessionId: () => deps.newSessionId() }) },
@@ -350,7 +353,7 @@ export function createSessionMachine(deps: MachineDeps) {
         ...screen('outOfService'),
         always: [
           { guard: 'servicePending', target: 'service' },
-          { guard: ({ context }) => !allCriticalFailed(context.devices), target: 'idle' },
+          { guard: ({ context }) => !allCriticalFailed(context.devices) && context.closedByTechnician !== true, target: 'idle' },
         ],
       },
 
