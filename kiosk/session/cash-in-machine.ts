@@ -102,8 +102,13 @@ function cashInSetup(config: SessionConfig) {
       stackedNoteIsPending: ({ context, event }) => event.type === 'device.noteStacked' && event.denomination === context.cashIn.pending?.denomination,
       opened: ({ context }) => context.cashIn.cashInId !== undefined,
       acceptorWorks: ({ context }) => context.cashIn.acceptor !== 'failed',
-      // one consent per operation (5.5): "finish and credit" showed the figures, unless the commission changed since
-      consentGiven: ({ context }) => context.cashIn.finishPressed === true && (context.quote?.commission ?? 0) === (context.cashIn.shownCommission ?? 0),
+      // one consent per operation (5.5): "finish and credit" showed the figures, unless the commission changed since.
+      // A service's cash-in screen shows no commission (the bank's tariff is known only from the quote), so a
+      // service payment is always consented on the confirm screen.
+      consentGiven: ({ context }) =>
+        context.cashIn.finishPressed === true
+        && context.cashIn.target.kind !== 'service'
+        && (context.quote?.commission ?? 0) === (context.cashIn.shownCommission ?? 0),
     },
     actions: {
       markActivity: sendParent(ACTIVITY),
@@ -380,8 +385,9 @@ export function createCashInMachine({ config }: CashInDeps) {
         on: { cancel: {} },
       },
       // one consent per operation (5.5): "finish and credit" on the cash-in screen showed the
-      // total, the commission and what is credited; a commission it did not show, or a close the
-      // customer did not ask for (walk-away, acceptor failure), asks on the confirm screen
+      // total, the commission and what is credited; a commission it did not show, a service payment
+      // (its screen shows no commission), or a close the customer did not ask for (walk-away,
+      // acceptor failure), asks on the confirm screen
       consented: {
         always: [{ guard: 'nothingStacked', target: 'cancelled' }, { guard: 'consentGiven', target: 'finishing' }, { target: 'confirming' }],
       },

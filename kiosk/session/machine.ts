@@ -195,6 +195,8 @@ export function createSessionMachine(deps: MachineDeps) {
       setLocale: { actions: 'applyLocale' },
       'device.health': { actions: assign({ devices: ({ context, event }) => ({ ...context.devices, ...event.devices }) }) },
       'device.serviceSwitch': { actions: assign({ servicePending: ({ event }) => event.open }) },
+      // taken in any state: a session with money in it finishes first, idle then sends customers away
+      'terminal.outOfService': { actions: assign({ closedByTechnician: ({ event }) => event.on }) },
       'device.palmGuidance': { actions: assign({ palmGuidance: ({ event }) => event.guidance }) },
       // from a running flow: what the machine reports besides its state, and a bank found unreachable
       'session.report': { actions: emit(({ event }) => event.report) },
@@ -242,6 +244,7 @@ export function createSessionMachine(deps: MachineDeps) {
         always: [
           { guard: 'servicePending', target: 'service' },
           { guard: 'allCriticalFailed', target: 'outOfService' },
+          { guard: ({ context }) => context.closedByTechnician === true, target: 'outOfService' },
         ],
         on: {
           start: { target: 'session', actions: assign({ sessionId: () => deps.newSessionId() }) },
@@ -279,7 +282,7 @@ export function createSessionMachine(deps: MachineDeps) {
         ...screen('outOfService'),
         always: [
           { guard: 'servicePending', target: 'service' },
-          { guard: ({ context }) => !allCriticalFailed(context.devices), target: 'idle' },
+          { guard: ({ context }) => !allCriticalFailed(context.devices) && context.closedByTechnician !== true, target: 'idle' },
         ],
       },
 
