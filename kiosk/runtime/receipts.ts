@@ -11,6 +11,7 @@ import { receiptToText } from '../receipt/receipt-text.js';
 import type { MoneyStore, ReceiptData, ReceiptSmsStore } from '../store/money-store.js';
 import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
 import type { ReceiptDelivery } from '../session/ports.js';
+import type { EscPosReceiptOptions } from '../receipt/receipt-escpos.js';
 
 const OPERATION: Record<ReceiptData['operation'], Operation> = {
   cashIn: 'cashIn',
@@ -31,6 +32,8 @@ export interface ReceiptSite {
   bankBin?: string;
   /** false: the dispenser has no presenter, so a withdrawal's notes were paid out at its exit */
   dispenserPresenter?: boolean;
+  /** how this terminal's printer prints: its code page and ESC t number, dot width (config `devices.printer`) */
+  printer?: EscPosReceiptOptions;
 }
 
 export interface ReceiptModelOptions {
@@ -96,7 +99,7 @@ export function receiptDelivery(
     async print(receiptNumber, locale) {
       const data = store.receipt(receiptNumber);
       if (!data) return { ok: false, failure: `no receipt ${receiptNumber}` };
-      const result = await printReceipt(printer, receiptModel(data, locale, site));
+      const result = await printReceipt(printer, receiptModel(data, locale, site), site.printer);
       return result.ok ? { ok: true } : { ok: false, failure: result.failure };
     },
     async sms(receiptNumber, phoneE164, locale) {

@@ -135,6 +135,8 @@ export const en = {
   'cashIn.note.returned': '{amount}: returned, please take it',
   'cashIn.note.rejected': 'Note not accepted, please take it',
   'cashIn.finish': 'Finish and credit {amount}',
+  'cashIn.finishInserting': 'Done inserting notes',
+  'cashIn.commissionByTariff': 'by the bank\'s tariff, shown before you confirm',
   'cashIn.offline': 'No connection to the bank: the payment is saved and will be sent as soon as the connection is back',
   'cashIn.acceptor.starting': 'Preparing the note acceptor…',
   'cashIn.acceptor.accepting': 'Insert a note',

@@ -137,6 +137,8 @@ export const kk: Catalogue = {
   'cashIn.note.returned': '{amount}: қайтарылды, алып алыңыз',
   'cashIn.note.rejected': 'Банкнот қабылданбады, алып алыңыз',
   'cashIn.finish': 'Аяқтау және {amount} есепке алу',
+  'cashIn.finishInserting': 'Салуды аяқтау',
+  'cashIn.commissionByTariff': 'банк тарифі бойынша, растау алдында көрсетеміз',
   'cashIn.offline': 'Банкпен байланыс жоқ: төлем сақталды және байланыс қалпына келген бойда жіберіледі',
   'cashIn.acceptor.starting': 'Купюра қабылдағышты дайындап жатырмыз…',
   'cashIn.acceptor.accepting': 'Банкнотты салыңыз',

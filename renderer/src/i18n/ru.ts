@@ -137,6 +137,8 @@ export const ru: Catalogue = {
   'cashIn.note.returned': '{amount}: возвращена, заберите её',
   'cashIn.note.rejected': 'Купюра не принята, заберите её',
   'cashIn.finish': 'Завершить и зачислить {amount}',
+  'cashIn.finishInserting': 'Завершить внесение',
+  'cashIn.commissionByTariff': 'по тарифу банка, покажем до подтверждения',
   'cashIn.offline': 'Нет связи с банком: платёж сохранён и будет отправлен, как только связь восстановится',
   'cashIn.acceptor.starting': 'Готовим купюроприёмник…',
   'cashIn.acceptor.accepting': 'Вставьте купюру',
