@@ -5,7 +5,7 @@
  */
 import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
 import { FLOW_ID } from './machine-kit.js';
-import type { SessionTag } from './types.js';
+import type { SessionContext, SessionTag } from './types.js';
 
 /** the snapshot of the flow machine the parent runs now, if any */
 export function activeFlow(snapshot: AnyMachineSnapshot): AnyMachineSnapshot | undefined {
@@ -20,9 +20,29 @@ export function flowContext<C>(snapshot: AnyMachineSnapshot, machineId: string):
   return flow?.machine.id === machineId ? (flow.context as C) : undefined;
 }
 
+/**
+ * The session's context as one bag: the parent's, overlaid with the running flow's (a flow's view
+ * fields, e.g. `pinChange`, `cashIn`, `error`, have the names the parent keeps them under once the
+ * flow has ended, so a reader sees one context before, during and after a flow).
+ */
+export function sessionContext(snapshot: AnyMachineSnapshot): SessionContext {
+  const flow = activeFlow(snapshot);
+  const own = snapshot.context as SessionContext;
+  return flow ? { ...own, ...(flow.context as Partial<SessionContext>) } : own;
+}
+
 /** the path of the state that invokes the running flow */
 function flowHost(snapshot: AnyMachineSnapshot): string[] | undefined {
   return snapshot._nodes.find((n) => n.invoke.some((i) => i.id === FLOW_ID))?.path;
+}
+
+/**
+ * The moment between a flow's end and the parent taking it back (its done event is queued
+ * behind the step that ended it): the parent still sits in the state that ran the flow. Nothing
+ * on screen belongs to that moment, so the host publishes no snapshot of it.
+ */
+export function inHandover(snapshot: AnyMachineSnapshot): boolean {
+  return flowHost(snapshot) !== undefined && activeFlow(snapshot) === undefined;
 }
 
 function graft(value: StateValue | undefined, path: string[], sub: StateValue): StateValue {

@@ -22,6 +22,26 @@ export const screen = (s: Screen) => ({ meta: { screen: s } });
  */
 export const FLOW_ID = 'flow';
 
+/**
+ * A customer flow's screens drive the parent's inactivity timer (its `inactivity` region): a
+ * screen waiting for the customer sends it `ACTIVITY` (the timer counts), a screen waiting for a
+ * device or the bank sends it `BUSY` (the timer rests).
+ */
+export const ACTIVITY = { type: 'session.activity' } as const;
+export const BUSY = { type: 'session.busy' } as const;
+
+/**
+ * Where a customer flow hands the session back to the parent: the receipt step (with the
+ * receipt number the store gave the operation), the refusal screen (with its error; `bankOffline`
+ * when the bank did not answer), the menu (the operations for a signed-in customer, else
+ * goodbye) or goodbye.
+ */
+export type FlowEnd =
+  | { to: 'receipt'; receiptNumber: string }
+  | { to: 'refusal'; error: ShownError; bankOffline?: boolean }
+  | { to: 'menu' }
+  | { to: 'ending' };
+
 /** an error the customer (or technician) is shown */
 export interface ShownError {
   code: ErrorCode;

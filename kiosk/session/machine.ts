@@ -12,11 +12,12 @@ import type { IdentifyOutcome, ProductView, Quote, ServiceView } from '../bank/b
 import type { Tiyn } from '../../domain/money.js';
 import type { Devices, ErrorCode, Operation, ReceiptChoice } from '../bridge/schema.js';
 import { checkIin } from './iin.js';
-import { FLOW_ID, pickActors, refusalCode, screen, unprovided } from './machine-kit.js';
+import { FLOW_ID, pickActors, refusalCode, screen, unprovided, type FlowEnd } from './machine-kit.js';
+import { createPinChangeMachine, pinChangeActors, type PinChangeActors } from './pin-change-machine.js';
 import { createServiceMachine, SERVICE_EVENT_TYPES, serviceActors, type ServiceActors } from './service-machine.js';
 import { allCriticalFailed, availableOperations, eligibleProducts, usable } from './operations.js';
 import { normalisePhone } from './phone.js';
-import { defaultTimeouts, type CashInTarget, type PinChangeRecord, type SessionConfig } from './ports.js';
+import { defaultTimeouts, type CashInTarget, type SessionConfig } from './ports.js';
 import type {
   AccountPaymentAuthoriseInput,
   AccountPaymentAuthoriseOutcome,
@@ -27,9 +28,6 @@ import type {
   OtpRequestOutcome,
   OtpVerifyOutcome,
   PalmOutcome,
-  PinChangeOutcome,
-  PinChangeStartOutcome,
-  PinChangeStatus,
   PrecheckOutcome,
   PresentOutcome,
   PrintOutcome,
@@ -106,14 +104,13 @@ const sessionActors = {
   ejectCard: unprovided<void, Record<string, never>>('ejectCard'),
   captureCard: unprovided<void, Record<string, never>>('captureCard'),
   watchPalm: unprovided<{ present: true }, Record<string, never>>('watchPalm'),
-  startPinChange: unprovided<PinChangeStartOutcome, { accessToken: string; sessionId: string; panToken: string }>('startPinChange'),
-  pinChangeStatus: unprovided<{ status: PinChangeStatus }, { accessToken: string; pinChangeId: string }>('pinChangeStatus'),
-  cancelPinChange: unprovided<{ status: PinChangeStatus }, { accessToken: string; pinChangeId: string }>('cancelPinChange'),
-  recordPinChange: unprovided<{ receiptNumber?: string }, PinChangeRecord>('recordPinChange'),
 };
 
 /** every actor implementation a session needs: the parent's and its flows' (actors.ts builds them from the ports) */
-export type SessionActors = typeof sessionActors & ServiceActors;
+export type SessionActors = typeof sessionActors & ServiceActors & PinChangeActors;
+
+/** the intents and device events a customer flow takes; the parent passes them on while it runs */
+const PIN_CHANGE_EVENT_TYPES = ['cancel'] as const;
 
 /** a handler for each intent a flow handles: the parent passes it on to the running flow */
 function forward<T extends string>(types: readonly T[]): Record<T, { actions: 'forwardToFlow' }> {
@@ -128,6 +125,7 @@ export function createSessionMachine(deps: MachineDeps) {
     return actors ? machine.provide({ actors: actors as never }) : machine;
   };
   const serviceMachine = provided(createServiceMachine(), serviceActors);
+  const pinChangeMachine = provided(createPinChangeMachine({ timeouts: t, now }), pinChangeActors);
 
   const session = setup({
     types: {
@@ -136,15 +134,13 @@ export function createSessionMachine(deps: MachineDeps) {
       emitted: {} as SessionEmitted,
       tags: {} as SessionTag,
     },
-    actors: { ...sessionActors, serviceMode: serviceMachine },
+    actors: { ...sessionActors, serviceMode: serviceMachine, pinChangeFlow: pinChangeMachine },
     actions: {
       markActivity: raise({ type: 'session.activity' }),
       forwardToFlow: sendTo(FLOW_ID, ({ event }) => event),
       markBusy: raise({ type: 'session.busy' }),
       clearError: assign({ error: undefined }),
       applyLocale: assign(({ context, event }) => ({ locale: event.type === 'setLocale' ? event.locale : context.locale })),
-      pinChangeExpired: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'expired' as const } }),
-      pinChangeCancelled: assign({ pinChange: ({ context }) => context.pinChange && { ...context.pinChange, status: 'cancelled' as const } }),
       withdrawalFailed: assign({ withdrawal: ({ context }) => context.withdrawal && { ...context.withdrawal, stage: 'failed' as const } }),
       accountPaymentReversed: assign({ accountPayment: ({ context }) => context.accountPayment && { ...context.accountPayment, stage: 'reversed' as const } }),
       /*
@@ -159,6 +155,23 @@ export function createSessionMachine(deps: MachineDeps) {
         reported: event.type === 'device.noteStacked' ? event.denomination : 0,
       })),
       acceptorFailed: assign({ cashIn: ({ context }) => context.cashIn && { ...context.cashIn, acceptor: 'failed' as const } }),
+      // a customer flow ended (see FlowEnd): the parent keeps what the flow's output carries besides where it goes
+      keepFlowResult: assign(({ event }) => {
+        const { end: _end, ...kept } = flowOutput(event) ?? {};
+        return kept as Partial<SessionContext>;
+      }),
+      receiptFromFlow: assign({
+        receipt: ({ context, event }) => {
+          const end = flowOutput(event)?.end;
+          return newReceipt(context, end?.to === 'receipt' ? end.receiptNumber : '');
+        },
+      }),
+      refusedByFlow: assign(({ context, event }) => {
+        const end = flowOutput(event)?.end;
+        if (end?.to !== 'refusal') return { error: { code: 'internal' as const } };
+        return { error: end.error, ...(end.bankOffline ? { devices: { ...context.devices, bank: 'offline' as const } } : {}) };
+      }),
+      flowBroke: assign({ error: { code: 'internal' } }),
       bankOffline: assign(({ context }) => ({
         devices: { ...context.devices, bank: 'offline' as const },
         error: { code: 'bankOffline' as const },
@@ -175,13 +188,12 @@ export function createSessionMachine(deps: MachineDeps) {
       cardRemove: t.cardRemoveMs,
       noteSettle: t.noteSettleMs,
       cashInBankWait: t.cashInBankWaitMs ?? defaultTimeouts.cashInBankWaitMs ?? 10_000,
-      pinChangePoll: t.pinChangePollMs ?? defaultTimeouts.pinChangePollMs ?? 2_000,
-      // what is left of the PIN change's deadline (re-armed on every return to the waiting state)
-      pinChangeLeft: ({ context }) => Math.max(0, (context.pinChange?.deadline ?? 0) - now()),
       palmRetry: 5_000,
     },
     guards: {
       hasAccess: ({ context }) => context.access !== undefined,
+      flowEndsAt: ({ event }, params: { to: FlowEnd['to'] }) => flowOutput(event)?.end.to === params.to,
+      flowBackToMenu: ({ context, event }) => flowOutput(event)?.end.to === 'menu' && context.access !== undefined,
       hasCard: ({ context }) => context.card !== undefined,
       allCriticalFailed: ({ context }) => allCriticalFailed(context.devices),
       servicePending: ({ context }) => context.servicePending,
@@ -191,6 +203,16 @@ export function createSessionMachine(deps: MachineDeps) {
       stackedNoteIsPending: ({ context, event }) => event.type === 'device.noteStacked' && event.denomination === context.cashIn?.pending?.denomination,
     },
   });
+
+  /** where the session goes when a customer flow ends: the parent keeps the flow's result first */
+  const flowEnds = [
+    { guard: { type: 'flowEndsAt', params: { to: 'receipt' } }, target: '#receipt', actions: ['keepFlowResult', 'receiptFromFlow'] },
+    { guard: { type: 'flowEndsAt', params: { to: 'refusal' } }, target: '#refusal', actions: ['keepFlowResult', 'refusedByFlow'] },
+    { guard: 'flowBackToMenu', target: '#operations', actions: 'keepFlowResult' },
+    { target: '#ending', actions: 'keepFlowResult' },
+  ] as const;
+  /** a flow that failed in itself (a bug, not a refusal): the customer is told, nothing is guessed */
+  const flowFailed = { target: '#refusal', actions: 'flowBroke' } as const;
 
   /**
    * A trusted person approves or refuses (8.15-1) while the screen counts down: one wait for every
@@ -1567,126 +1589,24 @@ export function createSessionMachine(deps: MachineDeps) {
                 },
               },
 
-              // PIN change (ch.2 item 1.4): no PIN pad, so the PIN is set on the customer's phone
-              // (bank app push or secure SMS link) while this screen counts down (docs/session-chart.md)
+              // PIN change on the customer's phone (pin-change-machine.ts)
               pinChange: {
                 id: 'pinChange',
-                initial: 'starting',
-                states: {
-                  starting: {
-                    ...screen('pleaseWait'),
-                    entry: ['markBusy', assign({ pinChange: undefined })],
-                    invoke: {
-                      id: 'startPinChange',
-                      src: 'startPinChange',
-                      input: ({ context }) => ({ accessToken: context.access?.token ?? '', sessionId: context.sessionId, panToken: context.card?.panToken ?? '' }),
-                      onDone: [
-                        {
-                          guard: ({ event }) => event.output.ok,
-                          target: 'waiting',
-                          actions: assign({
-                            pinChange: ({ context, event }) =>
-                              event.output.ok
-                                ? {
-                                    id: event.output.pinChangeId,
-                                    channel: event.output.channel,
-                                    // the earliest of the bank's expiry, the terminal's limit and the session's access
-                                    deadline: Math.min(
-                                      event.output.expiresAt,
-                                      now() + (t.pinChangeMs ?? defaultTimeouts.pinChangeMs ?? 180_000),
-                                      context.access?.expiresAt ?? Number.MAX_SAFE_INTEGER,
-                                    ),
-                                    status: 'waiting' as const,
-                                  }
-                                : undefined,
-                          }),
-                        },
-                        { target: '#refusal', actions: assign({ error: ({ event }) => ({ code: refusalCode(event.output.ok ? 'internal' : event.output.reason) }) }) },
-                      ],
-                      onError: { target: '#refusal', actions: 'bankOffline' },
-                    },
-                    // once asked, the bank may already have prompted the phone: wait for its answer
-                    on: { cancel: {} },
-                  },
-                  waiting: {
-                    ...screen('pinChangeWait'),
-                    entry: 'markBusy',
-                    after: { pinChangeLeft: { target: 'withdrawing', actions: 'pinChangeExpired' }, pinChangePoll: 'polling' },
-                    on: { cancel: { target: 'withdrawing', actions: 'pinChangeCancelled' } },
-                  },
-                  polling: {
-                    ...screen('pinChangeWait'),
-                    invoke: {
-                      id: 'pinChangeStatus',
-                      src: 'pinChangeStatus',
-                      input: ({ context }) => ({ accessToken: context.access?.token ?? '', pinChangeId: context.pinChange?.id ?? '' }),
-                      onDone: [
-                        { guard: ({ event }) => event.output.status === 'pending', target: 'waiting' },
-                        {
-                          target: 'recording',
-                          actions: assign({
-                            pinChange: ({ context, event }) =>
-                              context.pinChange && { ...context.pinChange, status: event.output.status === 'pending' ? ('failed' as const) : event.output.status },
-                          }),
-                        },
-                      ],
-                      // a lost poll is not the end: the deadline still holds
-                      onError: 'waiting',
-                    },
-                    on: { cancel: { target: 'withdrawing', actions: 'pinChangeCancelled' } },
-                  },
-                  // the customer gave up or the time ran out: the bank withdraws the prompt / link
-                  withdrawing: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'cancelPinChange',
-                      src: 'cancelPinChange',
-                      input: ({ context }) => ({ accessToken: context.access?.token ?? '', pinChangeId: context.pinChange?.id ?? '' }),
-                      onDone: {
-                        target: 'recording',
-                        // the customer may have finished on the phone just before: the bank's answer wins
-                        actions: assign({
-                          pinChange: ({ context, event }) =>
-                            context.pinChange && (event.output.status === 'done' || event.output.status === 'failed' ? { ...context.pinChange, status: event.output.status } : context.pinChange),
-                        }),
-                      },
-                      onError: 'recording',
-                    },
-                    on: { cancel: {} },
-                  },
-                  recording: {
-                    ...screen('pleaseWait'),
-                    entry: 'markBusy',
-                    invoke: {
-                      id: 'recordPinChange',
-                      src: 'recordPinChange',
-                      input: ({ context }) => ({
-                        sessionId: context.sessionId,
-                        customerId: context.customer?.id ?? '',
-                        maskedPan: context.card?.maskedPan ?? '',
-                        pinChangeId: context.pinChange?.id ?? '',
-                        channel: context.pinChange?.channel ?? 'push',
-                        outcome: pinChangeOutcome(context),
-                      }),
-                      onDone: [
-                        {
-                          guard: ({ context, event }) => pinChangeOutcome(context) === 'done' && event.output.receiptNumber !== undefined,
-                          target: '#receipt',
-                          actions: assign({ receipt: ({ context, event }) => newReceipt(context, event.output.receiptNumber ?? '') }),
-                        },
-                        { guard: ({ context }) => pinChangeOutcome(context) === 'cancelled', target: '#ending' },
-                        { target: '#refusal', actions: assign({ error: ({ context }) => ({ code: pinChangeError(pinChangeOutcome(context)) }) }) },
-                      ],
-                      // the PIN change itself stands at the bank; only the terminal's record failed
-                      onError: [
-                        { guard: ({ context }) => pinChangeOutcome(context) === 'cancelled', target: '#ending' },
-                        { target: '#refusal', actions: assign({ error: ({ context }) => ({ code: pinChangeOutcome(context) === 'done' ? 'internal' : pinChangeError(pinChangeOutcome(context)) }) }) },
-                      ],
-                    },
-                    on: { cancel: {} },
-                  },
+                invoke: {
+                  id: FLOW_ID,
+                  src: 'pinChangeFlow',
+                  input: ({ context }) => ({
+                    sessionId: context.sessionId,
+                    customerId: context.customer?.id ?? '',
+                    accessToken: context.access?.token ?? '',
+                    accessExpiresAt: context.access?.expiresAt ?? Number.MAX_SAFE_INTEGER,
+                    panToken: context.card?.panToken ?? '',
+                    maskedPan: context.card?.maskedPan ?? '',
+                  }),
+                  onDone: flowEnds,
+                  onError: flowFailed,
                 },
+                on: forward(PIN_CHANGE_EVENT_TYPES),
               },
 
               receipt: {
@@ -1928,6 +1848,11 @@ export type SessionMachine = ReturnType<typeof createSessionMachine>;
 
 /* ---- pure helpers the machine's guards and actions use ---- */
 
+/** what a finished customer flow answered (its `xstate.done.actor.flow` event's output) */
+function flowOutput(event: unknown): ({ end: FlowEnd } & Record<string, unknown>) | undefined {
+  return (event as { output?: { end: FlowEnd } & Record<string, unknown> }).output;
+}
+
 /**
  * The attract screen watches for a hand only when a palm can sign the customer in: palm allowed,
  * the scanner usable, the bank reachable (the match is the bank's), and the terminal in service
@@ -1941,15 +1866,6 @@ export function palmArmable(context: SessionContext): boolean {
     && !context.servicePending
     && !allCriticalFailed(context.devices)
   );
-}
-
-function pinChangeOutcome(context: SessionContext): PinChangeOutcome {
-  const s = context.pinChange?.status;
-  return s === undefined || s === 'waiting' ? 'failed' : s;
-}
-
-function pinChangeError(outcome: PinChangeOutcome): ErrorCode {
-  return outcome === 'expired' ? 'pinChangeTimeout' : outcome === 'done' ? 'internal' : 'pinChangeFailed';
 }
 
 function outcomeOf(context: SessionContext): SessionContext['identifyOutcome'] {

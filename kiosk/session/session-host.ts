@@ -7,7 +7,7 @@ import { createActor, type Actor, type AnyActorLogic } from 'xstate';
 import type { SessionHost } from '../bridge/session-host.js';
 import type { Intent, Snapshot } from '../bridge/schema.js';
 import type { Clock, SessionConfig } from './ports.js';
-import { sessionTakes, sessionValue } from './flow-view.js';
+import { inHandover, sessionTakes, sessionValue } from './flow-view.js';
 import { stateName, toBridgeSnapshot } from './snapshot.js';
 import type { SessionEvent } from './types.js';
 import type { SessionMachine } from './machine.js';
@@ -45,7 +45,9 @@ export function startSessionHost(options: HostOptions): SessionHostHandle {
   let currentJson = '';
 
   const publish = (): void => {
-    const next = toBridgeSnapshot(actor.getSnapshot(), options.config);
+    const snap = actor.getSnapshot();
+    if (snap.status === 'active' && inHandover(snap)) return;
+    const next = toBridgeSnapshot(snap, options.config);
     const json = JSON.stringify(next);
     if (json === currentJson) return;
     current = next;

@@ -8,7 +8,7 @@ import type { Screen, Snapshot } from '../bridge/schema.js';
 import { availableOperations, eligibleProducts, usable } from './operations.js';
 import { maskPhone } from './phone.js';
 import type { CashInTarget, SessionConfig } from './ports.js';
-import { activeFlow, flowContext, sessionValue } from './flow-view.js';
+import { activeFlow, flowContext, sessionContext, sessionValue } from './flow-view.js';
 import type { ServiceContext } from './service-machine.js';
 import type { SessionContext } from './types.js';
 
@@ -63,9 +63,9 @@ const INPUT_BY_SCREEN: Partial<Record<Screen, NonNullable<Snapshot['input']>['ki
 };
 
 export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionConfig): Snapshot {
-  const c = snapshot.context as SessionContext;
+  const c = sessionContext(snapshot);
   const service = flowContext<ServiceContext>(snapshot, 'service');
-  const error = service?.error ?? c.error;
+  const error = c.error;
   const screen = screenOf(snapshot);
   const out: Snapshot = {
     state: stateName(sessionValue(snapshot)),
