@@ -4,9 +4,10 @@ import { useView } from '../app/view-context.js';
 import { ScreenFrame } from '../components/Layout.js';
 import { ServiceCollectScreen } from './ServiceCollectScreen.js';
 import { ServiceReceiptLookupScreen } from './ServiceReceiptLookupScreen.js';
+import { ServiceLostReceiptsScreen } from './ServiceLostReceiptsScreen.js';
 import { ServiceReplenishScreen } from './ServiceReplenishScreen.js';
 
-const ACTIONS = ['diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'verifyJournal', 'exit'] as const;
+const ACTIONS = ['diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'lostReceipts', 'verifyJournal', 'exit'] as const;
 const DEVICES = ['cashAcceptor', 'dispenser', 'printer', 'cardReader', 'palm'] as const;
 
 function show(value: unknown): string {
@@ -16,7 +17,7 @@ function show(value: unknown): string {
 }
 
 /** actions whose answer is an entry screen of its own; they open it by asking the core for its form */
-const ENTRY_ACTIONS = new Set<string>(['lookupReceipt', 'collect', 'replenish']);
+const ENTRY_ACTIONS = new Set<string>(['lookupReceipt', 'lostReceipts', 'collect', 'replenish']);
 
 /**
  * The technician's menu: device health, the core's service view, and the audited actions. An
@@ -51,6 +52,7 @@ export function ServiceMenuScreen() {
   const entry = parsed?.success ? parsed.data : undefined;
   const back = (): void => setHidden(key);
   if (entry?.action === 'lookupReceipt' && 'stage' in entry) return <ServiceReceiptLookupScreen view={entry} onBack={back} />;
+  if (entry?.action === 'lostReceipts' && 'receipts' in entry) return <ServiceLostReceiptsScreen view={entry} onBack={back} />;
   if (entry?.action === 'collect' && 'stage' in entry) return <ServiceCollectScreen view={entry} onBack={back} />;
   if (entry?.action === 'replenish' && 'stage' in entry) return <ServiceReplenishScreen view={entry} onBack={back} />;
   const open = (a: (typeof ACTIONS)[number]): void => {

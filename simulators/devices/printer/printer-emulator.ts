@@ -8,6 +8,9 @@
  *   coverOpen      - cover open: offline, nothing prints
  *   offline        - offline for another reason (e.g. waiting for recovery)
  *   cutterError    - autocutter error: offline, DLE EOT 3 reports it
+ *   slowPrint      - a busy mechanism: every chunk the host sends (status requests included) is
+ *                    taken `params.ms` (default 300) after it arrived, in order, so a receipt takes
+ *                    seconds; keep `ms` under the driver's status timeout (1 s) or the job fails
  * POST /printer/load-paper {lines?} puts in a fresh roll (clears paper out / near end).
  */
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +20,7 @@ import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type En
 import { PrintMechanism } from './print-mechanism.js';
 import { receiptSvg } from './receipt-svg.js';
 
-export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'coverOpen', 'offline', 'cutterError'] as const;
+export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'coverOpen', 'offline', 'cutterError', 'slowPrint'] as const;
 
 const LoadPaperBody = z.object({ lines: z.number().int().positive().optional() }).strict().optional();
 
@@ -37,6 +40,11 @@ export class PrinterEmulator implements DeviceEmulator {
   readonly #line: PtySerialLine;
   readonly #columns: number;
   #activeFaults = new Set<string>();
+  /** slowPrint: how long each chunk waits before the mechanism takes it */
+  #slowMs = 0;
+  /** chunks still waiting: a chunk never overtakes an earlier one, even once slowPrint is cleared */
+  #held: Promise<void> = Promise.resolve();
+  #heldCount = 0;
 
   constructor(options: PrinterEmulatorOptions) {
     this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.printer, emulatorPathName: 'printer.emulator.tty', baudRate: 115_200 });
@@ -47,8 +55,21 @@ export class PrinterEmulator implements DeviceEmulator {
 
   async start(): Promise<void> {
     await this.#line.open((chunk, port) => {
-      const replies = this.mechanism.receive(chunk);
-      if (replies.length > 0) port.write(Buffer.from(replies));
+      const take = (): void => {
+        const replies = this.mechanism.receive(chunk);
+        if (replies.length > 0 && port.isOpen) port.write(Buffer.from(replies));
+      };
+      if (this.#slowMs === 0 && this.#heldCount === 0) return take();
+      const wait = this.#slowMs;
+      this.#heldCount++;
+      this.#held = this.#held
+        .then(() => new Promise<void>((r) => setTimeout(r, wait)))
+        .then(take)
+        // a chunk the mechanism choked on must not stall the ones behind it
+        .catch(() => undefined)
+        .finally(() => {
+          this.#heldCount--;
+        });
     });
   }
 
@@ -92,6 +113,11 @@ export class PrinterEmulator implements DeviceEmulator {
       case 'cutterError':
         s.cutterError = true;
         break;
+      case 'slowPrint': {
+        const ms = Number(params?.ms ?? 300);
+        this.#slowMs = Number.isInteger(ms) && ms > 0 && ms <= 10_000 ? ms : 300;
+        break;
+      }
       default:
         throw new Error(`printer has no fault ${fault}`);
     }
@@ -101,6 +127,7 @@ export class PrinterEmulator implements DeviceEmulator {
   clearFaults(): void {
     Object.assign(this.mechanism.sensors, { coverOpen: false, offline: false, nearEnd: false, paperOut: false, cutterError: false });
     this.mechanism.linesLeft = undefined;
+    this.#slowMs = 0;
     this.#activeFaults.clear();
   }
 
