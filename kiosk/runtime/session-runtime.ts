@@ -139,8 +139,13 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     dispenserPresenter: config.devices.dispenser.presenter,
   };
   // a receipt the last run died printing: journaled, listed in service mode, sent by SMS where the phone is known
-  const lost = settleLostReceipts({ db: kstore.db, store: kstore.money, smsText: (data, locale) => receiptText(data, locale, site) });
-  for (const r of lost) logger.warn({ receiptNumber: r.receiptNumber, operation: r.operation, sms: r.smsKey !== undefined }, 'receipt print did not finish before the core stopped: the receipt is lost');
+  // (a failure here costs a receipt, not money: logged, and the rows stay for the next start-up)
+  try {
+    const lost = settleLostReceipts({ db: kstore.db, store: kstore.money, smsText: (data, locale) => receiptText(data, locale, site) });
+    for (const r of lost) logger.warn({ receiptNumber: r.receiptNumber, operation: r.operation, sms: r.smsKey !== undefined }, 'receipt print did not finish before the core stopped: the receipt is lost');
+  } catch (err) {
+    logger.error({ err }, 'lost receipts could not be settled at start-up');
+  }
   sync.start();
   const receipts = receiptDelivery(kstore.money, devices.printer, site, { onEnqueue: () => sync.notify(), locale: config.locale, printLog: { db: kstore.db } });
   // a new outbox message wakes the sync worker instead of waiting for its idle poll
