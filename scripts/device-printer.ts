@@ -4,32 +4,25 @@ import { parseArgs } from 'node:util';
 import { SerialTransport } from '../drivers/common/serial-transport.js';
 import { EscPosPrinter } from '../drivers/printer/escpos-printer.js';
 import type { PrinterStatus } from '../drivers/printer/receipt-printer.js';
-import { printReceipt } from '../kiosk/receipt/print-receipt.js';
-import type { ReceiptModel } from '../kiosk/receipt/receipt-model.js';
+import { CODE_PAGE_LABEL, type CodePageProfile } from '../drivers/printer/code-page.js';
+import { testReceiptToEscPos } from '../kiosk/receipt/test-receipt.js';
+import { PAPER } from '../kiosk/receipt/receipt-layout.js';
+import type { KioskConfig } from '../kiosk/config/schema.js';
 import { deviceConfig, kioskConfig, timeoutMs, withinSeconds } from './device-common.js';
 import { withTimeout } from '../domain/async.js';
 
 export const printerHelp = `printer <status|test-print> [--port PATH] [--baud N] [--paper 80mm|58mm] [--timeout S]
   status      online, cover, paper and error state
-  test-print  print a sample receipt through the kiosk's receipt composer (marked TEST, no money)`;
+  test-print  the test receipt service mode prints: a line in Kazakh (every Kazakh letter), Russian
+              and English, a QR code, and the code page and ESC t number of devices.printer`;
 
-/** a receipt that is plainly a test: no customer, no amount */
-export function sampleReceipt(terminalId: string, now = new Date()): ReceiptModel {
-  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return {
-    locale: 'en',
-    bankName: 'PRINTER TEST',
-    terminalId,
-    address: 'Technician test print: not a payment document',
-    dateTime: now.toISOString().replace(/\.\d+Z$/, 'Z'),
-    receiptNumber: `TEST-${stamp}`,
-    operation: 'balance',
-    amount: 0,
-    commission: 0,
-    total: 0,
-    status: 'completed',
-  };
+/** the configured code page, and the dot width (--paper overrides devices.printer.dotWidth) */
+export function testPrintSetup(cfg: KioskConfig['devices']['printer'], paper?: '80mm' | '58mm'): { codePage: CodePageProfile; dotWidth: number } {
+  return { codePage: { name: cfg.codePage, escT: cfg.escT }, dotWidth: paper ? PAPER[paper].dots : cfg.dotWidth };
 }
+
+export const describeTestPrint = (s: { codePage: CodePageProfile; dotWidth: number }): string =>
+  `test print ok: code page ${CODE_PAGE_LABEL[s.codePage.name]}, ESC t ${s.codePage.escT}, ${s.dotWidth} dots`;
 
 export const describeStatus = (s: PrinterStatus): string =>
   `${s.online ? 'online' : 'OFFLINE'}, cover ${s.coverOpen ? 'OPEN' : 'closed'}, paper ${s.paper === 'ok' ? 'ok' : s.paper === 'nearEnd' ? 'NEAR END' : 'OUT'}${s.error ? ', ERROR' : ''}`;
@@ -56,10 +49,11 @@ export async function printer(command: string, argv: string[]): Promise<void> {
     });
     console.log(`printer on ${path}: ${describeStatus(s)}`);
     if (command === 'status') return;
-    const model = sampleReceipt(kioskConfig().terminalId);
-    const result = await withTimeout(printReceipt(driver, model, { paper: (values.paper as '80mm' | '58mm' | undefined) ?? '80mm' }), wait * 3, withinSeconds('test print did not finish'));
+    const setup = testPrintSetup(cfg, values.paper as '80mm' | '58mm' | undefined);
+    const job = testReceiptToEscPos({ terminalId: kioskConfig().terminalId, printedAt: new Date().toISOString() }, setup);
+    const result = await withTimeout(driver.print(job), wait * 3, withinSeconds('test print did not finish'));
     if (!result.ok) throw new Error(`test print FAILED: ${result.failure}${result.detail ? ` (${result.detail})` : ''}`);
-    console.log(`test print ok: receipt ${model.receiptNumber}`);
+    console.log(describeTestPrint(setup));
   } finally {
     await driver.close();
   }

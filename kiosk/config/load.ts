@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { defaultEndpointName, RUN_DIR_NAME, type DeviceKind } from '../../domain/devices.js';
 import { ENV_ALIASES, RESERVED_ENV, coerceEnv, envKeys, type EnvKey } from './env.js';
 import { ConfigSchema, type KioskConfig } from './schema.js';
+import { EPSON_ESC_T } from '../../drivers/printer/code-page.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -136,6 +137,7 @@ export function resolveConfig(input: Json, env: NodeJS.ProcessEnv, cwd: string):
 
   const devices = { ...c.devices } as KioskConfig['devices'];
   for (const kind of serialKinds) Object.assign(devices, { [kind]: { ...c.devices[kind], path: abs(c.devices[kind].path ?? runPath(kind)) } });
+  devices.printer.escT = c.devices.printer.escT ?? EPSON_ESC_T[c.devices.printer.codePage];
   for (const kind of hidKinds) {
     const d = c.devices[kind];
     const path = d.path ?? (d.transport === 'socket' ? runPath(kind) : undefined);

@@ -9,6 +9,7 @@ import { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 import { IDENTIFICATION_METHODS } from '../../domain/operations.js';
 import { LOCALES } from '../../domain/locales.js';
 import { CASH_ACCEPTOR_PROTOCOLS } from '../../domain/devices.js';
+import { PRINTER_CODE_PAGES } from '../../drivers/printer/code-page.js';
 
 export { KZT_BANKNOTES_TENGE } from '../../domain/money.js';
 export { IDENTIFICATION_METHODS } from '../../domain/operations.js';
@@ -52,9 +53,6 @@ const HidDevice = z
     }
   });
 
-/** each key keeps its own default, so setting only the path (e.g. KIOSK_DEVICES_CASH_ACCEPTOR_PATH) keeps the baud rate */
-const serial = (baudRate: number) =>
-  SerialDevice.extend({ baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(baudRate) }).strict().default({ baudRate });
 
 // Cassette denominations are configured in whole tenge, as printed on the note, and become tiyn
 // (x100) inside the kiosk.
@@ -88,6 +86,17 @@ const DispenserDevice = SerialDevice.extend({
    * LCDM-1000/2000, whose notes counted at the exit sensor have left the machine.
    */
   presenter: z.boolean({ error: 'must be true or false' }).default(false),
+}).strict();
+
+const PrinterDevice = SerialDevice.extend({
+  /** each key keeps its own default, so setting only the path (KIOSK_DEVICES_PRINTER_PATH) keeps the rest */
+  baudRate: intIn(1200, 921600, 'a baud rate 1200-921600').default(19200),
+  /** the character table receipts are printed in, named by what it is (not by a vendor's number) */
+  codePage: z.enum(PRINTER_CODE_PAGES, { error: `must be one of ${PRINTER_CODE_PAGES.join(', ')}` }).default('kz1048'),
+  /** the ESC t number this printer model uses for that table; absent: Epson's (53 KZ-1048, 17 PC866, 46 WPC1251) */
+  escT: intIn(0, 255, 'an ESC t number 0-255').optional(),
+  /** the head's dots per line: 576 on an 80 mm 203 dpi head, 512 on 180 dpi (TM-T88IV/V), 384 on 58 mm */
+  dotWidth: intIn(128, 2040, 'a number of dots 128-2040').refine((n) => n % 8 === 0, { error: 'must be a multiple of 8 dots' }).default(576),
 }).strict();
 
 /**
@@ -167,7 +176,7 @@ export const ConfigSchema = z
       .object({
         cashAcceptor: CashAcceptorDevice.default({ baudRate: 9600, protocol: 'ccnet' }),
         dispenser: DispenserDevice.default({ baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY, presenter: false }),
-        printer: serial(19200),
+        printer: PrinterDevice.default({ baudRate: 19200, codePage: 'kz1048', dotWidth: 576 }),
         cardReader: hid(),
         palm: hid(),
         cabinet: hid(),
@@ -176,7 +185,7 @@ export const ConfigSchema = z
       .default({
         cashAcceptor: { baudRate: 9600, protocol: 'ccnet' },
         dispenser: { baudRate: 9600, cassettesTenge: DEFAULT_CASSETTES_TENGE, cassetteCapacity: DEFAULT_CASSETTE_CAPACITY, presenter: false },
-        printer: { baudRate: 19200 },
+        printer: { baudRate: 19200, codePage: 'kz1048', dotWidth: 576 },
         cardReader: { transport: 'socket' },
         palm: { transport: 'socket' },
         cabinet: { transport: 'socket' },
@@ -286,7 +295,8 @@ export type KioskConfig = Omit<Parsed, 'devices' | 'web'> & {
   devices: {
     cashAcceptor: WithPath<Parsed['devices']['cashAcceptor']>;
     dispenser: WithPath<Parsed['devices']['dispenser']>;
-    printer: WithPath<Parsed['devices']['printer']>;
+    /** escT is filled with the table's Epson number when the file does not give one */
+    printer: WithPath<Parsed['devices']['printer']> & { escT: number };
     cardReader: Parsed['devices']['cardReader'];
     palm: Parsed['devices']['palm'];
     cabinet: Parsed['devices']['cabinet'];

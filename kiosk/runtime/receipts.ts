@@ -13,6 +13,7 @@ import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
 import type { ReceiptDelivery } from '../session/ports.js';
 import type { Db } from '../store/db.js';
 import { beginReceiptPrint, endReceiptPrint } from '../store/receipt-prints.js';
+import type { EscPosReceiptOptions } from '../receipt/receipt-escpos.js';
 
 const OPERATION: Record<ReceiptData['operation'], Operation> = {
   cashIn: 'cashIn',
@@ -33,6 +34,8 @@ export interface ReceiptSite {
   bankBin?: string;
   /** false: the dispenser has no presenter, so a withdrawal's notes were paid out at its exit */
   dispenserPresenter?: boolean;
+  /** how this terminal's printer prints: its code page and ESC t number, dot width (config `devices.printer`) */
+  printer?: EscPosReceiptOptions;
 }
 
 export interface ReceiptModelOptions {
@@ -115,7 +118,7 @@ export function receiptDelivery(
         : undefined;
       let result: Awaited<ReturnType<typeof printReceipt>>;
       try {
-        result = await printReceipt(printer, receiptModel(data, locale, site));
+        result = await printReceipt(printer, receiptModel(data, locale, site), site.printer);
       } catch (err) {
         if (log && printId !== undefined) endReceiptPrint(log.db, printId, { ok: false, failure: err instanceof Error ? err.message : String(err) }, now());
         throw err;

@@ -19,6 +19,7 @@ import { reconcileAtStartup } from '../recovery/reconcile.js';
 import { cassettePlanner } from './planner.js';
 import { receiptDelivery, receiptText } from './receipts.js';
 import { settleLostReceipts } from '../recovery/lost-receipts.js';
+import { testReceiptToEscPos } from '../receipt/test-receipt.js';
 import { StoreAdapter } from './store-adapter.js';
 import { StartingHost } from './starting-host.js';
 import { watchBank } from './bank-health.js';
@@ -137,6 +138,10 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
     address: options.address ?? config.receipt.address,
     ...(config.receipt.bankBin ? { bankBin: config.receipt.bankBin } : {}),
     dispenserPresenter: config.devices.dispenser.presenter,
+    printer: {
+      codePage: { name: config.devices.printer.codePage, escT: config.devices.printer.escT },
+      dotWidth: config.devices.printer.dotWidth,
+    },
   };
   // a receipt the last run died printing: journaled, listed in service mode, sent by SMS where the phone is known
   // (a failure here costs a receipt, not money: logged, and the rows stay for the next start-up)
@@ -182,7 +187,8 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       locale: config.locale,
       cassetteCapacity: config.devices.dispenser.cassetteCapacity,
       testPrint: async () => {
-        const r = await receipts.print('TEST', config.locale);
+        const job = testReceiptToEscPos({ terminalId: config.terminalId, printedAt: new Date().toISOString() }, site.printer);
+        const r = await devices.printer.print(job);
         return r.ok ? { ok: true } : { ok: false, failure: r.failure };
       },
     }),

@@ -29,6 +29,6 @@ export async function printServiceReceipt(
   printer: ReceiptPrinter, data: ReceiptData, locale: Locale, site: ReceiptSite, options: { copyPrintedAt?: string } = {},
 ): Promise<PrintOutcome> {
   if (!printerUsable(printer)) return { printed: false, failure: 'printerUnavailable' };
-  const result = await printReceipt(printer, receiptModel(data, locale, site, options.copyPrintedAt ? { copyPrintedAt: options.copyPrintedAt } : {}));
+  const result = await printReceipt(printer, receiptModel(data, locale, site, options.copyPrintedAt ? { copyPrintedAt: options.copyPrintedAt } : {}), site.printer);
   return result.ok ? { printed: true } : { printed: false, failure: result.failure };
 }

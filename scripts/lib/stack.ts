@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnTsx, stopAll, waitForHttp, type Service } from './services.js';
 import { loadConfig } from '../../kiosk/config/load.js';
+import { formatEscTNumbering, numberingWith } from '../../drivers/printer/code-page.js';
 
 export interface StackOptions {
   root: string;
@@ -129,6 +130,9 @@ export function spawnDevicesSimulator(o: StackOptions, hooks: { onSpawn?: (servi
       SIM_DISPENSER_CASSETTES_TENGE: config.devices.dispenser.cassettesTenge.join(','),
       SIM_DISPENSER_PRESENTER: String(config.devices.dispenser.presenter),
       SIM_CASH_ACCEPTOR_PROTOCOL: config.devices.cashAcceptor.protocol,
+      // the emulated printer knows the configured table under the configured number, as the real model would
+      SIM_PRINTER_ESC_T: formatEscTNumbering(numberingWith(config.devices.printer.codePage, config.devices.printer.escT)),
+      SIM_PRINTER_DOT_WIDTH: String(config.devices.printer.dotWidth),
     },
     o.output,
     [],

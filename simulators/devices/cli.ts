@@ -9,12 +9,16 @@
  * SIM_CASH_ACCEPTOR_STATE_FILE (default <SIM_RUN_DIR>/cash-acceptor.state.json): the acceptor's cash box
  * and a note caught in its path when it died, kept across restarts as a real validator's box survives a
  * power cut; the note is reported at power-up (CCNET 11 / 12, ID003 41 / 42). Delete it for an empty box.
+ * SIM_PRINTER_ESC_T (e.g. "kz1048:53,cp866:17,wpc1251:46", Epson's numbering by default): which ESC t
+ * number selects which table on the emulated printer model; a table left out is one the model lacks.
+ * SIM_PRINTER_DOT_WIDTH (default 576): the emulated head's dots per line (the kiosk's devices.printer.dotWidth).
  */
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { buildControlServer } from './control-server.js';
 import { emulatorFactories } from './registry.js';
 import { DispenserEmulator } from './dispenser/emulator.js';
+import { parseEscTNumbering, type EscTNumbering } from '../../drivers/printer/code-page.js';
 
 const NOMINAL_LOAD = 100;
 
@@ -36,6 +40,24 @@ function acceptorProtocolFrom(argv: readonly string[], env: NodeJS.ProcessEnv): 
   return raw;
 }
 
+function printerEscTFrom(env: NodeJS.ProcessEnv): EscTNumbering | undefined {
+  const raw = env.SIM_PRINTER_ESC_T;
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return parseEscTNumbering(raw);
+  } catch (err) {
+    throw new Error(`SIM_PRINTER_ESC_T ${err instanceof Error ? err.message : String(err)} (got "${raw}")`);
+  }
+}
+
+function printerDotWidthFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.SIM_PRINTER_DOT_WIDTH;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || n < 64 || n > 2040 || n % 8 !== 0) throw new Error(`SIM_PRINTER_DOT_WIDTH must be a multiple of 8 from 64 to 2040 (got "${raw}")`);
+  return n;
+}
+
 async function main(): Promise<void> {
   const host = process.env.SIM_DEVICES_HOST ?? '127.0.0.1';
   const port = Number(process.env.SIM_DEVICES_PORT ?? 7400);
@@ -45,8 +67,15 @@ async function main(): Promise<void> {
   const presenter = process.env.SIM_DISPENSER_PRESENTER ?? 'false';
   if (presenter !== 'true' && presenter !== 'false') throw new Error(`SIM_DISPENSER_PRESENTER must be "true" or "false" (got "${presenter}")`);
   const stateFile = process.env.SIM_CASH_ACCEPTOR_STATE_FILE;
+  const printerEscT = printerEscTFrom(process.env);
+  const printerDotWidth = printerDotWidthFrom(process.env);
   const emulators = emulatorFactories.map((make) =>
-    make({ runDir, cashAcceptorProtocol, dispenserPresenter: presenter === 'true', ...(stateFile ? { cashAcceptorStateFile: resolve(stateFile) } : {}) }));
+    make({
+      runDir, cashAcceptorProtocol, dispenserPresenter: presenter === 'true',
+      ...(stateFile ? { cashAcceptorStateFile: resolve(stateFile) } : {}),
+      ...(printerEscT ? { printerEscT } : {}),
+      ...(printerDotWidth ? { printerDotWidth } : {}),
+    }));
   const cassettes = process.env.SIM_DISPENSER_CASSETTES_TENGE;
   if (cassettes) {
     const load = cassettesFrom(cassettes).map((denomination) => ({ denomination, count: NOMINAL_LOAD }));

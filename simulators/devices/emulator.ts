@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { CashAcceptorProtocol, DeviceKind } from '../../domain/devices.js';
+import type { EscTNumbering } from '../../drivers/printer/code-page.js';
 
 export type { DeviceKind } from '../../domain/devices.js';
 export { defaultEndpointName } from '../../domain/devices.js';
@@ -37,6 +38,10 @@ export interface EmulatorContext {
   cashAcceptorProtocol?: CashAcceptorProtocol;
   /** the bill acceptor's cash box and a note caught in its path, kept across restarts (default <runDir>/cash-acceptor.state.json) */
   cashAcceptorStateFile?: string;
+  /** the printer model's ESC t numbering (default Epson's; the kiosk's devices.printer.codePage / escT) */
+  printerEscT?: EscTNumbering;
+  /** the printer head's dots per line (default 576; the kiosk's devices.printer.dotWidth) */
+  printerDotWidth?: number;
 }
 
 export type EmulatorFactory = (ctx: EmulatorContext) => DeviceEmulator;

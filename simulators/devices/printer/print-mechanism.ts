@@ -3,7 +3,8 @@
  * QR symbols, raster images, cuts), answers DLE EOT from its sensors, and runs out of paper
  * when told to. Pure state, no I/O: the emulator feeds it bytes and writes back what it returns.
  */
-import { decodeText, pageForEscT, type CodePageName } from '../../../drivers/printer/code-page.js';
+import { decodeText, EPSON_ESC_T, pageForEscT, type CodePageName, type EscTNumbering } from '../../../drivers/printer/code-page.js';
+import { readRasterText } from '../../../drivers/printer/text-raster.js';
 import {
   encodeErrorCause,
   encodeOfflineCause,
@@ -23,7 +24,15 @@ export interface PrintedLine {
 export type PaperItem =
   | ({ kind: 'line' } & PrintedLine)
   | { kind: 'qr'; payload: string; moduleSize: number; level: string }
-  | { kind: 'image'; widthDots: number; heightDots: number; align: 'left' | 'center' | 'right'; rows: string[] };
+  | {
+      kind: 'image';
+      widthDots: number;
+      heightDots: number;
+      align: 'left' | 'center' | 'right';
+      rows: string[];
+      /** the image read back as receipt-font text (a raster text line), absent for a QR or logo */
+      text?: string;
+    };
 
 export interface PrintedReceipt {
   lines: string[];
@@ -76,10 +85,15 @@ export class PrintMechanism {
   readonly #now: () => Date;
   /** false emulates a printer without GS ( k: QR commands are skipped, as such firmware does */
   readonly nativeQr: boolean;
+  /** this model's ESC t numbering (default Epson's); a number it does not know leaves the page as it was */
+  readonly escT: EscTNumbering;
+  /** ESC t numbers received that this model has no table for */
+  unknownCodePages = 0;
 
-  constructor(now: () => Date = () => new Date(), options: { nativeQr?: boolean } = {}) {
+  constructor(now: () => Date = () => new Date(), options: { nativeQr?: boolean; escT?: EscTNumbering } = {}) {
     this.#now = now;
     this.nativeQr = options.nativeQr ?? true;
+    this.escT = { ...(options.escT ?? EPSON_ESC_T) };
   }
 
   /**
@@ -139,9 +153,12 @@ export class PrintMechanism {
         this.#style = defaultStyle();
         this.#qrData = undefined;
         return;
-      case 'codePage':
-        this.#style.page = pageForEscT(cmd.n) ?? this.#style.page;
+      case 'codePage': {
+        const page = pageForEscT(cmd.n, this.escT);
+        if (page) this.#style.page = page;
+        else this.unknownCodePages++;
         return;
+      }
       case 'bold':
         this.#style.bold = cmd.on;
         return;
@@ -199,11 +216,13 @@ export class PrintMechanism {
           this.#consumeLine();
         }
         return;
-      case 'raster':
+      case 'raster': {
         this.#begin();
-        this.#items.push({ kind: 'image', ...rasterRows(cmd.data, cmd.widthBytes, cmd.height), align: this.#style.align });
+        const text = readRasterText(cmd.data, cmd.widthBytes, cmd.height);
+        this.#items.push({ kind: 'image', ...rasterRows(cmd.data, cmd.widthBytes, cmd.height), align: this.#style.align, ...(text === undefined ? {} : { text }) });
         this.#consumeLine();
         return;
+      }
       case 'cut':
         if (this.#line.length > 0) this.#feedLine();
         if (this.#canPrint()) this.#finish(true);

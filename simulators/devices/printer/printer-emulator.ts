@@ -12,12 +12,16 @@
  *                    taken `params.ms` (default 300) after it arrived, in order, so a receipt takes
  *                    seconds; keep `ms` under the driver's status timeout (1 s) or the job fails
  * POST /printer/load-paper {lines?} puts in a fresh roll (clears paper out / near end).
+ * The emulated model's ESC t numbering is its own (`escT`, default Epson's: SIM_PRINTER_ESC_T), as
+ * a real printer's firmware is: a kiosk configured with another model's number prints in the wrong
+ * table here too. Raster lines are read back as receipt-font text for the panel and tests.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { PtySerialLine, type SerialLinePlacement } from '../../common/pty-serial-line.js';
 import { defaultEndpointName, type DeviceEmulator, type EmulatorContext, type Endpoint } from '../emulator.js';
 import { PrintMechanism } from './print-mechanism.js';
+import { EPSON_ESC_T, type EscTNumbering } from '../../../drivers/printer/code-page.js';
 import { receiptSvg } from './receipt-svg.js';
 
 export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'coverOpen', 'offline', 'cutterError', 'slowPrint'] as const;
@@ -29,6 +33,10 @@ export interface PrinterEmulatorOptions extends SerialLinePlacement {
   columns?: number;
   /** false: a printer without native QR (GS ( k is skipped); the kiosk must send the raster fallback */
   nativeQr?: boolean;
+  /** the model's ESC t numbering (default Epson's); a table left out is one the model lacks */
+  escT?: EscTNumbering;
+  /** dots per line of the emulated head (default 576, 80 mm at 203 dpi) */
+  dotWidth?: number;
 }
 
 export class PrinterEmulator implements DeviceEmulator {
@@ -39,6 +47,7 @@ export class PrinterEmulator implements DeviceEmulator {
   readonly mechanism: PrintMechanism;
   readonly #line: PtySerialLine;
   readonly #columns: number;
+  readonly dotWidth: number;
   #activeFaults = new Set<string>();
   /** slowPrint: how long each chunk waits before the mechanism takes it */
   #slowMs = 0;
@@ -49,8 +58,9 @@ export class PrinterEmulator implements DeviceEmulator {
   constructor(options: PrinterEmulatorOptions) {
     this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.printer, emulatorPathName: 'printer.emulator.tty', baudRate: 115_200 });
     this.endpoint = this.#line.endpoint;
-    this.#columns = options.columns ?? 48;
-    this.mechanism = new PrintMechanism(undefined, { nativeQr: options.nativeQr ?? true });
+    this.dotWidth = options.dotWidth ?? 576;
+    this.#columns = options.columns ?? Math.floor(this.dotWidth / 12);
+    this.mechanism = new PrintMechanism(undefined, { nativeQr: options.nativeQr ?? true, escT: options.escT ?? EPSON_ESC_T });
   }
 
   async start(): Promise<void> {
@@ -83,6 +93,9 @@ export class PrinterEmulator implements DeviceEmulator {
       sensors: { ...this.mechanism.sensors },
       linesLeft: this.mechanism.linesLeft ?? null,
       nativeQr: this.mechanism.nativeQr,
+      escT: { ...this.mechanism.escT },
+      dotWidth: this.dotWidth,
+      unknownCodePages: this.mechanism.unknownCodePages,
       faults: [...this.#activeFaults],
       receipts: this.mechanism.receipts.length,
       unknownCommands: this.mechanism.unknownCommands,
@@ -150,4 +163,9 @@ export class PrinterEmulator implements DeviceEmulator {
   }
 }
 
-export const printerEmulatorFactory = (ctx: EmulatorContext): DeviceEmulator => new PrinterEmulator(ctx);
+export const printerEmulatorFactory = (ctx: EmulatorContext): DeviceEmulator =>
+  new PrinterEmulator({
+    runDir: ctx.runDir,
+    ...(ctx.printerEscT ? { escT: ctx.printerEscT } : {}),
+    ...(ctx.printerDotWidth ? { dotWidth: ctx.printerDotWidth } : {}),
+  });

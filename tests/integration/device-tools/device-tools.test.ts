@@ -127,16 +127,16 @@ describe('npm run device -- <kind> <command>', () => {
     expect(run.out()).not.toMatch(/[0-9a-f]{32}|[A-Za-z0-9+/]{40}/);
   });
 
-  it('printer test-print prints a sample receipt through the receipt composer', async () => {
+  it('printer test-print prints the test receipt in the configured code page', async () => {
     const run = tool(['printer', 'test-print']);
     expect(await run.code).toBe(0);
     expect(run.out()).toContain('online, cover closed, paper ok');
-    const receiptNo = /test print ok: receipt (TEST-\d{8}T\d{6})/.exec(run.out())?.[1];
-    expect(receiptNo).toBeDefined();
-    const receipts = (await (await fetch(`${base}/printer/receipts`)).json()) as Array<{ lines: string[]; cut: boolean }>;
+    expect(run.out()).toContain('test print ok: code page KZ-1048, ESC t 53, 576 dots');
+    const receipts = (await (await fetch(`${base}/printer/receipts`)).json()) as Array<{ lines: string[]; qr: string[]; cut: boolean }>;
     const printed = receipts.at(-1);
     expect(printed?.cut).toBe(true);
-    expect(printed?.lines.join('\n')).toContain(receiptNo);
+    expect(printed?.lines).toEqual(expect.arrayContaining(['Қазақша: ӘҒҚҢӨҰҮҺІ әғқңөұүһі', 'Code page: KZ-1048, ESC t 53']));
+    expect(printed?.qr[0]).toMatch(/^TEST .* KZ-1048, ESC t 53$/);
   });
 
   it('a device that is not there is a clear error and exit 1, not a hang', async () => {

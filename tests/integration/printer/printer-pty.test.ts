@@ -2,7 +2,7 @@
  * The driver and the emulator over a real socat pty pair, the control API on an ephemeral port.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -110,13 +110,39 @@ describe('ESC/POS printer over a real pty', () => {
     expect(image.rows.join('')).toBe(Array.from(expected.bits).join(''));
   });
 
-  it('a PC866 printer gets Kazakh text as Russian look-alikes, never garbage', async () => {
+  it('a PC866 printer gets the Kazakh lines as images as wide as its head, the rest as text, never garbage', async () => {
     const cp866 = { name: 'cp866' as const, escT: 17 };
     expect(await printer.print(receiptToEscPos(model('kk'), { codePage: cp866, paper: '58mm' }))).toEqual({ ok: true });
     const [r] = await receipts();
-    expect(r!.lines).toEqual(textLines(printedLayout(model('kk'), { codePage: cp866, paper: '58mm' })));
-    expect(r!.lines[0]).toBe('Казакстан Халык Банкi');
-    expect(r!.lines.some((l) => l.includes('?'))).toBe(false);
+    const layout = printedLayout(model('kk'), { codePage: cp866, paper: '58mm' }).flatMap((b) => (b.kind === 'line' ? [b] : []));
+    const onPaper = r!.items.flatMap((i) => (i.kind === 'line' ? [i.text] : i.kind === 'image' && i.text !== undefined ? [i.text.trim()] : []));
+    expect(onPaper).toEqual(layout.map((b) => (b.align === 'center' ? b.text.trim() : b.text)));
+    expect(onPaper[0]).toBe('Қазақстан Халық Банкі');
+    const images = r!.items.filter((i) => i.kind === 'image' && i.text !== undefined);
+    expect(images.length).toBeGreaterThan(2);
+    expect(images.every((i) => i.kind === 'image' && i.widthDots === 384)).toBe(true);
+    expect(r!.lines.length + images.length).toBe(layout.length);
+    expect(onPaper.some((l) => l.includes('?'))).toBe(false);
+  });
+
+  it('a printer model numbering KZ-1048 differently prints right only with its own ESC t number', async () => {
+    const modelDir = join(dir, 'other-model');
+    await mkdir(modelDir);
+    const other = new PrinterEmulator({ runDir: modelDir, escT: { kz1048: 33, pc437: 0 } });
+    await other.start();
+    const driver = new EscPosPrinter({ transport: new SerialTransport({ path: other.endpoint.path, baudRate: 115_200 }), statusTimeoutMs: 1_000 });
+    try {
+      await driver.open();
+      expect(await driver.print(receiptToEscPos(model('kk'), { codePage: { name: 'kz1048', escT: 33 } }))).toEqual({ ok: true });
+      expect(await driver.print(receiptToEscPos(model('kk')))).toEqual({ ok: true });
+      const [right, wrong] = other.mechanism.receipts;
+      expect(right!.lines).toEqual(textLines(printedLayout(model('kk'))));
+      expect(wrong!.lines[0]).not.toBe('Қазақстан Халық Банкі'); // 53 is no table on this model: PC437 glyphs
+      expect(other.state()).toMatchObject({ escT: { kz1048: 33, pc437: 0 }, unknownCodePages: 1 });
+    } finally {
+      await driver.close();
+      await other.stop();
+    }
   });
 
   it('slow print: every chunk is taken late but in order; the receipt comes out whole and clearing the fault ends it', async () => {

@@ -119,7 +119,7 @@ describe('device settings', () => {
   it('setting only the path keeps the default baud rate of each serial device', () => {
     const c = load({ KIOSK_DEVICES_CASH_ACCEPTOR_PATH: '/dev/kiosk-cash-acceptor', KIOSK_DEVICES_PRINTER_PATH: '/dev/kiosk-printer', KIOSK_DEVICES_DISPENSER_PATH: '/dev/kiosk-dispenser' });
     expect(c.devices.cashAcceptor).toEqual({ path: '/dev/kiosk-cash-acceptor', baudRate: 9600, protocol: 'ccnet' });
-    expect(c.devices.printer).toEqual({ path: '/dev/kiosk-printer', baudRate: 19200 });
+    expect(c.devices.printer).toEqual({ path: '/dev/kiosk-printer', baudRate: 19200, codePage: 'kz1048', escT: 53, dotWidth: 576 });
     expect(c.devices.dispenser).toMatchObject({ path: '/dev/kiosk-dispenser', baudRate: 9600, cassettesTenge: [5000, 10000] });
     expect(load({ KIOSK_DEVICES_PRINTER_BAUD_RATE: '115200' }).devices.printer.baudRate).toBe(115200);
   });

@@ -2,10 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeCapture } from '../../../scripts/device-palm.js';
 import { describeSwipe } from '../../../scripts/device-card.js';
-import { describeStatus, sampleReceipt } from '../../../scripts/device-printer.js';
+import { describeStatus, describeTestPrint, testPrintSetup } from '../../../scripts/device-printer.js';
 import { describeCabinet } from '../../../scripts/device-cabinet.js';
 import { timeoutMs } from '../../../scripts/device-common.js';
-import { ReceiptModel } from '../../../kiosk/receipt/receipt-model.js';
 
 describe('device tool output', () => {
   it('palm: the outcome and length, and the template is zeroed', () => {
@@ -22,9 +21,10 @@ describe('device tool output', () => {
     expect(describeSwipe({ error: 'badLrc' })).toBe('card not read: badLrc');
   });
 
-  it('printer: the sample receipt is a valid receipt with no money', () => {
-    const model = sampleReceipt('KZ-ALA-0042', new Date('2026-11-25T10:00:00.123Z'));
-    expect(ReceiptModel.parse(model)).toMatchObject({ receiptNumber: 'TEST-20261125T100000', total: 0, dateTime: '2026-11-25T10:00:00Z' });
+  it('printer: the test print uses the configured code page and number, --paper sets the width', () => {
+    const cfg = { path: '/dev/x', baudRate: 19200, codePage: 'wpc1251' as const, escT: 23, dotWidth: 512 };
+    expect(describeTestPrint(testPrintSetup(cfg))).toBe('test print ok: code page WPC1251, ESC t 23, 512 dots');
+    expect(testPrintSetup(cfg, '58mm').dotWidth).toBe(384);
     expect(describeStatus({ link: 'online', online: true, coverOpen: false, paper: 'nearEnd', error: false })).toBe('online, cover closed, paper NEAR END');
   });
 
