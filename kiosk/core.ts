@@ -64,7 +64,7 @@ export function packageVersion(): string {
 }
 
 export async function startCore(config: KioskConfig, options: CoreOptions = {}): Promise<Core> {
-  const logger = options.logger ?? createLogger({ level: config.log.level, name: 'kiosk-core' });
+  const logger = options.logger ?? createLogger({ level: config.log.level, name: 'kiosk-core', ...(config.log.file ? { file: config.log.file } : {}) });
   for (const warning of startupWarnings(config)) logger.warn({ config: true }, warning);
   makeDirs(config.dataDir);
   const metrics = createMetrics({ terminalId: config.terminalId, version: packageVersion() });

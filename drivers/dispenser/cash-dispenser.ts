@@ -52,4 +52,6 @@ export interface CashDispenser extends TypedEmitter<CashDispenserEvents> {
   dispense(plan: readonly DispensePlanItem[]): Promise<DispenseResult>;
   present(): Promise<PresentState>;
   retract(): Promise<{ retracted: number }>;
+  /** technician check: one note from a cassette straight to the reject bin, never to the exit (absent: the device has no such test) */
+  testDispense?(cassette: 0 | 1): Promise<{ ok: boolean; rejected: number; message: string }>;
 }

@@ -117,6 +117,8 @@ export const TerminalStatusBody = z.object({
   }),
   /** service entry locked after repeated wrong PINs: the last lock and until when (absent: never locked) */
   serviceLockout: z.object({ at: z.string().max(40), until: z.string().max(40), active: z.boolean() }).optional(),
+  /** a technician took the terminal out of service for customers (absent: never toggled) */
+  outOfService: z.object({ on: z.boolean(), by: z.string().max(32), at: z.string().max(40) }).optional(),
 });
 
 /**

@@ -252,7 +252,12 @@ export const ServiceReplenishView = z.object({
 });
 /** the other actions' answers (diagnostics, counters, journal check ...), free-form */
 export const ServiceOtherView = z
-  .object({ action: z.enum(['diagnostics', 'cashUnits', 'testPrint', 'resetDevice', 'deadLetters', 'resolveDeadLetter', 'verifyJournal', 'exit']) })
+  .object({
+    action: z.enum([
+      'diagnostics', 'cashUnits', 'testPrint', 'resetDevice', 'deadLetters', 'resolveDeadLetter', 'printDeadLetter', 'verifyJournal', 'exit',
+      'testAcceptor', 'testDispense', 'testCardRead', 'testPalm', 'testPresenter', 'outOfService', 'configuration', 'exportLogs',
+    ]),
+  })
   .catchall(z.unknown());
 /** an action the logged-in person's role does not allow (checked in the core) */
 export const ServiceDeniedView = z.object({
@@ -430,8 +435,12 @@ export const Intent = z.discriminatedUnion('name', [
     name: z.literal('serviceAction'),
     payload: z
       .object({
-        action: z.enum(['diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'verifyJournal', 'exit', 'printReceiptCopy', 'lostReceipts']),
-        params: z.record(z.string().max(40), z.union([z.string().max(80), z.number().int()])).optional(),
+        action: z.enum([
+          'diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'verifyJournal', 'exit', 'printReceiptCopy',
+          'resolveDeadLetter', 'printDeadLetter', 'testAcceptor', 'testDispense', 'testCardRead', 'testPalm', 'testPresenter', 'outOfService', 'configuration', 'exportLogs', 'lostReceipts',
+        ]),
+        // a dead letter's closing comment is the one long text (dead-letters.ts COMMENT_MAX)
+        params: z.record(z.string().max(40), z.union([z.string().max(500), z.number().int()])).optional(),
       })
       .strict(),
   }),

@@ -154,7 +154,12 @@ export function resolveConfig(input: Json, env: NodeJS.ProcessEnv, cwd: string):
       ...(c.bank.keyFile ? { keyFile: abs(c.bank.keyFile) } : {}),
     },
     devices,
-    service: { ...c.service, ...(c.service.usersFile ? { usersFile: abs(c.service.usersFile) } : {}) },
+    log: { ...c.log, ...(c.log.file ? { file: abs(c.log.file) } : {}) },
+    service: {
+      ...c.service,
+      ...(c.service.usersFile ? { usersFile: abs(c.service.usersFile) } : {}),
+      ...(c.service.exportDir ? { exportDir: abs(c.service.exportDir) } : {}),
+    },
   };
 }
 

@@ -139,6 +139,8 @@ export const ConfigSchema = z
         level: z
           .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
           .default('info'),
+        /** the core also writes its (redacted) log lines here, for the technician's log export; absent: stdout only */
+        file: text('a file path').optional(),
       })
       .strict()
       .default({ level: 'info' }),
@@ -262,9 +264,13 @@ export const ConfigSchema = z
         /** this many wrong PINs in a row lock service entry for `lockoutMinutes` */
         lockoutAttempts: intIn(1, 20, 'a number of attempts 1-20').default(3),
         lockoutMinutes: intIn(1, 1440, 'a number of minutes 1-1440').default(15),
+        /** how long a device test waits for the technician (a note in the acceptor, a card, a palm) */
+        deviceTestMs: ms(2_000, 300_000).default(30_000),
+        /** where the log export writes (the removable medium's mount point); absent: `<dataDir>/export` */
+        exportDir: text('a folder path').optional(),
       })
       .strict()
-      .default({ technicianCode: '123456', usersFromBank: false, lockoutAttempts: 3, lockoutMinutes: 15 }),
+      .default({ technicianCode: '123456', usersFromBank: false, lockoutAttempts: 3, lockoutMinutes: 15, deviceTestMs: 30_000 }),
     /** what the bank's operations centre receives: journal anchoring and terminal status */
     fleet: z
       .object({

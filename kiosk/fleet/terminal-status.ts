@@ -20,6 +20,7 @@ import type { z } from 'zod';
 import type { DeviceHealth } from '../devices/health.js';
 import { lastAnchor } from './journal-anchor.js';
 import { lastLockout } from '../service-mode/service-access.js';
+import { outOfServiceState } from '../service-mode/out-of-service.js';
 
 export type TerminalStatus = z.infer<typeof TerminalStatusBody>;
 
@@ -57,6 +58,7 @@ export function collectStatus(s: StatusSources): TerminalStatus {
   const now = s.now();
   const anchor = lastAnchor(s.db);
   const lockout = lastLockout(s.db);
+  const closed = outOfServiceState(s.db);
   return TerminalStatusBody.parse({
     at: new Date(now).toISOString(),
     version: s.version,
@@ -71,6 +73,7 @@ export function collectStatus(s: StatusSources): TerminalStatus {
     },
     journal: { headSeq: journalHead(s.db).seq, anchoredSeq: anchor?.seq ?? 0, ...(anchor ? { anchoredAt: new Date(anchor.at).toISOString() } : {}) },
     ...(lockout ? { serviceLockout: { at: lockout.at.toISOString(), until: lockout.until.toISOString(), active: lockout.until.getTime() > now } } : {}),
+    ...(closed.by && closed.at ? { outOfService: { on: closed.on, by: closed.by.slice(0, 32), at: closed.at } } : {}),
   });
 }
 

@@ -34,6 +34,8 @@ export interface LogOptions {
   name?: string;
   /** where lines go; stdout by default */
   destination?: DestinationStream;
+  /** also append every line to this file (config `log.file`): what the technician's log export copies */
+  file?: string;
 }
 
 export function createLogger(options: LogOptions = {}): Logger {
@@ -49,5 +51,14 @@ export function createLogger(options: LogOptions = {}): Logger {
     },
     serializers: { err: pino.stdSerializers.err },
   };
+  if (options.file !== undefined && config.level !== 'silent') {
+    const level = (config.level ?? 'info') as pino.Level;
+    // written synchronously: an export or a crash right after a line still finds it in the file
+    const streams = pino.multistream([
+      { level, stream: options.destination ?? pino.destination(1) },
+      { level, stream: pino.destination({ dest: options.file, mkdir: true, sync: true }) },
+    ]);
+    return pino(config, streams);
+  }
   return options.destination ? pino(config, options.destination) : pino(config);
 }

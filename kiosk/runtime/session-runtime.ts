@@ -28,6 +28,9 @@ import { IntentSettler } from './intent-settler.js';
 import { sessionNoteView } from './session-note-view.js';
 import { startFleet } from '../fleet/fleet.js';
 import { packageVersion } from '../core.js';
+import { join } from 'node:path';
+import { configView } from '../service-mode/config-view.js';
+import { outOfServiceState } from '../service-mode/out-of-service.js';
 
 
 export function sessionConfigFrom(config: CoreContext['config'], cassettes: readonly number[]): SessionConfig {
@@ -163,6 +166,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   });
   // the fleet's status reporter is started below, once the session runs
   let onServiceLockout: () => void = () => undefined;
+  let onOutOfService: (on: boolean) => void = () => undefined;
   const ports: SessionPorts = {
     bank,
     store,
@@ -191,6 +195,32 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
         const r = await devices.printer.print(job);
         return r.ok ? { ok: true } : { ok: false, failure: r.failure };
       },
+      deviceTestMs: config.service.deviceTestMs,
+      onOutOfService: (on) => {
+        logger.warn({ outOfService: on }, on ? 'taken out of service by a technician' : 'put back in service by a technician');
+        onOutOfService(on);
+      },
+      configuration: async () => {
+        const acceptor = devices.cashAcceptor.status();
+        // the ROM version is the LCDM driver's own command (47); another dispenser has none to ask
+        const rom = 'romVersion' in devices.dispenser && typeof devices.dispenser.romVersion === 'function'
+          ? await (devices.dispenser.romVersion as () => Promise<string>)().catch(() => undefined)
+          : undefined;
+        return configView({
+          config,
+          appVersion: packageVersion(),
+          endpoints: { ...devices.endpoints },
+          devices: {
+            cashAcceptor: { protocol: config.devices.cashAcceptor.protocol, ...(acceptor.model ? { model: acceptor.model } : {}), ...(acceptor.serial ? { serial: acceptor.serial } : {}) },
+            dispenser: { model: 'Puloon LCDM-2000', presenter: config.devices.dispenser.presenter, ...(rom ? { rom } : {}) },
+            printer: { model: 'ESC/POS receipt printer' },
+            cardReader: { model: 'MagTek-style HID swipe reader', motorised: devices.cardReader.status().motorised },
+            palm: { model: 'PV-HID 1 palm-vein scanner' },
+            cabinet: { model: 'CAB-HID 1 cabinet board' },
+          },
+        });
+      },
+      logExport: { ...(config.log.file ? { logFile: config.log.file } : {}), exportDir: config.service.exportDir ?? join(config.dataDir, 'export') },
     }),
     clock: systemClock,
     config: sessionConfig,
@@ -224,6 +254,12 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   sync.on('delivered', onDelivered).on('failed', onFailed);
   const fleet = startFleet({ config, version: packageVersion(), logger, registry: ctx.metrics.registry, db: kstore.db, sync, supervisor, devices, snapshot: () => host.snapshot(), subscribe: (l) => host.subscribe(l) });
   onServiceLockout = () => fleet.reporter.changed();
+  onOutOfService = (on) => {
+    host.send({ type: 'terminal.outOfService', on });
+    fleet.reporter.changed();
+  };
+  // a toggle set before a restart still holds
+  if (outOfServiceState(kstore.db).on) host.send({ type: 'terminal.outOfService', on: true });
 
   return {
     snapshot: () => host.snapshot(),

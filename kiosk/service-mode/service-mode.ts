@@ -12,7 +12,7 @@ import type { ServiceModePort } from '../session/ports.js';
 import type { KioskDevices } from '../runtime/devices.js';
 import type { ReceiptSite } from '../runtime/receipts.js';
 import type { Db } from '../store/db.js';
-import { readCounters } from '../store/counters.js';
+import { checkCounters, readCounters } from '../store/counters.js';
 import { verifyJournal } from '../store/journal.js';
 import { DEFAULT_CASSETTE_CAPACITY } from '../config/schema.js';
 import { collectionParams, localeOf, receiptNumberOf, replenishParams, type RawParams } from './service-params.js';
@@ -23,6 +23,10 @@ import { ACTION_ROLES, mayPerform, permittedActions, ServiceAccess, type Service
 import type { ServiceUser } from './service-users.js';
 import { resolutionsOf, resolveDeadLetter } from './dead-letters.js';
 import { lostReceiptsView, reprintLostReceipt } from './lost-receipts.js';
+import { testAcceptor, testCardRead, testDispense, testPalm, testPresenter } from './device-tests.js';
+import { outOfServiceState, requestedState } from './out-of-service.js';
+import { exportLogs } from './log-export.js';
+import { printSlip, slipLines } from './dead-letter-slip.js';
 
 export interface ServiceModeDeps {
   /** the development fallback: one shared code (config `service.technicianCode`); leave out in production */
@@ -47,8 +51,19 @@ export interface ServiceModeDeps {
   locale?: Locale;
   /** most notes one cassette holds (config `devices.dispenser.cassetteCapacity`) */
   cassetteCapacity?: number;
+  /** how long a device test waits for the technician's note, card or palm (config `service.deviceTestMs`) */
+  deviceTestMs?: number;
+  /** the technician's out-of-service toggle changed: tell the session and the bank */
+  onOutOfService?: (on: boolean) => void;
+  /** the configuration view (secrets masked, versions, device models): the runtime knows them */
+  configuration?: () => Promise<Record<string, unknown>>;
+  /** the core's log file (config `log.file`) and where the export writes it (config `service.exportDir`) */
+  logExport?: { logFile?: string; exportDir: string };
   now?: () => Date;
 }
+
+/** the note a technician feeds the acceptor test when the screen names none: 1 000 tenge */
+const TEST_NOTE = 100_000;
 
 /** a view whose `refusal` is set was refused: audited as not done */
 const refusalOf = (view: Record<string, unknown>): unknown => view.refusal;
@@ -65,6 +80,7 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
   const replenishDeps: ReplenishDeps = { ...cashDeps, denominations: devices.cassetteDenominations, capacity: deps.cassetteCapacity ?? DEFAULT_CASSETTE_CAPACITY };
   const locale: Locale = deps.locale ?? 'ru';
   const now = deps.now ?? (() => new Date());
+  const testDeps = { db: deps.db, waitMs: deps.deviceTestMs ?? 30_000, now };
   const access = new ServiceAccess({
     db: deps.db,
     users: deps.users ?? (() => []),
@@ -104,10 +120,20 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
         throw err;
       }
       const refusal = refusalOf(view);
-      store.recordAudit(technician, action, { params: auditParams(params), ok: refusal === undefined, ...(refusal === undefined ? {} : { refusal }) });
+      // a device test or export that ran but failed is audited as not done, with what the device did
+      const ok = refusal === undefined && view.ok !== false;
+      const outcome = typeof view.outcome === 'string' ? { outcome: view.outcome } : {};
+      store.recordAudit(technician, action, { params: auditParams(params), ok, ...outcome, ...(refusal === undefined ? {} : { refusal }) });
       return view;
     },
   };
+
+  /** queued and refused messages with what was done about each (money is never deleted from it) */
+  function undeliveredList(): Array<Record<string, unknown>> {
+    const undelivered = store.undelivered();
+    const resolved = resolutionsOf(deps.db, undelivered.map((m) => m.key));
+    return undelivered.map((m) => ({ ...m, resolutions: resolved.get(m.key) ?? [] }));
+  }
 
   async function run(who: string, action: string, params: RawParams): Promise<Record<string, unknown>> {
     switch (action) {
@@ -122,7 +148,8 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
           cabinet: devices.cabinet.status(),
         };
       case 'cashUnits':
-        return { action, counters: readCounters(deps.db) };
+        // the counters with the journal's word on them (invariant 4): a crew sees at once if they part
+        return { action, counters: readCounters(deps.db), journalAgrees: checkCounters(deps.db).length === 0 };
       case 'collect': {
         const p = collectionParams(params);
         if (!p.ok) return collectionPreview(cashDeps, { code: 'badCount', key: p.key });
@@ -139,14 +166,43 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
       }
       case 'testPrint':
         return { action, ...(await deps.testPrint()) };
+      case 'testAcceptor': {
+        const d = params?.denomination;
+        return testAcceptor(testDeps, devices.cashAcceptor, typeof d === 'number' && d > 0 ? d : TEST_NOTE);
+      }
+      case 'testDispense':
+        return testDispense(testDeps, devices.dispenser, typeof params?.cassette === 'number' ? params.cassette : 0, devices.cassetteDenominations, who);
+      case 'testCardRead':
+        return testCardRead(testDeps, devices.cardReader);
+      case 'testPalm':
+        return testPalm(testDeps, devices.palm);
+      case 'testPresenter':
+        return testPresenter(devices.dispenser);
+      case 'outOfService': {
+        const wanted = requestedState(params);
+        if (wanted !== undefined && wanted !== outOfServiceState(deps.db).on) {
+          store.recordAudit(who, 'outOfService', { on: wanted });
+          deps.onOutOfService?.(wanted);
+        }
+        return { action, ...outOfServiceState(deps.db) };
+      }
+      case 'configuration':
+        return deps.configuration ? await deps.configuration() : { action, config: {} };
+      case 'exportLogs':
+        return exportLogs({ ...(deps.logExport?.logFile ? { logFile: deps.logExport.logFile } : {}), exportDir: deps.logExport?.exportDir ?? 'export', terminalId: site.terminalId, now: now() });
+      case 'printDeadLetter': {
+        const key = typeof params?.key === 'string' ? params.key : '';
+        const letter = store.undelivered().find((m) => m.key === key && m.state === 'deadLetter');
+        if (!letter) return { action, ok: false, key, refusal: { code: 'unknownMessage' }, undelivered: undeliveredList() };
+        const lines = slipLines({ terminalId: site.terminalId, letter, resolutions: resolutionsOf(deps.db, [key]).get(key) ?? [], locale: localeOf(params, locale), now: now() });
+        const slip = await printSlip(devices.printer, lines);
+        return { action, ok: slip.printed, key, slip: slip.failure ? { printed: slip.printed, failure: slip.failure.slice(0, 80) } : { printed: slip.printed }, undelivered: undeliveredList() };
+      }
       case 'resetDevice':
         await devices.dispenser.reset();
         return { action, ok: true };
-      case 'deadLetters': {
-        const undelivered = store.undelivered();
-        const resolved = resolutionsOf(deps.db, undelivered.map((m) => m.key));
-        return { action, undelivered: undelivered.map((m) => ({ ...m, resolutions: resolved.get(m.key) ?? [] })) };
-      }
+      case 'deadLetters':
+        return { action, undelivered: undeliveredList() };
       case 'resolveDeadLetter': {
         // retry once the bank's reason is temporary or fixed; close with a comment; never delete
         const key = typeof params?.key === 'string' ? params.key : '';
@@ -157,9 +213,10 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
           terminalId: site.terminalId, messageKey: key, resolution: how === 'retry' ? 'retried' : 'closed', who, now: now(),
           ...(comment !== undefined ? { comment } : {}),
         });
-        if (!r.ok) return { action, ok: false, refusal: { code: r.refusal } };
+        if (!r.ok) return { action, ok: false, key, refusal: { code: r.refusal }, undelivered: undeliveredList() };
         deps.onOutbox?.();
-        return { action, ok: true, key, resolution: how === 'retry' ? 'retried' : 'closed', resolutionKey: r.resolutionKey };
+        // the list comes along, so the dead-letter screen stays on it with the outcome shown
+        return { action, ok: true, key, resolution: how === 'retry' ? 'retried' : 'closed', resolutionKey: r.resolutionKey, undelivered: undeliveredList() };
       }
       case 'lookupReceipt': {
         if (params?.receiptNumber === undefined) return enterNumberView();

@@ -269,6 +269,8 @@ export function createSessionMachine(deps: MachineDeps) {
       setLocale: { actions: 'applyLocale' },
       'device.health': { actions: assign({ devices: ({ context, event }) => ({ ...context.devices, ...event.devices }) }) },
       'device.serviceSwitch': { actions: assign({ servicePending: ({ event }) => event.open }) },
+      // taken in any state: a session with money in it finishes first, idle then sends customers away
+      'terminal.outOfService': { actions: assign({ closedByTechnician: ({ event }) => event.on }) },
       'device.palmGuidance': { actions: assign({ palmGuidance: ({ event }) => event.guidance }) },
     },
     states: {
@@ -313,6 +315,7 @@ export function createSessionMachine(deps: MachineDeps) {
         always: [
           { guard: 'servicePending', target: 'service' },
           { guard: 'allCriticalFailed', target: 'outOfService' },
+          { guard: ({ context }) => context.closedByTechnician === true, target: 'outOfService' },
         ],
         on: {
           start: { target: 'session', actions: assign({ sessionId: () => deps.newSessionId() }) },
@@ -350,7 +353,7 @@ export function createSessionMachine(deps: MachineDeps) {
         ...screen('outOfService'),
         always: [
           { guard: 'servicePending', target: 'service' },
-          { guard: ({ context }) => !allCriticalFailed(context.devices), target: 'idle' },
+          { guard: ({ context }) => !allCriticalFailed(context.devices) && context.closedByTechnician !== true, target: 'idle' },
         ],
       },
 
@@ -1150,12 +1153,17 @@ export function createSessionMachine(deps: MachineDeps) {
                   },
                   // one consent per operation (5.5): "finish and credit" on the cash-in screen showed the
                   // total, the commission and what is credited; a commission it did not show, or a close the
-                  // customer did not ask for (walk-away, acceptor failure), asks on the confirm screen
+                  // customer did not ask for (walk-away, acceptor failure), asks on the confirm screen. A
+                  // service's cash-in screen shows no commission (the bank's tariff is known only from the
+                  // quote), so a service payment is always consented on the confirm screen.
                   consented: {
                     always: [
                       { guard: ({ context }) => (context.cashIn?.total ?? 0) === 0, target: 'cancelled' },
                       {
-                        guard: ({ context }) => context.cashIn?.finishPressed === true && (context.quote?.commission ?? 0) === (context.cashIn.shownCommission ?? 0),
+                        guard: ({ context }) =>
+                          context.cashIn?.finishPressed === true &&
+                          context.cashIn.target.kind !== 'service' &&
+                          (context.quote?.commission ?? 0) === (context.cashIn.shownCommission ?? 0),
                         target: 'finishing',
                       },
                       { target: 'confirming' },

@@ -38,7 +38,9 @@ export type DeviceEvent =
   | { type: 'device.cashTaken' }
   | { type: 'device.palmGuidance'; guidance: PalmGuidance }
   | { type: 'device.health'; devices: Partial<Devices> }
-  | { type: 'device.serviceSwitch'; open: boolean };
+  | { type: 'device.serviceSwitch'; open: boolean }
+  /** a technician took the terminal out of service for customers, or back (kiosk/service-mode/out-of-service.ts) */
+  | { type: 'terminal.outOfService'; on: boolean };
 
 /** raised by the machine itself */
 export type InternalEvent = { type: 'session.activity' } | { type: 'session.busy' } | { type: 'session.timeout' };
@@ -132,6 +134,8 @@ export interface SessionContext {
   devices: Devices;
   identificationMethods: IdentificationMethod[];
   servicePending: boolean;
+  /** out of service by a technician's toggle: customers see the out-of-service screen until it is lifted */
+  closedByTechnician?: boolean;
   card?: CardOnSession;
   method?: IdentificationMethod;
   /** what the bank is asked; phone/IIN stay in the core, never in a snapshot */

@@ -127,6 +127,7 @@ function attentionOf(s: z.infer<typeof TerminalStatusBody>): string[] {
   if (s.paper !== 'ok') out.push(`paper ${s.paper}`);
   if (s.queue.deadLetters > 0) out.push(`${s.queue.deadLetters} dead letter(s)`);
   if (s.serviceLockout?.active) out.push(`service entry locked after wrong PINs until ${s.serviceLockout.until}`);
+  if (s.outOfService?.on) out.push(`out of service (set by ${s.outOfService.by} at ${s.outOfService.at})`);
   return out;
 }
 

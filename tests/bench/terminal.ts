@@ -174,9 +174,12 @@ async function cashInSession(bridge: BridgeClient, system: KioskSystem, jitter: 
     notes.push({ screenAt });
     await bridge.waitForSnapshot((s) => s.cashIn?.total === total && s.cashIn.acceptor === 'accepting', 20_000);
   }
-  await bridge.request({ name: 'finishCashIn', payload: {} }, (s) => s.screen === 'confirm', 15_000);
+  // "finish and credit" is the consent (the cash-in screen showed the commission); the outcome comes next
+  await bridge.request({ name: 'finishCashIn', payload: {} }, (s) => s.screen === 'outcome', 15_000);
   await bridge.request({ name: 'confirm', payload: {} }, (s) => s.screen === 'receiptChoice', 15_000);
-  await bridge.request({ name: 'chooseReceipt', payload: { choice: 'print' } }, (s) => s.screen === 'operations', 20_000);
+  await bridge.request({ name: 'chooseReceipt', payload: { choice: 'print' } }, (s) => s.screen === 'printing' && s.receipt?.status === 'printed', 20_000);
+  // "take your receipt", then the operations menu again
+  await bridge.request({ name: 'finish', payload: {} }, (s) => s.screen === 'operations', 20_000);
   const wallMs = performance.now() - t0;
   await leave(bridge);
   return { wallMs, customerMs, notes };

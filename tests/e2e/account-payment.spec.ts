@@ -31,6 +31,7 @@ test('Kcell 2 000 ₸ paid from the current account: commission and source befor
   await continueButton.click();
 
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 15_000 });
+  await expectNoEnglishProductName(page);
   await page.getByRole('button', { name: new RegExp(`^${ru['op.payService']}`) }).click();
   await expect(heading).toHaveText(ru['catalogue.title'], { timeout: 15_000 });
   await page.getByRole('button', { name: /^Kcell \/ activ/ }).click();
@@ -55,12 +56,15 @@ test('Kcell 2 000 ₸ paid from the current account: commission and source befor
   await expect(summary).toContainText(/50\s₸/);
   await expect(page.locator('.summary-total dd')).toHaveText(/^2\s050\s₸$/);
   expect((await account(request, 'a-aigerim-cur')).held).toBe(0);
+  await expectNoEnglishProductName(page);
   await page.getByRole('button', { name: ru['common.confirm'] }).click();
 
   await expect(heading).toHaveText(/^Платёж 2\s000\s₸ выполнен$/, { timeout: 20_000 });
   await expect(page.getByText(/^Комиссия: 50\s₸$/)).toBeVisible();
+  await expectNoEnglishProductName(page);
   await continueButton.click();
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
+  await expectNoEnglishProductName(page);
   const receiptNumber = ((await page.getByText(/^Чек № /).textContent()) ?? '').replace('Чек № ', '').trim();
   expect(receiptNumber).not.toBe('');
   await page.getByRole('button', { name: new RegExp(`^${ru['receipt.print']}`) }).click();

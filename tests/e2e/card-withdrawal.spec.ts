@@ -31,6 +31,7 @@ test('card, SMS code, 10 000 ₸ withdrawn and taken; the ledger lowered by amou
   await page.getByRole('button', { name: ru['common.continue'] }).click();
 
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 15_000 });
+  await expectNoEnglishProductName(page);
   await page.getByRole('button', { name: new RegExp(`^${ru['op.withdraw']}`) }).click();
   // the wallet is never withdrawn as cash, so the current account is the only choice and is taken as chosen
 
@@ -39,6 +40,7 @@ test('card, SMS code, 10 000 ₸ withdrawn and taken; the ledger lowered by amou
 
   await expect(heading).toHaveText(ru['confirm.title'], { timeout: 15_000 });
   await expect(page.locator('.summary-total dd')).toHaveText(tenge('10 100'));
+  await expectNoEnglishProductName(page);
   await page.getByRole('button', { name: ru['common.confirm'] }).click();
 
   await expect(heading).toHaveText(ru['takeCash.title'], { timeout: 30_000 });
@@ -50,6 +52,7 @@ test('card, SMS code, 10 000 ₸ withdrawn and taken; the ledger lowered by amou
   await expectNoEnglishProductName(page);
   await page.getByRole('button', { name: ru['common.continue'] }).click();
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
+  await expectNoEnglishProductName(page);
   await expect
     .poll(async () => {
       const now = await account(request, AIGERIM.account);

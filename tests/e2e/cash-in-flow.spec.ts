@@ -8,6 +8,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { ru } from '../../renderer/src/i18n/ru.js';
 import { expectNoEnglishProductName } from './support/customer.js';
+import { realCoreShot } from './support/screens.js';
 import { stack } from './support/stack-env.js';
 
 const PHONE = '+77011234567'; // seeded customer with a current account and a wallet
@@ -62,6 +63,7 @@ test('phone + code in the bank app, cash-in of three notes, outcome, printed rec
   await page.getByRole('button', { name: ru['common.continue'] }).click();
 
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 15_000 });
+  await expectNoEnglishProductName(page);
   await page.getByRole('button', { name: new RegExp(`^${ru['op.cashIn']}`) }).click();
   await expect(heading).toHaveText(ru['product.title']);
   await expectNoEnglishProductName(page);
@@ -79,17 +81,19 @@ test('phone + code in the bank app, cash-in of three notes, outcome, printed rec
   }
   await expect(page.locator('.note-stacked')).toHaveCount(3);
   await expectNoEnglishProductName(page);
-  await page.screenshot({ path: info.outputPath(`cash-in-${info.project.name}.png`), animations: 'disabled' });
+  await realCoreShot(page, info, 'cash-in-ru');
   // the cash-in screen showed total, commission and what is credited: this press is the consent (5.5)
   await page.getByRole('button', { name: /^Завершить и зачислить 8\s000\s₸/ }).click();
 
   await expect(heading).toHaveText(/^8\s000\s₸ зачислено: Текущий счёт \*0101$/, { timeout: 20_000 });
   await expectNoEnglishProductName(page);
-  await page.screenshot({ path: info.outputPath(`outcome-${info.project.name}.png`), animations: 'disabled' });
+  await realCoreShot(page, info, 'outcome-ru');
   await page.getByRole('button', { name: ru['common.continue'] }).click();
 
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
   await expect(page.getByRole('button', { name: new RegExp(`^${ru['receipt.push']}`) })).toBeVisible();
+  await expectNoEnglishProductName(page);
+  await realCoreShot(page, info, 'receipt-ru');
   const numberText = (await page.getByText(/^Чек № /).textContent()) ?? '';
   const receiptNumber = numberText.replace('Чек № ', '').trim();
   expect(receiptNumber).not.toBe('');
@@ -97,6 +101,8 @@ test('phone + code in the bank app, cash-in of three notes, outcome, printed rec
 
   // Printed: "take your receipt", then the customer, still signed in, is offered the operations again.
   await expect(heading).toHaveText(ru['printing.printed'], { timeout: 20_000 });
+  await expectNoEnglishProductName(page);
+  await realCoreShot(page, info, 'printed-ru');
   await page.getByRole('button', { name: ru['common.continue'] }).click();
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 20_000 });
   await expect.poll(async () => (await receipts(request)).length).toBeGreaterThan(printedBefore);

@@ -108,6 +108,18 @@ test('cash-in shows the running total and each note', async ({ page }) => {
   await expect(page.getByRole('button', { name: /Завершить и зачислить/ })).toBeDisabled();
 });
 
+test('a service paid in cash: no commission figure before the bank quotes it, and finishing is not the consent', async ({ page }) => {
+  for (const [locale, catalogue] of Object.entries(catalogues) as Array<[keyof typeof catalogues, typeof ru]>) {
+    await openFixture(page, 'cashInOffline', locale);
+    const figures = page.locator('.figures');
+    await expect(figures).toContainText(catalogue['cashIn.commissionByTariff']);
+    await expect(figures).not.toContainText(catalogue['cashIn.credited']);
+    await expect(figures.locator('.figure dd').nth(1)).not.toHaveText(/₸/);
+    await page.getByRole('button', { name: catalogue['cashIn.finishInserting'], exact: true }).click();
+    expect(await sentIntents(page)).toEqual([{ name: 'finishCashIn' }]);
+  }
+});
+
 test('service search filters by letters typed on screen', async ({ page }) => {
   await openFixture(page, 'serviceCatalogue', 'en');
   const list = page.locator('.service-list li');

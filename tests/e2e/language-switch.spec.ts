@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test';
 import { en } from '../../renderer/src/i18n/en.js';
 import { kk } from '../../renderer/src/i18n/kk.js';
 import { ru } from '../../renderer/src/i18n/ru.js';
+import { realCoreShot } from './support/screens.js';
 import { stack } from './support/stack-env.js';
 
 test('switching language on the attract screen', async ({ page }, info) => {
@@ -21,5 +22,5 @@ test('switching language on the attract screen', async ({ page }, info) => {
     await expect(button).toHaveAttribute('aria-pressed', 'true');
     await expect(page.locator('html')).toHaveAttribute('lang', locale);
   }
-  await page.screenshot({ path: info.outputPath(`attract-ru-${info.project.name}.png`), animations: 'disabled' });
+  await realCoreShot(page, info, 'attract-ru');
 });

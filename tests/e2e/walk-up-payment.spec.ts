@@ -37,11 +37,18 @@ test('walk-up: Kcell paid in cash by phone number, commission before consent, pr
   await expect(page.getByRole('status').filter({ hasText: ru['cashIn.acceptor.accepting'] })).toBeVisible({ timeout: 15_000 });
   await device(request, '/cash-acceptor/insert', { denomination: 2000 });
   await expect(page.locator('.figure-main dd')).toHaveText(tenge('2 000'), { timeout: 15_000 });
-  await page.getByRole('button', { name: new RegExp(`^${ru['cashIn.finish'].replace(' {amount}', '')}`) }).click();
+  // the commission is the bank's to quote: no made-up figure here, and "done inserting" is not the consent
+  await expect(page.locator('.figures')).toContainText(ru['cashIn.commissionByTariff']);
+  await expect(page.locator('.figures')).not.toContainText(ru['cashIn.credited']);
+  await page.getByRole('button', { name: ru['cashIn.finishInserting'], exact: true }).click();
 
+  // the one consent (5.5): amount, commission and total, first shown here
   await expect(heading).toHaveText(ru['confirm.title'], { timeout: 15_000 });
-  // payService: 1 % of 2 000 ₸ is 20 ₸, below the 50 ₸ minimum
-  await expect(page.locator('.summary')).toContainText(/50\s₸/);
+  // payService: 1 % of 2 000 ₸ is 20 ₸, below the 50 ₸ minimum; it comes out of the cash
+  const figure = (label: string) => page.locator('.summary > div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
+  await expect(figure(ru['confirm.amount'])).toHaveText(tenge('1 950'));
+  await expect(figure(ru['confirm.commission'])).toHaveText(tenge('50'));
+  await expect(page.locator('.summary-total dd')).toHaveText(tenge('2 000'));
   await page.getByRole('button', { name: ru['common.confirm'] }).click();
 
   // the commission comes out of the cash: 1 950 ₸ paid

@@ -56,6 +56,7 @@ test('shared phone narrowed by birth date, wrong code refused, 10 000 ₸ withdr
   await continueButton.click();
 
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 15_000 });
+  await expectNoEnglishProductName(page);
   await page.getByRole('button', { name: new RegExp(`^${ru['op.withdraw']}`) }).click();
   await expect(heading).toHaveText(ru['product.title']);
   await expectNoEnglishProductName(page);
@@ -67,6 +68,7 @@ test('shared phone narrowed by birth date, wrong code refused, 10 000 ₸ withdr
   await expect(heading).toHaveText(ru['confirm.title'], { timeout: 15_000 });
   await expect(page.locator('.summary dd').nth(1)).toHaveText(/^10\s000\s₸$/);
   await expect(page.locator('.summary-total dd')).toHaveText(/\d\s₸$/);
+  await expectNoEnglishProductName(page);
   await page.getByRole('button', { name: ru['common.confirm'] }).click();
 
   await expect(heading).toHaveText(ru['takeCash.title'], { timeout: 30_000 });
@@ -81,6 +83,7 @@ test('shared phone narrowed by birth date, wrong code refused, 10 000 ₸ withdr
   await expectNoEnglishProductName(page);
   await continueButton.click();
   await expect(heading).toHaveText(ru['receipt.title'], { timeout: 20_000 });
+  await expectNoEnglishProductName(page);
   await page.getByRole('button', { name: new RegExp(`^${ru['receipt.none']}`) }).click();
   await expect(heading).toHaveText(ru['operations.title'], { timeout: 15_000 });
   await page.getByRole('button', { name: ru['common.cancel'] }).click();

@@ -11,6 +11,9 @@ export function CashInScreen() {
   if (!c) return <ScreenFrame title={t('cashIn.title')} cancel />;
   const busy = c.acceptor === 'escrow' || c.acceptor === 'stacking';
   const credited = Math.max(0, c.total - c.commission);
+  // a service's commission comes from the bank's quote when the customer finishes: this screen shows
+  // no figure it cannot know, and the confirm screen that shows it is the consent (5.5)
+  const service = c.target.kind === 'service';
   const notes = [...c.notes].reverse();
   return (
     <ScreenFrame
@@ -19,7 +22,7 @@ export function CashInScreen() {
       cancel
       actions={
         <button type="button" className="btn btn-primary" disabled={c.total === 0 || busy} onClick={() => send({ name: 'finishCashIn' })}>
-          {t('cashIn.finish', { amount: money(credited) })}
+          {service ? t('cashIn.finishInserting') : t('cashIn.finish', { amount: money(credited) })}
         </button>
       }
     >
@@ -44,12 +47,14 @@ export function CashInScreen() {
             </div>
             <div className="figure">
               <dt>{t('cashIn.commission')}</dt>
-              <dd>{money(c.commission)}</dd>
+              <dd>{service ? t('cashIn.commissionByTariff') : money(c.commission)}</dd>
             </div>
-            <div className="figure">
-              <dt>{t('cashIn.credited')}</dt>
-              <dd>{money(credited)}</dd>
-            </div>
+            {service ? null : (
+              <div className="figure">
+                <dt>{t('cashIn.credited')}</dt>
+                <dd>{money(credited)}</dd>
+              </div>
+            )}
           </dl>
         </div>
         <div className="split-side">

@@ -6,8 +6,25 @@ import { ServiceCollectScreen } from './ServiceCollectScreen.js';
 import { ServiceReceiptLookupScreen } from './ServiceReceiptLookupScreen.js';
 import { ServiceLostReceiptsScreen } from './ServiceLostReceiptsScreen.js';
 import { ServiceReplenishScreen } from './ServiceReplenishScreen.js';
+import { DeadLettersView, ServiceDeadLettersScreen } from './ServiceDeadLettersScreen.js';
 
-const ACTIONS = ['diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'lostReceipts', 'verifyJournal', 'exit'] as const;
+const ACTIONS = [
+  'diagnostics', 'cashUnits', 'collect', 'replenish', 'testAcceptor', 'testDispense', 'testCardRead', 'testPalm', 'testPresenter', 'testPrint',
+  'resetDevice', 'deadLetters', 'lookupReceipt', 'lostReceipts', 'verifyJournal', 'outOfService', 'inService', 'configuration', 'exportLogs', 'exit',
+] as const;
+type MenuAction = (typeof ACTIONS)[number];
+/** the two buttons of the out-of-service toggle are one core action with `on` */
+const TOGGLE: Partial<Record<MenuAction, { on: number }>> = { outOfService: { on: 1 }, inService: { on: 0 } };
+/** device tests and the like answer with an outcome the screen says in words (the details follow below) */
+const OUTCOMES = [
+  'returned', 'noNote', 'rejected', 'notReturned', 'notInBillTable', 'openIntent', 'rejectBin', 'deviceError', 'unsupported', 'unknownCassette',
+  'read', 'noCard', 'readError', 'captured', 'timeout', 'liveness', 'cancelled', 'error', 'cycled', 'noPresenter', 'presenterNotEmpty',
+  'written', 'noLogFile', 'writeFailed', 'leakFound', 'failure',
+] as const;
+const outcomeOf = (view: unknown): (typeof OUTCOMES)[number] | undefined => {
+  const o = (view as { outcome?: unknown } | undefined)?.outcome;
+  return OUTCOMES.find((x) => x === o);
+};
 const DEVICES = ['cashAcceptor', 'dispenser', 'printer', 'cardReader', 'palm'] as const;
 
 function show(value: unknown): string {
@@ -17,7 +34,7 @@ function show(value: unknown): string {
 }
 
 /** actions whose answer is an entry screen of its own; they open it by asking the core for its form */
-const ENTRY_ACTIONS = new Set<string>(['lookupReceipt', 'lostReceipts', 'collect', 'replenish']);
+const ENTRY_ACTIONS = new Set<string>(['lookupReceipt', 'lostReceipts', 'collect', 'replenish', 'deadLetters', 'resolveDeadLetter', 'printDeadLetter']);
 
 /**
  * The technician's menu: device health, the core's service view, and the audited actions. An
@@ -31,7 +48,7 @@ export function ServiceMenuScreen() {
   const { view: result, loggedIn: _loggedIn, person: login, ...rest } = snapshot.service ?? {};
   // the core's login answer: who is in, and the actions their role allows (the core checks again)
   const who = ServiceLoginView.safeParse(login);
-  const actions = who.success ? ACTIONS.filter((a) => who.data.permitted.includes(a)) : ACTIONS;
+  const actions = who.success ? ACTIONS.filter((a) => who.data.permitted.includes(TOGGLE[a] ? 'outOfService' : a)) : ACTIONS;
   const facts = Object.entries(rest);
   // Answers are told apart by content (every snapshot is a new object). `hidden` is an answer not
   // to show again: the one left with "back to menu", or the one on screen when another action was
@@ -55,12 +72,17 @@ export function ServiceMenuScreen() {
   if (entry?.action === 'lostReceipts' && 'receipts' in entry) return <ServiceLostReceiptsScreen view={entry} onBack={back} />;
   if (entry?.action === 'collect' && 'stage' in entry) return <ServiceCollectScreen view={entry} onBack={back} />;
   if (entry?.action === 'replenish' && 'stage' in entry) return <ServiceReplenishScreen view={entry} onBack={back} />;
-  const open = (a: (typeof ACTIONS)[number]): void => {
+  const letters = fresh ? DeadLettersView.safeParse(result) : undefined;
+  if (letters?.success) return <ServiceDeadLettersScreen view={letters.data} onBack={back} />;
+  const open = (a: MenuAction): void => {
     setHidden(key);
     setAsked('sent');
-    send({ name: 'serviceAction', payload: ENTRY_ACTIONS.has(a) ? { action: a, params: { locale: snapshot.locale } } : { action: a } });
+    const toggle = TOGGLE[a];
+    if (toggle) send({ name: 'serviceAction', payload: { action: 'outOfService', params: toggle } });
+    else if (a !== 'inService') send({ name: 'serviceAction', payload: ENTRY_ACTIONS.has(a) ? { action: a, params: { locale: snapshot.locale } } : { action: a } });
   };
   const shown = !fresh || (parsed?.success && ENTRY_ACTIONS.has(parsed.data.action)) ? undefined : result;
+  const outcome = outcomeOf(shown);
   const waiting = asked !== undefined;
   return (
     <ScreenFrame title={t('service.menuTitle')}>
@@ -101,9 +123,21 @@ export function ServiceMenuScreen() {
           {t('service.refusal.notPermitted')}
         </p>
       ) : shown !== undefined ? (
-        <pre className="service-result" aria-live="polite">
-          {JSON.stringify(shown, null, 2)}
-        </pre>
+        <>
+          {outcome ? (
+            <p className={`service-outcome ${(shown as { ok?: unknown }).ok === false ? 'service-notice-problem' : 'service-notice-ok'}`} role="status" data-outcome={outcome}>
+              {t(`service.outcome.${outcome}`)}
+            </p>
+          ) : null}
+          {(shown as { action?: unknown }).action === 'outOfService' ? (
+            <p className="service-outcome" role="status" data-out-of-service={String((shown as { on?: unknown }).on === true)}>
+              {t((shown as { on?: unknown }).on === true ? 'service.outOfService.on' : 'service.outOfService.off')}
+            </p>
+          ) : null}
+          <pre className="service-result" aria-live="polite">
+            {JSON.stringify(shown, null, 2)}
+          </pre>
+        </>
       ) : null}
       <div className="choices choices-grid">
         {actions.map((a) => (

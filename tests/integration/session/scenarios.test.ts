@@ -158,6 +158,9 @@ describe('session scenarios against the simulators', () => {
         await http('POST', `${stack.devicesUrl}/cash-acceptor/insert`, { denomination: 1000 });
         await ui.waitFor('stacked', (s) => s.cashIn?.total === 100_000 && s.cashIn.acceptor === 'accepting');
         ui.send('finishCashIn');
+        // a service's commission is never on the cash-in screen: the confirm screen is the consent (5.5)
+        await ui.screen('confirm');
+        ui.send('confirm');
         const receipt = await ui.screen('outcome');
         expect(receipt.receipt?.number).toBeTruthy();
         ui.send('chooseReceipt', { choice: 'none' });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onlySelfScriptWarning, scanElectron, unexplainedSilencing, writeResolvedConfig, type ScanReport } from '../../../scripts/electronegativity.js';
+import { electronCurrencyVerdict, onlySelfScriptWarning, scanElectron, unexplainedSilencing, writeResolvedConfig, type ScanReport } from '../../../scripts/electronegativity.js';
 import { CONTENT_SECURITY_POLICY } from '../../../kiosk/web-shell/security-headers.js';
 
 const dirs: string[] = [];
@@ -109,5 +109,16 @@ describe('electron scan', () => {
     expect(command.code).toBe(1);
     expect(command.stdout).toContain('NODE_INTEGRATION_JS_CHECK');
     expect(command.stdout).toMatch(/electron scan: \d+ finding/);
+  });
+});
+
+describe('Electron on the current major (in place of the left-out AvailableSecurityFixesGlobalCheck)', () => {
+  it('passes the current major and fails one behind', () => {
+    expect(electronCurrencyVerdict('45.6.1', '45.7.0').ok).toBe(true);
+    expect(electronCurrencyVerdict('46.0.0', '45.7.0').ok).toBe(true);
+    const behind = electronCurrencyVerdict('39.2.3', '45.7.0');
+    expect(behind.ok).toBe(false);
+    expect(behind.text).toContain('45.7.0');
+    expect(electronCurrencyVerdict('45.6.1', 'garbage').ok).toBe(false);
   });
 });

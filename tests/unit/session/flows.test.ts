@@ -431,6 +431,35 @@ describe('session flows', () => {
     expect(k.log).toContain('service:tech-1:cashUnits');
   });
 
+  it('the technician\'s out-of-service toggle lets a customer with notes in finish, then sends customers away until lifted', async () => {
+    const k = open();
+    await signIn(k);
+    await k.intent('chooseOperation', { operation: 'cashIn' });
+    let s = await k.intent('selectProduct', { productId: 'p-current' });
+    expect(s.screen).toBe('cashIn');
+    k.acceptor.insert(T(2000));
+    await flush();
+    k.session.send({ type: 'terminal.outOfService', on: true });
+    await flush();
+    // the note already in the box is the customer's money: the cash-in goes on to its end
+    expect(k.session.snapshot().screen).toBe('cashIn');
+    s = await k.intent('finishCashIn');
+    expect(s.screen).toBe('outcome');
+    await k.intent('confirm');
+    await k.intent('chooseReceipt', { choice: 'print' });
+    k.clock.advance(testConfig.timeouts.goodbyeMs);
+    await flush();
+    expect(k.session.snapshot().screen).toBe('operations');
+    await k.intent('cancel');
+    k.clock.advance(testConfig.timeouts.goodbyeMs);
+    await flush();
+    expect(k.session.snapshot().screen).toBe('outOfService');
+    expect(k.log.filter((l) => l.startsWith('store.endCashIn'))).toHaveLength(1);
+    k.session.send({ type: 'terminal.outOfService', on: false });
+    await flush();
+    expect(k.session.snapshot().screen).toBe('attract');
+  });
+
   it('the service switch opened mid-session waits until the customer is done', async () => {
     const k = open();
     await k.intent('start');

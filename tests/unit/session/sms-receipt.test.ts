@@ -50,7 +50,9 @@ async function payMobileInCash(k: ReturnType<typeof open>, offlineAfterCatalogue
   await k.intent('submitReference', { reference: '8 701 123 45 67' });
   k.acceptor.insert(T(1000));
   await flush();
-  await k.intent('finishCashIn');
+  // a service's commission is first shown on the confirm screen, so that is the consent (5.5)
+  expect((await k.intent('finishCashIn')).screen).toBe('confirm');
+  expect((await k.intent('confirm')).screen).toBe('outcome');
   return k.intent('confirm');
 }
 
