@@ -10,7 +10,9 @@
  *   cutterError    - autocutter error: offline, DLE EOT 3 reports it
  *   slowPrint      - a busy mechanism: every chunk the host sends (status requests included) is
  *                    taken `params.ms` (default 300) after it arrived, in order, so a receipt takes
- *                    seconds; keep `ms` under the driver's status timeout (1 s) or the job fails
+ *                    seconds and a crash can land mid-job (the chaos harness's `print` point, the
+ *                    lost-receipt test); keep `ms` under the driver's status timeout (1 s) or the
+ *                    job fails
  * POST /printer/load-paper {lines?} puts in a fresh roll (clears paper out / near end).
  * The emulated model's ESC t numbering is its own (`escT`, default Epson's: SIM_PRINTER_ESC_T), as
  * a real printer's firmware is: a kiosk configured with another model's number prints in the wrong
