@@ -7,7 +7,7 @@
 import type { Locale } from '../bridge/schema.js';
 import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
 import { concatBytes, cut, initialize, selectCodePage, textLine } from '../../drivers/printer/escpos-commands.js';
-import { EPSON_CODE_PAGES, toPrintable } from '../../drivers/printer/code-page.js';
+import { EPSON_CODE_PAGES, toPrintable, type CodePageProfile } from '../../drivers/printer/code-page.js';
 import type { ResolutionRecord } from './dead-letters.js';
 import { printerUsable, type PrintOutcome } from './service-receipts.js';
 
@@ -66,9 +66,10 @@ export function slipLines(input: { terminalId: string; letter: DeadLetterFacts; 
   return lines;
 }
 
-export async function printSlip(printer: ReceiptPrinter, lines: readonly string[]): Promise<PrintOutcome> {
+/** `codePage`: the terminal's printer page (config `devices.printer`), Epson KZ-1048 when not named */
+export async function printSlip(printer: ReceiptPrinter, lines: readonly string[], codePage: CodePageProfile = EPSON_CODE_PAGES.kz1048): Promise<PrintOutcome> {
   if (!printerUsable(printer)) return { printed: false, failure: 'printerUnavailable' };
-  const page = EPSON_CODE_PAGES.kz1048;
+  const page = codePage;
   const job = concatBytes([initialize(), selectCodePage(page), ...lines.map((line) => textLine(toPrintable(line, page.name), page)), cut('full', 3)]);
   const r = await printer.print(job);
   return r.ok ? { printed: true } : { printed: false, failure: r.failure };

@@ -194,7 +194,7 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
         const letter = store.undelivered().find((m) => m.key === key && m.state === 'deadLetter');
         if (!letter) return { action, ok: false, key, refusal: { code: 'unknownMessage' }, undelivered: undeliveredList() };
         const lines = slipLines({ terminalId: site.terminalId, letter, resolutions: resolutionsOf(deps.db, [key]).get(key) ?? [], locale: localeOf(params, locale), now: now() });
-        const slip = await printSlip(devices.printer, lines);
+        const slip = await printSlip(devices.printer, lines, site.printer?.codePage);
         return { action, ok: slip.printed, key, slip: slip.failure ? { printed: slip.printed, failure: slip.failure.slice(0, 80) } : { printed: slip.printed }, undelivered: undeliveredList() };
       }
       case 'resetDevice':
