@@ -14,7 +14,8 @@ export interface OutOfServiceState {
 }
 
 export function outOfServiceState(db: Db): OutOfServiceState {
-  const row = db.prepare("SELECT at, who, details FROM audit WHERE action = 'outOfService' ORDER BY id DESC LIMIT 1").get() as { at: string; who: string; details: string } | undefined;
+  // the toggle's own row carries `on`; the action's generic audit row (same name, `params` and `ok`) comes after it and must not count
+  const row = db.prepare("SELECT at, who, details FROM audit WHERE action = 'outOfService' AND json_type(details, '$.on') IN ('true', 'false') ORDER BY id DESC LIMIT 1").get() as { at: string; who: string; details: string } | undefined;
   if (!row) return { on: false };
   const on = (JSON.parse(row.details) as { on?: unknown }).on === true;
   return { on, by: row.who, at: row.at };

@@ -85,6 +85,8 @@ describe('out-of-service toggle', () => {
     cleanup.push(() => s.dispose());
     expect(outOfServiceState(s.db)).toEqual({ on: false });
     s.db.transaction(() => recordAuditIn(s.db, 'T001', 'outOfService', { on: true }, new Date('2026-12-05T08:00:00Z')))();
+    // service-mode.ts audits every action after it ran: that row, with the same name, is not the toggle
+    s.db.transaction(() => recordAuditIn(s.db, 'T001', 'outOfService', { params: { on: 1 }, ok: true }, new Date('2026-12-05T08:00:01Z')))();
     expect(outOfServiceState(s.db)).toEqual({ on: true, by: 'T001', at: '2026-12-05T08:00:00.000Z' });
     s.db.transaction(() => recordAuditIn(s.db, 'T002', 'outOfService', { on: false }, new Date('2026-12-05T09:00:00Z')))();
     expect(outOfServiceState(s.db)).toMatchObject({ on: false, by: 'T002' });
