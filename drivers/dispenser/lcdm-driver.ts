@@ -44,7 +44,10 @@ export class DispenserError extends Error {}
 
 const MAX_PER_COMMAND = 60;
 
-type Waiter = { kind: 'ack'; resolve: (ok: 'ack' | 'nak') => void } | { kind: 'reply'; cmd: number; resolve: (r: LcdmReply) => void };
+type Waiter = { kind: 'ack'; resolve: (ok: 'ack' | 'nak') => void } | { kind: 'reply'; cmd: number; resolve: (r: LcdmReply) => void; lost: () => void };
+
+/** commands that only ask: safe to give up when the link drops */
+const READ_ONLY: ReadonlySet<number> = new Set([LcdmCmd.status, LcdmCmd.presenterStatus]);
 
 export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements CashDispenser {
   readonly #t: ByteTransport;
@@ -64,7 +67,17 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
   #presented = false;
   #fault: { code: string; message: string } | undefined;
   readonly #onData = (chunk: Buffer): void => this.#receive(chunk);
-  readonly #onOffline = ({ reason }: { reason: string }): void => this.#setOffline(`serial link: ${reason}`);
+  readonly #onOffline = ({ reason }: { reason: string }): void => {
+    this.#setOffline(`serial link: ${reason}`);
+    // a status question whose link went away is not answered: give it up now, so the next poll
+    // finds the device once the link is back (a power-cycled module), instead of after the reply
+    // timeout; a command that moves notes keeps waiting, its reply must never be guessed
+    const w = this.#waiter;
+    if (w?.kind === 'reply' && READ_ONLY.has(w.cmd)) {
+      this.#waiter = undefined;
+      w.lost();
+    }
+  };
   readonly stats = { exchanges: 0, retries: 0, bccErrors: 0 };
 
   constructor(options: LcdmDriverOptions) {
@@ -301,14 +314,20 @@ export class LcdmDispenser extends TypedEmitter<CashDispenserEvents> implements 
         this.#t.write(frame).catch(() => undefined);
       });
       if (acked !== 'ack') continue;
+      let linkLost = false;
       const reply = await new Promise<LcdmReply | undefined>((resolve) => {
         const timer = setTimeout(() => {
           this.#waiter = undefined;
           resolve(undefined);
         }, this.#o.replyTimeoutMs);
-        this.#waiter = { kind: 'reply', cmd, resolve: (r) => { clearTimeout(timer); resolve(r); } };
+        this.#waiter = {
+          kind: 'reply', cmd,
+          resolve: (r) => { clearTimeout(timer); resolve(r); },
+          lost: () => { clearTimeout(timer); linkLost = true; resolve(undefined); },
+        };
       });
       if (reply) return reply;
+      if (linkLost) throw new DispenserError(`the link dropped before the reply to command 0x${cmd.toString(16)}`);
       // The device accepted the command but never answered: re-sending a dispense could pay twice.
       throw new DispenserError(`no reply to command 0x${cmd.toString(16)} within ${this.#o.replyTimeoutMs} ms`);
     }

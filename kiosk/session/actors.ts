@@ -36,6 +36,17 @@ function need<T>(device: T | undefined, name: string): T {
   return device;
 }
 
+/**
+ * Notes behind the shutter before a dispense belong to an earlier withdrawal (one start-up
+ * reconciliation left for the technician: a crash mid-DISPENSE, a retract that did not match). A
+ * new dispense would present them together with this customer's notes, so none is started.
+ */
+function presenterHoldsNotes(dispenser: SessionPorts['devices']['dispenser'] | undefined): boolean {
+  if (!dispenser) return false;
+  const s = dispenser.status();
+  return s.hasPresenter && (s.notesInPresenter ?? 0) > 0;
+}
+
 export function createSessionActors(ports: SessionPorts): SessionActors {
   const { bank, store, devices, planner, receipts, service, config } = ports;
   let cachedServices: Awaited<ReturnType<typeof bank.services>> | undefined;
@@ -135,7 +146,11 @@ export function createSessionActors(ports: SessionPorts): SessionActors {
       input.serviceId !== undefined ? bank.quote(input.operation, input.amount, input.productId, input.serviceId) : bank.quote(input.operation, input.amount, input.productId)),
     endCashIn: fromPromise(async ({ input }) => store.endCashIn(input.cashInId, { commission: input.commission })),
 
-    checkDispensable: fromPromise(async ({ input }) => ({ ok: planner.plan(input.amount) !== undefined })),
+    checkDispensable: fromPromise(async ({ input }) => {
+      // before the bank holds anything: the session shows a device failure instead of the quote
+      if (presenterHoldsNotes(devices.dispenser)) throw new Error('the presenter holds notes of an earlier withdrawal');
+      return { ok: planner.plan(input.amount) !== undefined };
+    }),
     authoriseWithdrawal: fromPromise(async ({ input }) => bank.authoriseWithdrawal(input)),
     recordWithdrawalAuthorised: fromPromise(async ({ input }) => store.recordWithdrawalAuthorised(input)),
     approvalStatus: fromPromise(async ({ input }) => bank.approvalStatus(input.approvalId)),
@@ -144,6 +159,8 @@ export function createSessionActors(ports: SessionPorts): SessionActors {
       const dispenser = need(devices.dispenser, 'cash dispenser');
       const plan = planner.plan(input.amount);
       if (!plan) return { ok: false as const, reason: 'cannotMakeAmount', anyDispensed: false };
+      // the same guard as checkDispensable, in case the notes arrived after it: nothing moves, the hold is reversed
+      if (presenterHoldsNotes(dispenser)) return { ok: false as const, reason: 'presenterNotEmpty', anyDispensed: false };
       // recorded before the dispenser moves, so a crash mid-dispense is visible at start-up
       await store.recordDispensing(input.withdrawalId, plan);
       const result = await withTimeout(dispenser.dispense(plan), 60_000, 'cash dispenser dispense');

@@ -108,6 +108,8 @@ export class DispenserEmulator implements DeviceEmulator {
         ? { presenter: { notes: d.presenter.notes.length, amount: d.presenter.notes.reduce((a, b) => a + b, 0) / 100, shutterOpen: d.presenter.shutterOpen, opening: this.#shutterPending } }
         : { exitSlot: { notes: d.presenter.notes.length, amount: d.presenter.notes.reduce((a, b) => a + b, 0) / 100 } }),
       taken: d.taken.length,
+      /** whole tenge: what customers took, for a check that compares it with the bank's debits */
+      takenAmount: d.taken.reduce((a, b) => a + b, 0) / 100,
       /** commands a stock module NAKed: the host sent something no LCDM-1000/2000 knows */
       refusedCommands: [...this.refusedCommands],
       activeFaults: [...d.faults.keys(), ...this.#wire.keys()],

@@ -8,6 +8,9 @@
  *   coverOpen      - cover open: offline, nothing prints
  *   offline        - offline for another reason (e.g. waiting for recovery)
  *   cutterError    - autocutter error: offline, DLE EOT 3 reports it
+ *   slowPrint      - a slow mechanism: every reply (the DLE EOT statuses the host polls between
+ *                    chunks) goes out `params.ms` late (default 250, under the host's status
+ *                    timeout), so a receipt takes seconds to print and a crash can land mid-job
  * POST /printer/load-paper {lines?} puts in a fresh roll (clears paper out / near end).
  * The emulated model's ESC t numbering is its own (`escT`, default Epson's: SIM_PRINTER_ESC_T), as
  * a real printer's firmware is: a kiosk configured with another model's number prints in the wrong
@@ -21,7 +24,7 @@ import { PrintMechanism } from './print-mechanism.js';
 import { EPSON_ESC_T, type EscTNumbering } from '../../../drivers/printer/code-page.js';
 import { receiptSvg } from './receipt-svg.js';
 
-export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'coverOpen', 'offline', 'cutterError'] as const;
+export const PRINTER_FAULTS = ['paperNearEnd', 'paperOut', 'paperOutMidJob', 'coverOpen', 'offline', 'cutterError', 'slowPrint'] as const;
 
 const LoadPaperBody = z.object({ lines: z.number().int().positive().optional() }).strict().optional();
 
@@ -46,6 +49,8 @@ export class PrinterEmulator implements DeviceEmulator {
   readonly #columns: number;
   readonly dotWidth: number;
   #activeFaults = new Set<string>();
+  /** `slowPrint`: how late each reply goes out */
+  #replyDelayMs = 0;
 
   constructor(options: PrinterEmulatorOptions) {
     this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.printer, emulatorPathName: 'printer.emulator.tty', baudRate: 115_200 });
@@ -58,7 +63,15 @@ export class PrinterEmulator implements DeviceEmulator {
   async start(): Promise<void> {
     await this.#line.open((chunk, port) => {
       const replies = this.mechanism.receive(chunk);
-      if (replies.length > 0) port.write(Buffer.from(replies));
+      if (replies.length === 0) return;
+      const out = Buffer.from(replies);
+      if (this.#replyDelayMs <= 0) port.write(out);
+      // timers of equal delay fire in order, so the replies keep theirs; a port closed meanwhile drops them
+      else {
+        setTimeout(() => {
+          if (this.#line.isOpen) port.write(out);
+        }, this.#replyDelayMs);
+      }
     });
   }
 
@@ -105,6 +118,11 @@ export class PrinterEmulator implements DeviceEmulator {
       case 'cutterError':
         s.cutterError = true;
         break;
+      case 'slowPrint': {
+        const ms = Number(params?.ms ?? 250);
+        this.#replyDelayMs = Number.isInteger(ms) && ms > 0 ? ms : 250;
+        break;
+      }
       default:
         throw new Error(`printer has no fault ${fault}`);
     }
@@ -114,6 +132,7 @@ export class PrinterEmulator implements DeviceEmulator {
   clearFaults(): void {
     Object.assign(this.mechanism.sensors, { coverOpen: false, offline: false, nearEnd: false, paperOut: false, cutterError: false });
     this.mechanism.linesLeft = undefined;
+    this.#replyDelayMs = 0;
     this.#activeFaults.clear();
   }
 

@@ -16,13 +16,13 @@ describe('LCDM dispenser driver against the emulator over a pty', () => {
   let driver: LcdmDispenser;
   let events: string[];
 
-  async function setup(): Promise<void> {
+  async function setup(options: { replyTimeoutMs?: number } = {}): Promise<void> {
     dir = await mkdtemp(join(tmpdir(), 'lcdm-it-'));
     emu = new DispenserEmulator({ runDir: dir, perNoteMs: 10 });
     await emu.start();
     emu.load([{ denomination: 5000, count: 50 }, { denomination: 10000, count: 40 }]);
     const transport = new SerialTransport({ path: emu.endpoint.path, baudRate: 9600, backoffMs: 100 });
-    driver = new LcdmDispenser({ transport, denominations: [T5000, T10000], presenter: true, statusIntervalMs: 300, takenPollMs: 100, replyTimeoutMs: 2_000 });
+    driver = new LcdmDispenser({ transport, denominations: [T5000, T10000], presenter: true, statusIntervalMs: 300, takenPollMs: 100, replyTimeoutMs: options.replyTimeoutMs ?? 2_000 });
     events = [];
     for (const e of ['online', 'offline', 'taken', 'failure'] as const) driver.on(e, () => events.push(e));
     await driver.open();
@@ -162,6 +162,21 @@ describe('LCDM dispenser driver against the emulator over a pty', () => {
     await emu.start();
     await until('online again', () => events.filter((e) => e === 'online').length === 2, 10_000);
     expect((await driver.refreshStatus()).cassettes[0]?.state).toBe('ok');
+  });
+
+  it('a status question whose link drops is given up at once: online again long before the reply timeout', async () => {
+    await setup({ replyTimeoutMs: 30_000 });
+    // the next status poll is ACKed and then never answered
+    emu.setFault('lostReply');
+    const before = driver.stats.exchanges;
+    await until('a status question on the wire', () => driver.stats.exchanges > before);
+    // its ACK is one byte on a pty: long since in when the module loses power
+    await sleep(150);
+    await emu.stop();
+    await until('offline', () => events.includes('offline'));
+    emu.clearFaults();
+    await emu.start();
+    await until('online again', () => events.filter((e) => e === 'online').length === 2, 10_000);
   });
 
   it('survives corrupted BCCs in replies', async () => {

@@ -2,14 +2,15 @@
  * `npm start` as a newcomer runs it, on a real X display (Xvfb): the kiosk window Chromium opens
  * is still up 10 s later (as root it needs --no-sandbox), and SIGTERM to the `npm start` process
  * itself, not its group, leaves no process it started and no browser profile folder within 5 s.
+ * It starts with `--fresh` over what an earlier run left, which is named and deleted first.
  * Xvfb is a prerequisite like socat and chromium (npm test and .ci/run install it); without it
  * this test fails with the install line rather than passing unseen.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumBinary, which } from '../../../scripts/lib/tools.js';
 import { repoRoot, suiteDir } from '../../support/artifacts.js';
@@ -125,15 +126,22 @@ describe('npm start', () => {
     tmpDirs.push(tmp);
     const [bankPort, devicesPort, kioskPort] = (await freePorts(3)) as [number, number, number];
     const marker = `start-test-${randomBytes(6).toString('hex')}`;
+    // what an earlier run left: --fresh names it and deletes it before anything starts
+    const data = join(dir, 'data');
+    const leftovers = [join(data, 'bank', 'left-by-an-earlier-run'), join(data, 'kiosk.sqlite'), join(data, 'run', 'cash-acceptor.state.json')];
+    for (const f of leftovers) {
+      mkdirSync(dirname(f), { recursive: true });
+      writeFileSync(f, 'an earlier run');
+    }
     let output = '';
-    start = spawn('npm', ['start'], {
+    start = spawn('npm', ['start', '--', '--fresh'], {
       cwd: repoRoot,
       env: {
         ...process.env,
         DISPLAY: x.display,
         WAYLAND_DISPLAY: '',
         TMPDIR: tmp,
-        KIOSK_DATA_DIR: join(dir, 'data'),
+        KIOSK_DATA_DIR: data,
         SIM_BANK_PORT: String(bankPort),
         SIM_DEVICES_PORT: String(devicesPort),
         KIOSK_WEB_PORT: String(kioskPort),
@@ -151,6 +159,11 @@ describe('npm start', () => {
       return output.includes('Ctrl-C stops everything') ? true : undefined;
     });
     if (process.getuid?.() === 0) expect(output).toContain('--no-sandbox');
+    expect(output).toContain('--fresh deletes');
+    for (const f of leftovers.slice(0, 1)) expect(output).toContain(dirname(f));
+    expect(existsSync(leftovers[0] ?? '')).toBe(false);
+    // the terminal's database is a new one, not the earlier run's file
+    expect(readFileSync(leftovers[1] ?? '').subarray(0, 15).toString()).toBe('SQLite format 3');
     const screen = await until('the kiosk window process', 10_000, () => descendants(startPid).find((p) => p.args.includes('--kiosk') && p.args.includes('--app=')));
     expect(screen.args).toContain(`127.0.0.1:${kioskPort}`);
 

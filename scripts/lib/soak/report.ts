@@ -1,0 +1,68 @@
+/**
+ * The soak's arithmetic, apart from the processes: samples of the core's resources taken every so
+ * many sessions, and the growth between the 20 % mark (the core warmed up: caches filled, code
+ * compiled) and the end of the run. Growth there is what a leak looks like.
+ */
+
+export interface SoakSample {
+  /** sessions completed when the sample was taken */
+  sessions: number;
+  /** resident set, bytes (/proc/<pid>/status VmRSS) */
+  rss: number;
+  /** V8 heap in use, bytes (the core's /metrics); undefined when not exposed */
+  heapUsed?: number;
+  /** libuv handles alive (the core's /metrics); undefined when not exposed */
+  handles?: number;
+  /** open file descriptors (/proc/<pid>/fd) */
+  fds: number;
+}
+
+export type Metric = 'rss' | 'heapUsed' | 'handles' | 'fds';
+export const METRICS: readonly Metric[] = ['rss', 'heapUsed', 'handles', 'fds'];
+
+export interface Growth {
+  metric: Metric;
+  /** the sample nearest the 20 % mark and the last one */
+  from: { sessions: number; value: number };
+  to: { sessions: number; value: number };
+  /** (to - from) / from, in percent, one decimal; undefined when `from` is 0 */
+  percent: number | undefined;
+}
+
+/** the sample taken at or after `fraction` of `total` sessions (the last one if none is) */
+export function sampleAt(samples: readonly SoakSample[], total: number, fraction: number): SoakSample {
+  if (samples.length === 0) throw new RangeError('no samples');
+  const mark = Math.ceil(total * fraction);
+  return samples.find((s) => s.sessions >= mark) ?? (samples[samples.length - 1] as SoakSample);
+}
+
+/** growth of each metric between the 20 % and the 100 % marks; metrics a sample lacks are left out */
+export function growth(samples: readonly SoakSample[], total: number): Growth[] {
+  const from = sampleAt(samples, total, 0.2);
+  const to = samples[samples.length - 1] as SoakSample;
+  const out: Growth[] = [];
+  for (const metric of METRICS) {
+    const a = from[metric];
+    const b = to[metric];
+    if (a === undefined || b === undefined) continue;
+    out.push({
+      metric,
+      from: { sessions: from.sessions, value: a },
+      to: { sessions: to.sessions, value: b },
+      percent: a === 0 ? undefined : Math.round(((b - a) / a) * 1000) / 10,
+    });
+  }
+  return out;
+}
+
+const MB = 1024 * 1024;
+const show = (metric: Metric, v: number | undefined): string =>
+  v === undefined ? '-' : metric === 'rss' || metric === 'heapUsed' ? `${(v / MB).toFixed(1)} MB` : String(v);
+
+export function sampleLine(s: SoakSample): string {
+  return `  ${String(s.sessions).padStart(6)} sessions  rss ${show('rss', s.rss).padStart(9)}  heap ${show('heapUsed', s.heapUsed).padStart(9)}  handles ${show('handles', s.handles).padStart(4)}  fds ${show('fds', s.fds).padStart(4)}`;
+}
+
+export function growthLines(g: readonly Growth[]): string[] {
+  return g.map((x) => `  ${x.metric.padEnd(8)} ${show(x.metric, x.from.value)} at ${x.from.sessions} -> ${show(x.metric, x.to.value)} at ${x.to.sessions}: ${x.percent === undefined ? 'n/a' : `${x.percent > 0 ? '+' : ''}${x.percent} %`}`);
+}

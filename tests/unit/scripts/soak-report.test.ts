@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { growth, sampleAt, type SoakSample } from '../../../scripts/lib/soak/report.js';
+import { metricValue, rssFromStatus } from '../../../scripts/lib/soak/sample.js';
+
+const MB = 1024 * 1024;
+const s = (sessions: number, rss: number, extra: Partial<SoakSample> = {}): SoakSample => ({ sessions, rss: rss * MB, fds: 30, ...extra });
+
+describe('soak report arithmetic', () => {
+  it('takes the sample at or after the 20 % mark, not the first one', () => {
+    const samples = [s(0, 80), s(100, 100), s(250, 104), s(300, 105), s(1000, 106)];
+    expect(sampleAt(samples, 1000, 0.2).sessions).toBe(250);
+    expect(sampleAt(samples, 500, 0.2).sessions).toBe(100);
+    // no sample reaches the mark: the last one
+    expect(sampleAt([s(0, 1), s(10, 2)], 1000, 0.2).sessions).toBe(10);
+  });
+
+  it('reports growth from the 20 % mark to the last sample, in percent with one decimal', () => {
+    const samples = [s(0, 50, { heapUsed: 10 * MB, handles: 9, fds: 20 }), s(200, 100, { heapUsed: 20 * MB, handles: 12, fds: 40 }), s(1000, 107.5, { heapUsed: 19 * MB, handles: 12, fds: 41 })];
+    const g = Object.fromEntries(growth(samples, 1000).map((x) => [x.metric, x]));
+    expect(g.rss).toMatchObject({ from: { sessions: 200, value: 100 * MB }, to: { sessions: 1000, value: 107.5 * MB }, percent: 7.5 });
+    expect(g.heapUsed?.percent).toBe(-5);
+    expect(g.handles?.percent).toBe(0);
+    expect(g.fds?.percent).toBe(2.5);
+  });
+
+  it('leaves out a metric the samples lack and gives no percentage from zero', () => {
+    const g = growth([s(0, 50), s(2, 55, { handles: 0 }), s(10, 60, { handles: 3 })], 10);
+    expect(g.map((x) => x.metric)).toEqual(['rss', 'handles', 'fds']);
+    expect(g.find((x) => x.metric === 'handles')?.percent).toBeUndefined();
+  });
+
+  it('refuses to report on no samples', () => {
+    expect(() => growth([], 10)).toThrow(RangeError);
+  });
+
+  it('reads VmRSS and unlabelled Prometheus series', () => {
+    expect(rssFromStatus('Name:\tnode\nVmRSS:\t  123456 kB\nThreads: 11\n')).toBe(123456 * 1024);
+    expect(() => rssFromStatus('Name: node\n')).toThrow();
+    const text = '# HELP x\nkiosk_nodejs_heap_size_used_bytes 4.5e7\nkiosk_nodejs_active_handles_total 17\nkiosk_nodejs_heap_size_used_bytes_other 1\n';
+    expect(metricValue(text, 'kiosk_nodejs_heap_size_used_bytes')).toBe(45_000_000);
+    expect(metricValue(text, 'kiosk_nodejs_active_handles_total')).toBe(17);
+    expect(metricValue(text, 'kiosk_missing')).toBeUndefined();
+  });
+});
