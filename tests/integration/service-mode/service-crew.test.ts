@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../scripts/lib/stack.js';
 import { hashPin } from '../../../kiosk/service-mode/service-users.js';
-import { suiteDir } from '../../support/artifacts.js';
+import { artifactsRoot } from '../../support/artifacts.js';
 import { BridgeClient, http, startTestStack } from '../session/bridge-client.js';
 
 const TOKEN = 'service-crew-token-0123456789';
@@ -162,7 +162,10 @@ describe('service crews', () => {
 
     // no PIN or code anywhere the terminal reads its configuration from or writes to: its config file, users file,
     // the repository's development crew file, the data folder (SQLite, WAL, the bank's ledger) and the logs
-    const logs = await filesUnder(suiteDir('service-crew-logs'));
+    // the folder startTestStack gave the servers' logs (suiteDir makes a fresh one on every call)
+    const logDirs = (await readdir(artifactsRoot())).filter((n) => n.startsWith('service-crew-logs-'));
+    expect(logDirs).toHaveLength(1);
+    const logs = await filesUnder(join(artifactsRoot(), logDirs[0]!));
     const data = await filesUnder(dataDir);
     expect(logs.length).toBeGreaterThan(0);
     expect(data.some((f) => f.endsWith('.db') || f.endsWith('.sqlite'))).toBe(true);
