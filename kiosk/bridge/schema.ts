@@ -202,6 +202,31 @@ export const ServiceLookupView = z.object({
   copy: PrintOutcome.optional(),
   printerUsable: z.boolean().optional(),
 });
+/**
+ * Receipts the customer may not have: prints the core died in (`lost`) or the printer failed
+ * (`failed`), with the SMS sent instead if any; `reprint` is the outcome of printing one as a
+ * marked copy. `mayReprint`: the person's role may print receipt copies.
+ */
+export const ServiceLostReceiptsView = z.object({
+  action: z.literal('lostReceipts'),
+  receipts: z
+    .array(
+      z.object({
+        receiptNumber: z.string().max(40),
+        operation: z.string().max(40),
+        state: z.enum(['lost', 'failed']),
+        startedAt: z.string().max(40),
+        failure: z.string().max(200).optional(),
+        /** the receipt sent by SMS instead: where that message is */
+        sms: z.enum(['pending', 'delivered', 'deadLetter']).optional(),
+      }),
+    )
+    .max(50),
+  reprint: PrintOutcome.extend({ receiptNumber: z.string().max(40) }).optional(),
+  refusal: Refused.optional(),
+  printerUsable: z.boolean(),
+  mayReprint: z.boolean(),
+});
 export const ServiceCollectView = z.object({
   action: z.literal('collect'),
   stage: z.enum(['count', 'done']),
@@ -246,7 +271,7 @@ export const ServiceLoginView = z.object({
   person: z.object({ id: z.string().max(32), roles: z.array(z.enum(['technician', 'collector'])).max(2), name: z.string().max(64).optional() }),
   permitted: z.array(z.string().max(40)).max(40),
 });
-export const ServiceModeView = z.union([ServiceDeniedView, ServiceLoginView, ServiceLookupView, ServiceCollectView, ServiceReplenishView, ServiceOtherView]);
+export const ServiceModeView = z.union([ServiceDeniedView, ServiceLoginView, ServiceLookupView, ServiceLostReceiptsView, ServiceCollectView, ServiceReplenishView, ServiceOtherView]);
 export type ServiceModeView = z.infer<typeof ServiceModeView>;
 
 export const Snapshot = z.object({
@@ -412,7 +437,7 @@ export const Intent = z.discriminatedUnion('name', [
       .object({
         action: z.enum([
           'diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'verifyJournal', 'exit', 'printReceiptCopy',
-          'resolveDeadLetter', 'printDeadLetter', 'testAcceptor', 'testDispense', 'testCardRead', 'testPalm', 'testPresenter', 'outOfService', 'configuration', 'exportLogs',
+          'resolveDeadLetter', 'printDeadLetter', 'testAcceptor', 'testDispense', 'testCardRead', 'testPalm', 'testPresenter', 'outOfService', 'configuration', 'exportLogs', 'lostReceipts',
         ]),
         // a dead letter's closing comment is the one long text (dead-letters.ts COMMENT_MAX)
         params: z.record(z.string().max(40), z.union([z.string().max(500), z.number().int()])).optional(),

@@ -11,6 +11,8 @@ import { receiptToText } from '../receipt/receipt-text.js';
 import type { MoneyStore, ReceiptData, ReceiptSmsStore } from '../store/money-store.js';
 import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
 import type { ReceiptDelivery } from '../session/ports.js';
+import type { Db } from '../store/db.js';
+import { beginReceiptPrint, endReceiptPrint } from '../store/receipt-prints.js';
 import type { EscPosReceiptOptions } from '../receipt/receipt-escpos.js';
 
 const OPERATION: Record<ReceiptData['operation'], Operation> = {
@@ -85,27 +87,49 @@ function payer(data: ReceiptData): { payer?: ReceiptModel['payer'] } {
   return label ? { payer: { kind: 'account', masked: maskAccountLabel(label).slice(0, 80) } } : {};
 }
 
+/** the plain text an SMS or push receipt carries: the paper receipt's words */
+export function receiptText(data: ReceiptData, locale: Locale, site: ReceiptSite): string {
+  return receiptToText(receiptModel(data, locale, site));
+}
+
 export interface ReceiptDeliveryOptions {
   /** wakes the sync worker once an SMS receipt is queued */
   onEnqueue?: () => void;
   /** language of SMS receipts when the session does not say (the terminal's default) */
   locale?: Locale;
+  /**
+   * the database holding the receipt print log: each print is recorded before the printer gets
+   * the job, so a print the core dies in is found at start-up (kiosk/recovery/lost-receipts.ts)
+   */
+  printLog?: { db: Db; now?: () => Date };
 }
 
 export function receiptDelivery(
   store: MoneyStore & ReceiptSmsStore, printer: ReceiptPrinter, site: ReceiptSite, options: ReceiptDeliveryOptions = {},
 ): ReceiptDelivery {
   return {
-    async print(receiptNumber, locale) {
+    async print(receiptNumber, locale, printOptions = {}) {
       const data = store.receipt(receiptNumber);
       if (!data) return { ok: false, failure: `no receipt ${receiptNumber}` };
-      const result = await printReceipt(printer, receiptModel(data, locale, site), site.printer);
+      const log = options.printLog;
+      const now = log?.now ?? (() => new Date());
+      const printId = log
+        ? beginReceiptPrint(log.db, { receiptNumber, locale, ...(printOptions.phone ? { phone: printOptions.phone } : {}) }, now())
+        : undefined;
+      let result: Awaited<ReturnType<typeof printReceipt>>;
+      try {
+        result = await printReceipt(printer, receiptModel(data, locale, site), site.printer);
+      } catch (err) {
+        if (log && printId !== undefined) endReceiptPrint(log.db, printId, { ok: false, failure: err instanceof Error ? err.message : String(err) }, now());
+        throw err;
+      }
+      if (log && printId !== undefined) endReceiptPrint(log.db, printId, result.ok ? { ok: true } : { ok: false, failure: result.detail ? `${result.failure}: ${result.detail}` : result.failure }, now());
       return result.ok ? { ok: true } : { ok: false, failure: result.failure };
     },
     async sms(receiptNumber, phoneE164, locale) {
       const data = store.receipt(receiptNumber);
       if (!data) return { ok: false };
-      const text = receiptToText(receiptModel(data, locale ?? options.locale ?? 'ru', site));
+      const text = receiptText(data, locale ?? options.locale ?? 'ru', site);
       store.recordReceiptSms({ receiptNumber, phone: phoneE164, text, ...(data.sessionId ? { sessionId: data.sessionId } : {}) });
       options.onEnqueue?.();
       return { ok: true };

@@ -17,7 +17,8 @@ import { buildDevices } from './devices.js';
 import { DeviceSupervisor } from '../devices/supervisor.js';
 import { reconcileAtStartup } from '../recovery/reconcile.js';
 import { cassettePlanner } from './planner.js';
-import { receiptDelivery } from './receipts.js';
+import { receiptDelivery, receiptText } from './receipts.js';
+import { settleLostReceipts } from '../recovery/lost-receipts.js';
 import { testReceiptToEscPos } from '../receipt/test-receipt.js';
 import { StoreAdapter } from './store-adapter.js';
 import { StartingHost } from './starting-host.js';
@@ -130,7 +131,6 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   // before any customer: settle what a crash left in flight (money invariant 3)
   const report = await reconcileAtStartup({ store: kstore.money, acceptor: devices.cashAcceptor, dispenser: devices.dispenser });
   logger.info({ recovery: report }, 'start-up reconciliation done');
-  sync.start();
 
   // the card prompt describes the configured reader: the driver knows whether it is motorised
   const sessionConfig = { ...sessionConfigFrom(config, devices.cassetteDenominations), cardReader: devices.cardReader.status().motorised ? ('motorised' as const) : ('swipe' as const) };
@@ -146,7 +146,16 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       dotWidth: config.devices.printer.dotWidth,
     },
   };
-  const receipts = receiptDelivery(kstore.money, devices.printer, site, { onEnqueue: () => sync.notify(), locale: config.locale });
+  // a receipt the last run died printing: journaled, listed in service mode, sent by SMS where the phone is known
+  // (a failure here costs a receipt, not money: logged, and the rows stay for the next start-up)
+  try {
+    const lost = settleLostReceipts({ db: kstore.db, store: kstore.money, smsText: (data, locale) => receiptText(data, locale, site) });
+    for (const r of lost) logger.warn({ receiptNumber: r.receiptNumber, operation: r.operation, sms: r.smsKey !== undefined }, 'receipt print did not finish before the core stopped: the receipt is lost');
+  } catch (err) {
+    logger.error({ err }, 'lost receipts could not be settled at start-up');
+  }
+  sync.start();
+  const receipts = receiptDelivery(kstore.money, devices.printer, site, { onEnqueue: () => sync.notify(), locale: config.locale, printLog: { db: kstore.db } });
   // a new outbox message wakes the sync worker instead of waiting for its idle poll
   const store = new StoreAdapter(kstore.money, planner, () => sync.notify());
 

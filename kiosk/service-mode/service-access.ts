@@ -37,6 +37,8 @@ export const ACTION_ROLES: Readonly<Record<string, readonly ServiceRole[]>> = {
   cashUnits: ['technician', 'collector'],
   lookupReceipt: ['technician', 'collector'],
   printReceiptCopy: ['collector'],
+  // listing is for both; a reprint from the list also needs printReceiptCopy's role (checked in service-mode.ts)
+  lostReceipts: ['technician', 'collector'],
   collect: ['collector'],
   replenish: ['collector'],
   exit: ['technician', 'collector'],

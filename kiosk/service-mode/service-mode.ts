@@ -22,6 +22,7 @@ import { checkEntries, replenish, replenishForm, type ReplenishDeps } from './ca
 import { ACTION_ROLES, mayPerform, permittedActions, ServiceAccess, type ServicePerson } from './service-access.js';
 import type { ServiceUser } from './service-users.js';
 import { resolutionsOf, resolveDeadLetter } from './dead-letters.js';
+import { lostReceiptsView, reprintLostReceipt } from './lost-receipts.js';
 import { testAcceptor, testCardRead, testDispense, testPalm, testPresenter } from './device-tests.js';
 import { outOfServiceState, requestedState } from './out-of-service.js';
 import { exportLogs } from './log-export.js';
@@ -227,6 +228,14 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
         const number = receiptNumberOf(params);
         if (!number) return refusedView(String(params?.receiptNumber ?? ''), 'badNumber');
         return printCopy(lookupDeps, who, number, localeOf(params, locale));
+      }
+      case 'lostReceipts': {
+        // a reprint is a receipt copy: the person needs the role that prints copies
+        const mayReprint = active !== undefined && mayPerform(active, 'printReceiptCopy');
+        if (params?.receiptNumber === undefined) return lostReceiptsView({ ...lookupDeps, db: deps.db }, mayReprint);
+        const number = receiptNumberOf(params);
+        if (!mayReprint || !number) return lostReceiptsView({ ...lookupDeps, db: deps.db }, mayReprint, { refusal: { code: mayReprint ? 'badNumber' : 'notPermitted' } });
+        return reprintLostReceipt({ ...lookupDeps, db: deps.db }, who, number, localeOf(params, locale));
       }
       case 'verifyJournal':
         return { action, ...verifyJournal(deps.db) };

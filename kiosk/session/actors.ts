@@ -251,7 +251,7 @@ export function createSessionActors(ports: SessionPorts): SessionActors {
       return store.reverseAccountPayment(input.paymentId, input.reason);
     }),
 
-    printReceipt: fromPromise(async ({ input }) => receipts.print(input.receiptNumber, input.locale)),
+    printReceipt: fromPromise(async ({ input }) => receipts.print(input.receiptNumber, input.locale, input.phone ? { phone: input.phone } : {})),
     smsReceipt: fromPromise(async ({ input }) => receipts.sms(input.receiptNumber, input.phone, input.locale)),
     pushReceipt: fromPromise(async ({ input }) => (receipts.push ? receipts.push(input.receiptNumber, input.customerId, input.locale) : { ok: false })),
 

@@ -98,7 +98,7 @@ const sessionActors = {
   authoriseAccountPayment: unprovided<AccountPaymentAuthoriseOutcome, AccountPaymentAuthoriseInput>('authoriseAccountPayment'),
   completeAccountPayment: unprovided<{ receiptNumber: string }, { paymentId: string }>('completeAccountPayment'),
   reverseAccountPayment: unprovided<{ receiptNumber?: string }, { paymentId: string; reason: string }>('reverseAccountPayment'),
-  printReceipt: unprovided<PrintOutcome, { receiptNumber: string; locale: SessionContext['locale'] }>('printReceipt'),
+  printReceipt: unprovided<PrintOutcome, { receiptNumber: string; locale: SessionContext['locale']; phone?: string }>('printReceipt'),
   smsReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; phone: string; locale?: SessionContext['locale'] }>('smsReceipt'),
   pushReceipt: unprovided<{ ok: boolean }, { receiptNumber: string; customerId: string; locale?: SessionContext['locale'] }>('pushReceipt'),
   ejectCard: unprovided<void, Record<string, never>>('ejectCard'),
@@ -1680,7 +1680,11 @@ export function createSessionMachine(deps: MachineDeps) {
                     invoke: {
                       id: 'printReceipt',
                       src: 'printReceipt',
-                      input: ({ context }) => ({ receiptNumber: context.receipt?.number ?? '', locale: context.locale }),
+                      // a customer identified by phone gets the receipt there should the print be lost
+                      input: ({ context }) => ({
+                        receiptNumber: context.receipt?.number ?? '', locale: context.locale,
+                        ...(context.customer && context.query?.by === 'phone' && context.query.phone ? { phone: context.query.phone } : {}),
+                      }),
                       onDone: [
                         { guard: ({ event }) => event.output.ok, target: 'printed', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'printed' as const } }) },
                         { target: 'printFailed' },

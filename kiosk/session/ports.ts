@@ -183,7 +183,8 @@ export interface NotePlanner {
 
 /** Receipt delivery: printing renders the journal's receipt; SMS goes through the bank. */
 export interface ReceiptDelivery {
-  print(receiptNumber: string, locale: Locale): Promise<{ ok: true } | { ok: false; failure: string }>;
+  /** `phone`: the phone the customer identified with; a print lost to a crash goes there by SMS */
+  print(receiptNumber: string, locale: Locale, options?: { phone?: string }): Promise<{ ok: true } | { ok: false; failure: string }>;
   /** queues the journal's receipt as text for the phone; `locale` is the session's language */
   sms(receiptNumber: string, phoneE164: string, locale?: Locale): Promise<{ ok: boolean }>;
   /** queues the journal's receipt as text for the customer's bank app (absent: no push path) */

@@ -167,6 +167,35 @@ export const migrations: readonly Migration[] = [
         VALUES (1, lower(hex(randomblob(8))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
     `,
   },
+  {
+    version: 4,
+    name: 'receipt prints',
+    sql: `
+      -- Every print of a customer's receipt, written before the printer gets the job and ended
+      -- after it: a row still 'printing' at start-up is a receipt the core died printing (lost).
+      -- sms_phone is the phone the customer identified with, held only while the print runs so a
+      -- lost receipt can go by SMS instead; it is cleared in the transaction that ends the row.
+      -- Contact data only: no card data, no authentication secret.
+      CREATE TABLE receipt_prints (
+        id INTEGER PRIMARY KEY,
+        receipt_number TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        operation_id TEXT,
+        session_id TEXT,
+        locale TEXT NOT NULL CHECK (locale IN ('kk', 'ru', 'en')),
+        state TEXT NOT NULL CHECK (state IN ('printing', 'printed', 'failed', 'lost')),
+        failure TEXT,
+        sms_phone TEXT,
+        sms_key TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        reprinted_at TEXT,
+        reprinted_by TEXT
+      );
+      CREATE INDEX receipt_prints_by_state ON receipt_prints(state);
+      CREATE INDEX receipt_prints_by_receipt ON receipt_prints(receipt_number);
+    `,
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -55,6 +55,17 @@ test('a found receipt reads as printed and asks for a copy by its number', async
   expect(await sentIntents(page)).toEqual([{ name: 'serviceAction', payload: { action: 'printReceiptCopy', params: { receiptNumber: 'T0001-000123', locale: 'ru' } } }]);
 });
 
+test('lost receipts name how each was lost and whether an SMS went instead; a copy is asked for by number', async ({ page }) => {
+  await openFixture(page, 'serviceLostReceipts', 'kk');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(kk['service.lost.title']);
+  const lost = page.locator('li[data-receipt="T0001-000123"]');
+  await expect(lost).toContainText(kk['service.lost.state.lost']);
+  await expect(lost).toContainText(kk['service.lost.sms.delivered']);
+  await expect(page.locator('li[data-receipt="T0001-000125"]')).toContainText(kk['service.lost.noSms']);
+  await lost.getByRole('button', { name: kk['service.lookup.printCopy'] }).click();
+  expect(await sentIntents(page)).toEqual([{ name: 'serviceAction', payload: { action: 'lostReceipts', params: { receiptNumber: 'T0001-000123', locale: 'kk' } } }]);
+});
+
 test('collection sends only the lines counted differently, as integers', async ({ page }) => {
   await openFixture(page, 'serviceCollectCount', 'kk');
   // the first line is selected; the keypad types into it

@@ -113,7 +113,9 @@ export async function startRig(options: { name: string; presenter: boolean }): P
       let remark: string | undefined;
       const ui = await BridgeClient.connect(system.coreUrl, system.token);
       try {
-        await ui.screen('attract', 120_000);
+        // a visit broken off mid-way leaves its screens to the inactivity timer: up to two screens
+        // (cash-in, then confirm) of inactivity plus "more time?" each before the attract screen
+        await ui.screen('attract', 240_000);
         // the core learns of a restarted bank or device simulator on its own schedule
         await ui.waitFor('every device and the bank back', (s) => healthy(s.devices), healthMs).catch(() => {
           remark = `the core still reports ${JSON.stringify(ui.last?.devices)} ${Math.round(healthMs / 1000)} s after the restarts`;

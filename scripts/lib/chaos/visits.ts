@@ -128,6 +128,9 @@ export async function cashIn(v: VisitContext): Promise<VisitResult> {
         // power is back: the note left in the stacker is stored by the RESET and the session counts it
         total += tenge * 100;
         await ui.waitFor(`${tenge} counted after the power cut`, (s) => s.cashIn?.total === total && s.cashIn.acceptor === 'accepting', 90_000);
+        // the validator comes back with every type inhibited and the driver enables the session's
+        // types on its next poll: a note pushed in before then would be refused at the slot
+        await watch('the acceptor taking notes again', async () => ((await rig.acceptor()).state === 'idling' ? true : undefined), 30_000);
       }
     } else {
       total += tenge * 100;

@@ -8,9 +8,11 @@
  *   coverOpen      - cover open: offline, nothing prints
  *   offline        - offline for another reason (e.g. waiting for recovery)
  *   cutterError    - autocutter error: offline, DLE EOT 3 reports it
- *   slowPrint      - a slow mechanism: every reply (the DLE EOT statuses the host polls between
- *                    chunks) goes out `params.ms` late (default 250, under the host's status
- *                    timeout), so a receipt takes seconds to print and a crash can land mid-job
+ *   slowPrint      - a busy mechanism: every chunk the host sends (status requests included) is
+ *                    taken `params.ms` (default 300) after it arrived, in order, so a receipt takes
+ *                    seconds and a crash can land mid-job (the chaos harness's `print` point, the
+ *                    lost-receipt test); keep `ms` under the driver's status timeout (1 s) or the
+ *                    job fails
  * POST /printer/load-paper {lines?} puts in a fresh roll (clears paper out / near end).
  * The emulated model's ESC t numbering is its own (`escT`, default Epson's: SIM_PRINTER_ESC_T), as
  * a real printer's firmware is: a kiosk configured with another model's number prints in the wrong
@@ -49,8 +51,11 @@ export class PrinterEmulator implements DeviceEmulator {
   readonly #columns: number;
   readonly dotWidth: number;
   #activeFaults = new Set<string>();
-  /** `slowPrint`: how late each reply goes out */
-  #replyDelayMs = 0;
+  /** slowPrint: how long each chunk waits before the mechanism takes it */
+  #slowMs = 0;
+  /** chunks still waiting: a chunk never overtakes an earlier one, even once slowPrint is cleared */
+  #held: Promise<void> = Promise.resolve();
+  #heldCount = 0;
 
   constructor(options: PrinterEmulatorOptions) {
     this.#line = PtySerialLine.inRunDir(options, { devicePathName: defaultEndpointName.printer, emulatorPathName: 'printer.emulator.tty', baudRate: 115_200 });
@@ -62,16 +67,21 @@ export class PrinterEmulator implements DeviceEmulator {
 
   async start(): Promise<void> {
     await this.#line.open((chunk, port) => {
-      const replies = this.mechanism.receive(chunk);
-      if (replies.length === 0) return;
-      const out = Buffer.from(replies);
-      if (this.#replyDelayMs <= 0) port.write(out);
-      // timers of equal delay fire in order, so the replies keep theirs; a port closed meanwhile drops them
-      else {
-        setTimeout(() => {
-          if (this.#line.isOpen) port.write(out);
-        }, this.#replyDelayMs);
-      }
+      const take = (): void => {
+        const replies = this.mechanism.receive(chunk);
+        if (replies.length > 0 && port.isOpen) port.write(Buffer.from(replies));
+      };
+      if (this.#slowMs === 0 && this.#heldCount === 0) return take();
+      const wait = this.#slowMs;
+      this.#heldCount++;
+      this.#held = this.#held
+        .then(() => new Promise<void>((r) => setTimeout(r, wait)))
+        .then(take)
+        // a chunk the mechanism choked on must not stall the ones behind it
+        .catch(() => undefined)
+        .finally(() => {
+          this.#heldCount--;
+        });
     });
   }
 
@@ -119,8 +129,8 @@ export class PrinterEmulator implements DeviceEmulator {
         s.cutterError = true;
         break;
       case 'slowPrint': {
-        const ms = Number(params?.ms ?? 250);
-        this.#replyDelayMs = Number.isInteger(ms) && ms > 0 ? ms : 250;
+        const ms = Number(params?.ms ?? 300);
+        this.#slowMs = Number.isInteger(ms) && ms > 0 && ms <= 10_000 ? ms : 300;
         break;
       }
       default:
@@ -132,7 +142,7 @@ export class PrinterEmulator implements DeviceEmulator {
   clearFaults(): void {
     Object.assign(this.mechanism.sensors, { coverOpen: false, offline: false, nearEnd: false, paperOut: false, cutterError: false });
     this.mechanism.linesLeft = undefined;
-    this.#replyDelayMs = 0;
+    this.#slowMs = 0;
     this.#activeFaults.clear();
   }
 

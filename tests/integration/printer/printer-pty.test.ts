@@ -145,6 +145,20 @@ describe('ESC/POS printer over a real pty', () => {
     }
   });
 
+  it('slow print: every chunk is taken late but in order; the receipt comes out whole and clearing the fault ends it', async () => {
+    await api('POST', '/faults', { device: 'printer', fault: 'slowPrint', params: { ms: 150 } });
+    const started = Date.now();
+    expect(await printer.print(receiptToEscPos(model('ru')))).toEqual({ ok: true });
+    // at least the four status requests before the job and the four after its first chunk, each held 150 ms
+    expect(Date.now() - started).toBeGreaterThanOrEqual(8 * 150);
+    const [r] = await receipts();
+    expect(r!.lines).toEqual(textLines(printedLayout(model('ru'))));
+    expect(r).toMatchObject({ cut: true, truncated: false });
+    await api('DELETE', '/faults');
+    expect(await printer.print(receiptToEscPos(model('en')))).toEqual({ ok: true });
+    expect(await receipts()).toHaveLength(2);
+  });
+
   it('paper out mid-job: the job fails as paperOut, the printed part is kept, reload recovers', async () => {
     await api('POST', '/faults', { device: 'printer', fault: 'paperOutMidJob', params: { afterLines: 5 } });
     const result = await printer.print(receiptToEscPos(model('kk')));

@@ -3,7 +3,8 @@
  * keeps running: the device simulator is SIGKILLed mid-stack (its ptys go with it) and started again
  * on the same run folder. The acceptor comes back with its cash box as it was and the note in its
  * stacker (CCNET 12, ID003 42); the RESET stores it, and the driver's word on it settles the open
- * stack intent while the customer is still in the cash-in. The customer finishes: the note counted,
+ * stack intent while the customer is still in the cash-in, and the acceptor takes the customer's next
+ * note. The customer finishes: the notes counted,
  * the bank credited once, a receipt offered; the journal, the store's counters, the bank's ledger and
  * the acceptor's cash box agree. Bank simulator, device simulators and core are real processes;
  * the simulator is this test's own child, killed by its pid.
@@ -96,12 +97,18 @@ describe.each(['ccnet', 'id003'] as const)('a %s acceptor power-cycled mid-stack
       // the box survived the power cut and holds both notes, the 5 000 once
       expect(boxGain(device.cashBox, boxBefore)).toEqual({ 2000: 1, 5000: 1 });
 
+      // the cash-in goes on: the validator came back with every type inhibited (power-up clears
+      // the masks), so the driver enables the types the session had before the customer's next note
+      await watch('the acceptor taking notes again', async () => ((await acceptorState()).state === 'idling' ? true : undefined), 30_000);
+      await http('POST', `${rig.stack.devicesUrl}/cash-acceptor/insert`, { denomination: 1000 });
+      await ui.waitFor('1 000 stacked after the power cut', (s) => s.cashIn?.total === 800_000 && s.cashIn.acceptor === 'accepting', 30_000);
+
       // "finish and credit" is the consent when the bank's commission is the one already shown; otherwise confirm asks
       ui.send('finishCashIn');
       const next = await ui.waitFor('confirm or outcome', (s) => s.screen === 'confirm' || s.screen === 'outcome', 20_000);
       if (next.screen === 'confirm') ui.send('confirm');
       const receipt = await ui.screen('outcome', 20_000);
-      expect(receipt.outcome).toMatchObject({ operation: 'cashIn', amount: 700_000 });
+      expect(receipt.outcome).toMatchObject({ operation: 'cashIn', amount: 800_000 });
       expect(receipt.receipt?.number).toBeTruthy();
 
       const after = await watch('the credit at the bank', async () => {
@@ -110,11 +117,12 @@ describe.each(['ccnet', 'id003'] as const)('a %s acceptor power-cycled mid-stack
       }, 20_000);
       const fresh = after.entries.slice(before.entries.length);
       expect(fresh).toHaveLength(1);
-      expect(fresh[0]?.amount).toBe(700_000);
+      expect(fresh[0]?.amount).toBe(800_000);
       const notes = rig.readCoreDb((db) => db.prepare('SELECT denomination, state FROM cash_in_notes WHERE cash_in_id = ? ORDER BY id').all(cashInId));
       expect(notes).toEqual([
         { denomination: 200_000, state: 'stacked' },
         { denomination: 500_000, state: 'stacked' },
+        { denomination: 100_000, state: 'stacked' },
       ]);
       const ended = rig.readCoreDb((db) => db.prepare('SELECT status, receipt_number AS receipt FROM cash_ins WHERE id = ?').get(cashInId)) as { status: string; receipt: string };
       expect(ended).toEqual({ status: 'ok', receipt: receipt.receipt?.number });
@@ -128,7 +136,7 @@ describe.each(['ccnet', 'id003'] as const)('a %s acceptor power-cycled mid-stack
       await ui.screen('attract', 20_000);
       // credited once: nothing more arrives
       await new Promise((r) => setTimeout(r, 1_500));
-      expect((await rig.account(accountId)).balance - before.balance).toBe(700_000);
+      expect((await rig.account(accountId)).balance - before.balance).toBe(800_000);
     } finally {
       ui.close();
     }

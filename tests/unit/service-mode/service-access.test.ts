@@ -134,6 +134,9 @@ describe('entry and roles', () => {
       expect(view).toEqual({ action, denied: true, refusal: { code: 'notPermitted', roles: ['technician'] } });
       expect(ServiceModeView.safeParse(view).success).toBe(true);
     }
+    // a technician sees lost receipts but reprints none: a reprint is a receipt copy (the collector's)
+    expect(await port.perform('A17', 'lostReceipts')).toMatchObject({ action: 'lostReceipts', mayReprint: false, receipts: [] });
+    expect(await port.perform('A17', 'lostReceipts', { receiptNumber: '1' })).toMatchObject({ refusal: { code: 'notPermitted' } });
     // someone else's id is not the logged-in person
     expect(await port.perform('K05', 'collect')).toMatchObject({ denied: true });
     await port.perform('A17', 'exit');
@@ -141,13 +144,13 @@ describe('entry and roles', () => {
     expect(await port.perform('A17', 'diagnostics')).toMatchObject({ denied: true });
 
     const login = await port.login('775120', 'K05');
-    expect(login).toMatchObject({ ok: true, view: { permitted: ['cashUnits', 'lookupReceipt', 'printReceiptCopy', 'collect', 'replenish', 'exit'] } });
+    expect(login).toMatchObject({ ok: true, view: { permitted: ['cashUnits', 'lookupReceipt', 'printReceiptCopy', 'lostReceipts', 'collect', 'replenish', 'exit'] } });
     expect(await port.perform('K05', 'collect')).toMatchObject({ action: 'collect', stage: 'count' });
     for (const action of ['diagnostics', 'deadLetters', 'verifyJournal', 'resetDevice', 'testPrint']) expect(await port.perform('K05', action)).toMatchObject({ denied: true });
     const rows = listAudit(s.db).reverse().filter((a) => a.action !== 'serviceLogin');
     expect(rows.every((a) => a.who === 'A17' || a.who === 'K05')).toBe(true);
     expect(rows.filter((a) => a.details.ok === false).map((a) => `${a.who}:${a.action}`)).toEqual([
-      'A17:collect', 'A17:replenish', 'A17:printReceiptCopy', 'K05:collect', 'A17:diagnostics',
+      'A17:collect', 'A17:replenish', 'A17:printReceiptCopy', 'A17:lostReceipts', 'K05:collect', 'A17:diagnostics',
       'K05:diagnostics', 'K05:deadLetters', 'K05:verifyJournal', 'K05:resetDevice', 'K05:testPrint',
     ]);
   });

@@ -16,6 +16,8 @@ import type { PrintResult, PrinterStatus, ReceiptPrinter, ReceiptPrinterEvents }
 import { PrintMechanism } from '../../../simulators/devices/printer/print-mechanism.js';
 import { FakeAcceptor, FakeDispenser } from '../session/fakes.js';
 import { tempStore, type TempStore } from '../store/temp-store.js';
+import { beginReceiptPrint, endReceiptPrint } from '../../../kiosk/store/receipt-prints.js';
+import { settleLostReceipts } from '../../../kiosk/recovery/lost-receipts.js';
 
 const T = (tenge: number): number => tenge * 100;
 
@@ -131,6 +133,39 @@ describe('receipt look-up', () => {
     expect(failed).toMatchObject({ copy: { printed: false, failure: 'printerUnavailable' }, printerUsable: false });
     expect(printer.paper.receipts).toHaveLength(1);
     expect([...iterateJournal(s.db)].filter((e) => e.type === 'receiptCopy').map((e) => e.payload.printed)).toEqual([true, false]);
+  });
+});
+
+describe('lost receipts', () => {
+  it('lists a print the core died in and a failed print, with the SMS sent instead; a reprinted copy settles it', async () => {
+    const { s, port, printer, cashIn, audit } = await rig();
+    const lost = cashIn([T(2000)]);
+    const failed = cashIn([T(1000)]);
+    const fine = cashIn([T(500)]);
+    const at = new Date(Date.UTC(2026, 10, 26, 8, 0, 0));
+    beginReceiptPrint(s.db, { receiptNumber: lost, locale: 'ru', phone: '+77011234567' }, at);
+    settleLostReceipts({ db: s.db, store: s.money, smsText: () => 'receipt text', now: () => at });
+    endReceiptPrint(s.db, beginReceiptPrint(s.db, { receiptNumber: failed, locale: 'ru' }, at), { ok: false, failure: 'paperOut' }, at);
+    endReceiptPrint(s.db, beginReceiptPrint(s.db, { receiptNumber: fine, locale: 'ru' }, at), { ok: true }, at);
+
+    const view = await port.perform('technician', 'lostReceipts', { locale: 'en' });
+    expect(view).toEqual({
+      action: 'lostReceipts', printerUsable: true, mayReprint: true,
+      receipts: [
+        { receiptNumber: failed, operation: 'cashIn', state: 'failed', startedAt: at.toISOString(), failure: 'paperOut' },
+        { receiptNumber: lost, operation: 'cashIn', state: 'lost', startedAt: at.toISOString(), sms: 'pending' },
+      ],
+    });
+
+    const reprinted = await port.perform('technician', 'lostReceipts', { locale: 'en', receiptNumber: lost });
+    expect(reprinted).toMatchObject({ reprint: { receiptNumber: lost, printed: true }, receipts: [{ receiptNumber: failed }] });
+    expect(printer.paper.receipts.at(-1)?.lines[0]?.trim()).toBe('COPY (DUPLICATE)');
+    expect(printer.paper.receipts.at(-1)?.lines.join('\n')).toContain(lost);
+    expect([...iterateJournal(s.db)].find((e) => e.type === 'receiptCopy')?.payload).toEqual({ ofReceipt: lost, who: 'technician', printed: true });
+    expect(audit()).toContainEqual(expect.objectContaining({ action: 'lostReceiptReprinted', receiptNumber: lost }));
+    // a receipt that is not on the list is not reprinted from here
+    expect(await port.perform('technician', 'lostReceipts', { receiptNumber: fine })).toMatchObject({ refusal: { code: 'unknownReceipt' } });
+    expect(printer.paper.receipts).toHaveLength(1);
   });
 });
 
