@@ -117,6 +117,9 @@ export async function cashIn(v: VisitContext): Promise<VisitResult> {
     const midStack = here && (point === 'stack' || point === 'devices' || point === 'powerCut');
     // long enough for the kill to land while the note moves, even on a loaded machine
     if (midStack) await rig.deviceFault('cashAcceptor', 'slowStack', { ms: point === 'stack' ? 3_000 : 20_000 });
+    // the validator takes a note only once it is idle again: the session counts the last one
+    // as soon as the device says "stacked", a poll before the device is back to idling
+    await watch('the acceptor idle', async () => ((await rig.acceptor()).state === 'idling' ? true : undefined), 30_000);
     await rig.system.devices.insertNote(tenge);
     if (here && point === 'escrow') {
       await watch('the note in escrow', async () => ((await rig.acceptor()).state === 'escrow' ? true : undefined));
