@@ -14,7 +14,7 @@ const claimed = (await Promise.all(extraE2eConfigs().map(async (file) => (await 
   .flatMap((m) => (m === undefined ? [] : Array.isArray(m) ? m : [m]));
 const ignore = [/\.electron\.spec\.ts$/, ...claimed];
 // customer flows whose logic does not depend on the screen's shape: once, in portrait, to keep CI short
-const portraitOnly = [/account-payment\.spec\.ts$/, /push-receipt\.spec\.ts$/, /card-withdrawal\.spec\.ts$/, /service-mode\.spec\.ts$/, /walk-up-payment\.spec\.ts$/, /refusals\.spec\.ts$/, /language-mid-session\.spec\.ts$/, /inactivity\.spec\.ts$/, /kazakh-visit\.spec\.ts$/];
+const portraitOnly = [/account-payment\.spec\.ts$/, /push-receipt\.spec\.ts$/, /card-withdrawal\.spec\.ts$/, /service-mode\.spec\.ts$/, /service-crew\.spec\.ts$/, /walk-up-payment\.spec\.ts$/, /refusals\.spec\.ts$/, /language-mid-session\.spec\.ts$/, /inactivity\.spec\.ts$/, /kazakh-visit\.spec\.ts$/];
 
 const chromium = {
   browserName: 'chromium' as const,

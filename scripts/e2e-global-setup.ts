@@ -28,7 +28,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     token: E2E.token,
     output: process.env.E2E_SERVER_LOGS ? 'prefix' : 'quiet',
     // the specs take cash through the presenter's taken sensor; a stock dispenser is covered by the integration tests
-    env: { KIOSK_LOG_LEVEL: keep ? 'info' : 'warn', KIOSK_DEVICES_DISPENSER_PRESENTER: 'true' },
+    // service crews come from the bank's list (T001 technician, C001 collector); a lock-out lasts one minute
+    env: { KIOSK_LOG_LEVEL: keep ? 'info' : 'warn', KIOSK_DEVICES_DISPENSER_PRESENTER: 'true', KIOSK_SERVICE_USERS_FROM_BANK: 'true', KIOSK_SERVICE_LOCKOUT_MINUTES: '1' },
     ...(logDir ? { logDir } : {}),
   });
   for (const note of stack.notes) console.log(`e2e: ${note}`);

@@ -75,6 +75,15 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: BankContext, faul
     return { customer: id, hasApp: customer.has_app === 1, messages: ctx.outbox.list(customer.phone).filter((m) => m.channel === 'push') };
   });
 
+  // the customer installs or removes the bank's app: a receipt pushed to an app that is gone is a business
+  // rejection on delivery (noBankApp), how a test makes the bank refuse a message the terminal queued earlier
+  app.post<{ Params: { id: string } }>('/admin/customers/:id/app', async (request, reply) => {
+    const body = parseOr400(z.object({ hasApp: z.boolean() }).strict(), request.body, reply);
+    if (body === undefined) return reply;
+    const changed = db.prepare('UPDATE customers SET has_app = ? WHERE id = ?').run(body.hasApp ? 1 : 0, request.params.id).changes;
+    return changed === 0 ? reply.code(404).send({ error: 'no such customer' }) : customerView(ctx, request.params.id);
+  });
+
   // the OTP register as the back office sees it: attempts and state, never the code, salt or hash
   app.get<{ Querystring: { customer?: string } }>('/admin/otps', async (request) => {
     const customer = request.query.customer ?? null;

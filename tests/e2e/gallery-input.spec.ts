@@ -54,6 +54,9 @@ test('OTP digits are never shown, and resend waits for its time', async ({ page 
   await typeDigits(page, '13', 'en');
   await page.getByRole('button', { name: en['common.continue'] }).click();
   expect(await sentIntents(page)).toEqual([{ name: 'submitOtp', payload: { code: '482913' } }]);
+  // the screen stays while the core checks (and when it refuses): the sent code is gone, the next one starts empty
+  await expect(out).toHaveText('○○○○○○'); // the empty field's placeholder
+  await expect(page.getByRole('button', { name: en['common.continue'] })).toBeDisabled();
 });
 
 test('withdrawal presets and typed amounts in integer tiyn, with the multiple rule', async ({ page }) => {

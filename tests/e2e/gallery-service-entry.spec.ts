@@ -2,6 +2,7 @@
  * The technician's entry screens as a technician uses them, from their gallery fixtures: what is
  * typed on the keypad goes out as integers in `serviceAction.params`, a count over the cassette's
  * capacity is caught as typed, and "back to menu" leaves the entry screen without a word to the core.
+ * The login forgets a PIN once sent, so a retry after a refusal is typed from an empty field.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { en } from '../../renderer/src/i18n/en.js';
@@ -15,6 +16,25 @@ async function typeDigits(page: Page, digits: string, locale: keyof typeof catal
   const pad = page.getByRole('group', { name: catalogues[locale]['keypad.label'] });
   for (const d of digits) await pad.getByRole('button', { name: d, exact: true }).click();
 }
+
+test('service login sends the id and PIN, then forgets the PIN: a retry after a refusal starts from an empty field', async ({ page }) => {
+  await openFixture(page, 'serviceLogin', 'ru');
+  const pin = page.locator(`output[aria-label="${ru['service.code']}"]`);
+  const go = page.getByRole('button', { name: ru['common.continue'] });
+  await page.getByLabel(ru['service.userId']).fill('T001');
+  await typeDigits(page, '90901', 'ru');
+  await expect(pin).toHaveText('●●●●●');
+  await go.click();
+  await expect(pin).toHaveText('');
+  await expect(go).toBeDisabled();
+  // the id stays (it is no secret); only the new PIN goes out, not the refused one's digits before it
+  await typeDigits(page, '1357', 'ru');
+  await go.click();
+  expect(await sentIntents(page)).toEqual([
+    { name: 'serviceLogin', payload: { code: '90901', userId: 'T001' } },
+    { name: 'serviceLogin', payload: { code: '1357', userId: 'T001' } },
+  ]);
+});
 
 test('receipt look-up sends the typed digits; an unknown number is named', async ({ page }) => {
   await openFixture(page, 'serviceLookupUnknown', 'en');

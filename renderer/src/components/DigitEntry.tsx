@@ -16,7 +16,7 @@ export interface DigitEntryProps {
   /** whether the digits are complete and valid */
   ready(digits: string): boolean;
   submit(digits: string): void;
-  /** show dots instead of digits (codes) */
+  /** show dots instead of digits, and forget them once sent (codes) */
   secret?: boolean;
   placeholder?: string;
   back?: boolean;
@@ -31,13 +31,17 @@ export interface DigitEntryProps {
 export function DigitEntry(props: DigitEntryProps) {
   const { t } = useView();
   const [digits, setDigits] = useState('');
-  const { maxLength, ready, submit } = props;
+  const { maxLength, ready, submit, secret } = props;
   const onDigit = useCallback((d: string) => setDigits((cur) => (cur.length < maxLength ? cur + d : cur)), [maxLength]);
   const onDelete = useCallback(() => setDigits((cur) => cur.slice(0, -1)), []);
   const onClear = useCallback(() => setDigits(''), []);
   const onEnter = useCallback(() => {
-    if (ready(digits)) submit(digits);
-  }, [digits, ready, submit]);
+    if (!ready(digits)) return;
+    submit(digits);
+    // A code is retyped whole: the screen stays the same when the core refuses it (wrong PIN or OTP), and digits
+    // typed after the dots of a refused code would be appended to it, each try a wrong code towards a lock-out.
+    if (secret) setDigits('');
+  }, [digits, ready, submit, secret]);
 
   const shown = props.secret ? '●'.repeat(digits.length) : props.format ? props.format(digits) : digits;
   const problem = props.problem?.(digits) ?? null;

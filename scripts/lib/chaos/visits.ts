@@ -117,6 +117,10 @@ export async function cashIn(v: VisitContext): Promise<VisitResult> {
     const midStack = here && (point === 'stack' || point === 'devices' || point === 'powerCut');
     // long enough for the kill to land while the note moves, even on a loaded machine
     if (midStack) await rig.deviceFault('cashAcceptor', 'slowStack', { ms: point === 'stack' ? 3_000 : 20_000 });
+    // the validator takes a note only once it is idle again: the session counts the last one
+    // as soon as the device says "stacked", a poll before the device is back to idling (and after a
+    // power cut, before the driver has enabled the inhibited types again)
+    await watch('the acceptor idle', async () => ((await rig.acceptor()).state === 'idling' ? true : undefined), 30_000);
     await rig.system.devices.insertNote(tenge);
     if (here && point === 'escrow') {
       await watch('the note in escrow', async () => ((await rig.acceptor()).state === 'escrow' ? true : undefined));
@@ -128,9 +132,6 @@ export async function cashIn(v: VisitContext): Promise<VisitResult> {
         // power is back: the note left in the stacker is stored by the RESET and the session counts it
         total += tenge * 100;
         await ui.waitFor(`${tenge} counted after the power cut`, (s) => s.cashIn?.total === total && s.cashIn.acceptor === 'accepting', 90_000);
-        // the validator comes back with every type inhibited and the driver enables the session's
-        // types on its next poll: a note pushed in before then would be refused at the slot
-        await watch('the acceptor taking notes again', async () => ((await rig.acceptor()).state === 'idling' ? true : undefined), 30_000);
       }
     } else {
       total += tenge * 100;

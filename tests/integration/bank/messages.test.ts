@@ -57,6 +57,20 @@ describe('POST /v1/messages', () => {
     expect((await fetch(`${bank.url}/admin/push`)).status).toBe(400);
   });
 
+  it('a customer who removed the app since: the push is refused (noBankApp); reinstalled, the next one arrives', async () => {
+    const setApp = (id: string, hasApp: unknown) =>
+      fetch(`${bank.url}/admin/customers/${id}/app`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hasApp }) });
+    const push = (key: string): OutboxMessageWire => ({ key, kind: 'receiptPush', body: { receiptNumber: `T-01-20261125-0000${key.slice(-2)}`, sessionId: 's-5', at, customerId: 'c-aigerim', text: `Receipt ${key}` } });
+    const removed = await setApp('c-aigerim', false);
+    expect(removed.status).toBe(200);
+    expect(((await removed.json()) as { hasApp: boolean }).hasApp).toBe(false);
+    expect((await post([push('T-01:42')])).json.results[0]).toMatchObject({ key: 'T-01:42', status: 'rejected', reason: 'noBankApp' });
+    expect(((await setApp('c-aigerim', true)).status)).toBe(200);
+    expect((await post([push('T-01:43')])).json.results).toEqual([{ key: 'T-01:43', status: 'applied' }]);
+    expect((await setApp('c-nobody', true)).status).toBe(404);
+    expect((await setApp('c-aigerim', 'yes')).status).toBe(400);
+  });
+
   it('applies each key once; a replayed batch answers alreadyApplied and moves no money', async () => {
     const before = await balance('a-aigerim-cur');
     const batch = [credit('T-01:1', 'a-aigerim-cur', 500_000), credit('T-01:2', 'a-aigerim-cur', 200_000)];

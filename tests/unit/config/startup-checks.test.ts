@@ -36,7 +36,7 @@ function openssl(dir: string, ...args: string[]): void {
 }
 
 describe('bank certificate files', () => {
-  it('a missing CA file, a file that is no PEM, and a key that is not the certificate\'s stop start-up', () => {
+  it('a missing CA file, a missing client certificate or key, a file that is no PEM, and a key that is not the certificate\'s stop start-up', () => {
     const dir = config.dir;
     const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
     openssl(dir, 'req', '-x509', ...ec, '-keyout', 'a.key', '-out', 'a.crt', '-days', '1', '-subj', '/CN=a');
@@ -47,6 +47,7 @@ describe('bank certificate files', () => {
     expect(refusal(load({ KIOSK_BANK_CA_FILE: 'missing-ca.pem' }))).toMatch(/^config error: bank\.caFile: cannot read .*missing-ca\.pem \(ENOENT\)$/);
     expect(refusal(load({ KIOSK_BANK_CA_FILE: 'junk.pem' }))).toMatch(/bank\.caFile: .*junk\.pem holds no PEM certificate/);
     expect(refusal(load({ KIOSK_BANK_CA_FILE: 'broken.pem' }))).toMatch(/bank\.caFile: certificate 1 in .*broken\.pem cannot be parsed/);
+    expect(refusal(load({ KIOSK_BANK_CERT_FILE: 'missing.crt', KIOSK_BANK_KEY_FILE: 'a.key' }))).toMatch(/^config error: bank\.certFile: cannot read .*missing\.crt \(ENOENT\)$/);
     expect(refusal(load({ KIOSK_BANK_CERT_FILE: 'a.crt', KIOSK_BANK_KEY_FILE: 'missing.key' }))).toMatch(/bank\.keyFile: cannot read .*missing\.key \(ENOENT\)/);
     expect(refusal(load({ KIOSK_BANK_CERT_FILE: 'a.crt', KIOSK_BANK_KEY_FILE: 'junk.pem' }))).toMatch(/bank\.keyFile: .*junk\.pem is not a PEM private key/);
     expect(refusal(load({ KIOSK_BANK_CERT_FILE: 'a.crt', KIOSK_BANK_KEY_FILE: 'b.key' }))).toMatch(/bank\.keyFile: .*b\.key is not the key of the certificate in .*a\.crt/);
