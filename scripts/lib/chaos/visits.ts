@@ -4,6 +4,8 @@
  * file, the bridge), for the window its point names and fires the kill inside it. A visit whose
  * core was killed ends there; the harness then starts everything again and checks the money.
  */
+import { sleep } from '../../../domain/async.js';
+import { KZT_BANKNOTES_TENGE } from '../../../domain/money.js';
 import type { Snapshot } from '../../../kiosk/bridge/schema.js';
 import type { BridgeClient } from '../../../tests/integration/session/bridge-client.js';
 import { eventually, http, signIn } from '../../../tests/integration/session/bridge-client.js';
@@ -11,14 +13,14 @@ import type { KillPoint, Visit } from './points.js';
 import type { Rng } from './rng.js';
 import type { ChaosRig } from './rig.js';
 
-const NOTES_TENGE = [1000, 2000, 5000] as const;
+/** the middle of the banknote range: notes the cash box takes in numbers without a long run filling it */
+const NOTES_TENGE = KZT_BANKNOTES_TENGE.filter((d) => d >= 1000 && d <= 5000);
 /** tiyn: what the cassettes (5 000 and 10 000 tenge) can pay out, few notes each so a long run keeps cash */
 const WITHDRAWAL_TIYN = [500_000, 1_000_000, 1_500_000, 2_000_000] as const;
 const PAYMENT_TIYN = [10_000, 100_000, 250_000, 500_000] as const;
 export const WITHDRAWAL_BALANCE = 100_000_000;
 export const PAYMENT_BALANCE = 10_000_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** polls fast enough to land inside a window of a few seconds */
 const watch = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => eventually(what, probe, timeoutMs, 25);
 
