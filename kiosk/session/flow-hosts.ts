@@ -6,8 +6,9 @@ import { FLOW_ID } from './machine-kit.js';
 import { CASH_IN_EVENT_TYPES } from './cash-in-machine.js';
 import { WITHDRAWAL_EVENT_TYPES } from './withdrawal-machine.js';
 import { ACCOUNT_PAYMENT_EVENT_TYPES } from './account-payment-machine.js';
+import { IDENTIFICATION_EVENT_TYPES } from './identification-machine.js';
 import type { SessionSetup } from './machine.js';
-import { availableProduct, cashInTarget } from './session-rules.js';
+import { availableProduct, cashInTarget, identificationStart } from './session-rules.js';
 
 /** the intents a PIN change takes; the parent passes them on while it runs */
 const PIN_CHANGE_EVENT_TYPES = ['cancel'] as const;
@@ -27,6 +28,41 @@ const flowEnds = [
 
 /** a flow that failed in itself (a bug, not a refusal): the customer is told, nothing is guessed */
 const flowFailed = { target: '#refusal', actions: 'flowBroke' } as const;
+
+/**
+ * who the customer is (identification-machine.ts): from the start screen, or the code alone when a
+ * signed-in customer's access ran out. Its states stand in the chart in this state's place
+ * (`flowInPlace`, flow-view.ts), under the names they had as the parent's own.
+ */
+export function identificationHost(s: SessionSetup) {
+  return s.createStateConfig({
+    id: 'identification',
+    meta: { flowInPlace: true },
+    exit: 'palmAttractUsed',
+    invoke: {
+      id: FLOW_ID,
+      src: 'identificationFlow',
+      input: ({ context, event }) => {
+        const start = identificationStart(context, event);
+        return {
+          sessionId: context.sessionId,
+          start,
+          identificationMethods: context.identificationMethods,
+          ...(context.card ? { card: context.card } : {}),
+          ...(start === 'otp' && context.customer ? { customer: context.customer } : {}),
+          ...(context.error ? { error: context.error } : {}),
+        };
+      },
+      onDone: [
+        { guard: { type: 'flowEndsAt', params: { to: 'signedIn' } }, target: '#loadingProducts', actions: 'keepFlowResult' },
+        { guard: { type: 'flowEndsAt', params: { to: 'refusal' } }, target: '#refusal', actions: ['keepFlowResult', 'refusedByFlow'] },
+        { target: '#start', actions: 'keepFlowResult' },
+      ],
+      onError: flowFailed,
+    },
+    on: forward(IDENTIFICATION_EVENT_TYPES),
+  });
+}
 
 /* notes into an account, a loan, a wallet or a service (cash-in-machine.ts) */
 export function cashInHost(s: SessionSetup) {

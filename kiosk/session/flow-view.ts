@@ -31,9 +31,26 @@ export function sessionContext(snapshot: AnyMachineSnapshot): SessionContext {
   return flow ? { ...own, ...(flow.context as Partial<SessionContext>) } : own;
 }
 
+/** the state that invokes the running flow */
+function flowHostNode(snapshot: AnyMachineSnapshot) {
+  return snapshot._nodes.find((n) => n.invoke.some((i) => i.id === FLOW_ID));
+}
+
 /** the path of the state that invokes the running flow */
 function flowHost(snapshot: AnyMachineSnapshot): string[] | undefined {
-  return snapshot._nodes.find((n) => n.invoke.some((i) => i.id === FLOW_ID))?.path;
+  return flowHostNode(snapshot)?.path;
+}
+
+/**
+ * Where the running flow's value goes in the session's value: in place of its host state, or,
+ * for a host marked `flowInPlace` (identification), in place of the host's region, so the flow's
+ * own top states (`identify`, `otp`) stand where they stood as the parent's states.
+ */
+function graftPath(snapshot: AnyMachineSnapshot): string[] | undefined {
+  const node = flowHostNode(snapshot);
+  if (!node) return undefined;
+  const inPlace = (node.meta as { flowInPlace?: boolean } | undefined)?.flowInPlace === true;
+  return inPlace ? node.path.slice(0, -1) : node.path;
 }
 
 /**
@@ -55,7 +72,7 @@ function graft(value: StateValue | undefined, path: string[], sub: StateValue): 
 /** the parent's state value with the running flow's value in place of the state that runs it: one chart's value */
 export function sessionValue(snapshot: AnyMachineSnapshot): StateValue {
   const flow = activeFlow(snapshot);
-  const host = flowHost(snapshot);
+  const host = graftPath(snapshot);
   if (!flow || !host) return snapshot.value;
   return graft(snapshot.value, host, sessionValue(flow));
 }

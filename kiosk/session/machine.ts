@@ -7,13 +7,14 @@
  * Layout: `idle | outOfService | session | service`. `session` is parallel: `flow` (the screens)
  * and `inactivity` (the per-screen timer with its "more time?" prompt, raising session.timeout).
  * The parent owns what every flow shares: locale, customer, card, device health, inactivity, the
- * receipt step, refusal and goodbye. Each operation runs as its own flow machine, invoked at
- * `children.flow` by the state of the same name (flow-hosts.ts): cash-in, withdrawal, payment
- * from an account, PIN change, and service mode. Identification and the menus are parent states
- * built by factories (identify-states.ts, menu-states.ts) on this file's setup.
+ * receipt step, refusal and goodbye. Identification and each operation run as their own flow
+ * machine, invoked at `children.flow` by a host state (flow-hosts.ts): identification (every
+ * method, narrowing, the one-time code), cash-in, withdrawal, payment from an account, PIN change,
+ * and service mode. The menus are parent states built by factories (menu-states.ts) on this
+ * file's setup.
  */
 import { assign, emit, raise, sendTo, setup } from 'xstate';
-import type { IdentifyOutcome, ProductView, Quote, ServiceView } from '../bank/bank-api.js';
+import type { ProductView, Quote, ServiceView } from '../bank/bank-api.js';
 import type { Tiyn } from '../../domain/money.js';
 import type { Devices, Operation } from '../bridge/schema.js';
 import { FLOW_ID, pickActors, screen, unprovided, type FlowEnd } from './machine-kit.js';
@@ -23,19 +24,14 @@ import { accountPaymentActors, createAccountPaymentMachine, type AccountPaymentA
 import { createPinChangeMachine, pinChangeActors, type PinChangeActors } from './pin-change-machine.js';
 import { createServiceMachine, SERVICE_EVENT_TYPES, serviceActors, type ServiceActors } from './service-machine.js';
 import { allCriticalFailed } from './operations.js';
-import { identifyState, loadingProductsState, otpState } from './identify-states.js';
-import { balanceState, operationsState, paymentSourceState, paymentState, productSelectState, startState } from './menu-states.js';
-import { accountPaymentHost, cashInHost, forward, pinChangeHost, withdrawalHost } from './flow-hosts.js';
+import { createIdentificationMachine, identificationActors, type IdentificationActors, type IdentificationEnd } from './identification-machine.js';
+import { balanceState, loadingProductsState, operationsState, paymentSourceState, paymentState, productSelectState, startState } from './menu-states.js';
+import { accountPaymentHost, cashInHost, forward, identificationHost, pinChangeHost, withdrawalHost } from './flow-hosts.js';
 import { newReceipt, palmArmable, receiptOptions, spent } from './session-rules.js';
 import { normalisePhone } from './phone.js';
 import type { SessionConfig } from './ports.js';
 import type {
-  IdentifyInput,
-  OtpRequestOutcome,
-  OtpVerifyOutcome,
-  PalmOutcome,
   PrintOutcome,
-  QrPollOutcome,
   SessionContext,
   SessionEmitted,
   SessionEvent,
@@ -63,12 +59,6 @@ export const UI_EVENT_TYPES = [
 
 /** the invoked actors of the parent itself; each flow machine declares its own */
 const sessionActors = {
-  identify: unprovided<IdentifyOutcome, IdentifyInput>('identify'),
-  palmIdentify: unprovided<PalmOutcome, { sessionId: string }>('palmIdentify'),
-  createQr: unprovided<{ token: string; payload: string; expiresAt: number }, { sessionId: string }>('createQr'),
-  pollQr: unprovided<QrPollOutcome, { token: string }>('pollQr'),
-  requestOtp: unprovided<OtpRequestOutcome, { sessionId: string; customerId: string }>('requestOtp'),
-  verifyOtp: unprovided<OtpVerifyOutcome, { sessionId: string; customerId: string; code: string }>('verifyOtp'),
   loadProducts: unprovided<{ ok: true; products: ProductView[] } | { ok: false; reason: string }, { accessToken: string }>('loadProducts'),
   loadHistory: unprovided<
     { ok: true; recent: Array<{ at: string; description: string; amount: number }> } | { ok: false; reason: string },
@@ -87,7 +77,7 @@ const sessionActors = {
 };
 
 /** every actor implementation a session needs: the parent's and its flows' (actors.ts builds them from the ports) */
-export type SessionActors = typeof sessionActors & ServiceActors & PinChangeActors & CashInActors & WithdrawalActors & AccountPaymentActors;
+export type SessionActors = typeof sessionActors & IdentificationActors & ServiceActors & PinChangeActors & CashInActors & WithdrawalActors & AccountPaymentActors;
 
 /** a machine with the named actors' logic from `deps.actors` (each machine is provided its own) */
 function provided<M extends { provide: (i: { actors: never }) => M }>(deps: MachineDeps, machine: M, names: object): M {
@@ -100,6 +90,7 @@ function flowMachines(deps: MachineDeps) {
   const { config, now } = deps;
   const t = config.timeouts;
   return {
+    identificationFlow: provided(deps, createIdentificationMachine({ qrPollMs: t.qrPollMs, now }), identificationActors),
     serviceMode: provided(deps, createServiceMachine(), serviceActors),
     pinChangeFlow: provided(deps, createPinChangeMachine({ timeouts: t, now }), pinChangeActors),
     cashInFlow: provided(deps, createCashInMachine({ config }), cashInActors),
@@ -143,6 +134,8 @@ function sessionSetup(deps: MachineDeps) {
         return { error: end.error, ...(end.bankOffline ? { devices: { ...context.devices, bank: 'offline' as const } } : {}) };
       }),
       flowBroke: assign({ error: { code: 'internal' } }),
+      // identification began with the hand presented on the attract screen: once is enough
+      palmAttractUsed: assign({ palmAttract: false }),
       bankOffline: assign(({ context }) => ({
         devices: { ...context.devices, bank: 'offline' as const },
         error: { code: 'bankOffline' as const },
@@ -155,13 +148,12 @@ function sessionSetup(deps: MachineDeps) {
       takeCash: t.takeCashMs,
       approval: t.approvalMs,
       approvalPoll: t.approvalPollMs,
-      qrPoll: t.qrPollMs,
       cardRemove: t.cardRemoveMs,
       palmRetry: 5_000,
     },
     guards: {
       hasAccess: ({ context }) => context.access !== undefined,
-      flowEndsAt: ({ event }, params: { to: FlowEnd['to'] }) => flowOutput(event)?.end.to === params.to,
+      flowEndsAt: ({ event }, params: { to: FlowEnd['to'] | IdentificationEnd['to'] }) => flowOutput(event)?.end.to === params.to,
       flowBackToMenu: ({ context, event }) => flowOutput(event)?.end.to === 'menu' && context.access !== undefined,
       hasCard: ({ context }) => context.card !== undefined,
       allCriticalFailed: ({ context }) => allCriticalFailed(context.devices),
@@ -172,7 +164,7 @@ function sessionSetup(deps: MachineDeps) {
   });
 }
 
-/** the session's setup: the state factories (identify-states.ts, menu-states.ts, flow-hosts.ts) build on it */
+/** the session's setup: the state factories (menu-states.ts, flow-hosts.ts) build on it */
 export type SessionSetup = ReturnType<typeof sessionSetup>;
 
 export function createSessionMachine(deps: MachineDeps) {
@@ -197,7 +189,8 @@ export function createSessionMachine(deps: MachineDeps) {
       'device.serviceSwitch': { actions: assign({ servicePending: ({ event }) => event.open }) },
       // taken in any state: a session with money in it finishes first, idle then sends customers away
       'terminal.outOfService': { actions: assign({ closedByTechnician: ({ event }) => event.on }) },
-      'device.palmGuidance': { actions: assign({ palmGuidance: ({ event }) => event.guidance }) },
+      // identification took the card the customer inserted when asked: the parent hands it back at goodbye
+      'session.card': { actions: assign({ card: ({ event }) => event.card }) },
       // from a running flow: what the machine reports besides its state, and a bank found unreachable
       'session.report': { actions: emit(({ event }) => event.report) },
       'session.bankOffline': { actions: assign({ devices: ({ context }) => ({ ...context.devices, bank: 'offline' as const }) }) },
@@ -215,19 +208,13 @@ export function createSessionMachine(deps: MachineDeps) {
           servicePending: context.servicePending,
           walkIn: false,
           card: undefined,
-          method: undefined,
-          query: undefined,
-          narrowing: undefined,
-          askFor: undefined,
           customer: undefined,
-          otp: undefined,
+          customerPhone: undefined,
           access: undefined,
           products: undefined,
           operation: undefined,
           productId: undefined,
           balance: undefined,
-          qr: undefined,
-          palmGuidance: undefined,
           palmAttract: undefined,
           pinChange: undefined,
           services: undefined,
@@ -298,9 +285,7 @@ export function createSessionMachine(deps: MachineDeps) {
             states: {
               start: startState(s),
 
-              identify: identifyState(s),
-
-              otp: otpState(s, deps),
+              identification: identificationHost(s),
 
               loadingProducts: loadingProductsState(s),
 
@@ -388,7 +373,7 @@ export function createSessionMachine(deps: MachineDeps) {
                       // a customer identified by phone gets the receipt there should the print be lost
                       input: ({ context }) => ({
                         receiptNumber: context.receipt?.number ?? '', locale: context.locale,
-                        ...(context.customer && context.query?.by === 'phone' && context.query.phone ? { phone: context.query.phone } : {}),
+                        ...(context.customer && context.customerPhone ? { phone: context.customerPhone } : {}),
                       }),
                       onDone: [
                         { guard: ({ event }) => event.output.ok, target: 'printed', actions: assign({ receipt: ({ context }) => context.receipt && { ...context.receipt, status: 'printed' as const } }) },
@@ -473,8 +458,8 @@ export function createSessionMachine(deps: MachineDeps) {
 export type SessionMachine = ReturnType<typeof createSessionMachine>;
 
 /** what a finished customer flow answered (its `xstate.done.actor.flow` event's output) */
-function flowOutput(event: unknown): ({ end: FlowEnd; spent?: Tiyn } & Record<string, unknown>) | undefined {
-  return (event as { output?: { end: FlowEnd; spent?: Tiyn } & Record<string, unknown> }).output;
+function flowOutput(event: unknown): ({ end: FlowEnd | IdentificationEnd; spent?: Tiyn } & Record<string, unknown>) | undefined {
+  return (event as { output?: { end: FlowEnd | IdentificationEnd; spent?: Tiyn } & Record<string, unknown> }).output;
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
  * The parent's states between identification and an operation: the start screen, the signed-in
- * customer's menu, the choice of a product, a balance, the service catalogue and the choice of how
+ * customer's products and menu, the choice of a product, a balance, the service catalogue and the choice of how
  * to pay. Built on the session's setup (machine.ts), so guards and actions are the parent's own.
  */
 import { assign } from 'xstate';
-import { screen } from './machine-kit.js';
 import type { MachineDeps, SessionSetup } from './machine.js';
 import { availableOperations, eligibleProducts, usable } from './operations.js';
+import { refusalCode, screen } from './machine-kit.js';
 import { hasOnlyWallets, normaliseReference, paymentProducts, referenceMatches } from './session-rules.js';
 
 /** the start screen: how to identify, or pay a service without; a card or a palm that started the session goes straight on */
@@ -19,17 +19,14 @@ export function startState(s: SessionSetup) {
     always: [
       // a card inserted where cards are not an identification method here: handed back
       { guard: ({ context }) => context.card !== undefined && !context.identificationMethods.includes('card'), target: '#ending' },
-      { guard: 'hasCard', target: '#identify.cardRead' },
-      { guard: ({ context }) => context.palmAttract === true, target: '#identify.palm', actions: assign({ palmAttract: false }) },
+      // identification begins where the card or the hand says (session-rules.ts identificationStart)
+      { guard: 'hasCard', target: '#identification' },
+      { guard: ({ context }) => context.palmAttract === true, target: '#identification' },
     ],
     on: {
       chooseIdentification: [
         { guard: ({ context, event }) => !context.identificationMethods.includes(event.method), actions: assign({ error: { code: 'restricted' } }) },
-        { guard: ({ event }) => event.method === 'phone', target: '#identify.phone' },
-        { guard: ({ event }) => event.method === 'iin', target: '#identify.iin' },
-        { guard: ({ event }) => event.method === 'card', target: '#identify.card' },
-        { guard: ({ event }) => event.method === 'palm', target: '#identify.palm' },
-        { target: '#identify.qr' },
+        { target: '#identification' },
       ],
       payWithoutIdentification: [
         { guard: ({ context }) => usable(context.devices.cashAcceptor), target: '#payment', actions: assign({ walkIn: true }) },
@@ -56,7 +53,7 @@ export function operationsState(s: SessionSetup, deps: MachineDeps) {
     exit: 'clearError',
     on: {
       chooseOperation: [
-        { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#otp', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
+        { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#identification', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
         {
           guard: ({ context, event }) => !availableOperations(context.products, context.devices, context.card).includes(event.operation),
           actions: assign({
@@ -244,6 +241,25 @@ export function paymentSourceState(s: SessionSetup) {
         { actions: assign({ error: { code: 'restricted' } }) },
       ],
       back: { target: '#payment.reference', actions: 'clearError' },
+    },
+  });
+}
+
+/** the signed-in customer's products, which the menu is narrowed by */
+export function loadingProductsState(s: SessionSetup) {
+  return s.createStateConfig({
+    id: 'loadingProducts',
+    ...screen('pleaseWait'),
+    entry: 'markBusy',
+    invoke: {
+      id: 'loadProducts',
+      src: 'loadProducts',
+      input: ({ context }) => ({ accessToken: context.access?.token ?? '' }),
+      onDone: [
+        { guard: ({ event }) => event.output.ok, target: 'operations', actions: assign({ products: ({ event }) => (event.output.ok ? event.output.products : []) }) },
+        { target: '#refusal', actions: assign({ error: ({ event }) => ({ code: refusalCode(event.output.ok ? 'internal' : event.output.reason) }) }) },
+      ],
+      onError: { target: '#refusal', actions: 'bankOffline' },
     },
   });
 }

@@ -1,6 +1,6 @@
 /**
  * The pure rules the session's parent machine decides by: when the attract screen watches for a
- * palm, what an identification answered, which products and references fit, where a cash-in goes,
+ * palm, where identification begins, which products and references fit, where a cash-in goes,
  * what a receipt offers and what the operation it is for did.
  */
 import type { ProductView } from '../bank/bank-api.js';
@@ -9,8 +9,9 @@ import type { ReceiptChoice } from '../bridge/schema.js';
 import { allCriticalFailed, eligibleProducts, usable } from './operations.js';
 import { normalisePhone } from './phone.js';
 import type { CashInTarget } from './ports.js';
-import type { OperationOutcome, SessionContext } from './types.js';
-
+import type { OperationOutcome, SessionContext, SessionEvent } from './types.js';
+import type { EventObject } from 'xstate';
+import type { IdentificationStart } from './identification-machine.js';
 
 /**
  * The attract screen watches for a hand only when a palm can sign the customer in: palm allowed,
@@ -25,20 +26,6 @@ export function palmArmable(context: SessionContext): boolean {
     && !context.servicePending
     && !allCriticalFailed(context.devices)
   );
-}
-
-export function outcomeOf(context: SessionContext): SessionContext['identifyOutcome'] {
-  return context.identifyOutcome;
-}
-
-export function statusOf(context: SessionContext): string | undefined {
-  const o = outcomeOf(context);
-  return o?.ok ? o.status : undefined;
-}
-
-export function reasonOf(context: SessionContext): string | undefined {
-  const o = outcomeOf(context);
-  return o && !o.ok ? o.reason : undefined;
 }
 
 export function hasOnlyWallets(context: SessionContext): boolean {
@@ -148,4 +135,17 @@ export function operationOutcome(context: SessionContext): OperationOutcome | un
     return { operation: 'cashIn', amount: c.total - commission, commission, target: { kind: p?.kind ?? 'current', label: c.target.label } };
   }
   return undefined;
+}
+
+/**
+ * Where identification begins: the method chosen on the start screen; the code alone for a
+ * customer already identified (their access ran out); the card or the hand that started the
+ * session; else the choice of method.
+ */
+export function identificationStart(context: SessionContext, event: EventObject): IdentificationStart {
+  if (event.type === 'chooseIdentification') return (event as Extract<SessionEvent, { type: 'chooseIdentification' }>).method;
+  if (context.customer) return 'otp';
+  if (context.card) return 'cardRead';
+  if (context.palmAttract) return 'palm';
+  return 'choose';
 }

@@ -10,6 +10,7 @@ import { maskPhone } from './phone.js';
 import type { CashInTarget, SessionConfig } from './ports.js';
 import { activeFlow, flowContext, sessionContext, sessionValue } from './flow-view.js';
 import type { ServiceContext } from './service-machine.js';
+import type { IdentificationContext } from './identification-machine.js';
 import type { SessionContext } from './types.js';
 
 /** dotted state of the screens, without the parallel regions' plumbing */
@@ -65,6 +66,7 @@ const INPUT_BY_SCREEN: Partial<Record<Screen, NonNullable<Snapshot['input']>['ki
 export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionConfig): Snapshot {
   const c = sessionContext(snapshot);
   const service = flowContext<ServiceContext>(snapshot, 'service');
+  const ident = flowContext<IdentificationContext>(snapshot, 'identification');
   const error = c.error;
   const screen = screenOf(snapshot);
   const out: Snapshot = {
@@ -80,24 +82,25 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
   if (screen === 'start' || screen === 'identifyMethod') out.identificationMethods = [...c.identificationMethods];
 
   const inputKind = INPUT_BY_SCREEN[screen];
-  if (screen === 'otpEntry' && c.otp) {
+  if (screen === 'otpEntry' && ident?.otp) {
+    const otp = ident.otp;
     out.input = {
       kind: 'otp',
-      resendAt: c.otp.resendAt,
-      sentTo: c.otp.sentTo,
-      ...(c.otp.channel ? { channel: c.otp.channel } : {}),
+      resendAt: otp.resendAt,
+      sentTo: otp.sentTo,
+      ...(otp.channel ? { channel: otp.channel } : {}),
       maxLength: config.otpLength,
-      ...(c.otp.attemptsLeft !== undefined ? { attemptsLeft: c.otp.attemptsLeft } : {}),
+      ...(otp.attemptsLeft !== undefined ? { attemptsLeft: otp.attemptsLeft } : {}),
     };
   } else if (screen === 'disambiguate') {
-    out.input = { kind: c.askFor?.[0] ?? 'birthDate' };
-    out.disambiguateBy = [...(c.askFor ?? ['birthDate'])];
+    out.input = { kind: ident?.askFor?.[0] ?? 'birthDate' };
+    out.disambiguateBy = [...(ident?.askFor ?? ['birthDate'])];
   } else if (inputKind) {
     out.input = { kind: inputKind, ...(inputKind === 'iin' ? { maxLength: 12 } : {}) };
   }
 
-  if (c.qr && screen === 'qrLogin') out.qr = { payload: c.qr.payload, expiresAt: c.qr.expiresAt };
-  if (screen === 'palmScan') out.palm = { guidance: c.palmGuidance ?? 'placeHand' };
+  if (ident?.qr && screen === 'qrLogin') out.qr = { payload: ident.qr.payload, expiresAt: ident.qr.expiresAt };
+  if (screen === 'palmScan') out.palm = { guidance: ident?.palmGuidance ?? 'placeHand' };
   if (c.products && (screen === 'operations' || screen === 'productSelect' || screen === 'balance')) {
     out.products = c.products.map((p) => ({
       id: p.id,

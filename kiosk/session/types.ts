@@ -50,7 +50,9 @@ export type InternalEvent =
   /** a running flow's report for the log, which the parent emits */
   | { type: 'session.report'; report: SessionEmitted }
   /** a running flow found the bank unreachable: every screen shows it */
-  | { type: 'session.bankOffline' };
+  | { type: 'session.bankOffline' }
+  /** identification took a card inserted on its card screen: the parent owns it from then on */
+  | { type: 'session.card'; card: CardOnSession };
 
 export type SessionEvent = UiEvent | DeviceEvent | InternalEvent;
 
@@ -150,22 +152,15 @@ export interface SessionContext {
   /** out of service by a technician's toggle: customers see the out-of-service screen until it is lifted */
   closedByTechnician?: boolean;
   card?: CardOnSession;
-  method?: IdentificationMethod;
-  /** what the bank is asked; phone/IIN stay in the core, never in a snapshot */
-  query?: IdentifyQuery;
-  narrowing?: Narrowing;
-  askFor?: Array<'birthDate' | 'personalCode'>;
-  /** the last identification answer, read once by the outcome state */
-  identifyOutcome?: IdentifyOutcome | PalmOutcome | QrPollOutcome;
+  /** who identification signed in (identification-machine.ts hands it over) */
   customer?: { id: string; maskedName: string; hasApp?: boolean };
-  otp?: OtpView;
+  /** the phone the customer identified by, where a receipt whose print is lost is sent; never in a snapshot */
+  customerPhone?: string;
   access?: { token: string; expiresAt: number };
   products?: ProductView[];
   operation?: Operation;
   productId?: string;
   balance?: { productId: string; recent: Array<{ at: string; description: string; amount: number }> };
-  qr?: { token: string; payload: string; expiresAt: number };
-  palmGuidance?: PalmGuidance;
   /** the session was started by a hand presented on the attract screen: go straight to palm identification */
   palmAttract?: boolean;
   /** the PIN change the flow ended with (pin-change-machine.ts); the PIN itself never reaches the kiosk */

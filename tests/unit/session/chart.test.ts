@@ -14,7 +14,7 @@ describe('the session chart', () => {
   });
 
   it('draws the parent and every flow machine it runs', () => {
-    expect(Object.keys(sessionMachines()).sort()).toEqual(['accountPaymentFlow', 'cashInFlow', 'parent', 'pinChangeFlow', 'serviceMode', 'withdrawalFlow']);
+    expect(Object.keys(sessionMachines()).sort()).toEqual(['accountPaymentFlow', 'cashInFlow', 'identificationFlow', 'parent', 'pinChangeFlow', 'serviceMode', 'withdrawalFlow']);
   });
 
   it('a diagram names the states and the transitions between them', () => {

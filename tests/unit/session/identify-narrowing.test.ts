@@ -8,6 +8,7 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import type { IdentifyOutcome } from '../../../kiosk/bank/bank-api.js';
 import { createSessionMachine } from '../../../kiosk/session/machine.js';
 import { screenOf } from '../../../kiosk/session/snapshot.js';
+import { sessionContext } from '../../../kiosk/session/flow-view.js';
 import type { IdentifyInput, OtpRequestOutcome } from '../../../kiosk/session/types.js';
 import { testConfig } from './world.js';
 
@@ -17,7 +18,7 @@ const SERGEY = '2001-02-03';
 /** a bank where two customers share a phone and only Sergey's birth date narrows it to one */
 function sharedPhoneSession() {
   const asked: IdentifyInput[] = [];
-  const machine = createSessionMachine({ config: testConfig, now: () => Date.UTC(2026, 10, 25, 10, 0), newSessionId: () => 'sess-1' }).provide({
+  const machine = createSessionMachine({ config: testConfig, now: () => Date.UTC(2026, 10, 25, 10, 0), newSessionId: () => 'sess-1',
     actors: {
       identify: fromPromise<IdentifyOutcome, IdentifyInput>(async ({ input }) => {
         asked.push(input);
@@ -60,7 +61,7 @@ describe('narrowing several matches', () => {
       await screen('disambiguate');
       actor.send({ type: 'submitBirthDate', birthDate: SERGEY });
       await screen('otpEntry');
-      expect(actor.getSnapshot().context.customer).toEqual({ id: 'c-sergey', maskedName: 'Sergey I.' });
+      expect(sessionContext(actor.getSnapshot()).customer).toEqual({ id: 'c-sergey', maskedName: 'Sergey I.' });
 
       expect(asked.map((a) => [a.query, a.narrowing])).toEqual([
         [{ by: 'phone', phone: SHARED_PHONE }, undefined],

@@ -10,6 +10,12 @@ import { fakeWorld } from './fakes.js';
 import { flush, kioskOpener, type Kiosk } from './kiosk.js';
 import { CARD, SECRET_OTP, testConfig } from './world.js';
 import { sleep } from '../../../domain/async.js';
+import type { AnyMachineSnapshot } from 'xstate';
+import { flowContext } from '../../../kiosk/session/flow-view.js';
+import type { IdentificationContext } from '../../../kiosk/session/identification-machine.js';
+
+/** the method the running identification flow identifies by */
+const identifiedBy = (k: Kiosk) => flowContext<IdentificationContext>(k.session.actor.getSnapshot() as AnyMachineSnapshot, 'identification')?.method;
 
 
 const fastPalm: SessionConfig = { ...testConfig, timeouts: { ...testConfig.timeouts, palmPresencePollMs: 2 } };
@@ -198,7 +204,7 @@ describe('palm presented on the attract screen', () => {
     k.palm.hand = true;
     s = await until(k, (x) => x.screen === 'otpEntry', 'signed in by palm');
     expect(s.locale).toBe('ru');
-    expect(k.ctx().method).toBe('palm');
+    expect(identifiedBy(k)).toBe('palm');
     expect(k.palm.captures).toBe(1);
     expect(k.bank.identifyCalls.map((q) => q.by)).toEqual(['palm']);
     expect(k.seen.some((x) => x.screen === 'palmScan')).toBe(true);
@@ -230,7 +236,7 @@ describe('palm presented on the attract screen', () => {
 
     k.session.send({ type: 'device.health', devices: { palm: 'ok' } });
     await until(k, (x) => x.screen !== 'attract', 'started after the scanner came back');
-    expect(k.ctx().method).toBe('palm');
+    expect(identifiedBy(k)).toBe('palm');
   });
 
   it('keeps watching through a scanner reconnect that health never saw', async () => {
