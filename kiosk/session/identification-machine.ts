@@ -86,7 +86,8 @@ export interface IdentificationDeps {
   now: () => number;
 }
 
-export function createIdentificationMachine({ qrPollMs, now }: IdentificationDeps) {
+/** the flow's types, actors, timer, guards and named actions: the state factories below build on it */
+function identificationSetup({ qrPollMs, now }: IdentificationDeps) {
   return setup({
     types: {
       input: {} as IdentificationInput,
@@ -131,7 +132,14 @@ export function createIdentificationMachine({ qrPollMs, now }: IdentificationDep
           : {};
       }),
     },
-  }).createMachine({
+  });
+}
+
+type IdentificationSetup = ReturnType<typeof identificationSetup>;
+
+export function createIdentificationMachine(deps: IdentificationDeps) {
+  const s = identificationSetup(deps);
+  return s.createMachine({
     id: 'identification',
     initial: 'begin',
     context: ({ input }) => ({ ...input }),
@@ -158,261 +166,270 @@ export function createIdentificationMachine({ qrPollMs, now }: IdentificationDep
           { target: 'identify.choose' },
         ],
       },
-      identify: {
-        initial: 'choose',
-        // a new attempt starts afresh: a birth date or code typed for the last lookup must not narrow the next
-        entry: assign({ narrowing: undefined, askFor: undefined }),
-        states: {
-          choose: {
-            ...screen('identifyMethod'),
-            entry: 'markActivity',
-            exit: 'clearError',
-            on: {
-              chooseIdentification: [
-                { guard: not('methodOffered'), actions: assign({ error: { code: 'restricted' } }) },
-                { guard: { type: 'chose', params: { method: 'phone' } }, target: 'phone' },
-                { guard: { type: 'chose', params: { method: 'iin' } }, target: 'iin' },
-                { guard: { type: 'chose', params: { method: 'card' } }, target: 'card' },
-                { guard: { type: 'chose', params: { method: 'palm' } }, target: 'palm' },
-                { target: 'qr' },
-              ],
-              back: { target: '#identification.done', actions: 'goBack' },
-            },
-          },
-          phone: {
-            ...screen('phoneEntry'),
-            entry: ['markActivity', assign({ method: 'phone' })],
-            exit: 'clearError',
-            on: {
-              submitPhone: [
-                {
-                  guard: 'phoneValid',
-                  target: 'lookup',
-                  actions: assign({ error: undefined, query: ({ event }) => ({ by: 'phone', phone: normalisePhone(event.phone) ?? '' }) }),
-                },
-                { actions: assign({ error: { code: 'invalidPhone' } }) },
-              ],
-              back: { target: 'choose', actions: 'clearError' },
-            },
-          },
-          iin: {
-            ...screen('iinEntry'),
-            entry: ['markActivity', assign({ method: 'iin' })],
-            exit: 'clearError',
-            on: {
-              submitIin: [
-                { guard: 'iinValid', target: 'lookup', actions: assign({ error: undefined, query: ({ event }) => ({ by: 'iin', iin: event.iin }) }) },
-                { actions: assign({ error: { code: 'invalidIin' } }) },
-              ],
-              back: { target: 'choose', actions: 'clearError' },
-            },
-          },
-          card: {
-            ...screen('cardInsert'),
-            entry: ['markActivity', assign({ method: 'card' })],
-            on: {
-              'device.cardInserted': { target: 'cardRead', actions: [assign({ card: ({ event }) => event.card }), 'handOverCard'] },
-              'device.cardReadError': {
-                target: '#identification.done',
-                actions: assign({ end: ({ event }) => ({ to: 'refusal' as const, error: { code: event.error === 'notBankCard' ? ('notBankCard' as const) : ('cardUnreadable' as const) } }) }),
-              },
-              back: 'choose',
-            },
-          },
-          cardRead: {
-            always: {
-              target: 'lookup',
-              actions: assign({ method: 'card', query: ({ context }) => ({ by: 'card', panToken: context.card?.panToken ?? '' }) }),
-            },
-          },
-          palm: {
-            ...screen('palmScan'),
-            entry: ['markBusy', assign({ method: 'palm', palmGuidance: 'placeHand' })],
-            invoke: {
-              id: 'palmIdentify',
-              src: 'palmIdentify',
-              input: ({ context }) => ({ sessionId: context.sessionId }),
-              onDone: { target: 'outcome', actions: 'keepOutcome' },
-              onError: { target: '#identification.done', actions: 'bankOffline' },
-            },
-            on: { back: 'choose' },
-          },
-          qr: {
-            initial: 'creating',
-            entry: assign({ method: 'qr' }),
-            on: { back: 'choose' },
-            states: {
-              creating: {
-                ...screen('pleaseWait'),
-                entry: 'markBusy',
-                invoke: {
-                  id: 'createQr',
-                  src: 'createQr',
-                  input: ({ context }) => ({ sessionId: context.sessionId }),
-                  onDone: { target: 'waiting', actions: assign({ qr: ({ event }) => event.output }) },
-                  onError: { target: '#identification.done', actions: 'bankOffline' },
-                },
-              },
-              waiting: {
-                ...screen('qrLogin'),
-                entry: 'markActivity',
-                after: { qrPoll: 'polling' },
-              },
-              polling: {
-                ...screen('qrLogin'),
-                invoke: {
-                  id: 'pollQr',
-                  src: 'pollQr',
-                  input: ({ context }) => ({ token: context.qr?.token ?? '' }),
-                  onDone: [
-                    { guard: ({ event }) => event.output.ok && event.output.status === 'pending', target: 'waiting' },
-                    { target: '#identification.identify.outcome', actions: 'keepOutcome' },
-                  ],
-                  onError: { target: '#identification.done', actions: 'bankOffline' },
-                },
-              },
-            },
-          },
-          lookup: {
-            ...screen('pleaseWait'),
-            entry: 'markBusy',
-            invoke: {
-              id: 'identify',
-              src: 'identify',
-              input: ({ context }) => ({
-                sessionId: context.sessionId,
-                method: context.method ?? 'phone',
-                query: context.query ?? { by: 'phone', phone: '' },
-                ...(context.narrowing ? { narrowing: context.narrowing } : {}),
-              }),
-              onDone: { target: 'outcome', actions: 'keepOutcome' },
-              onError: { target: '#identification.done', actions: 'bankOffline' },
-            },
-          },
-          outcome: {
-            always: [
-              { guard: 'identified', target: '#identification.otp', actions: 'keepCustomer' },
-              {
-                guard: 'ambiguous',
-                target: 'disambiguate',
-                actions: assign(({ context }) => {
-                  const o = context.identifyOutcome;
-                  return { askFor: o?.ok && o.status === 'ambiguous' ? o.askFor : ['birthDate' as const], identifyOutcome: undefined };
-                }),
-              },
-              {
-                guard: 'consentWithdrawn',
-                target: 'choose',
-                actions: assign(({ context }) => ({
-                  identificationMethods: context.identificationMethods.filter((m) => m !== 'palm'),
-                  error: { code: 'consentWithdrawn' as const },
-                  identifyOutcome: undefined,
-                })),
-              },
-              {
-                target: '#identification.done',
-                actions: assign(({ context }) => ({ end: { to: 'refusal' as const, error: { code: refusalCode(reasonOf(context) ?? 'notFound') } }, identifyOutcome: undefined })),
-              },
-            ],
-          },
-          disambiguate: {
-            ...screen('disambiguate'),
-            entry: 'markActivity',
-            on: {
-              submitBirthDate: { target: 'lookup', actions: assign({ narrowing: ({ context, event }) => ({ ...context.narrowing, birthDate: event.birthDate }) }) },
-              submitPersonalCode: { target: 'lookup', actions: assign({ narrowing: ({ context, event }) => ({ ...context.narrowing, personalCode: event.code }) }) },
-              back: 'choose',
-            },
-          },
-        },
-      },
-      // the one-time code the bank sends to the identified customer; the code itself never enters the context
-      otp: {
-        initial: 'requesting',
-        states: {
-          requesting: {
-            ...screen('pleaseWait'),
-            entry: 'markBusy',
-            invoke: {
-              id: 'requestOtp',
-              src: 'requestOtp',
-              input: ({ context }) => ({ sessionId: context.sessionId, customerId: context.customer?.id ?? '' }),
-              onDone: [
-                {
-                  guard: ({ event }) => event.output.ok,
-                  target: 'entry',
-                  actions: assign({
-                    otp: ({ event, context }) =>
-                      event.output.ok
-                        ? { sentTo: event.output.sentTo, expiresAt: event.output.expiresAt, resendAt: event.output.resendAt, attemptsLeft: context.otp?.attemptsLeft, ...(event.output.channel ? { channel: event.output.channel } : {}) }
-                        : context.otp,
-                  }),
-                },
-                {
-                  target: '#identification.done',
-                  actions: assign({ end: ({ event }) => ({ to: 'refusal' as const, error: { code: refusalCode(event.output.ok ? 'internal' : event.output.reason) } }) }),
-                },
-              ],
-              onError: { target: '#identification.done', actions: 'bankOffline' },
-            },
-          },
-          entry: {
-            ...screen('otpEntry'),
-            entry: 'markActivity',
-            exit: 'clearError',
-            on: {
-              submitOtp: { target: 'verifying', actions: 'clearError' },
-              resendOtp: [
-                { guard: 'resendDue', target: 'requesting', actions: 'clearError' },
-                { actions: assign({ error: { code: 'otpWrong', params: { reason: 'resendTooSoon' } } }) },
-              ],
-            },
-          },
-          verifying: {
-            ...screen('pleaseWait'),
-            entry: 'markBusy',
-            invoke: {
-              id: 'verifyOtp',
-              src: 'verifyOtp',
-              // the code goes from the event straight into the bank call: never into context
-              input: ({ context, event }) => ({
-                sessionId: context.sessionId,
-                customerId: context.customer?.id ?? '',
-                code: event.type === 'submitOtp' ? event.code : '',
-              }),
-              onDone: [
-                {
-                  guard: ({ event }) => event.output.ok,
-                  target: '#identification.done',
-                  actions: assign({
-                    end: { to: 'signedIn' },
-                    access: ({ event, context }) => (event.output.ok ? { token: event.output.accessToken, expiresAt: event.output.expiresAt } : context.access),
-                  }),
-                },
-                {
-                  guard: ({ event }) => !event.output.ok && event.output.reason === 'otpWrong' && (event.output.attemptsLeft ?? 0) > 0,
-                  target: 'entry',
-                  actions: assign({
-                    error: { code: 'otpWrong' },
-                    otp: ({ context, event }) => (context.otp ? { ...context.otp, attemptsLeft: event.output.ok ? undefined : event.output.attemptsLeft } : undefined),
-                  }),
-                },
-                {
-                  target: '#identification.done',
-                  actions: assign({
-                    end: ({ event }) => ({
-                      to: 'refusal' as const,
-                      error: { code: event.output.ok ? ('internal' as const) : event.output.reason === 'otpWrong' ? ('otpLocked' as const) : refusalCode(event.output.reason) },
-                    }),
-                  }),
-                },
-              ],
-              onError: { target: '#identification.done', actions: 'bankOffline' },
-            },
-          },
-        },
-      },
+      identify: identifyState(s),
+      otp: otpState(s),
       done: { type: 'final' },
+    },
+  });
+}
+
+/** a method chosen or begun, the bank's lookup, and narrowing several matches */
+function identifyState(s: IdentificationSetup) {
+  return s.createStateConfig({
+    initial: 'choose',
+    // a new attempt starts afresh: a birth date or code typed for the last lookup must not narrow the next
+    entry: assign({ narrowing: undefined, askFor: undefined }),
+    states: {
+      choose: {
+        ...screen('identifyMethod'),
+        entry: 'markActivity',
+        exit: 'clearError',
+        on: {
+          chooseIdentification: [
+            { guard: not('methodOffered'), actions: assign({ error: { code: 'restricted' } }) },
+            { guard: { type: 'chose', params: { method: 'phone' } }, target: 'phone' },
+            { guard: { type: 'chose', params: { method: 'iin' } }, target: 'iin' },
+            { guard: { type: 'chose', params: { method: 'card' } }, target: 'card' },
+            { guard: { type: 'chose', params: { method: 'palm' } }, target: 'palm' },
+            { target: 'qr' },
+          ],
+          back: { target: '#identification.done', actions: 'goBack' },
+        },
+      },
+      phone: {
+        ...screen('phoneEntry'),
+        entry: ['markActivity', assign({ method: 'phone' })],
+        exit: 'clearError',
+        on: {
+          submitPhone: [
+            {
+              guard: 'phoneValid',
+              target: 'lookup',
+              actions: assign({ error: undefined, query: ({ event }) => ({ by: 'phone', phone: normalisePhone(event.phone) ?? '' }) }),
+            },
+            { actions: assign({ error: { code: 'invalidPhone' } }) },
+          ],
+          back: { target: 'choose', actions: 'clearError' },
+        },
+      },
+      iin: {
+        ...screen('iinEntry'),
+        entry: ['markActivity', assign({ method: 'iin' })],
+        exit: 'clearError',
+        on: {
+          submitIin: [
+            { guard: 'iinValid', target: 'lookup', actions: assign({ error: undefined, query: ({ event }) => ({ by: 'iin', iin: event.iin }) }) },
+            { actions: assign({ error: { code: 'invalidIin' } }) },
+          ],
+          back: { target: 'choose', actions: 'clearError' },
+        },
+      },
+      card: {
+        ...screen('cardInsert'),
+        entry: ['markActivity', assign({ method: 'card' })],
+        on: {
+          'device.cardInserted': { target: 'cardRead', actions: [assign({ card: ({ event }) => event.card }), 'handOverCard'] },
+          'device.cardReadError': {
+            target: '#identification.done',
+            actions: assign({ end: ({ event }) => ({ to: 'refusal' as const, error: { code: event.error === 'notBankCard' ? ('notBankCard' as const) : ('cardUnreadable' as const) } }) }),
+          },
+          back: 'choose',
+        },
+      },
+      cardRead: {
+        always: {
+          target: 'lookup',
+          actions: assign({ method: 'card', query: ({ context }) => ({ by: 'card', panToken: context.card?.panToken ?? '' }) }),
+        },
+      },
+      palm: {
+        ...screen('palmScan'),
+        entry: ['markBusy', assign({ method: 'palm', palmGuidance: 'placeHand' })],
+        invoke: {
+          id: 'palmIdentify',
+          src: 'palmIdentify',
+          input: ({ context }) => ({ sessionId: context.sessionId }),
+          onDone: { target: 'outcome', actions: 'keepOutcome' },
+          onError: { target: '#identification.done', actions: 'bankOffline' },
+        },
+        on: { back: 'choose' },
+      },
+      qr: {
+        initial: 'creating',
+        entry: assign({ method: 'qr' }),
+        on: { back: 'choose' },
+        states: {
+          creating: {
+            ...screen('pleaseWait'),
+            entry: 'markBusy',
+            invoke: {
+              id: 'createQr',
+              src: 'createQr',
+              input: ({ context }) => ({ sessionId: context.sessionId }),
+              onDone: { target: 'waiting', actions: assign({ qr: ({ event }) => event.output }) },
+              onError: { target: '#identification.done', actions: 'bankOffline' },
+            },
+          },
+          waiting: {
+            ...screen('qrLogin'),
+            entry: 'markActivity',
+            after: { qrPoll: 'polling' },
+          },
+          polling: {
+            ...screen('qrLogin'),
+            invoke: {
+              id: 'pollQr',
+              src: 'pollQr',
+              input: ({ context }) => ({ token: context.qr?.token ?? '' }),
+              onDone: [
+                { guard: ({ event }) => event.output.ok && event.output.status === 'pending', target: 'waiting' },
+                { target: '#identification.identify.outcome', actions: 'keepOutcome' },
+              ],
+              onError: { target: '#identification.done', actions: 'bankOffline' },
+            },
+          },
+        },
+      },
+      lookup: {
+        ...screen('pleaseWait'),
+        entry: 'markBusy',
+        invoke: {
+          id: 'identify',
+          src: 'identify',
+          input: ({ context }) => ({
+            sessionId: context.sessionId,
+            method: context.method ?? 'phone',
+            query: context.query ?? { by: 'phone', phone: '' },
+            ...(context.narrowing ? { narrowing: context.narrowing } : {}),
+          }),
+          onDone: { target: 'outcome', actions: 'keepOutcome' },
+          onError: { target: '#identification.done', actions: 'bankOffline' },
+        },
+      },
+      outcome: {
+        always: [
+          { guard: 'identified', target: '#identification.otp', actions: 'keepCustomer' },
+          {
+            guard: 'ambiguous',
+            target: 'disambiguate',
+            actions: assign(({ context }) => {
+              const o = context.identifyOutcome;
+              return { askFor: o?.ok && o.status === 'ambiguous' ? o.askFor : ['birthDate' as const], identifyOutcome: undefined };
+            }),
+          },
+          {
+            guard: 'consentWithdrawn',
+            target: 'choose',
+            actions: assign(({ context }) => ({
+              identificationMethods: context.identificationMethods.filter((m) => m !== 'palm'),
+              error: { code: 'consentWithdrawn' as const },
+              identifyOutcome: undefined,
+            })),
+          },
+          {
+            target: '#identification.done',
+            actions: assign(({ context }) => ({ end: { to: 'refusal' as const, error: { code: refusalCode(reasonOf(context) ?? 'notFound') } }, identifyOutcome: undefined })),
+          },
+        ],
+      },
+      disambiguate: {
+        ...screen('disambiguate'),
+        entry: 'markActivity',
+        on: {
+          submitBirthDate: { target: 'lookup', actions: assign({ narrowing: ({ context, event }) => ({ ...context.narrowing, birthDate: event.birthDate }) }) },
+          submitPersonalCode: { target: 'lookup', actions: assign({ narrowing: ({ context, event }) => ({ ...context.narrowing, personalCode: event.code }) }) },
+          back: 'choose',
+        },
+      },
+    },
+  });
+}
+
+/** the one-time code the bank sends to the identified customer; the code itself never enters the context */
+function otpState(s: IdentificationSetup) {
+  return s.createStateConfig({
+    initial: 'requesting',
+    states: {
+      requesting: {
+        ...screen('pleaseWait'),
+        entry: 'markBusy',
+        invoke: {
+          id: 'requestOtp',
+          src: 'requestOtp',
+          input: ({ context }) => ({ sessionId: context.sessionId, customerId: context.customer?.id ?? '' }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.ok,
+              target: 'entry',
+              actions: assign({
+                otp: ({ event, context }) =>
+                  event.output.ok
+                    ? { sentTo: event.output.sentTo, expiresAt: event.output.expiresAt, resendAt: event.output.resendAt, attemptsLeft: context.otp?.attemptsLeft, ...(event.output.channel ? { channel: event.output.channel } : {}) }
+                    : context.otp,
+              }),
+            },
+            {
+              target: '#identification.done',
+              actions: assign({ end: ({ event }) => ({ to: 'refusal' as const, error: { code: refusalCode(event.output.ok ? 'internal' : event.output.reason) } }) }),
+            },
+          ],
+          onError: { target: '#identification.done', actions: 'bankOffline' },
+        },
+      },
+      entry: {
+        ...screen('otpEntry'),
+        entry: 'markActivity',
+        exit: 'clearError',
+        on: {
+          submitOtp: { target: 'verifying', actions: 'clearError' },
+          resendOtp: [
+            { guard: 'resendDue', target: 'requesting', actions: 'clearError' },
+            { actions: assign({ error: { code: 'otpWrong', params: { reason: 'resendTooSoon' } } }) },
+          ],
+        },
+      },
+      verifying: {
+        ...screen('pleaseWait'),
+        entry: 'markBusy',
+        invoke: {
+          id: 'verifyOtp',
+          src: 'verifyOtp',
+          // the code goes from the event straight into the bank call: never into context
+          input: ({ context, event }) => ({
+            sessionId: context.sessionId,
+            customerId: context.customer?.id ?? '',
+            code: event.type === 'submitOtp' ? event.code : '',
+          }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.ok,
+              target: '#identification.done',
+              actions: assign({
+                end: { to: 'signedIn' },
+                access: ({ event, context }) => (event.output.ok ? { token: event.output.accessToken, expiresAt: event.output.expiresAt } : context.access),
+              }),
+            },
+            {
+              guard: ({ event }) => !event.output.ok && event.output.reason === 'otpWrong' && (event.output.attemptsLeft ?? 0) > 0,
+              target: 'entry',
+              actions: assign({
+                error: { code: 'otpWrong' },
+                otp: ({ context, event }) => (context.otp ? { ...context.otp, attemptsLeft: event.output.ok ? undefined : event.output.attemptsLeft } : undefined),
+              }),
+            },
+            {
+              target: '#identification.done',
+              actions: assign({
+                end: ({ event }) => ({
+                  to: 'refusal' as const,
+                  error: { code: event.output.ok ? ('internal' as const) : event.output.reason === 'otpWrong' ? ('otpLocked' as const) : refusalCode(event.output.reason) },
+                }),
+              }),
+            },
+          ],
+          onError: { target: '#identification.done', actions: 'bankOffline' },
+        },
+      },
     },
   });
 }
