@@ -183,7 +183,12 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
     decisions.push({ kind: 'withdrawalReversed', withdrawalId: w.withdrawalId, reason, receiptNumber: r.receiptNumber, messageKey: r.messageKey });
   };
 
-  for (const w of store.openWithdrawals()) {
+  const open = store.openWithdrawals();
+  // notes behind the shutter can only be the latest dispense's: no DISPENSE goes out while the
+  // presenter holds notes, so an older withdrawal left open (one whose dispense was in flight at an
+  // earlier restart) must not claim them and strand every later one for the technician
+  const presenterOwner = [...open].reverse().find((w) => w.state === 'dispensing' || (w.state === 'dispensed' && w.notesAt === 'presenter'))?.withdrawalId;
+  for (const w of open) {
     const id = w.withdrawalId;
     try {
       if (w.state === 'authorised') {
@@ -193,7 +198,7 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
       }
       if (w.state === 'dispensing') {
         // notes behind the shutter may be this dispense's; uncounted, they stay there untouched
-        if (notesInPresenter !== undefined && notesInPresenter > 0) presenterClaimed = true;
+        if (notesInPresenter !== undefined && notesInPresenter > 0 && id === presenterOwner) presenterClaimed = true;
         left('withdrawal', 'the dispense was in progress at the restart; its outcome is unknown', id);
         continue;
       }
@@ -216,7 +221,7 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
         left('withdrawal', 'the dispenser did not report its presenter', id);
         continue;
       }
-      if (notesInPresenter > 0 && !presenterClaimed) {
+      if (notesInPresenter > 0 && id === presenterOwner) {
         presenterClaimed = true;
         const { retracted } = await dispenser.retract();
         if (retracted !== expected) {
@@ -234,7 +239,8 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
         decisions.push({ kind: 'withdrawalTaken', withdrawalId: id, receiptNumber: r.receiptNumber, messageKey: r.messageKey });
         continue;
       }
-      left('withdrawal', `the presenter is empty but the notes were ${w.presentState === 'unknown' ? 'perhaps' : 'never'} presented`, id);
+      const where = notesInPresenter > 0 ? 'the notes in the presenter are a later withdrawal\'s' : 'the presenter is empty';
+      left('withdrawal', `${where} but these notes were ${w.presentState === 'unknown' ? 'perhaps' : 'never'} presented`, id);
     } catch (err) {
       left('withdrawal', errorText(err), id);
     }

@@ -195,6 +195,39 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
     expect(checkCounters(rig.store.db)).toEqual([]);
   });
 
+  it('notes in the presenter are the latest withdrawal\'s: retracted and reversed although an older one is still left to the technician', async () => {
+    rig = await makeRig();
+    const money = rig.store.money;
+    const before = await loadedDispenser(rig, [{ tenge: 5000, count: 50 }, { tenge: 10000, count: 40 }]);
+    // an earlier restart left this one: its dispense was in flight, its outcome unknown
+    const { withdrawalId: stale } = money.recordWithdrawalAuthorised({
+      sessionId: 's-6', customerId: 'c-1', productId: 'p-1', amount: T5000, commission: 0, holdId: 'hold-6', plan: [{ cassette: 0, count: 1, denomination: T5000 }],
+    });
+    money.recordDispensing(stale);
+    const plan = [{ cassette: 1, count: 1, denomination: T10000 }];
+    const { withdrawalId: latest } = money.recordWithdrawalAuthorised({
+      sessionId: 's-7', customerId: 'c-2', productId: 'p-2', amount: T10000, commission: 0, holdId: 'hold-7', plan,
+    });
+    money.recordDispensing(latest);
+    const result = await before.dispenser.dispense(plan.map(({ cassette, count }) => ({ cassette, count })));
+    expect(result.ok).toBe(true);
+    money.recordDispensed(latest, result.perCassette);
+    await before.closeAll(); // the core dies with the note behind the closed shutter
+    expect(rig.dispenserEmu.state()).toMatchObject({ presenter: { notes: 1 } });
+
+    const { report } = await restart(rig);
+
+    expect(report.decisions).toMatchObject([
+      { kind: 'leftForTechnician', subject: 'withdrawal', id: stale },
+      { kind: 'withdrawalRetracted', withdrawalId: latest, notes: 1 },
+      { kind: 'withdrawalReversed', withdrawalId: latest, reason: 'not taken before restart; retracted' },
+    ]);
+    expect(money.withdrawal(latest)).toMatchObject({ state: 'reversed', notesAt: 'retract' });
+    expect(money.withdrawal(stale)).toMatchObject({ state: 'dispensing' });
+    expect(rig.dispenserEmu.state()).toMatchObject({ retractBin: 1, presenter: { notes: 0 } });
+    expect(checkCounters(rig.store.db)).toEqual([]);
+  });
+
   it('reverses a withdrawal never dispensed and leaves one whose dispense was in flight to the technician', async () => {
     rig = await makeRig();
     const money = rig.store.money;
