@@ -176,7 +176,6 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
     hasPresenter,
     ...(notesInPresenter !== undefined ? { notesInPresenter } : {}),
   };
-  let presenterClaimed = false;
 
   const reverse = (w: WithdrawalRecord, reason: string): void => {
     const r = store.reverseWithdrawal(w.withdrawalId, reason);
@@ -198,7 +197,6 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
       }
       if (w.state === 'dispensing') {
         // notes behind the shutter may be this dispense's; uncounted, they stay there untouched
-        if (notesInPresenter !== undefined && notesInPresenter > 0 && id === presenterOwner) presenterClaimed = true;
         left('withdrawal', 'the dispense was in progress at the restart; its outcome is unknown', id);
         continue;
       }
@@ -222,7 +220,6 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
         continue;
       }
       if (notesInPresenter > 0 && id === presenterOwner) {
-        presenterClaimed = true;
         const { retracted } = await dispenser.retract();
         if (retracted !== expected) {
           left('withdrawal', `retracted ${retracted} notes where ${expected} were dispensed`, id);
@@ -245,7 +242,8 @@ export async function reconcileAtStartup(options: ReconcileOptions): Promise<Rec
       left('withdrawal', errorText(err), id);
     }
   }
-  if (notesInPresenter !== undefined && notesInPresenter > 0 && !presenterClaimed) {
+  // the latest dispense's withdrawal, whatever became of it above, is the only owner notes there can have
+  if (notesInPresenter !== undefined && notesInPresenter > 0 && presenterOwner === undefined) {
     left('presenter', `${notesInPresenter} notes in the presenter belong to no open withdrawal`);
   }
 
