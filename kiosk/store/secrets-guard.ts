@@ -26,11 +26,19 @@ export function assertNoSecrets(value: unknown, path = '$'): void {
 }
 
 /**
+ * A SHA-256 digest or HMAC in hex (journal hashes, card tokens): one in about 200 holds a run of
+ * 13-19 decimal digits that passes the Luhn check by chance, and refusing it stopped the journal
+ * upload for good (the same entry is retried at every check). A card number hidden inside 64 hex
+ * characters is no accidental leak, so such a digest is not searched.
+ */
+const HEX_DIGEST = /(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g;
+
+/**
  * 13-19 contiguous digits, or the printed 4-4-4-4(-3) grouping, passing the Luhn check. Grouped
- * identifiers of our own (receipt numbers: terminal-date-sequence) do not fit either shape.
+ * identifiers of our own (receipt numbers: terminal-date-sequence) and hex digests do not count.
  */
 export function looksLikePan(text: string): boolean {
-  const runs = text.match(/(?<!\d)\d{13,19}(?!\d)|(?<![\w-])\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?(?![\w-])/g);
+  const runs = text.replace(HEX_DIGEST, ' ').match(/(?<!\d)\d{13,19}(?!\d)|(?<![\w-])\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?(?![\w-])/g);
   if (!runs) return false;
   return runs.some((run) => {
     const digits = run.replace(/[ -]/g, '');

@@ -27,6 +27,19 @@ describe('secrets guard', () => {
     expect(looksLikePan('ci-8f3a2c11-4400-4300-0000-0015a1b2c3d4')).toBe(false); // a UUID is not a card
     expect(looksLikePan('T-0001-20261125-000317')).toBe(false);
   });
+  it('does not take a SHA-256 digest for a card number, though its digits pass the Luhn check', () => {
+    // journal hashes and card tokens are 64 hex characters; about one in 200 holds a Luhn-valid run
+    const digests = Array.from({ length: 5_000 }, (_, i) => sha256Hex(`entry ${i}`));
+    const withRun = digests.filter((d) => (d.match(/(?<!\d)\d{13,19}(?!\d)/g) ?? []).some((run) => looksLikePan(run)));
+    expect(withRun.length).toBeGreaterThan(0);
+    for (const digest of withRun) {
+      expect(looksLikePan(digest)).toBe(false);
+      expect(() => assertNoSecrets({ entries: [{ hash: digest }], headHash: digest })).not.toThrow();
+    }
+    // a card number beside a digest is still found
+    expect(looksLikePan(`${withRun[0]} 4400430000000015`)).toBe(true);
+    expect(looksLikePan(`x4400430000000015`)).toBe(true);
+  });
   it('refuses forbidden fields and PANs anywhere in a payload', () => {
     expect(() => assertNoSecrets({ a: { otp: '1234' } })).toThrow(SecretDataError);
     expect(() => assertNoSecrets({ list: [{ note: '5269880000000018' }] })).toThrow(/\$\.list\[0\]\.note/);
