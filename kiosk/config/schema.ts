@@ -202,6 +202,8 @@ export const ConfigSchema = z
         cashTakeMs: ms(5_000, 300_000).default(30_000),
         /** trusted-person pre-approval (bank rules 8.15-1) */
         approvalMs: ms(10_000, 900_000).default(180_000),
+        /** the goodbye screen (card handed back, "thank you") before the attract screen */
+        goodbyeMs: ms(1_000, 30_000).default(4_000),
         /** bank rules 8.12: at most 15 minutes */
         otpValidityMs: ms(30_000, 900_000).default(300_000),
         otpResendMs: ms(5_000, 600_000).default(60_000),
@@ -215,7 +217,7 @@ export const ConfigSchema = z
         noteSettleMs: ms(2_000, 120_000).default(10_000),
       })
       .strict()
-      .default({ inactivityMs: 45_000, moreTimeMs: 15_000, cashTakeMs: 30_000, approvalMs: 180_000, otpValidityMs: 300_000, otpResendMs: 60_000, cashInBankWaitMs: 10_000, noteSettleMs: 10_000 }),
+      .default({ inactivityMs: 45_000, moreTimeMs: 15_000, cashTakeMs: 30_000, approvalMs: 180_000, otpValidityMs: 300_000, otpResendMs: 60_000, cashInBankWaitMs: 10_000, noteSettleMs: 10_000, goodbyeMs: 4_000 }),
     offline: z
       .object({
         /** most one payment may take while the bank is unreachable */

@@ -43,7 +43,7 @@ export function sessionConfigFrom(config: CoreContext['config'], cassettes: read
     identificationMethods: IDENTIFICATION_METHODS.filter((m) => config.identification.methods.includes(m)),
     timeouts: {
       ...defaultTimeouts, inactivityMs: t.inactivityMs, moreTimeMs: t.moreTimeMs, takeCashMs: t.cashTakeMs, approvalMs: t.approvalMs,
-      cashInBankWaitMs: t.cashInBankWaitMs, noteSettleMs: t.noteSettleMs,
+      cashInBankWaitMs: t.cashInBankWaitMs, noteSettleMs: t.noteSettleMs, goodbyeMs: t.goodbyeMs,
     },
     offlineCaps: { perPayment: config.offline.perPaymentTiyn, total: config.offline.totalTiyn },
     acceptedDenominations: [...KZT_BANKNOTES_TIYN],

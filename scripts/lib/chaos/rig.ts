@@ -54,7 +54,8 @@ const healthy = (d: Devices): boolean => d.bank === 'online' && Object.entries(d
 /** the emulator reports its cash box by denomination in whole tenge; the journal counts tiyn */
 export const boxTiyn = (box: Record<string, number>): number => Object.entries(box).reduce((t, [d, n]) => t + Number(d) * 100 * n, 0);
 
-export async function startRig(options: { name: string; presenter: boolean }): Promise<ChaosRig> {
+/** `coreEnv`: further KIOSK_* settings for the core (the soak shortens the goodbye screen) */
+export async function startRig(options: { name: string; presenter: boolean; coreEnv?: Record<string, string> }): Promise<ChaosRig> {
   const system = await startSystem({
     name: options.name,
     bankRequestLog: false,
@@ -62,7 +63,7 @@ export async function startRig(options: { name: string; presenter: boolean }): P
     dispenserPresenter: options.presenter,
     // a device simulator started again as a process on a loaded machine takes seconds, where a real
     // validator is back from a power cut in one or two: the session waits for the note's word longer
-    coreEnv: { KIOSK_TIMEOUTS_NOTE_SETTLE_MS: '40000' },
+    coreEnv: { KIOSK_TIMEOUTS_NOTE_SETTLE_MS: '40000', ...options.coreEnv },
   });
   const device = async <T>(kind: 'cashAcceptor' | 'dispenser'): Promise<T> => (await system.devices.device(kind)).state as unknown as T;
   const { bank, devices, core } = system.processes;

@@ -1,6 +1,7 @@
 /**
  * The cassette denominations (whole tenge, one per cassette) and the receipt issuer keys: defaults,
- * file and environment, and the one-line errors a bad value stops start-up with.
+ * file and environment, and the one-line errors a bad value stops start-up with; the goodbye screen's
+ * duration.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -82,5 +83,14 @@ describe('dispenser presenter', () => {
     expect(errorOf({ KIOSK_DEVICES_DISPENSER_PRESENTER: 'yes' })).toBe(
       'config error: devices.dispenser.presenter: must be true or false (got "yes" from KIOSK_DEVICES_DISPENSER_PRESENTER)',
     );
+  });
+});
+
+describe('timeouts.goodbyeMs', () => {
+  it('defaults to 4 s, comes from the environment into the session, and is bounded', () => {
+    expect(sessionConfigFrom(load(), [500_000]).timeouts.goodbyeMs).toBe(4_000);
+    expect(configEnvNames()).toContain('KIOSK_TIMEOUTS_GOODBYE_MS');
+    expect(sessionConfigFrom(load({ KIOSK_TIMEOUTS_GOODBYE_MS: '1500' }), [500_000]).timeouts.goodbyeMs).toBe(1_500);
+    expect(errorOf({ KIOSK_TIMEOUTS_GOODBYE_MS: '200' })).toMatch(/timeouts\.goodbyeMs/);
   });
 });
