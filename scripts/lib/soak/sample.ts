@@ -19,12 +19,19 @@ export function metricValue(text: string, name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** the sum of every series of a metric (e.g. one per handle type), or undefined when it has none */
+export function metricSum(text: string, name: string): number | undefined {
+  const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)`, 'gm'))].map((m) => Number(m[1]));
+  return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
+}
+
 export async function sampleCore(pid: number, coreUrl: string, sessions: number): Promise<SoakSample> {
   const rss = rssFromStatus(await readFile(`/proc/${pid}/status`, 'utf8'));
   const fds = (await readdir(`/proc/${pid}/fd`)).length;
   const res = await fetch(`${coreUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
   const text = res.ok ? await res.text() : '';
   const heapUsed = metricValue(text, 'kiosk_nodejs_heap_size_used_bytes');
-  const handles = metricValue(text, 'kiosk_nodejs_active_handles_total');
+  // the core serves handles by type only (the *_total gauge breaks the Prometheus naming rule)
+  const handles = metricSum(text, 'kiosk_nodejs_active_handles');
   return { sessions, rss, fds, ...(heapUsed === undefined ? {} : { heapUsed }), ...(handles === undefined ? {} : { handles }) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { growth, sampleAt, type SoakSample } from '../../../scripts/lib/soak/report.js';
-import { metricValue, rssFromStatus } from '../../../scripts/lib/soak/sample.js';
+import { metricSum, metricValue, rssFromStatus } from '../../../scripts/lib/soak/sample.js';
 
 const MB = 1024 * 1024;
 const s = (sessions: number, rss: number, extra: Partial<SoakSample> = {}): SoakSample => ({ sessions, rss: rss * MB, fds: 30, ...extra });
@@ -40,5 +40,11 @@ describe('soak report arithmetic', () => {
     expect(metricValue(text, 'kiosk_nodejs_heap_size_used_bytes')).toBe(45_000_000);
     expect(metricValue(text, 'kiosk_nodejs_active_handles_total')).toBe(17);
     expect(metricValue(text, 'kiosk_missing')).toBeUndefined();
+  });
+
+  it('sums a metric over its labelled series, as the core serves live handles by type', () => {
+    const text = 'kiosk_nodejs_active_handles{type="Socket",terminal="T1"} 7\nkiosk_nodejs_active_handles{type="Timeout",terminal="T1"} 3\nkiosk_nodejs_active_handles_other 100\n';
+    expect(metricSum(text, 'kiosk_nodejs_active_handles')).toBe(10);
+    expect(metricSum(text, 'kiosk_missing')).toBeUndefined();
   });
 });
