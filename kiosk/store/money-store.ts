@@ -57,12 +57,13 @@ export interface CashInNote {
 }
 
 /**
- * Which note a stacked / returned record is about. `{ noteId }` is the intent's own row (what the
- * session holds). `{ denomination }` is the device's word with no intent in hand (a note handed
- * back that never had an intent, a tool replaying a device): the oldest open intent of that
- * denomination, or a new row saying the note had none.
+ * Which note a stacked / returned record is about: the stack intent's own row, as
+ * `recordStackIntent` returned it (what the session holds). A note is recorded only through its
+ * intent, so there is no guessing by denomination.
  */
-export type NoteRef = { noteId: number } | { denomination: Tiyn };
+export interface NoteRef {
+  readonly noteId: number;
+}
 
 export interface CashInRecord {
   cashInId: string;
@@ -474,8 +475,7 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
   }
 
   /** the open intent a note reference names, with its denomination; a row id must be this cash-in's open intent */
-  private noteOf(cashInId: string, note: NoteRef): { id: number | undefined; denomination: Tiyn } {
-    if ('denomination' in note) return { id: this.intentId(cashInId, Denomination.parse(note.denomination)), denomination: note.denomination };
+  private noteOf(cashInId: string, note: NoteRef): { id: number; denomination: Tiyn } {
     const row = this.db.prepare('SELECT cash_in_id AS cashInId, denomination, state FROM cash_in_notes WHERE id = ?').get(note.noteId) as
       | { cashInId: string; denomination: number; state: NoteState }
       | undefined;
@@ -492,28 +492,17 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
     return row?.id;
   }
 
-  private stack(cashInId: string, note: { id: number | undefined; denomination: number }, at: Date, type: string, extra: Record<string, unknown>): void {
+  private stack(cashInId: string, note: { id: number; denomination: number }, at: Date, type: string, extra: Record<string, unknown>): void {
     const { id, denomination } = note;
-    if (id !== undefined) {
-      this.db.prepare("UPDATE cash_in_notes SET state = 'stacked', at = ? WHERE id = ?").run(at.toISOString(), id);
-    } else {
-      // The device stacked a note we had no intent for (it should not happen); the money is in the
-      // box, so it is recorded rather than lost, and the entry says so.
-      this.db.prepare("INSERT INTO cash_in_notes (cash_in_id, denomination, state, reason, at) VALUES (?, ?, 'stacked', 'noIntent', ?)").run(cashInId, denomination, at.toISOString());
-      extra = { ...extra, withoutIntent: true };
-    }
+    this.db.prepare("UPDATE cash_in_notes SET state = 'stacked', at = ? WHERE id = ?").run(at.toISOString(), id);
     const counterDeltas: CounterDelta[] = [{ unit: CASH_BOX, denomination, delta: 1 }];
     applyCounterDeltas(this.db, counterDeltas);
     this.journal(type, { cashInId, denomination, counterDeltas, ...extra }, at);
   }
 
-  private returnNote(cashInId: string, note: { id: number | undefined; denomination: number }, reason: string, at: Date, type: string): void {
+  private returnNote(cashInId: string, note: { id: number; denomination: number }, reason: string, at: Date, type: string): void {
     const { id, denomination } = note;
-    if (id !== undefined) {
-      this.db.prepare("UPDATE cash_in_notes SET state = 'returned', reason = ?, at = ? WHERE id = ?").run(reason, at.toISOString(), id);
-    } else {
-      this.db.prepare("INSERT INTO cash_in_notes (cash_in_id, denomination, state, reason, at) VALUES (?, ?, 'returned', ?, ?)").run(cashInId, denomination, reason, at.toISOString());
-    }
+    this.db.prepare("UPDATE cash_in_notes SET state = 'returned', reason = ?, at = ? WHERE id = ?").run(reason, at.toISOString(), id);
     this.journal(type, { cashInId, denomination, reason }, at);
   }
 

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconcileAtStartup } from '../../../kiosk/recovery/reconcile.js';
 import type { DeviceSet } from '../../../kiosk/devices/create-devices.js';
+import type { NoteRef } from '../../../kiosk/store/money-store.js';
 import { CcnetBillValidator } from '../../../drivers/cash-acceptor/ccnet-driver.js';
 import { listOutbox } from '../../../kiosk/store/outbox.js';
 import { checkCounters } from '../../../kiosk/store/counters.js';
@@ -36,19 +37,19 @@ describe('CCNET power-up with a bill in the validator (11)', () => {
     return set;
   }
 
-  async function insertWithIntent(r: Rig, set: DeviceSet, cashInId: string, tenge: number): Promise<void> {
+  async function insertWithIntent(r: Rig, set: DeviceSet, cashInId: string, tenge: number): Promise<NoteRef> {
     await until('acceptor idling', () => r.acceptorEmu.state().state === 'idling');
     expect((await r.post('/cash-acceptor/insert', { denomination: tenge })).status).toBe(200);
     await until(`${tenge} in escrow`, () => set.cashAcceptor.status().state === 'escrow');
-    r.store.money.recordStackIntent(cashInId, tenge * 100);
+    return r.store.money.recordStackIntent(cashInId, tenge * 100);
   }
 
   async function firstNoteStacked(r: Rig, set: DeviceSet, cashInId: string): Promise<void> {
-    await insertWithIntent(r, set, cashInId, 1000);
+    const note = await insertWithIntent(r, set, cashInId, 1000);
     await set.cashAcceptor.stack();
     await until('first note stacked', () => cashBox()['1000'] === 1);
     await until('the driver idle', () => set.cashAcceptor.status().state === 'idling');
-    r.store.money.recordStacked(cashInId, { denomination: T1000 });
+    r.store.money.recordStacked(cashInId, note);
   }
 
   it('the acceptor alone loses power with a note in escrow: the driver names it, handed back, never credited', async () => {

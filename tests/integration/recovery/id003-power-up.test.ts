@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconcileAtStartup, type ReconcileReport } from '../../../kiosk/recovery/reconcile.js';
 import type { DeviceSet } from '../../../kiosk/devices/create-devices.js';
+import type { NoteRef } from '../../../kiosk/store/money-store.js';
 import { Id003BillAcceptor } from '../../../drivers/cash-acceptor/id003-driver.js';
 import { listOutbox } from '../../../kiosk/store/outbox.js';
 import { checkCounters, unitCounts } from '../../../kiosk/store/counters.js';
@@ -38,18 +39,18 @@ describe('ID003 power-up states in start-up reconciliation', () => {
     return set;
   }
 
-  async function insertWithIntent(r: Rig<'id003'>, set: DeviceSet, cashInId: string, tenge: number): Promise<void> {
+  async function insertWithIntent(r: Rig<'id003'>, set: DeviceSet, cashInId: string, tenge: number): Promise<NoteRef> {
     await until('acceptor idling', () => r.acceptorEmu.state().state === 'idling');
     expect((await r.post('/cash-acceptor/insert', { denomination: tenge })).status).toBe(200);
     await until(`${tenge} in escrow`, () => set.cashAcceptor.status().state === 'escrow');
-    r.store.money.recordStackIntent(cashInId, tenge * 100);
+    return r.store.money.recordStackIntent(cashInId, tenge * 100);
   }
 
   async function firstNoteStacked(r: Rig<'id003'>, set: DeviceSet, cashInId: string): Promise<void> {
-    await insertWithIntent(r, set, cashInId, 1000);
+    const note = await insertWithIntent(r, set, cashInId, 1000);
     await set.cashAcceptor.stack();
     await until('first note stacked', () => cashBox()['1000'] === 1);
-    r.store.money.recordStacked(cashInId, { denomination: T1000 });
+    r.store.money.recordStacked(cashInId, note);
   }
 
   async function restart(r: Rig<'id003'>): Promise<{ set: DeviceSet; report: ReconcileReport }> {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconcileAtStartup, type ReconcileReport } from '../../../kiosk/recovery/reconcile.js';
 import type { DeviceSet } from '../../../kiosk/devices/create-devices.js';
+import type { NoteRef } from '../../../kiosk/store/money-store.js';
 import { listOutbox } from '../../../kiosk/store/outbox.js';
 import { readJournal, verifyJournal } from '../../../kiosk/store/journal.js';
 import { checkCounters, unitCounts } from '../../../kiosk/store/counters.js';
@@ -46,17 +47,17 @@ describe('start-up reconciliation against the emulated acceptor and dispenser', 
   }
 
   /** a note into escrow, and its stack intent committed */
-  async function insertWithIntent(r: Rig, set: DeviceSet, cashInId: string, tenge: number): Promise<void> {
+  async function insertWithIntent(r: Rig, set: DeviceSet, cashInId: string, tenge: number): Promise<NoteRef> {
     await insert(r, set, tenge);
-    r.store.money.recordStackIntent(cashInId, tenge * 100);
+    return r.store.money.recordStackIntent(cashInId, tenge * 100);
   }
 
   /** one 1 000 note through the normal path: intent, STACK, stacked in the box, recorded */
   async function firstNoteStacked(r: Rig, set: DeviceSet, cashInId: string): Promise<void> {
-    await insertWithIntent(r, set, cashInId, 1000);
+    const note = await insertWithIntent(r, set, cashInId, 1000);
     await set.cashAcceptor.stack();
     await until('first note stacked', () => cashBox(r)['1000'] === 1);
-    r.store.money.recordStacked(cashInId, { denomination: T1000 });
+    r.store.money.recordStacked(cashInId, note);
   }
 
   /** the dispenser emulator and the store loaded alike (cassette i holds `cassettes[i]`), the dispenser open */

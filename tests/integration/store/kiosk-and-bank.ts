@@ -81,8 +81,7 @@ export function queueCashIns(store: KioskStore, n: number, productId = 'a-aigeri
   for (let i = 0; i < n; i++) {
     const { cashInId } = store.money.beginCashIn({ sessionId: `s-${seed}-${i}`, target: { kind: 'account', customerId, productId } });
     const d = DENOMINATIONS[next() % DENOMINATIONS.length] ?? 100000;
-    store.money.recordStackIntent(cashInId, d);
-    store.money.recordStacked(cashInId, { denomination: d });
+    store.money.recordStacked(cashInId, store.money.recordStackIntent(cashInId, d));
     const end = store.money.endCashIn(cashInId, { commission: 0 });
     total += end.amount;
     keys.push(end.messageKey ?? '');

@@ -78,8 +78,7 @@ describe('sync worker against the bank host simulator', () => {
     const good = queueCashIns(w.store, 2);
     // a service payment to an account number the provider does not know
     const { cashInId } = w.store.money.beginCashIn({ sessionId: 's-bad', target: { kind: 'service', serviceId: 'kcell', reference: '12345', receiptPhone: '+77011234567' } });
-    w.store.money.recordStackIntent(cashInId, 500000);
-    w.store.money.recordStacked(cashInId, { denomination: 500000 });
+    w.store.money.recordStacked(cashInId, w.store.money.recordStackIntent(cashInId, 500000));
     const bad = w.store.money.endCashIn(cashInId, { commission: 5000 });
     worker = new SyncWorker({ db: w.store.db, deliver: w.deliver });
     expect(await worker.runOnce()).toMatchObject({ kind: 'sent', delivered: 2, deadLettered: 1 });

@@ -85,11 +85,10 @@ function setUp(options: { earlier?: number[]; intent?: number } = {}) {
   rig = { store, settler };
   const { cashInId } = store.money.beginCashIn({ sessionId: 's-1', target });
   for (const d of options.earlier ?? [T1000]) {
-    store.money.recordStackIntent(cashInId, d);
-    store.money.recordStacked(cashInId, { denomination: d });
+    store.money.recordStacked(cashInId, store.money.recordStackIntent(cashInId, d));
   }
   // the STACK went out; the session waited noteSettleMs for 81 / 82 and gave up on the note
-  store.money.recordStackIntent(cashInId, options.intent ?? T5000);
+  const openNote = store.money.recordStackIntent(cashInId, options.intent ?? T5000);
   /** the link comes back with the device in `st`, and the settler has done with what it heard */
   const reconnected = async (st: Parameters<ScriptedAcceptor['reconnect']>[0]): Promise<void> => {
     acceptor.reconnect(st);
@@ -102,7 +101,7 @@ function setUp(options: { earlier?: number[]; intent?: number } = {}) {
     settler.sessionChanged();
     await settler.idle();
   };
-  return { store, acceptor, session, settler, cashInId, decisions, queued: () => queued, reconnected, sessionNow };
+  return { store, acceptor, session, settler, cashInId, openNote, decisions, queued: () => queued, reconnected, sessionNow };
 }
 
 const credits = (store: TempStore) => listOutbox(store.db).map((m) => ({ kind: m.kind, amount: m.amount }));
@@ -195,13 +194,13 @@ describe('a stack intent no session owns, settled from the acceptor while the co
   });
 
   it('an intent the live session still owns is left to the session: never settled twice', async () => {
-    const { store, acceptor, session, settler, cashInId, decisions, sessionNow } = setUp();
+    const { store, acceptor, session, settler, cashInId, openNote, decisions, sessionNow } = setUp();
     session.held = { cashInId, holder: 'settling' };
     acceptor.says('stacked', { denomination: T5000 });
     await settler.idle();
     expect(notes(store, cashInId)).toEqual([`${T1000}:stacked`, `${T5000}:intent`]);
     // the session records the 81 itself, goes on accepting, and lets go of nothing it left open
-    store.money.recordStacked(cashInId, { denomination: T5000 });
+    store.money.recordStacked(cashInId, openNote);
     await sessionNow({ cashInId, holder: 'open' });
     expectLeftOpen(store, cashInId, decisions, 'stacked');
   });
@@ -221,11 +220,11 @@ describe('a stack intent no session owns, settled from the acceptor while the co
   });
 
   it('a note the session settles itself after a reconnect leaves its cash-in to the session', async () => {
-    const { store, session, cashInId, decisions, reconnected, sessionNow } = setUp();
+    const { store, session, cashInId, openNote, decisions, reconnected, sessionNow } = setUp();
     session.held = { cashInId, holder: 'settling' };
     await reconnected({ state: 'disabled' });
     // the driver's 81 after its RESET reaches the session, which records it
-    store.money.recordStacked(cashInId, { denomination: T5000 });
+    store.money.recordStacked(cashInId, openNote);
     await sessionNow(undefined);
     expectLeftOpen(store, cashInId, decisions, 'stacked');
   });

@@ -39,8 +39,7 @@ function crashedCashIn(): { store: KioskStore; cashInId: string } {
   const store = openKioskStore({ dataDir: dir, terminalId: 'T-0001' });
   opened.push({ store, dir });
   const { cashInId } = store.money.beginCashIn({ sessionId: 's-1', target });
-  store.money.recordStackIntent(cashInId, 100_000);
-  store.money.recordStacked(cashInId, { denomination: 100_000 });
+  store.money.recordStacked(cashInId, store.money.recordStackIntent(cashInId, 100_000));
   store.money.recordStackIntent(cashInId, 500_000);
   return { store, cashInId };
 }

@@ -46,8 +46,7 @@ async function rig() {
   /** a cash-in the bank refused: its credit message dead-lettered */
   const refusedCashIn = (sessionId: string, reason: string): string => {
     const { cashInId } = s.money.beginCashIn({ sessionId, target: { kind: 'account', customerId: 'c-1', productId: 'p-1', label: 'Current *0101' } });
-    s.money.recordStackIntent(cashInId, 200_000);
-    s.money.recordStacked(cashInId, { denomination: 200_000 });
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, 200_000));
     s.money.endCashIn(cashInId, { commission: 0 });
     const message = pendingHead(s.db, 100).find((m) => m.kind === 'cashInCredit' && m.sessionId === sessionId);
     if (!message) throw new Error('no credit message');

@@ -66,8 +66,7 @@ async function rig() {
   const cashIn = (notes: number[]): string => {
     const { cashInId } = s.money.beginCashIn({ sessionId: `s-${notes.join('-')}`, target: { kind: 'account', customerId: 'c-1', productId: 'p-1', label: 'Current *0101' } });
     for (const d of notes) {
-      s.money.recordStackIntent(cashInId, d);
-      s.money.recordStacked(cashInId, { denomination: d });
+      s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, d));
     }
     const r = s.money.endCashIn(cashInId, { commission: 0 });
     if (!r.receiptNumber) throw new Error('cash-in without a receipt');

@@ -199,7 +199,6 @@ export class FakeStore implements SessionStore {
   }
   /** as the SQLite store: the session settles the intent's own row */
   #note(cashInId: string, ref: NoteRef) {
-    if (!('noteId' in ref)) throw new Error('the session settles a note by its id');
     const n = this.cashIns.get(cashInId)?.notes.find((x) => x.noteId === ref.noteId);
     if (n?.state !== 'intent') throw new Error(`no open note ${ref.noteId} on ${cashInId}`);
     return n;

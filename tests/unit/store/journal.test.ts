@@ -12,10 +12,8 @@ function fillJournal(s: TempStore): string[] {
   s.money.recordReplenishment('tech-1', [{ cassette: 0, denomination: 500000, count: 100 }]);
   for (let i = 0; i < 5; i++) {
     const { cashInId } = s.money.beginCashIn({ sessionId: `s-${i}`, target: { kind: 'account', customerId: 'c-aigerim', productId: 'p-1', label: `marker-${i}` } });
-    s.money.recordStackIntent(cashInId, 200000);
-    s.money.recordStacked(cashInId, { denomination: 200000 });
-    s.money.recordStackIntent(cashInId, 1000000);
-    s.money.recordStacked(cashInId, { denomination: 1000000 });
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, 200000));
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, 1000000));
     const end = s.money.endCashIn(cashInId, { commission: 0 });
     receipts.push(end.receiptNumber ?? '');
     s.clock.ms += 60_000;

@@ -18,13 +18,10 @@ describe('money store', () => {
   it('records a cash-in: intents, stacked and returned notes, one credit message in the end transaction', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'sess-1', target: account });
-    s.money.recordStackIntent(cashInId, T(2000));
-    s.money.recordStacked(cashInId, { denomination: T(2000) });
-    s.money.recordStackIntent(cashInId, T(5000));
-    s.money.recordReturned(cashInId, { denomination: T(5000) }, 'escrowTimeout'); // never credited
-    s.money.recordReturned(cashInId, { denomination: T(1000) }, 'unrecognised');
-    s.money.recordStackIntent(cashInId, T(10000));
-    s.money.recordStacked(cashInId, { denomination: T(10000) });
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, T(2000)));
+    s.money.recordReturned(cashInId, s.money.recordStackIntent(cashInId, T(5000)), 'escrowTimeout'); // never credited
+    s.money.recordReturned(cashInId, s.money.recordStackIntent(cashInId, T(1000)), 'unrecognised');
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, T(10000)));
     expect(count(s, 'cashBox', T(2000))).toBe(1);
     expect(listOutbox(s.db)).toHaveLength(0);
 
@@ -51,8 +48,7 @@ describe('money store', () => {
   it('renders the receipt from the journal and reports its delivery state', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'sess-2', target: { kind: 'service', serviceId: 'svc-kcell', reference: '+77011234567', receiptPhone: '+77011234567' } });
-    s.money.recordStackIntent(cashInId, T(1000));
-    s.money.recordStacked(cashInId, { denomination: T(1000) });
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, T(1000)));
     const end = s.money.endCashIn(cashInId, { commission: 0 });
     const message = listOutbox(s.db)[0];
     expect(message).toMatchObject({ kind: 'servicePayment', body: { serviceId: 'svc-kcell', reference: '+77011234567', receiptPhone: '+77011234567' } });
@@ -69,7 +65,7 @@ describe('money store', () => {
   it('rolls back a cash-in with nothing stacked: no receipt, no message', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'sess-3', target: account });
-    s.money.recordReturned(cashInId, { denomination: T(500) }, 'customerCancelled');
+    s.money.recordReturned(cashInId, s.money.recordStackIntent(cashInId, T(500)), 'customerCancelled');
     expect(s.money.endCashIn(cashInId, { commission: 0 })).toEqual({ status: 'rollback', amount: 0, commission: 0, total: 0 });
     expect(s.money.cashIn(cashInId)?.status).toBe('rollback');
     expect(listOutbox(s.db)).toHaveLength(0);
@@ -78,8 +74,7 @@ describe('money store', () => {
   it('refuses to end with an unresolved stack intent; reconciliation settles it', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'sess-4', target: account });
-    s.money.recordStackIntent(cashInId, T(5000));
-    s.money.recordStacked(cashInId, { denomination: T(5000) });
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, T(5000)));
     s.money.recordStackIntent(cashInId, T(2000));
     // crash here: after restart the cash-in is open, with one intent the device must settle
     const reopened = s.reopen();
@@ -101,8 +96,7 @@ describe('money store', () => {
     expect(() => s.money.beginCashIn({ sessionId: 'x', target: { kind: 'account', customerId: 'c-1' } })).toThrow(/productId/);
     expect(() => s.money.beginCashIn({ sessionId: 'x', target: { kind: 'service', serviceId: 'svc' } })).toThrow(/reference/);
     const { cashInId } = s.money.beginCashIn({ sessionId: 'x', target: account });
-    s.money.recordStackIntent(cashInId, T(200));
-    s.money.recordStacked(cashInId, { denomination: T(200) });
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, T(200)));
     expect(() => s.money.endCashIn(cashInId, { commission: T(300) })).toThrow(/exceeds/);
     expect(() => s.money.recordStackIntent(cashInId, 150.5)).toThrow();
   });
@@ -159,8 +153,7 @@ describe('money store', () => {
   it('lists undelivered messages with their receipt numbers for the technician', () => {
     const s = fresh();
     const { cashInId } = s.money.beginCashIn({ sessionId: 'u-1', target: account });
-    s.money.recordStackIntent(cashInId, T(1000));
-    s.money.recordStacked(cashInId, { denomination: T(1000) });
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, T(1000)));
     const end = s.money.endCashIn(cashInId, { commission: 0 });
     expect(s.money.undelivered()).toEqual([
       { key: end.messageKey, kind: 'cashInCredit', state: 'pending', receiptNumber: end.receiptNumber, amount: T(1000), attempts: 0, reason: null, createdAt: s.clock.ms },
@@ -205,8 +198,7 @@ describe('money store', () => {
     for (let i = 0; i < 3; i++) {
       const { cashInId } = s.money.beginCashIn({ sessionId: `c-${i}`, target: account });
       for (const d of [T(1000), T(2000), T(2000)]) {
-        s.money.recordStackIntent(cashInId, d);
-        s.money.recordStacked(cashInId, { denomination: d });
+        s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, d));
       }
       s.money.endCashIn(cashInId, { commission: 0 });
     }
@@ -232,8 +224,7 @@ describe('money store', () => {
     const keys: string[] = [];
     for (const amount of [T(1000), T(5000)]) {
       const { cashInId } = s.money.beginCashIn({ sessionId: `o-${amount}`, target: account });
-      s.money.recordStackIntent(cashInId, amount);
-      s.money.recordStacked(cashInId, { denomination: amount });
+      s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, amount));
       keys.push(s.money.endCashIn(cashInId, { commission: 0 }).messageKey ?? '');
     }
     expect(s.money.offlineExposure()).toBe(T(6000));

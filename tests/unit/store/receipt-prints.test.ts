@@ -22,8 +22,7 @@ const site: ReceiptSite = { bankName: 'Test Bank', terminalId: 'T-0001', address
 
 function cashIn(s: TempStore, sessionId = 'sess-1'): string {
   const { cashInId } = s.money.beginCashIn({ sessionId, target: { kind: 'account', customerId: 'c-aigerim', productId: 'p-current', label: 'Aigerim S.' } });
-  s.money.recordStackIntent(cashInId, T(2000));
-  s.money.recordStacked(cashInId, { denomination: T(2000) });
+  s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, T(2000)));
   const end = s.money.endCashIn(cashInId, { commission: 0 });
   if (!end.receiptNumber) throw new Error('no receipt');
   return end.receiptNumber;

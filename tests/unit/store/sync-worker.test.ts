@@ -42,8 +42,7 @@ function queueCredits(s: TempStore, n: number): string[] {
   const keys: string[] = [];
   for (let i = 0; i < n; i++) {
     const { cashInId } = s.money.beginCashIn({ sessionId: `s-${i}`, target: { kind: 'account', customerId: 'c-1', productId: 'p-1' } });
-    s.money.recordStackIntent(cashInId, 100000);
-    s.money.recordStacked(cashInId, { denomination: 100000 });
+    s.money.recordStacked(cashInId, s.money.recordStackIntent(cashInId, 100000));
     keys.push(s.money.endCashIn(cashInId, { commission: 0 }).messageKey ?? '');
   }
   return keys;
