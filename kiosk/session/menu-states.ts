@@ -5,7 +5,7 @@
  */
 import { assign } from 'xstate';
 import type { MachineDeps, SessionSetup } from './machine.js';
-import { availableOperations, eligibleProducts, usable } from './operations.js';
+import { customerOperations, eligibleProducts, usable } from './operations.js';
 import { refusalCode, screen } from './machine-kit.js';
 import { hasOnlyWallets, normaliseReference, paymentProducts, referenceMatches } from './session-rules.js';
 
@@ -55,11 +55,11 @@ export function operationsState(s: SessionSetup, deps: MachineDeps) {
       chooseOperation: [
         { guard: ({ context }) => (context.access?.expiresAt ?? 0) <= now(), target: '#identification', actions: assign({ error: { code: 'otpExpired' }, access: undefined }) },
         {
-          guard: ({ context, event }) => !availableOperations(context.products, context.devices, context.card).includes(event.operation),
+          guard: ({ context, event }) => !customerOperations(context.products, context.devices, context.card).includes(event.operation),
           actions: assign({
             error: ({ context, event }) => ({
               code: event.operation === 'withdraw' && hasOnlyWallets(context) ? 'walletNoCash' : 'restricted',
-              params: { operation: String(event.operation), available: availableOperations(context.products, context.devices, context.card).join(',') },
+              params: { operation: String(event.operation), available: customerOperations(context.products, context.devices, context.card).join(',') },
             }),
           }),
         },

@@ -42,7 +42,7 @@ export function eligibleProducts(op: Operation, products: readonly ProductView[]
  * start screen and the metrics), narrowed by the customer's products. A service payment in cash
  * needs no product; from an account it needs one that pays services.
  */
-export function availableOperations(products: readonly ProductView[] | undefined, d: Devices, card?: { pinChange?: boolean }): Operation[] {
+export function customerOperations(products: readonly ProductView[] | undefined, d: Devices, card?: { pinChange?: boolean }): Operation[] {
   if (!products) return [];
   const has = (op: Operation): boolean => eligibleProducts(op, products).length > 0;
   return terminalOperations(d, d.bank === 'online', card).filter((op) => {

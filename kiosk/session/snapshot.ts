@@ -5,7 +5,7 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { Screen, Snapshot } from '../bridge/schema.js';
-import { availableOperations, eligibleProducts, usable } from './operations.js';
+import { customerOperations, eligibleProducts, usable } from './operations.js';
 import { maskPhone } from './phone.js';
 import type { CashInTarget, SessionConfig } from './ports.js';
 import { activeFlow, flowContext, sessionContext, sessionValue } from './flow-view.js';
@@ -73,7 +73,7 @@ export function toBridgeSnapshot(snapshot: AnyMachineSnapshot, config: SessionCo
     state: stateName(sessionValue(snapshot)),
     screen,
     locale: c.locale,
-    operations: screen === 'operations' ? availableOperations(c.products, c.devices, c.card) : [],
+    operations: screen === 'operations' ? customerOperations(c.products, c.devices, c.card) : [],
     devices: { ...c.devices },
   };
   if (c.deadline !== undefined) out.deadline = c.deadline;

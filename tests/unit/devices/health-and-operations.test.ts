@@ -6,7 +6,7 @@ import type { CashDispenserStatus } from '../../../drivers/dispenser/cash-dispen
 import type { PrinterStatus } from '../../../drivers/printer/receipt-printer.js';
 import type { Devices } from '../../../kiosk/bridge/schema.js';
 import type { ProductView } from '../../../kiosk/bank/bank-api.js';
-import { allCriticalFailed, availableOperations as sessionOperations } from '../../../kiosk/session/operations.js';
+import { allCriticalFailed, customerOperations as sessionOperations } from '../../../kiosk/session/operations.js';
 
 const acceptor = (s: Partial<CashAcceptorStatus>): CashAcceptorStatus => ({ link: 'online', state: 'idling', billTable: [], ...s });
 const dispenser = (s: Partial<CashDispenserStatus>): CashDispenserStatus => ({
