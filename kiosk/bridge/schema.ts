@@ -163,6 +163,13 @@ export const ServiceRefusal = z.enum([
   'nothingLoaded', // a replenishment with no cassette
   'unknownCassette',
   'notPermitted', // the logged-in person's role does not allow the action
+  // a withdrawal left for the technician (open-withdrawals.ts)
+  'unknownWithdrawal',
+  'alreadySettled', // completed or reversed before
+  'notLeftForTechnician', // its state is not one reconciliation leaves to a person
+  'heldBySession', // a live customer session works on it
+  'commentRequired', // the decision needs a written comment
+  'badDecision',
 ]);
 export type ServiceRefusal = z.infer<typeof ServiceRefusal>;
 
@@ -227,6 +234,43 @@ export const ServiceLostReceiptsView = z.object({
   printerUsable: z.boolean(),
   mayReprint: z.boolean(),
 });
+/**
+ * Withdrawals start-up reconciliation left for the technician, with what it knew (`notCounted`:
+ * the dispense never answered; `neverPresented` / `perhapsPresented`: counted into the presenter),
+ * the dispenser's counters now, and the outcome of the last decision on one (`received`: debited;
+ * `notDispensed`: hold released).
+ */
+export const ServiceOpenWithdrawalsView = z.object({
+  action: z.literal('openWithdrawals'),
+  withdrawals: z
+    .array(
+      z.object({
+        withdrawalId: z.string().max(64),
+        amount: Tiyn,
+        commission: Tiyn,
+        authorisedAt: z.string().max(40),
+        /** the product's masked label as the session showed it, never a card number */
+        label: z.string().max(80).optional(),
+        state: z.enum(['dispensing', 'dispensed']),
+        known: z.enum(['notCounted', 'neverPresented', 'perhapsPresented']),
+        notesCounted: z.number().int().nonnegative(),
+        dispensedAmount: Tiyn,
+      }),
+    )
+    .max(50),
+  counters: z.array(z.object({ unit: CashUnitName, denomination: Tiyn, count: z.number().int() })).max(32),
+  decision: z
+    .object({
+      withdrawalId: z.string().max(64),
+      decision: z.enum(['received', 'notDispensed']),
+      receiptNumber: z.string().max(40),
+      amount: Tiyn,
+      slip: PrintOutcome,
+    })
+    .optional(),
+  refusal: Refused.optional(),
+  printerUsable: z.boolean(),
+});
 export const ServiceCollectView = z.object({
   action: z.literal('collect'),
   stage: z.enum(['count', 'done']),
@@ -271,7 +315,7 @@ export const ServiceLoginView = z.object({
   person: z.object({ id: z.string().max(32), roles: z.array(z.enum(['technician', 'collector'])).max(2), name: z.string().max(64).optional() }),
   permitted: z.array(z.string().max(40)).max(40),
 });
-export const ServiceModeView = z.union([ServiceDeniedView, ServiceLoginView, ServiceLookupView, ServiceLostReceiptsView, ServiceCollectView, ServiceReplenishView, ServiceOtherView]);
+export const ServiceModeView = z.union([ServiceDeniedView, ServiceLoginView, ServiceLookupView, ServiceLostReceiptsView, ServiceOpenWithdrawalsView, ServiceCollectView, ServiceReplenishView, ServiceOtherView]);
 export type ServiceModeView = z.infer<typeof ServiceModeView>;
 
 export const Snapshot = z.object({
@@ -438,8 +482,9 @@ export const Intent = z.discriminatedUnion('name', [
         action: z.enum([
           'diagnostics', 'cashUnits', 'collect', 'replenish', 'testPrint', 'resetDevice', 'deadLetters', 'lookupReceipt', 'verifyJournal', 'exit', 'printReceiptCopy',
           'resolveDeadLetter', 'printDeadLetter', 'testAcceptor', 'testDispense', 'testCardRead', 'testPalm', 'testPresenter', 'outOfService', 'configuration', 'exportLogs', 'lostReceipts',
+          'openWithdrawals',
         ]),
-        // a dead letter's closing comment is the one long text (dead-letters.ts COMMENT_MAX)
+        // a dead letter's or a withdrawal decision's comment is the one long text (dead-letters.ts COMMENT_MAX)
         params: z.record(z.string().max(40), z.union([z.string().max(500), z.number().int()])).optional(),
       })
       .strict(),

@@ -26,6 +26,7 @@ import { watchBank } from './bank-health.js';
 import { IDENTIFICATION_METHODS } from '../config/schema.js';
 import { IntentSettler } from './intent-settler.js';
 import { sessionNoteView } from './session-note-view.js';
+import { flowContext } from '../session/flow-view.js';
 import { startFleet } from '../fleet/fleet.js';
 import { packageVersion } from '../core.js';
 import { join } from 'node:path';
@@ -167,6 +168,8 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
   // the fleet's status reporter is started below, once the session runs
   let onServiceLockout: () => void = () => undefined;
   let onOutOfService: (on: boolean) => void = () => undefined;
+  // read from the session once it runs: the withdrawal its running flow works on, if any
+  let withdrawalHeld: (withdrawalId: string) => boolean = () => false;
   const ports: SessionPorts = {
     bank,
     store,
@@ -179,6 +182,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       users: () => crew.users(),
       refreshUsers: () => crew.refresh(),
       onOutbox: () => sync.notify(),
+      withdrawalHeldBySession: (id) => withdrawalHeld(id),
       lockout: { attempts: config.service.lockoutAttempts, minutes: config.service.lockoutMinutes },
       onLockout: (until) => {
         logger.warn({ until: until.toISOString() }, 'service entry locked after repeated wrong PINs');
@@ -236,6 +240,7 @@ async function startRuntime(ctx: CoreContext, options: SessionRuntimeOptions): P
       logger.error({ cashInId: e.cashInId, expected: e.expected, reported: e.reported }, 'the acceptor stacked another note than it held in escrow; the intent is left open for reconciliation'),
   });
   supervisor.start();
+  withdrawalHeld = (id) => flowContext<{ withdrawal?: { withdrawalId?: string } }>(host.actor.getSnapshot(), 'withdrawal')?.withdrawal?.withdrawalId === id;
   // a note the session gave up on is settled from the device's word when it comes (invariant 1)
   const settler = new IntentSettler({
     store: kstore.money,

@@ -28,7 +28,7 @@ export interface DeadLetterFacts {
 const COLUMNS = 48;
 
 /** splits a long text (a comment, a reason) into lines that fit the paper */
-function wrap(text: string, width = COLUMNS): string[] {
+export function wrap(text: string, width = COLUMNS): string[] {
   const out: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
@@ -42,7 +42,7 @@ function wrap(text: string, width = COLUMNS): string[] {
   return out;
 }
 
-const tenge = (tiyn: number): string => `${Math.trunc(tiyn / 100)}.${String(tiyn % 100).padStart(2, '0')} KZT`;
+export const tenge = (tiyn: number): string => `${Math.trunc(tiyn / 100)}.${String(tiyn % 100).padStart(2, '0')} KZT`;
 
 export function slipLines(input: { terminalId: string; letter: DeadLetterFacts; resolutions: readonly ResolutionRecord[]; locale: Locale; now: Date }): string[] {
   const t = TEXT[input.locale];

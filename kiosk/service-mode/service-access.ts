@@ -26,6 +26,8 @@ export const ACTION_ROLES: Readonly<Record<string, readonly ServiceRole[]>> = {
   resolveDeadLetter: ['technician'],
   verifyJournal: ['technician'],
   printDeadLetter: ['technician'],
+  // settling a withdrawal reconciliation left open moves money: the technician's word, never a collector's
+  openWithdrawals: ['technician'],
   testAcceptor: ['technician'],
   testDispense: ['technician'],
   testCardRead: ['technician'],

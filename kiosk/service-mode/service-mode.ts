@@ -23,6 +23,7 @@ import { ACTION_ROLES, mayPerform, permittedActions, ServiceAccess, type Service
 import type { ServiceUser } from './service-users.js';
 import { resolutionsOf, resolveDeadLetter } from './dead-letters.js';
 import { lostReceiptsView, reprintLostReceipt } from './lost-receipts.js';
+import { decideOpenWithdrawal, openWithdrawalsView, type OpenWithdrawalsDeps } from './open-withdrawals.js';
 import { testAcceptor, testCardRead, testDispense, testPalm, testPresenter } from './device-tests.js';
 import { outOfServiceState, requestedState } from './out-of-service.js';
 import { exportLogs } from './log-export.js';
@@ -57,6 +58,8 @@ export interface ServiceModeDeps {
   onOutOfService?: (on: boolean) => void;
   /** the configuration view (secrets masked, versions, device models): the runtime knows them */
   configuration?: () => Promise<Record<string, unknown>>;
+  /** a live customer session works on this withdrawal now (the runtime reads the session); none when left out */
+  withdrawalHeldBySession?: (withdrawalId: string) => boolean;
   /** the core's log file (config `log.file`) and where the export writes it (config `service.exportDir`) */
   logExport?: { logFile?: string; exportDir: string };
   now?: () => Date;
@@ -81,6 +84,11 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
   const locale: Locale = deps.locale ?? 'ru';
   const now = deps.now ?? (() => new Date());
   const testDeps = { db: deps.db, waitMs: deps.deviceTestMs ?? 30_000, now };
+  const openDeps: OpenWithdrawalsDeps = {
+    db: deps.db, store, printer: devices.printer, terminalId: site.terminalId, now,
+    heldBySession: deps.withdrawalHeldBySession ?? (() => false),
+    ...(site.printer?.codePage ? { codePage: site.printer.codePage } : {}),
+  };
   const access = new ServiceAccess({
     db: deps.db,
     users: deps.users ?? (() => []),
@@ -236,6 +244,17 @@ export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
         const number = receiptNumberOf(params);
         if (!mayReprint || !number) return lostReceiptsView({ ...lookupDeps, db: deps.db }, mayReprint, { refusal: { code: mayReprint ? 'badNumber' : 'notPermitted' } });
         return reprintLostReceipt({ ...lookupDeps, db: deps.db }, who, number, localeOf(params, locale));
+      }
+      case 'openWithdrawals': {
+        // listed without a withdrawal id; with one, the technician's decision and its comment
+        if (params?.withdrawalId === undefined) return openWithdrawalsView(openDeps);
+        const comment = typeof params.comment === 'string' ? params.comment : undefined;
+        const view = await decideOpenWithdrawal(openDeps, {
+          withdrawalId: String(params.withdrawalId), decision: String(params.decision ?? ''), who, locale: localeOf(params, locale),
+          ...(comment !== undefined ? { comment } : {}),
+        });
+        if (view.decision) deps.onOutbox?.();
+        return view;
       }
       case 'verifyJournal':
         return { action, ...verifyJournal(deps.db) };

@@ -244,6 +244,11 @@ export interface MoneyStore {
   /** `commission` overrides the authorised one when a partial dispense earns a smaller fee */
   recordTaken(withdrawalId: string, options?: { commission?: Tiyn }): { receiptNumber: string; messageKey: string };
   reverseWithdrawal(withdrawalId: string, reason: string, options?: { technician?: string }): { receiptNumber: string; messageKey: string };
+  /**
+   * A technician says the customer received the notes of a withdrawal start-up reconciliation left
+   * open (`dispensing`, or `dispensed` and never/perhaps presented): the debit goes out once.
+   */
+  completeWithdrawalByTechnician(withdrawalId: string, technician: string): { receiptNumber: string; messageKey: string; amount: Tiyn };
   openWithdrawals(): WithdrawalRecord[];
   withdrawal(withdrawalId: string): WithdrawalRecord | undefined;
 
@@ -719,24 +724,56 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
       const row = this.withdrawalRow(withdrawalId);
       if (row.state !== 'dispensed' || row.notes_at !== 'presenter') throw new StoreStateError(`withdrawal ${withdrawalId} has no presented notes to take (${row.state}, ${row.notes_at})`);
       if (row.present_state === 'notPresented') throw new StoreStateError(`withdrawal ${withdrawalId} was never presented`);
-      const counterDeltas = this.presenterMoves(row, PRESENTER, null);
-      applyCounterDeltas(this.db, counterDeltas);
-      const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
-      const amount = row.dispensed_amount;
       if (override !== undefined && override > row.commission) throw new StoreStateError(`commission ${override} exceeds the authorised ${row.commission}`);
-      const commission = override ?? row.commission;
-      const receipt = {
-        operation: 'withdrawal', status: amount === row.amount ? 'ok' : 'partial', amount, commission, total: amount + commission,
-        customer: { customerId: row.customer_id, productId: row.product_id, label: row.label ?? undefined }, sessionId: row.session_id,
-      };
-      const entry = this.journal('withdrawalTaken', { withdrawalId, receiptNumber, receipt, counterDeltas }, at);
-      const body = { receiptNumber, sessionId: row.session_id, at: at.toISOString(), holdId: row.hold_id, amount, commission };
-      const messageKey = this.enqueue('withdrawalComplete', body, entry, at, { sessionId: row.session_id, receiptNumber });
-      this.db
-        .prepare("UPDATE withdrawals SET state = 'complete', present_state = 'presented', notes_at = 'customer', ended_at = ?, receipt_number = ?, message_key = ? WHERE id = ?")
-        .run(at.toISOString(), receiptNumber, messageKey, withdrawalId);
+      const { receiptNumber, messageKey } = this.withdrawalTaken(row, this.presenterMoves(row, PRESENTER, null), row.dispensed_amount, override ?? row.commission, at);
       return { receiptNumber, messageKey };
     });
+  }
+
+  completeWithdrawalByTechnician(withdrawalId: string, technician: string): { receiptNumber: string; messageKey: string; amount: Tiyn } {
+    return this.tx((at) => {
+      const row = this.withdrawalRow(withdrawalId);
+      let counterDeltas: CounterDelta[];
+      let amount: number;
+      if (row.state === 'dispensing') {
+        // the DISPENSE reply never came, so no counter moved: the technician's word is that the
+        // whole plan left the cassettes and reached the customer. It leaves each cassette's counter
+        // straight for outside the machine (never through the presenter, where nothing was
+        // counted); a different real count shows as a discrepancy at the next collection
+        const plan = JSON.parse(row.plan) as WithdrawalPlanItem[];
+        counterDeltas = plan.map((p) => ({ unit: cassetteUnit(p.cassette), denomination: p.denomination, delta: -p.count }));
+        amount = row.amount;
+        const items: DispensedItem[] = plan.map((p) => ({ cassette: p.cassette, dispensed: p.count, rejected: 0 }));
+        this.db.prepare("UPDATE withdrawals SET notes_at = 'presenter', dispensed = ?, dispensed_amount = ? WHERE id = ?").run(JSON.stringify(items), amount, withdrawalId);
+      } else if (row.state === 'dispensed' && row.notes_at === 'presenter' && row.present_state !== 'presented') {
+        // counted into the presenter when DISPENSE answered: they leave it for the customer
+        counterDeltas = this.presenterMoves(row, PRESENTER, null);
+        amount = row.dispensed_amount;
+      } else {
+        throw new StoreStateError(`withdrawal ${withdrawalId} (${row.state}, ${row.notes_at}, ${row.present_state}) is not one left for the technician`);
+      }
+      return { ...this.withdrawalTaken(row, counterDeltas, amount, row.commission, at, technician), amount };
+    });
+  }
+
+  /** the notes are the customer's: counters, receipt, journal entry and the debit message in one go */
+  private withdrawalTaken(row: WithdrawalRow, counterDeltas: CounterDelta[], amount: number, commission: number, at: Date, technician?: string): { receiptNumber: string; messageKey: string } {
+    applyCounterDeltas(this.db, counterDeltas);
+    const receiptNumber = nextReceiptNumber(this.db, this.terminalId, at);
+    const withdrawalId = row.id;
+    const receipt = {
+      operation: 'withdrawal', status: amount === row.amount ? 'ok' : 'partial', amount, commission, total: amount + commission,
+      customer: { customerId: row.customer_id, productId: row.product_id, label: row.label ?? undefined }, sessionId: row.session_id,
+      ...(technician ? { technician } : {}),
+    };
+    const entry = this.journal('withdrawalTaken', { withdrawalId, receiptNumber, receipt, counterDeltas, ...(technician ? { technician } : {}) }, at);
+    if (technician) recordAuditIn(this.db, technician, 'withdrawalComplete', { withdrawalId, amount, receiptNumber }, at, entry);
+    const body = { receiptNumber, sessionId: row.session_id, at: at.toISOString(), holdId: row.hold_id, amount, commission };
+    const messageKey = this.enqueue('withdrawalComplete', body, entry, at, { sessionId: row.session_id, receiptNumber });
+    this.db
+      .prepare("UPDATE withdrawals SET state = 'complete', present_state = 'presented', notes_at = 'customer', ended_at = ?, receipt_number = ?, message_key = ? WHERE id = ?")
+      .run(at.toISOString(), receiptNumber, messageKey, withdrawalId);
+    return { receiptNumber, messageKey };
   }
 
   reverseWithdrawal(withdrawalId: string, reason: string, options: { technician?: string } = {}): { receiptNumber: string; messageKey: string } {

@@ -147,11 +147,14 @@ describe('entry and roles', () => {
     expect(login).toMatchObject({ ok: true, view: { permitted: ['cashUnits', 'lookupReceipt', 'printReceiptCopy', 'lostReceipts', 'collect', 'replenish', 'exit'] } });
     expect(await port.perform('K05', 'collect')).toMatchObject({ action: 'collect', stage: 'count' });
     for (const action of ['diagnostics', 'deadLetters', 'verifyJournal', 'resetDevice', 'testPrint']) expect(await port.perform('K05', action)).toMatchObject({ denied: true });
+    // settling a withdrawal left for the technician moves money: a collector neither lists nor decides one
+    expect(await port.perform('K05', 'openWithdrawals')).toMatchObject({ denied: true });
+    expect(await port.perform('K05', 'openWithdrawals', { withdrawalId: 'wd-1', decision: 'received', comment: 'customer has the notes' })).toMatchObject({ denied: true });
     const rows = listAudit(s.db).reverse().filter((a) => a.action !== 'serviceLogin');
     expect(rows.every((a) => a.who === 'A17' || a.who === 'K05')).toBe(true);
     expect(rows.filter((a) => a.details.ok === false).map((a) => `${a.who}:${a.action}`)).toEqual([
       'A17:collect', 'A17:replenish', 'A17:printReceiptCopy', 'A17:lostReceipts', 'K05:collect', 'A17:diagnostics',
-      'K05:diagnostics', 'K05:deadLetters', 'K05:verifyJournal', 'K05:resetDevice', 'K05:testPrint',
+      'K05:diagnostics', 'K05:deadLetters', 'K05:verifyJournal', 'K05:resetDevice', 'K05:testPrint', 'K05:openWithdrawals', 'K05:openWithdrawals',
     ]);
   });
 });
