@@ -66,6 +66,24 @@ test('lost receipts name how each was lost and whether an SMS went instead; a co
   expect(await sentIntents(page)).toEqual([{ name: 'serviceAction', payload: { action: 'lostReceipts', params: { receiptNumber: 'T0001-000123', locale: 'kk' } } }]);
 });
 
+test('withdrawals left open say what was known; a decision waits for a comment and goes out with it, by withdrawal id', async ({ page }) => {
+  await openFixture(page, 'serviceOpenWithdrawals', 'en');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(en['service.open.title']);
+  await expect(page.locator('li[data-withdrawal="wd-7f3a"]')).toContainText(en['service.open.known.notCounted']);
+  const perhaps = page.locator('li[data-withdrawal="wd-81c2"]');
+  await expect(perhaps).toContainText('3 notes counted into the presenter, perhaps presented');
+  const released = perhaps.getByRole('button', { name: en['service.open.notDispensed'] });
+  await expect(released).toBeDisabled();
+  await perhaps.getByLabel(en['service.open.comment']).fill('Presenter empty; the customer says no cash came out');
+  await released.click();
+  expect(await sentIntents(page)).toEqual([
+    {
+      name: 'serviceAction',
+      payload: { action: 'openWithdrawals', params: { withdrawalId: 'wd-81c2', decision: 'notDispensed', comment: 'Presenter empty; the customer says no cash came out', locale: 'en' } },
+    },
+  ]);
+});
+
 test('collection sends only the lines counted differently, as integers', async ({ page }) => {
   await openFixture(page, 'serviceCollectCount', 'kk');
   // the first line is selected; the keypad types into it

@@ -15,7 +15,7 @@ import type { z } from 'zod';
 export type ServiceParams = Record<string, string | number>;
 
 /** sends one service action; every one carries the screen's language for receipts */
-export function useServiceAction(): (action: 'lookupReceipt' | 'printReceiptCopy' | 'collect' | 'replenish' | 'lostReceipts', params?: ServiceParams) => void {
+export function useServiceAction(): (action: 'lookupReceipt' | 'printReceiptCopy' | 'collect' | 'replenish' | 'lostReceipts' | 'openWithdrawals', params?: ServiceParams) => void {
   const { snapshot, send } = useView();
   return (action, params = {}) => send({ name: 'serviceAction', payload: { action, params: { ...params, locale: snapshot.locale } } });
 }

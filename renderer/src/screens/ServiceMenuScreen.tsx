@@ -5,12 +5,13 @@ import { ScreenFrame } from '../components/Layout.js';
 import { ServiceCollectScreen } from './ServiceCollectScreen.js';
 import { ServiceReceiptLookupScreen } from './ServiceReceiptLookupScreen.js';
 import { ServiceLostReceiptsScreen } from './ServiceLostReceiptsScreen.js';
+import { ServiceOpenWithdrawalsScreen } from './ServiceOpenWithdrawalsScreen.js';
 import { ServiceReplenishScreen } from './ServiceReplenishScreen.js';
 import { DeadLettersView, ServiceDeadLettersScreen } from './ServiceDeadLettersScreen.js';
 
 const ACTIONS = [
   'diagnostics', 'cashUnits', 'collect', 'replenish', 'testAcceptor', 'testDispense', 'testCardRead', 'testPalm', 'testPresenter', 'testPrint',
-  'resetDevice', 'deadLetters', 'lookupReceipt', 'lostReceipts', 'verifyJournal', 'outOfService', 'inService', 'configuration', 'exportLogs', 'exit',
+  'resetDevice', 'deadLetters', 'openWithdrawals', 'lookupReceipt', 'lostReceipts', 'verifyJournal', 'outOfService', 'inService', 'configuration', 'exportLogs', 'exit',
 ] as const;
 type MenuAction = (typeof ACTIONS)[number];
 /** the two buttons of the out-of-service toggle are one core action with `on` */
@@ -34,7 +35,7 @@ function show(value: unknown): string {
 }
 
 /** actions whose answer is an entry screen of its own; they open it by asking the core for its form */
-const ENTRY_ACTIONS = new Set<string>(['lookupReceipt', 'lostReceipts', 'collect', 'replenish', 'deadLetters', 'resolveDeadLetter', 'printDeadLetter']);
+const ENTRY_ACTIONS = new Set<string>(['lookupReceipt', 'lostReceipts', 'openWithdrawals', 'collect', 'replenish', 'deadLetters', 'resolveDeadLetter', 'printDeadLetter']);
 
 /**
  * The technician's menu: device health, the core's service view, and the audited actions. An
@@ -70,6 +71,7 @@ export function ServiceMenuScreen() {
   const back = (): void => setHidden(key);
   if (entry?.action === 'lookupReceipt' && 'stage' in entry) return <ServiceReceiptLookupScreen view={entry} onBack={back} />;
   if (entry?.action === 'lostReceipts' && 'receipts' in entry) return <ServiceLostReceiptsScreen view={entry} onBack={back} />;
+  if (entry?.action === 'openWithdrawals' && 'withdrawals' in entry) return <ServiceOpenWithdrawalsScreen view={entry} onBack={back} />;
   if (entry?.action === 'collect' && 'stage' in entry) return <ServiceCollectScreen view={entry} onBack={back} />;
   if (entry?.action === 'replenish' && 'stage' in entry) return <ServiceReplenishScreen view={entry} onBack={back} />;
   const letters = fresh ? DeadLettersView.safeParse(result) : undefined;
