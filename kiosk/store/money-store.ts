@@ -744,7 +744,7 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
         counterDeltas = plan.map((p) => ({ unit: cassetteUnit(p.cassette), denomination: p.denomination, delta: -p.count }));
         amount = row.amount;
         const items: DispensedItem[] = plan.map((p) => ({ cassette: p.cassette, dispensed: p.count, rejected: 0 }));
-        this.db.prepare("UPDATE withdrawals SET notes_at = 'presenter', dispensed = ?, dispensed_amount = ? WHERE id = ?").run(JSON.stringify(items), amount, withdrawalId);
+        this.db.prepare('UPDATE withdrawals SET dispensed = ?, dispensed_amount = ? WHERE id = ?').run(JSON.stringify(items), amount, withdrawalId);
       } else if (row.state === 'dispensed' && row.notes_at === 'presenter' && row.present_state !== 'presented') {
         // counted into the presenter when DISPENSE answered: they leave it for the customer
         counterDeltas = this.presenterMoves(row, PRESENTER, null);
