@@ -9,16 +9,24 @@ export interface SoakSample {
   sessions: number;
   /** resident set, bytes (/proc/<pid>/status VmRSS) */
   rss: number;
-  /** V8 heap in use, bytes (the core's /metrics); undefined when not exposed */
+  /** anonymous (malloc, V8) and file-backed (code, mapped files) parts of the RSS, bytes
+   * (/proc/<pid>/status RssAnon, RssFile); they tell a native leak from mapped files growing */
+  rssAnon?: number;
+  rssFile?: number;
+  /** V8 heap in use and reserved, bytes (the core's /metrics); undefined when not exposed */
   heapUsed?: number;
+  heapTotal?: number;
+  /** memory V8 knows of outside its heap (Buffers, ArrayBuffers), bytes (the core's /metrics) */
+  external?: number;
   /** libuv handles alive (the core's /metrics); undefined when not exposed */
   handles?: number;
   /** open file descriptors (/proc/<pid>/fd) */
   fds: number;
 }
 
-export type Metric = 'rss' | 'heapUsed' | 'handles' | 'fds';
-export const METRICS: readonly Metric[] = ['rss', 'heapUsed', 'handles', 'fds'];
+export type Metric = 'rss' | 'rssAnon' | 'rssFile' | 'heapUsed' | 'heapTotal' | 'external' | 'handles' | 'fds';
+export const METRICS: readonly Metric[] = ['rss', 'rssAnon', 'rssFile', 'heapUsed', 'heapTotal', 'external', 'handles', 'fds'];
+const BYTES: ReadonlySet<Metric> = new Set<Metric>(['rss', 'rssAnon', 'rssFile', 'heapUsed', 'heapTotal', 'external']);
 
 export interface Growth {
   metric: Metric;
@@ -57,10 +65,17 @@ export function growth(samples: readonly SoakSample[], total: number): Growth[] 
 
 const MB = 1024 * 1024;
 const show = (metric: Metric, v: number | undefined): string =>
-  v === undefined ? '-' : metric === 'rss' || metric === 'heapUsed' ? `${(v / MB).toFixed(1)} MB` : String(v);
+  v === undefined ? '-' : BYTES.has(metric) ? `${(v / MB).toFixed(1)} MB` : String(v);
 
 export function sampleLine(s: SoakSample): string {
-  return `  ${String(s.sessions).padStart(6)} sessions  rss ${show('rss', s.rss).padStart(9)}  heap ${show('heapUsed', s.heapUsed).padStart(9)}  handles ${show('handles', s.handles).padStart(4)}  fds ${show('fds', s.fds).padStart(4)}`;
+  return [
+    `  ${String(s.sessions).padStart(6)} sessions`,
+    `rss ${show('rss', s.rss).padStart(9)} (anon ${show('rssAnon', s.rssAnon).padStart(9)}, file ${show('rssFile', s.rssFile).padStart(8)})`,
+    `heap ${show('heapUsed', s.heapUsed).padStart(8)} of ${show('heapTotal', s.heapTotal).padStart(8)}`,
+    `external ${show('external', s.external).padStart(8)}`,
+    `handles ${show('handles', s.handles).padStart(3)}`,
+    `fds ${show('fds', s.fds).padStart(3)}`,
+  ].join('  ');
 }
 
 export function growthLines(g: readonly Growth[]): string[] {

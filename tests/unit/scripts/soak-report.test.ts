@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { growth, sampleAt, type SoakSample } from '../../../scripts/lib/soak/report.js';
-import { metricSum, metricValue, rssFromStatus } from '../../../scripts/lib/soak/sample.js';
+import { metricSum, metricValue, rssFromStatus, rssPartsFromStatus } from '../../../scripts/lib/soak/sample.js';
 
 const MB = 1024 * 1024;
 const s = (sessions: number, rss: number, extra: Partial<SoakSample> = {}): SoakSample => ({ sessions, rss: rss * MB, fds: 30, ...extra });
@@ -40,6 +40,22 @@ describe('soak report arithmetic', () => {
     expect(metricValue(text, 'kiosk_nodejs_heap_size_used_bytes')).toBe(45_000_000);
     expect(metricValue(text, 'kiosk_nodejs_active_handles_total')).toBe(17);
     expect(metricValue(text, 'kiosk_missing')).toBeUndefined();
+  });
+
+  it('splits the RSS into its anonymous and file-backed parts, leaving out what the kernel does not report', () => {
+    const status = 'VmRSS:\t  150000 kB\nRssAnon:\t  120000 kB\nRssFile:\t   29000 kB\nRssShmem:\t    1000 kB\n';
+    expect(rssPartsFromStatus(status)).toEqual({ rssAnon: 120000 * 1024, rssFile: 29000 * 1024 });
+    expect(rssPartsFromStatus('VmRSS:\t 1 kB\n')).toEqual({});
+  });
+
+  it('reports the growth of the RSS parts, the reserved heap and external memory beside the RSS', () => {
+    const samples = [
+      s(0, 90, { rssAnon: 60 * MB, rssFile: 30 * MB, heapTotal: 30 * MB, external: 1 * MB }),
+      s(2, 100, { rssAnon: 70 * MB, rssFile: 30 * MB, heapTotal: 40 * MB, external: 2 * MB }),
+      s(10, 110, { rssAnon: 80 * MB, rssFile: 30 * MB, heapTotal: 44 * MB, external: 2 * MB }),
+    ];
+    const g = Object.fromEntries(growth(samples, 10).map((x) => [x.metric, x.percent]));
+    expect(g).toMatchObject({ rss: 10, rssAnon: 14.3, rssFile: 0, heapTotal: 10, external: 0 });
   });
 
   it('sums a metric over its labelled series, as the core serves live handles by type', () => {
