@@ -169,6 +169,7 @@ export const ServiceRefusal = z.enum([
   'notLeftForTechnician', // its state is not one reconciliation leaves to a person
   'heldBySession', // a live customer session works on it
   'commentRequired', // the decision needs a written comment
+  'commentHoldsCardNumber', // a comment (journaled, sent to the bank) may not hold a card number
   'badDecision',
 ]);
 export type ServiceRefusal = z.infer<typeof ServiceRefusal>;

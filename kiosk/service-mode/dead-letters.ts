@@ -9,6 +9,7 @@ import type { Db } from '../store/db.js';
 import { recordAuditIn } from '../store/audit.js';
 import { appendJournal } from '../store/journal.js';
 import { enqueueMessage } from '../store/outbox.js';
+import { looksLikePan } from '../store/secrets-guard.js';
 
 export type DeadLetterResolution = 'retried' | 'closed';
 
@@ -19,7 +20,7 @@ export interface ResolutionRecord {
   at: string;
 }
 
-export type ResolveRefusal = 'unknownMessage' | 'notDeadLetter' | 'commentRequired';
+export type ResolveRefusal = 'unknownMessage' | 'notDeadLetter' | 'commentRequired' | 'commentHoldsCardNumber';
 
 /** a closing comment says what was done: at least a few words, at most what the message carries */
 export const COMMENT_MIN = 5;
@@ -49,6 +50,8 @@ export function resolveDeadLetter(
 ): { ok: true; resolutionKey: string } | { ok: false; refusal: ResolveRefusal } {
   const comment = input.comment?.trim();
   if (input.resolution === 'closed' && (comment === undefined || comment.length < COMMENT_MIN)) return { ok: false, refusal: 'commentRequired' };
+  // the comment goes to the journal and the bank: a card number has no place there
+  if (comment !== undefined && looksLikePan(comment)) return { ok: false, refusal: 'commentHoldsCardNumber' };
   return db.transaction(() => {
     const row = db.prepare('SELECT key, kind, receipt_number, amount, state, dead_reason FROM outbox WHERE key = ?').get(input.messageKey) as Row | undefined;
     if (!row) return { ok: false as const, refusal: 'unknownMessage' as const };

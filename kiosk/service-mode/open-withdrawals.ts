@@ -17,13 +17,14 @@ import type { CodePageProfile } from '../../drivers/printer/code-page.js';
 import { recordAuditIn } from '../store/audit.js';
 import { readCounters } from '../store/counters.js';
 import { appendJournal } from '../store/journal.js';
+import { looksLikePan } from '../store/secrets-guard.js';
 import { COMMENT_MAX, COMMENT_MIN } from './dead-letters.js';
 import { printSlip, tenge, wrap } from './dead-letter-slip.js';
 import { printerUsable } from './service-receipts.js';
 
 type OpenView = Extract<ServiceModeView, { action: 'openWithdrawals' }>;
 export type SettleDecision = 'received' | 'notDispensed';
-export type SettleRefusal = 'unknownWithdrawal' | 'alreadySettled' | 'notLeftForTechnician' | 'heldBySession' | 'commentRequired' | 'badDecision';
+export type SettleRefusal = 'unknownWithdrawal' | 'alreadySettled' | 'notLeftForTechnician' | 'heldBySession' | 'commentRequired' | 'commentHoldsCardNumber' | 'badDecision';
 
 export interface OpenWithdrawalsDeps {
   db: Db;
@@ -76,6 +77,8 @@ export function settleWithdrawal(
   const decision: SettleDecision = input.decision;
   const comment = input.comment?.trim();
   if (comment === undefined || comment.length < COMMENT_MIN) return { ok: false, refusal: 'commentRequired' };
+  // the comment goes to the journal, the bank and a slip: a card number has no place there
+  if (looksLikePan(comment)) return { ok: false, refusal: 'commentHoldsCardNumber' };
   return deps.db.transaction(() => {
     // checked inside the write lock: a second decision on the same withdrawal finds it settled
     const refusal = refusalOf(deps, input.withdrawalId);

@@ -14,6 +14,7 @@ import type { ReceiptSite } from '../runtime/receipts.js';
 import type { Db } from '../store/db.js';
 import { checkCounters, readCounters } from '../store/counters.js';
 import { verifyJournal } from '../store/journal.js';
+import { maskPansIn } from '../store/secrets-guard.js';
 import { DEFAULT_CASSETTE_CAPACITY } from '../config/schema.js';
 import { collectionParams, localeOf, receiptNumberOf, replenishParams, type RawParams } from './service-params.js';
 import { enterNumberView, foundView, printCopy, refusedView, type LookupDeps } from './receipt-lookup.js';
@@ -72,8 +73,10 @@ const TEST_NOTE = 100_000;
 const refusalOf = (view: Record<string, unknown>): unknown => view.refusal;
 
 /** the journal holds integers only: a number that is not one is kept as the text that was sent */
+// what a person typed is audited as typed, but a card number in it masked: the audit must hold the
+// attempt (a refused one too) and may never hold a card number
 const auditParams = (params: RawParams): Record<string, string | number> =>
-  Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'number' && !Number.isSafeInteger(v) ? String(v) : v]));
+  Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? (Number.isSafeInteger(v) ? v : String(v)) : maskPansIn(v)]));
 
 export function serviceMode(deps: ServiceModeDeps): ServiceModePort {
   const { store, devices } = deps;

@@ -37,13 +37,28 @@ const HEX_DIGEST = /(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g;
  * 13-19 contiguous digits, or the printed 4-4-4-4(-3) grouping, passing the Luhn check. Grouped
  * identifiers of our own (receipt numbers: terminal-date-sequence) and hex digests do not count.
  */
+const PAN_RUN = /(?<!\d)\d{13,19}(?!\d)|(?<![\w-])\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?(?![\w-])/g;
+
+function isPanRun(run: string): boolean {
+  const digits = run.replace(/[ -]/g, '');
+  return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
+}
+
 export function looksLikePan(text: string): boolean {
-  const runs = text.replace(HEX_DIGEST, ' ').match(/(?<!\d)\d{13,19}(?!\d)|(?<![\w-])\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?(?![\w-])/g);
-  if (!runs) return false;
-  return runs.some((run) => {
-    const digits = run.replace(/[ -]/g, '');
-    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
-  });
+  const runs = text.replace(HEX_DIGEST, ' ').match(PAN_RUN);
+  return runs !== null && runs.some(isPanRun);
+}
+
+/**
+ * Free text a person typed (a technician's comment, an audited form field) with every card-like
+ * run masked (first 6, last 4), so recording what was asked never stores or refuses a card number.
+ */
+export function maskPansIn(text: string): string {
+  if (!looksLikePan(text)) return text;
+  const digests: string[] = [];
+  // digests are set aside first, as looksLikePan does, so a digest's digits are never masked
+  const held = text.replace(HEX_DIGEST, (d) => `\u0000${digests.push(d) - 1}\u0000`);
+  return held.replace(PAN_RUN, (run) => (isPanRun(run) ? maskPan(run) : run)).replace(/\u0000(\d+)\u0000/g, (_, i: string) => digests[Number(i)] ?? '');
 }
 
 function luhnValid(digits: string): boolean {

@@ -121,5 +121,5 @@ export function ServiceDeadLettersScreen({ view, onBack }: { view: View; onBack(
   );
 }
 
-const REFUSALS = ['unknownMessage', 'notDeadLetter', 'commentRequired'] as const;
+const REFUSALS = ['unknownMessage', 'notDeadLetter', 'commentRequired', 'commentHoldsCardNumber'] as const;
 const refusalKey = (code: string): (typeof REFUSALS)[number] | 'other' => REFUSALS.find((r) => r === code) ?? 'other';

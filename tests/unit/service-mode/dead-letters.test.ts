@@ -72,6 +72,10 @@ describe('dead letters', () => {
     ]);
     expect(await port.perform('A17', 'resolveDeadLetter', { key: closed, resolution: 'close', comment: ' ok ' })).toMatchObject({ ok: false, refusal: { code: 'commentRequired' } });
     expect(await port.perform('A17', 'resolveDeadLetter', { key: 'nope', resolution: 'retry' })).toMatchObject({ ok: false, refusal: { code: 'unknownMessage' } });
+    // a card number in the comment (journaled, sent to the bank) is refused, not an error; the attempt is audited masked
+    expect(await port.perform('A17', 'resolveDeadLetter', { key: closed, resolution: 'close', comment: 'refunded to 4400430000000015' })).toMatchObject({ ok: false, refusal: { code: 'commentHoldsCardNumber' } });
+    expect(JSON.stringify(listAudit(s.db))).toContain('refunded to 440043******0015');
+    expect(JSON.stringify(listAudit(s.db))).not.toContain('4400430000000015');
     const done = await port.perform('A17', 'resolveDeadLetter', { key: closed, resolution: 'close', comment: 'Customer refunded at branch 12, ticket 4471' });
     expect(done).toMatchObject({ action: 'resolveDeadLetter', ok: true, resolution: 'closed' });
     expect(ServiceModeView.safeParse(done).success).toBe(true);

@@ -120,6 +120,8 @@ describe('withdrawals left for the technician', () => {
     expect(await refused({ withdrawalId: taken, decision: 'notDispensed', comment: 'the customer says so' })).toBe('alreadySettled');
     expect(await refused({ withdrawalId: authorised, decision: 'received', comment: 'the customer says so' })).toBe('notLeftForTechnician');
     expect(await refused({ withdrawalId: live, decision: 'received', comment: 'the customer says so' })).toBe('heldBySession');
+    // the comment goes to the journal, the bank and a slip: a card number in it is refused, not an error
+    expect(await refused({ withdrawalId: inFlight, decision: 'received', comment: 'card 4400 4300 0000 0015 was retained' })).toBe('commentHoldsCardNumber');
     expect(state()).toEqual(before);
     expect(printer.jobs).toHaveLength(0);
 
@@ -175,7 +177,10 @@ describe('withdrawals left for the technician', () => {
     expect(audit.filter((a) => a.action === 'withdrawalSettled').map((a) => [a.who, a.details.withdrawalId])).toEqual([['A17', inFlight], ['A17', perhaps], ['A17', never]]);
     // the service action's own rows: the refusals as not done, the decisions as done
     const actions = audit.filter((a) => a.action === 'openWithdrawals' && a.details.params && (a.details.params as Record<string, unknown>).withdrawalId);
-    expect(actions.map((a) => a.details.ok)).toEqual([false, false, false, false, false, false, false, true, false, false, true, true]);
+    expect(actions.map((a) => a.details.ok)).toEqual([false, false, false, false, false, false, false, false, true, false, false, true, true]);
+    // the refused attempt is audited with the card number masked (first 6, last 4)
+    expect(actions.map((a) => (a.details.params as Record<string, unknown>).comment)).toContain('card 440043******0015 was retained');
+    expect(JSON.stringify(listAudit(s.db))).not.toMatch(/4400 ?4300 ?0000 ?0015/);
     // a live session's withdrawal is still open, and still the session's
     expect(s.money.withdrawal(live)?.state).toBe('dispensing');
   });

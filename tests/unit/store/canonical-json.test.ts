@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, sha256Hex } from '../../../kiosk/store/canonical-json.js';
-import { looksLikePan, maskPan, assertNoSecrets, SecretDataError } from '../../../kiosk/store/secrets-guard.js';
+import { looksLikePan, maskPan, maskPansIn, assertNoSecrets, SecretDataError } from '../../../kiosk/store/secrets-guard.js';
 import { backoffDelay } from '../../../kiosk/sync/backoff.js';
 
 describe('canonical JSON', () => {
@@ -47,6 +47,13 @@ describe('secrets guard', () => {
   });
   it('masks a PAN to first 6 and last 4', () => {
     expect(maskPan('4400430000000015')).toBe('440043******0015');
+  });
+  it('masks every card number in free text and leaves the rest, digests and other numbers included', () => {
+    const digest = sha256Hex('entry 0');
+    const text = `card 4400 4300 0000 0015 and 5269880000000018, phone +77011234567, ${digest}, 4400430000000016`;
+    expect(maskPansIn(text)).toBe(`card 440043******0015 and 526988******0018, phone +77011234567, ${digest}, 4400430000000016`);
+    expect(looksLikePan(maskPansIn(text))).toBe(false);
+    expect(maskPansIn('no card here: T-0001-20261125-000317')).toBe('no card here: T-0001-20261125-000317');
   });
 });
 
