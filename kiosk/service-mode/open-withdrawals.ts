@@ -11,7 +11,7 @@
  */
 import type { Locale, ServiceModeView } from '../bridge/schema.js';
 import type { Db } from '../store/db.js';
-import type { MoneyStore, WithdrawalRecord } from '../store/money-store.js';
+import { leftForTechnician, type MoneyStore, type WithdrawalRecord } from '../store/money-store.js';
 import type { ReceiptPrinter } from '../../drivers/printer/receipt-printer.js';
 import type { CodePageProfile } from '../../drivers/printer/code-page.js';
 import { recordAuditIn } from '../store/audit.js';
@@ -40,10 +40,6 @@ export interface OpenWithdrawalsDeps {
 /** what reconciliation could tell about the notes */
 const knownOf = (w: WithdrawalRecord): 'notCounted' | 'neverPresented' | 'perhapsPresented' =>
   w.state === 'dispensing' ? 'notCounted' : w.presentState === 'unknown' ? 'perhapsPresented' : 'neverPresented';
-
-/** the states reconciliation leaves open for a person to decide (reconcile.ts) */
-export const leftForTechnician = (w: WithdrawalRecord): boolean =>
-  w.state === 'dispensing' || (w.state === 'dispensed' && w.notesAt === 'presenter' && w.presentState !== 'presented');
 
 export function openWithdrawalsView(deps: OpenWithdrawalsDeps, extra: Pick<OpenView, 'decision' | 'refusal'> = {}): OpenView {
   const withdrawals = deps.store.openWithdrawals()

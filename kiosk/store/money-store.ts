@@ -112,6 +112,14 @@ export type WithdrawalState = 'authorised' | 'dispensing' | 'dispensed' | 'compl
 /** where the withdrawal's counted-out notes are */
 export type NotesAt = 'none' | 'presenter' | 'customer' | 'retract' | 'reject';
 
+/**
+ * A withdrawal only a person can settle once no session holds it: its dispense was in flight (what
+ * left the cassettes is unknown), or its notes were counted into the presenter and never, or
+ * perhaps, presented. Service mode lists these; the technician's completion accepts only these.
+ */
+export const leftForTechnician = (w: Pick<WithdrawalRecord, 'state' | 'notesAt' | 'presentState'>): boolean =>
+  w.state === 'dispensing' || (w.state === 'dispensed' && w.notesAt === 'presenter' && w.presentState !== 'presented');
+
 export interface WithdrawalRecord extends WithdrawalInput {
   withdrawalId: string;
   state: WithdrawalState;
@@ -733,6 +741,9 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
   completeWithdrawalByTechnician(withdrawalId: string, technician: string): { receiptNumber: string; messageKey: string; amount: Tiyn } {
     return this.tx((at) => {
       const row = this.withdrawalRow(withdrawalId);
+      if (!leftForTechnician({ state: row.state, notesAt: row.notes_at, presentState: row.present_state })) {
+        throw new StoreStateError(`withdrawal ${withdrawalId} (${row.state}, ${row.notes_at}, ${row.present_state}) is not one left for the technician`);
+      }
       let counterDeltas: CounterDelta[];
       let amount: number;
       if (row.state === 'dispensing') {
@@ -745,12 +756,10 @@ export class SqliteMoneyStore implements MoneyStore, CashUnitStore, ReceiptSmsSt
         amount = row.amount;
         const items: DispensedItem[] = plan.map((p) => ({ cassette: p.cassette, dispensed: p.count, rejected: 0 }));
         this.db.prepare('UPDATE withdrawals SET dispensed = ?, dispensed_amount = ? WHERE id = ?').run(JSON.stringify(items), amount, withdrawalId);
-      } else if (row.state === 'dispensed' && row.notes_at === 'presenter' && row.present_state !== 'presented') {
+      } else {
         // counted into the presenter when DISPENSE answered: they leave it for the customer
         counterDeltas = this.presenterMoves(row, PRESENTER, null);
         amount = row.dispensed_amount;
-      } else {
-        throw new StoreStateError(`withdrawal ${withdrawalId} (${row.state}, ${row.notes_at}, ${row.present_state}) is not one left for the technician`);
       }
       return { ...this.withdrawalTaken(row, counterDeltas, amount, row.commission, at, technician), amount };
     });
