@@ -55,10 +55,15 @@ export function looksLikePan(text: string): boolean {
  */
 export function maskPansIn(text: string): string {
   if (!looksLikePan(text)) return text;
-  const digests: string[] = [];
-  // digests are set aside first, as looksLikePan does, so a digest's digits are never masked
-  const held = text.replace(HEX_DIGEST, (d) => `\u0000${digests.push(d) - 1}\u0000`);
-  return held.replace(PAN_RUN, (run) => (isPanRun(run) ? maskPan(run) : run)).replace(/\u0000(\d+)\u0000/g, (_, i: string) => digests[Number(i)] ?? '');
+  // digests are kept as they are, as looksLikePan skips them; the text between them is masked
+  const mask = (part: string): string => part.replace(PAN_RUN, (run) => (isPanRun(run) ? maskPan(run) : run));
+  let out = '';
+  let from = 0;
+  for (const m of text.matchAll(HEX_DIGEST)) {
+    out += mask(text.slice(from, m.index)) + m[0];
+    from = m.index + m[0].length;
+  }
+  return out + mask(text.slice(from));
 }
 
 function luhnValid(digits: string): boolean {
