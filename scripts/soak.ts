@@ -1,11 +1,12 @@
 /**
- * `npm run soak -- --sessions N [--every K] [--out FILE]`: N customer visits back to back against
+ * `npm run soak -- --sessions N [--every K] [--seed S] [--core-env KEY=VALUE]... [--out FILE]`: N customer visits back to back against
  * the real processes (bank simulator, device simulators, kiosk core), alternating cash-in and a
  * service payment from an account, nothing killed. Every K sessions (default N/20) it samples the
  * CORE process: RSS and open file descriptors from /proc/<pid>, V8 heap in use and live libuv
  * handles from the core's /metrics. At the end it reports the growth of each between the 20 % mark
  * (the core warmed up) and the last sample, writes the samples as JSON (default
- * chaos/results/soak-<N>.json) and exits 1 when RSS grew by 10 % or more.
+ * chaos/results/soak-<N>.json) and exits 1 when RSS grew by 10 % or more. `--core-env` sets the
+ * core's environment for an experiment (a setting, an allocator knob such as MALLOC_ARENA_MAX).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,18 +21,19 @@ import { sampleCore } from './lib/soak/sample.js';
 const RSS_LIMIT_PERCENT = 10;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sessions: { type: 'string', default: '200' }, every: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string', default: '7' } } });
+  const { values } = parseArgs({ options: { sessions: { type: 'string', default: '200' }, every: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string', default: '7' }, 'core-env': { type: 'string', multiple: true, default: [] } } });
   const sessions = Number(values.sessions);
   const every = values.every === undefined ? Math.max(1, Math.floor(sessions / 20)) : Number(values.every);
   const seed = Number(values.seed);
-  if (!Number.isInteger(sessions) || sessions < 5 || !Number.isInteger(every) || every < 1 || !Number.isInteger(seed)) {
-    console.error('usage: npm run soak -- --sessions N (at least 5) [--every K] [--seed S] [--out FILE]');
+  const coreEnv = parseCoreEnv(values['core-env']);
+  if (!Number.isInteger(sessions) || sessions < 5 || !Number.isInteger(every) || every < 1 || !Number.isInteger(seed) || coreEnv === undefined) {
+    console.error('usage: npm run soak -- --sessions N (at least 5) [--every K] [--seed S] [--core-env KEY=VALUE]... [--out FILE]');
     process.exit(2);
   }
   const r = rng(seed);
   // the 4 s goodbye screen is most of a visit's time and allocates nothing: 1 s lets 2 000 visits
   // run in under an hour; every visit still goes through goodbye to the attract screen
-  const rig = await startRig({ name: `soak-${sessions}`, presenter: true, coreEnv: { KIOSK_TIMEOUTS_GOODBYE_MS: '1000' } });
+  const rig = await startRig({ name: `soak-${sessions}`, presenter: true, coreEnv: { KIOSK_TIMEOUTS_GOODBYE_MS: '1000', ...coreEnv } });
   const pid = rig.system.processes.core.pid;
   if (pid === undefined) throw new Error('the core has no pid');
   const samples: SoakSample[] = [];
@@ -43,7 +45,8 @@ async function main(): Promise<void> {
       samples.push(s);
       console.log(sampleLine(s));
     };
-    console.log(`soak: ${sessions} sessions against core pid ${pid}, a sample every ${every}`);
+    const extra = Object.entries(coreEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+    console.log(`soak: ${sessions} sessions against core pid ${pid}, a sample every ${every}${extra ? `, core env ${extra}` : ''}`);
     await take(0);
     for (let n = 1; n <= sessions; n++) {
       const visit = n % 2 === 1 ? 'cashIn' : 'payment';
@@ -71,10 +74,21 @@ async function main(): Promise<void> {
   if (!g.some((x) => x.metric === 'heapUsed')) console.log('  heap: not exposed by the core\'s /metrics');
   const out = values.out ?? join('chaos', 'results', `soak-${sessions}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ sessions, failures, samples, growth: g }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ sessions, failures, coreEnv, samples, growth: g }, null, 2)}\n`);
   console.log(`  written to ${out}`);
   const rss = g.find((x) => x.metric === 'rss')?.percent ?? 0;
   process.exitCode = failures === 0 && rss < RSS_LIMIT_PERCENT ? 0 : 1;
+}
+
+/** `KEY=VALUE` pairs for the core's environment; undefined when one is not such a pair */
+function parseCoreEnv(pairs: readonly string[]): Record<string, string> | undefined {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!m) return undefined;
+    env[m[1] as string] = m[2] as string;
+  }
+  return env;
 }
 
 main().catch((err: unknown) => {
