@@ -19,6 +19,7 @@ const PHONE = '+77079990402';
 const ACCOUNT = 'a-left-for-technician-cur';
 const BALANCE = 10_000_000;
 const AMOUNT = 1_500_000;
+const COMMENT = 'Cassettes short by exactly this amount; the customer confirms taking the cash';
 
 /** the rig's own wait for a core's health endpoint; the session is up shortly after */
 const START_MS = 60_000;
@@ -55,9 +56,9 @@ async function dispenser(): Promise<StockDispenser> {
 const withdrawalRow = (): { id: string; state: string } | undefined =>
   rig.readCoreDb((db) => db.prepare('SELECT id, state FROM withdrawals ORDER BY rowid DESC').get() as { id: string; state: string } | undefined);
 
-/** the core's cassette counters, denominations in tiyn */
-const cassetteCounters = (): Cassette[] =>
-  rig.readCoreDb((db) => db.prepare("SELECT denomination, count FROM counters WHERE unit LIKE 'cassette:%' ORDER BY unit").all() as Cassette[]);
+/** the core's cassette counters, denominations in tiyn; a counter no note ever moved has no row yet */
+const cassetteCounters = (): Array<Cassette & { unit: string }> =>
+  rig.readCoreDb((db) => db.prepare("SELECT unit, denomination, count FROM counters WHERE unit LIKE 'cassette:%' ORDER BY unit").all() as Array<Cassette & { unit: string }>);
 
 const journalOf = (type: string): Array<Record<string, unknown>> =>
   rig.readCoreDb((db) => (db.prepare('SELECT payload FROM journal WHERE type = ? ORDER BY seq').all(type) as Array<{ payload: string }>).map((r) => JSON.parse(r.payload) as Record<string, unknown>));
@@ -137,15 +138,15 @@ describe('a withdrawal the core died dispensing', () => {
         ui.send('serviceAction', { action: 'openWithdrawals', params: { locale: 'en', withdrawalId, decision: 'received' } });
         expect((await openView(ui, 'a decision without a comment refused', (v) => v.refusal !== undefined)).refusal).toEqual({ code: 'commentRequired' });
 
-        const comment = 'Cassettes short by exactly this amount; the customer confirms taking the cash';
-        ui.send('serviceAction', { action: 'openWithdrawals', params: { locale: 'en', withdrawalId, decision: 'received', comment } });
+        ui.send('serviceAction', { action: 'openWithdrawals', params: { locale: 'en', withdrawalId, decision: 'received', comment: COMMENT } });
         const settled = await openView(ui, 'the decision taken', (v) => v.decision !== undefined);
         expect(settled.decision).toMatchObject({ withdrawalId, decision: 'received', amount: AMOUNT, slip: { printed: true } });
         expect(settled.withdrawals).toEqual([]);
         const paper = await http<Array<{ lines: string[] }>>('GET', `${rig.stack.devicesUrl}/printer/receipts`);
         const slip = paper.at(-1)?.lines.join('\n') ?? '';
         expect(slip).toContain('WITHDRAWAL SETTLED BY TECHNICIAN');
-        expect(slip).toContain(withdrawalId);
+        // the printer breaks a line longer than its 48 columns: the id is looked for across the breaks
+        expect(slip.replace(/\n/g, '')).toContain(withdrawalId);
       });
 
       // the bank debits the held amount once; the counters drop by what the device gave out
@@ -157,9 +158,11 @@ describe('a withdrawal the core died dispensing', () => {
       expect([...(await debitsOf()).values()]).toEqual([AMOUNT + fee]);
       expect(total(countersBefore, 'tiyn') - total(cassetteCounters(), 'tiyn')).toBe(AMOUNT);
       // cassette by cassette, the notes the counters took out are the notes the device gave out
-      const drop = (before: readonly Cassette[], after: readonly Cassette[]): number[] => before.map((c, i) => c.count - (after[i]?.count ?? 0));
-      expect(drop(countersBefore, cassetteCounters())).toEqual(drop(deviceBefore.cassettes, deviceAfter.cassettes));
-      expect(journalOf('withdrawalSettledByTechnician')).toEqual([expect.objectContaining({ withdrawalId, decision: 'received', comment, amount: AMOUNT })]);
+      const counted = (rows: ReturnType<typeof cassetteCounters>, i: number): number => rows.find((r) => r.unit === `cassette:${i}`)?.count ?? 0;
+      const countersAfter = cassetteCounters();
+      expect(deviceBefore.cassettes.map((_, i) => counted(countersBefore, i) - counted(countersAfter, i)))
+        .toEqual(deviceBefore.cassettes.map((c, i) => c.count - (deviceAfter.cassettes[i]?.count ?? 0)));
+      expect(journalOf('withdrawalSettledByTechnician')).toEqual([expect.objectContaining({ withdrawalId, decision: 'received', comment: COMMENT, amount: AMOUNT })]);
     });
 
     // killed and started again: nothing is debited a second time, nothing is open
