@@ -15,7 +15,7 @@ import { BridgeClient } from '../tests/integration/session/bridge-client.js';
 import { startRig } from './lib/chaos/rig.js';
 import { rng } from './lib/chaos/rng.js';
 import { Killer, VISITS, newCustomer } from './lib/chaos/visits.js';
-import { growth, growthLines, sampleLine, type SoakSample } from './lib/soak/report.js';
+import { growth, growthLines, sampleLine, trend, trendLine, type SoakSample } from './lib/soak/report.js';
 import { sampleCore } from './lib/soak/sample.js';
 
 const RSS_LIMIT_PERCENT = 10;
@@ -72,9 +72,12 @@ async function main(): Promise<void> {
   console.log(`soak: ${sessions} sessions in ${Math.round((Date.now() - started) / 1000)} s, ${failures} failed; growth from the 20 % mark to the end:`);
   for (const line of growthLines(g)) console.log(line);
   if (!g.some((x) => x.metric === 'heapUsed')) console.log('  heap: not exposed by the core\'s /metrics');
+  const trends = (['rss', 'outsideHeap', 'heapTotal', 'heapUsed'] as const).flatMap((m) => trend(samples, sessions, m) ?? []);
+  if (trends.length > 0) console.log('trend (a line through every sample from the 20 % mark on; single samples ride the heap\'s breathing):');
+  for (const t of trends) console.log(trendLine(t));
   const out = values.out ?? join('chaos', 'results', `soak-${sessions}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ sessions, failures, coreEnv, samples, growth: g }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ sessions, failures, coreEnv, samples, growth: g, trends }, null, 2)}\n`);
   console.log(`  written to ${out}`);
   const rss = g.find((x) => x.metric === 'rss')?.percent ?? 0;
   process.exitCode = failures === 0 && rss < RSS_LIMIT_PERCENT ? 0 : 1;

@@ -24,9 +24,15 @@ export interface SoakSample {
   fds: number;
 }
 
-export type Metric = 'rss' | 'rssAnon' | 'rssFile' | 'heapUsed' | 'heapTotal' | 'external' | 'handles' | 'fds';
-export const METRICS: readonly Metric[] = ['rss', 'rssAnon', 'rssFile', 'heapUsed', 'heapTotal', 'external', 'handles', 'fds'];
-const BYTES: ReadonlySet<Metric> = new Set<Metric>(['rss', 'rssAnon', 'rssFile', 'heapUsed', 'heapTotal', 'external']);
+/** `outsideHeap` is derived: RSS less the V8 heap reserved, what native code and the runtime hold */
+export type Metric = 'rss' | 'rssAnon' | 'rssFile' | 'heapUsed' | 'heapTotal' | 'outsideHeap' | 'external' | 'handles' | 'fds';
+export const METRICS: readonly Metric[] = ['rss', 'rssAnon', 'rssFile', 'heapUsed', 'heapTotal', 'outsideHeap', 'external', 'handles', 'fds'];
+const BYTES: ReadonlySet<Metric> = new Set<Metric>(['rss', 'rssAnon', 'rssFile', 'heapUsed', 'heapTotal', 'outsideHeap', 'external']);
+
+export function valueOf(s: SoakSample, metric: Metric): number | undefined {
+  if (metric !== 'outsideHeap') return s[metric];
+  return s.heapTotal === undefined ? undefined : s.rss - s.heapTotal;
+}
 
 export interface Growth {
   metric: Metric;
@@ -50,8 +56,8 @@ export function growth(samples: readonly SoakSample[], total: number): Growth[] 
   const to = samples[samples.length - 1] as SoakSample;
   const out: Growth[] = [];
   for (const metric of METRICS) {
-    const a = from[metric];
-    const b = to[metric];
+    const a = valueOf(from, metric);
+    const b = valueOf(to, metric);
     if (a === undefined || b === undefined) continue;
     out.push({
       metric,
@@ -61,6 +67,42 @@ export function growth(samples: readonly SoakSample[], total: number): Growth[] 
     });
   }
   return out;
+}
+
+export interface Trend {
+  metric: Metric;
+  /** least-squares slope over the samples from the 20 % mark on, per 1 000 sessions */
+  perThousand: number;
+  /** the fitted line's rise from the 20 % mark to the last sample, in percent of its value there, one decimal */
+  percent: number | undefined;
+}
+
+/**
+ * The V8 heap reserve breathes by tens of MB as the collector grows and shrinks it, and the RSS with
+ * it, so two single samples can differ by 15 % either way with nothing leaking. A line fitted
+ * through every sample from the 20 % mark on says whether the metric really rises.
+ */
+export function trend(samples: readonly SoakSample[], total: number, metric: Metric): Trend | undefined {
+  const mark = sampleAt(samples, total, 0.2).sessions;
+  const points = samples.filter((s) => s.sessions >= mark).flatMap((s) => {
+    const v = valueOf(s, metric);
+    return v === undefined ? [] : [[s.sessions, v] as const];
+  });
+  if (points.length < 3) return undefined;
+  const n = points.length;
+  const mx = points.reduce((t, [x]) => t + x, 0) / n;
+  const my = points.reduce((t, [, y]) => t + y, 0) / n;
+  const sxx = points.reduce((t, [x]) => t + (x - mx) ** 2, 0);
+  if (sxx === 0) return undefined;
+  const slope = points.reduce((t, [x, y]) => t + (x - mx) * (y - my), 0) / sxx;
+  const first = (points[0] as readonly [number, number])[0];
+  const last = (points[n - 1] as readonly [number, number])[0];
+  const at = (x: number): number => my + slope * (x - mx);
+  return {
+    metric,
+    perThousand: slope * 1000,
+    percent: at(first) === 0 ? undefined : Math.round(((at(last) - at(first)) / at(first)) * 1000) / 10,
+  };
 }
 
 const MB = 1024 * 1024;
@@ -78,6 +120,11 @@ export function sampleLine(s: SoakSample): string {
   ].join('  ');
 }
 
+export function trendLine(t: Trend): string {
+  const per = BYTES.has(t.metric) ? `${(t.perThousand / MB).toFixed(1)} MB` : t.perThousand.toFixed(1);
+  return `  ${t.metric.padEnd(11)} ${t.perThousand >= 0 ? '+' : ''}${per} per 1 000 sessions, ${t.percent === undefined ? 'n/a' : `${t.percent > 0 ? '+' : ''}${t.percent} %`} over the run`;
+}
+
 export function growthLines(g: readonly Growth[]): string[] {
-  return g.map((x) => `  ${x.metric.padEnd(8)} ${show(x.metric, x.from.value)} at ${x.from.sessions} -> ${show(x.metric, x.to.value)} at ${x.to.sessions}: ${x.percent === undefined ? 'n/a' : `${x.percent > 0 ? '+' : ''}${x.percent} %`}`);
+  return g.map((x) => `  ${x.metric.padEnd(11)} ${show(x.metric, x.from.value)} at ${x.from.sessions} -> ${show(x.metric, x.to.value)} at ${x.to.sessions}: ${x.percent === undefined ? 'n/a' : `${x.percent > 0 ? '+' : ''}${x.percent} %`}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { growth, sampleAt, type SoakSample } from '../../../scripts/lib/soak/report.js';
+import { growth, sampleAt, trend, type SoakSample } from '../../../scripts/lib/soak/report.js';
 import { metricSum, metricValue, rssFromStatus, rssPartsFromStatus } from '../../../scripts/lib/soak/sample.js';
 
 const MB = 1024 * 1024;
@@ -56,6 +56,25 @@ describe('soak report arithmetic', () => {
     ];
     const g = Object.fromEntries(growth(samples, 10).map((x) => [x.metric, x.percent]));
     expect(g).toMatchObject({ rss: 10, rssAnon: 14.3, rssFile: 0, heapTotal: 10, external: 0 });
+  });
+
+  it('derives the RSS outside the V8 heap reserve', () => {
+    const g = growth([s(0, 100, { heapTotal: 40 * MB }), s(2, 100, { heapTotal: 40 * MB }), s(10, 120, { heapTotal: 60 * MB })], 10);
+    expect(g.find((x) => x.metric === 'outsideHeap')).toMatchObject({ from: { value: 60 * MB }, to: { value: 60 * MB }, percent: 0 });
+  });
+
+  it('fits a line through the samples from the 20 % mark on, so the heap reserve breathing is not taken for growth', () => {
+    // about 100 MB with +-10 MB swings: the last sample alone says +10 %, the line says no rise
+    const swinging = [s(0, 80), ...[100, 110, 90, 110, 90, 110, 90, 90, 110].map((rss, i) => s(100 * (i + 2), rss))];
+    expect(growth(swinging, 1000).find((x) => x.metric === 'rss')?.percent).toBe(10);
+    expect(trend(swinging, 1000, 'rss')?.percent).toBe(-2.6);
+    // a steady 1 MB per 100 sessions from 150 MB: +10 MB per 1 000, +5.3 % from 200 to 1 000
+    const rising = [s(0, 130), ...Array.from({ length: 9 }, (_, i) => s(200 + 100 * i, 150 + i))];
+    const up = trend(rising, 1000, 'rss');
+    expect(up?.perThousand).toBeCloseTo(10 * MB, 0);
+    expect(up?.percent).toBe(5.3);
+    // too few samples to fit
+    expect(trend([s(0, 1), s(10, 2)], 10, 'rss')).toBeUndefined();
   });
 
   it('sums a metric over its labelled series, as the core serves live handles by type', () => {
